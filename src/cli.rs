@@ -1,0 +1,302 @@
+//! Command-line interface. `main.rs` only calls [`main_exit`].
+
+use crate::engine::{check_file, Options, Outcome, Sink};
+use crate::error::{Error, Result};
+use crate::profile::RuleData;
+use crate::report;
+use crate::rules::{by_code, Finding, REGISTRY};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lamsach",
+    version,
+    about = "Kiểm tra dữ liệu xuất (tiêm chủng, BHXH/BHYT, học sinh): đúng, đủ, sạch, sống\nChecks Vietnamese record exports: correct, complete, clean, live",
+    after_help = "Mã thoát / exit codes: 0 sạch / clean, 1 có lỗi / problems found, 2 lỗi chạy / the run failed"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct Common {
+    /// Ngôn ngữ báo cáo / language of labels and messages
+    #[arg(long, value_enum, default_value = "vi", global = true)]
+    pub lang: Lang,
+    /// Thư mục quy tắc thay cho quy tắc có sẵn / rules directory instead of the built-in rules/
+    #[arg(long, global = true, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Kiểm tra một tệp xuất / check one export file
+    Check(CheckArgs),
+    /// Liệt kê các quy tắc / list every rule
+    Rules {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// In tài liệu của một quy tắc / print one rule's documentation
+    Explain {
+        /// Mã quy tắc, ví dụ ID003 / rule code such as ID003
+        code: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Sinh dữ liệu thử có lỗi đã biết / generate test data with known problems
+    Synth(crate::synth::SynthArgs),
+    /// Đo precision/recall của issues.csv so với đáp án / score issues.csv against ground truth
+    Score(crate::synth::ScoreArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Tệp CSV cần kiểm tra / the CSV export to check
+    pub file: PathBuf,
+    /// Loại dữ liệu: vaccination, bhxh, education, hoặc tệp .toml; mặc định tự nhận / profile name or .toml file; detected when omitted
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Cột để nhóm số liệu (tên cột hoặc trường) / column to group counts by (header or field name)
+    #[arg(long, value_name = "COLUMN")]
+    pub group_by: Option<String>,
+    /// Thư mục ghi issues.csv, tally.csv, tally.json / write issues.csv, tally.csv, tally.json here
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Che số định danh trong báo cáo (0010****2345) / mask IDs in reports
+    #[arg(long)]
+    pub mask_ids: bool,
+    /// Ngày chạy dùng cho tuổi/ngày tương lai (YYYY-MM-DD); mặc định hôm nay / the run date
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
+    /// Dấu phân cách cột; mặc định tự nhận / field delimiter; sniffed when omitted
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Số luồng / worker threads (default: all cores)
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Số lỗi in ra màn hình khi không có --out / findings printed when --out is not given
+    #[arg(long, default_value_t = 20)]
+    pub show: usize,
+    /// Không in tóm tắt / no summary on the terminal
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+fn load_rules(c: &Common) -> Result<RuleData> {
+    match &c.rules {
+        Some(dir) => RuleData::from_dir(dir),
+        None => RuleData::embedded(),
+    }
+}
+
+/// Prints findings to the terminal (up to a limit) when no --out is given.
+struct TermSink {
+    shown: usize,
+    limit: usize,
+    total: u64,
+    en: bool,
+    mask: bool,
+    id_cols: Vec<usize>,
+    headers: Vec<String>,
+    out: Vec<String>,
+}
+
+impl Sink for TermSink {
+    fn finding(&mut self, f: &Finding, _group: &str) -> Result<()> {
+        self.total += 1;
+        if self.shown < self.limit {
+            self.shown += 1;
+            let col = f.column.and_then(|c| self.headers.get(c)).map(String::as_str).unwrap_or("");
+            let value = report::shown_value(f, self.mask, &self.id_cols);
+            let what = if col.is_empty() { String::new() } else { format!(" {col}={value:?}") };
+            let line_word = if self.en { "line" } else { "dòng" };
+            self.out.push(format!("{line_word} {} {}{what}: {}", f.line, f.rule.code, f.message));
+        }
+        Ok(())
+    }
+}
+
+struct Tee<'a>(Vec<&'a mut dyn Sink>);
+
+impl Sink for Tee<'_> {
+    fn finding(&mut self, f: &Finding, group: &str) -> Result<()> {
+        for s in &mut self.0 {
+            s.finding(f, group)?;
+        }
+        Ok(())
+    }
+}
+
+fn run_check(a: &CheckArgs) -> Result<ExitCode> {
+    let data = load_rules(&a.common)?;
+    let en = a.common.lang == Lang::En;
+    let delimiter = match a.delimiter.as_deref() {
+        None => None,
+        Some("\\t") | Some("tab") => Some(b'\t'),
+        Some(s) if s.len() == 1 => Some(s.as_bytes()[0]),
+        Some(s) => {
+            return Err(Error::Usage(format!(
+                "--delimiter '{s}': cần đúng một ký tự / must be one character"
+            )))
+        }
+    };
+    let opts = Options {
+        profile: a.profile.clone(),
+        group_by: a.group_by.clone(),
+        today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        en,
+        delimiter,
+    };
+    // Resolve the header first so sinks know the columns.
+    let mapping = crate::engine::read_mapping(&a.file, &data, &opts)?;
+    let id_cols = report::id_columns(&mapping);
+    let mut term = TermSink {
+        shown: 0,
+        limit: if a.out.is_some() || a.quiet { 0 } else { a.show },
+        total: 0,
+        en,
+        mask: a.mask_ids,
+        id_cols: id_cols.clone(),
+        headers: mapping.headers.clone(),
+        out: Vec::new(),
+    };
+    let outcome: Outcome;
+    if let Some(dir) = &a.out {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+            path: dir.clone(),
+            source,
+        })?;
+        let mut issues = report::IssuesCsv::create(&dir.join("issues.csv"), en, a.mask_ids)?;
+        issues.set_columns(&mapping.headers, id_cols);
+        outcome = check_file(&a.file, &data, &opts, &mut Tee(vec![&mut issues, &mut term]))?;
+        issues.finish()?;
+        report::write_tally_csv(&dir.join("tally.csv"), &outcome, en)?;
+        report::write_tally_json(&dir.join("tally.json"), &outcome, en)?;
+    } else {
+        outcome = check_file(&a.file, &data, &opts, &mut term)?;
+    }
+    if !a.quiet {
+        let mut so = std::io::stdout().lock();
+        let mut text = report::summary(&outcome, en, 10);
+        if !term.out.is_empty() {
+            text.push_str(if en { "First findings:\n" } else { "Các lỗi đầu tiên:\n" });
+            for l in &term.out {
+                text.push_str("  ");
+                text.push_str(l);
+                text.push('\n');
+            }
+            if term.total > term.shown as u64 {
+                text.push_str(&if en {
+                    format!("  … and {} more; use --out DIR for the full list\n", term.total - term.shown as u64)
+                } else {
+                    format!("  … và {} lỗi khác; dùng --out THƯ_MỤC để có danh sách đầy đủ\n", term.total - term.shown as u64)
+                });
+            }
+        }
+        if let Some(dir) = &a.out {
+            text.push_str(&format!(
+                "{}: {}\n",
+                if en { "Reports written to" } else { "Đã ghi báo cáo vào" },
+                dir.display()
+            ));
+        }
+        if let Err(e) = so.write_all(text.as_bytes()) {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(Error::Write { path: "<stdout>".into(), source: e });
+            }
+        }
+    }
+    let t = outcome.tally.total();
+    Ok(if t.with_problems + t.unreadable > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_rules(c: &Common) -> Result<ExitCode> {
+    let en = c.lang == Lang::En;
+    let mut rules: Vec<_> = REGISTRY.iter().collect();
+    rules.sort_by_key(|r| r.code);
+    let mut s = String::new();
+    for r in rules {
+        s.push_str(&format!(
+            "{:<7} {:<9} {:<34} {}\n",
+            r.code,
+            r.pillar.label(en),
+            r.name,
+            r.label(en)
+        ));
+    }
+    print!("{s}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_explain(code: &str, c: &Common) -> Result<ExitCode> {
+    let en = c.lang == Lang::En;
+    let Some(r) = by_code(code) else {
+        return Err(Error::Usage(format!(
+            "không có quy tắc '{code}' / no rule '{code}'; xem / see `lamsach rules`"
+        )));
+    };
+    println!("# {} — {}", r.code, r.name);
+    println!("{} / {}", r.label_vi, r.label_en);
+    println!(
+        "{}: {} · {}: {} · {}: {}\n",
+        if en { "Pillar" } else { "Trụ cột" },
+        r.pillar.label(en),
+        if en { "Category" } else { "Loại" },
+        r.category.label(en),
+        if en { "Severity" } else { "Mức độ" },
+        r.severity.label(en)
+    );
+    print!("{}", r.doc);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Check(a) => {
+            if let Some(n) = a.threads {
+                let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+            }
+            run_check(a)
+        }
+        Command::Rules { common } => run_rules(common),
+        Command::Explain { code, common } => run_explain(code, common),
+        Command::Synth(a) => crate::synth::run_synth(a),
+        Command::Score(a) => crate::synth::run_score(a),
+    }
+}
+
+/// Entry point used by `main`: errors print to stderr and exit with 2.
+pub fn main_exit() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lamsach: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,475 @@
+//! The pipeline: a reader thread splits the file into batches of records;
+//! batches are checked in parallel (rayon) by the row rules; results are
+//! merged in input order, where the cross-row rules (duplicates) run and the
+//! findings go to the sink. Output is identical for any thread count.
+
+use crate::error::{Error, Result};
+use crate::input::{split_fields, Limits, Rec, RecordReader};
+use crate::profile::{detect, parse_toml, Field, Mapping, Profile, RuleData};
+use crate::rules::unreadable_row::{self, Reason};
+use crate::rules::{check_row, dup_event, id_shared, text_invalid_utf8, Finding, RowCtx};
+use crate::tally::{Tally, ALL_GROUP_VI, EMPTY_GROUP_VI, UNREADABLE_GROUP_VI};
+use crate::text::header_key;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Profile name (`vaccination`, …) or path to a profile `.toml`; None = detect.
+    pub profile: Option<String>,
+    /// Header name or canonical field to group by; None = profile default.
+    pub group_by: Option<String>,
+    pub today: NaiveDate,
+    pub en: bool,
+    pub delimiter: Option<u8>,
+}
+
+/// Receives findings in input order (line, then rule code).
+pub trait Sink {
+    fn finding(&mut self, f: &Finding, group: &str) -> Result<()>;
+}
+
+impl Sink for Vec<Finding> {
+    fn finding(&mut self, f: &Finding, _group: &str) -> Result<()> {
+        self.push(f.clone());
+        Ok(())
+    }
+}
+
+/// What a run learned besides the findings.
+#[derive(Debug)]
+pub struct Outcome {
+    pub path: PathBuf,
+    pub profile: Profile,
+    pub mapping: Mapping,
+    pub delimiter: u8,
+    pub group_header: Option<String>,
+    pub tally: Tally,
+    /// Lines with no content (all cells empty), skipped.
+    pub blank_lines: u64,
+    pub bytes: u64,
+}
+
+enum Item {
+    Rec { line: u64, start: usize, end: usize },
+    Unreadable { line: u64, reason: Reason },
+}
+
+struct Batch {
+    buf: Vec<u8>,
+    items: Vec<Item>,
+}
+
+enum RowKind {
+    Checked,
+    Blank,
+    Unreadable,
+}
+
+struct RowOut {
+    line: u64,
+    kind: RowKind,
+    group: Option<String>,
+    findings: std::ops::Range<usize>,
+    event: Option<u64>,
+    holder: Option<id_shared::Holder>,
+}
+
+struct BatchOut {
+    rows: Vec<RowOut>,
+    findings: Vec<Finding>,
+}
+
+fn resolve_profile<'a>(
+    data: &'a RuleData,
+    opt: Option<&str>,
+    headers: &[String],
+    path: &Path,
+) -> Result<Cow<'a, Profile>> {
+    match opt {
+        None => detect(data, headers)
+            .map(Cow::Borrowed)
+            .ok_or_else(|| Error::UnknownProfile {
+                path: path.to_path_buf(),
+            }),
+        Some(name) if name.ends_with(".toml") => {
+            let text = std::fs::read_to_string(name).map_err(|source| Error::Open {
+                path: name.into(),
+                source,
+            })?;
+            Ok(Cow::Owned(parse_toml::<Profile>(name, &text)?))
+        }
+        Some(name) => data.profile(name).map(Cow::Borrowed).ok_or_else(|| {
+            let known: Vec<&str> = data.profiles.iter().map(|p| p.name.as_str()).collect();
+            Error::Usage(format!(
+                "không có hồ sơ '{name}' / unknown profile '{name}'; có / known: {}",
+                known.join(", ")
+            ))
+        }),
+    }
+}
+
+fn resolve_group(
+    opt: Option<&str>,
+    mapping: &Mapping,
+) -> Result<Option<usize>> {
+    match opt {
+        Some(g) => {
+            let key = header_key(g);
+            if let Some(i) = mapping.headers.iter().position(|h| header_key(h) == key) {
+                return Ok(Some(i));
+            }
+            if let Some(c) = Field::from_name(g).and_then(|f| mapping.column(f)) {
+                return Ok(Some(c));
+            }
+            Err(Error::NoGroupColumn {
+                column: g.to_string(),
+                available: mapping.headers.join(", "),
+            })
+        }
+        None => Ok(mapping.column(mapping.profile.group_by)),
+    }
+}
+
+struct Opened {
+    reader: RecordReader<File>,
+    delim: u8,
+    mapping: Mapping,
+    group_col: Option<usize>,
+}
+
+/// Opens a file, reads its header, and resolves the profile, the column
+/// mapping and the group column. Errors here stop the run (exit code 2).
+fn open(path: &Path, data: &RuleData, opts: &Options) -> Result<Opened> {
+    let file = File::open(path).map_err(|source| Error::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let read_err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let limits = Limits {
+        max_record_bytes: data.limits.max_record_bytes,
+        max_quoted_lines: data.limits.max_quoted_lines,
+    };
+    let mut reader = RecordReader::new(file, limits).map_err(read_err)?;
+    if reader.head().starts_with(b"\xFF\xFE") || reader.head().starts_with(b"\xFE\xFF") {
+        return Err(Error::Usage(format!(
+            "{}: tệp UTF-16 chưa được hỗ trợ, hãy lưu lại dạng CSV UTF-8 / UTF-16 files are not supported yet; save as CSV UTF-8",
+            path.display()
+        )));
+    }
+    let delim = match opts.delimiter {
+        Some(d) => {
+            reader.delim = d;
+            d
+        }
+        None => reader.sniff_delimiter(),
+    };
+    let headers: Vec<String> = loop {
+        match reader.next_rec().map_err(read_err)? {
+            None => {
+                return Err(Error::EmptyFile {
+                    path: path.to_path_buf(),
+                })
+            }
+            Some(Rec::Unreadable { reason, .. }) => {
+                return Err(Error::BadHeader {
+                    path: path.to_path_buf(),
+                    reason: unreadable_row::finding(1, &reason, opts.en).message,
+                })
+            }
+            Some(Rec::Ok { bytes, .. }) if bytes.iter().all(|b| b.is_ascii_whitespace()) => {
+                continue
+            }
+            Some(Rec::Ok { bytes, .. }) => {
+                let mut f = Vec::new();
+                split_fields(bytes, delim, &mut f);
+                break f
+                    .iter()
+                    .map(|c| String::from_utf8_lossy(c).trim().to_string())
+                    .collect();
+            }
+        }
+    };
+    reader.expected_fields = headers.len();
+    let profile = resolve_profile(data, opts.profile.as_deref(), &headers, path)?;
+    let mapping = Mapping::new(&profile, &headers);
+    let missing = mapping.missing_required();
+    if !missing.is_empty() {
+        return Err(Error::MissingColumns {
+            path: path.to_path_buf(),
+            profile: profile.name.clone(),
+            missing: missing
+                .iter()
+                .map(|f| {
+                    let aliases = profile
+                        .fields
+                        .get(f)
+                        .map(|a| a.join("\" / \""))
+                        .unwrap_or_default();
+                    format!("{} (\"{aliases}\")", f.name())
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        });
+    }
+    let group_col = resolve_group(opts.group_by.as_deref(), &mapping)?;
+    Ok(Opened {
+        reader,
+        delim,
+        mapping,
+        group_col,
+    })
+}
+
+/// The header mapping a run on this file would use.
+pub fn read_mapping(path: &Path, data: &RuleData, opts: &Options) -> Result<Mapping> {
+    Ok(open(path, data, opts)?.mapping)
+}
+
+/// Checks one file. Findings go to `sink` in order; the tally is returned.
+pub fn check_file(
+    path: &Path,
+    data: &RuleData,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Outcome> {
+    let Opened {
+        mut reader,
+        delim,
+        mapping,
+        group_col,
+    } = open(path, data, opts)?;
+    let read_err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let all_group = if group_col.is_some() { EMPTY_GROUP_VI } else { ALL_GROUP_VI };
+    let batch_rows = data.limits.batch_rows.max(1);
+    let threads = rayon::current_num_threads().max(1);
+    let in_flight = threads * 2;
+
+    let mut tally = Tally::default();
+    let mut dups = dup_event::Index::default();
+    let mut shared = id_shared::Index::default();
+    let mut blank_lines = 0u64;
+    let mut row_findings: Vec<Finding> = Vec::new();
+    let unreadable_gid = std::cell::OnceCell::new();
+
+    let (tx, rx) = sync_channel::<std::io::Result<Batch>>(in_flight);
+    let bytes = std::thread::scope(|scope| -> Result<u64> {
+        let producer = scope.spawn(move || {
+            let mut batch = Batch {
+                buf: Vec::with_capacity(batch_rows * 128),
+                items: Vec::with_capacity(batch_rows),
+            };
+            loop {
+                match reader.next_rec() {
+                    Ok(Some(Rec::Ok { line, bytes, .. })) => {
+                        let start = batch.buf.len();
+                        batch.buf.extend_from_slice(bytes);
+                        batch.items.push(Item::Rec {
+                            line,
+                            start,
+                            end: batch.buf.len(),
+                        });
+                    }
+                    Ok(Some(Rec::Unreadable { line, reason })) => {
+                        batch.items.push(Item::Unreadable { line, reason })
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return reader.bytes_read();
+                    }
+                }
+                if batch.items.len() >= batch_rows {
+                    let full = std::mem::replace(
+                        &mut batch,
+                        Batch {
+                            buf: Vec::with_capacity(batch_rows * 128),
+                            items: Vec::with_capacity(batch_rows),
+                        },
+                    );
+                    if tx.send(Ok(full)).is_err() {
+                        return reader.bytes_read();
+                    }
+                }
+            }
+            if !batch.items.is_empty() {
+                let _ = tx.send(Ok(batch));
+            }
+            reader.bytes_read()
+        });
+
+        let ctx = WorkerCtx {
+            mapping: &mapping,
+            data,
+            today: opts.today,
+            en: opts.en,
+            delim,
+            group_col,
+        };
+        let mut pending: Vec<Batch> = Vec::with_capacity(in_flight);
+        let mut done = false;
+        while !done {
+            pending.clear();
+            while pending.len() < in_flight {
+                match rx.recv() {
+                    Ok(Ok(b)) => pending.push(b),
+                    Ok(Err(e)) => return Err(read_err(e)),
+                    Err(_) => {
+                        done = true;
+                        break;
+                    }
+                }
+            }
+            let outs: Vec<BatchOut> = pending.par_iter().map(|b| ctx.process(b)).collect();
+            for out in outs {
+                for row in out.rows {
+                    row_findings.clear();
+                    row_findings.extend_from_slice(&out.findings[row.findings.clone()]);
+                    let group = match row.kind {
+                        RowKind::Blank => {
+                            blank_lines += 1;
+                            continue;
+                        }
+                        RowKind::Unreadable => {
+                            *unreadable_gid.get_or_init(|| tally.group_id(UNREADABLE_GROUP_VI))
+                        }
+                        RowKind::Checked => {
+                            let name = row.group.as_deref().unwrap_or(all_group);
+                            tally.group_id(name)
+                        }
+                    };
+                    if let Some(k) = row.event {
+                        row_findings.extend(dups.check(k, row.line, opts.en));
+                    }
+                    if let Some(h) = row.holder {
+                        row_findings.extend(shared.check(h, row.line, opts.en));
+                    }
+                    row_findings.sort_by(|a, b| a.rule.code.cmp(b.rule.code));
+                    let gname = match row.kind {
+                        RowKind::Unreadable => UNREADABLE_GROUP_VI,
+                        _ => row.group.as_deref().unwrap_or(all_group),
+                    };
+                    for f in &row_findings {
+                        sink.finding(f, gname)?;
+                    }
+                    tally.add_row(group, matches!(row.kind, RowKind::Unreadable), &row_findings);
+                }
+            }
+        }
+        Ok(producer.join().unwrap_or(0))
+    })?;
+
+    Ok(Outcome {
+        path: path.to_path_buf(),
+        profile: mapping.profile.clone(),
+        delimiter: delim,
+        group_header: group_col.map(|c| mapping.headers[c].clone()),
+        mapping,
+        tally,
+        blank_lines,
+        bytes,
+    })
+}
+
+struct WorkerCtx<'a> {
+    mapping: &'a Mapping,
+    data: &'a RuleData,
+    today: NaiveDate,
+    en: bool,
+    delim: u8,
+    group_col: Option<usize>,
+}
+
+impl WorkerCtx<'_> {
+    fn process(&self, batch: &Batch) -> BatchOut {
+        let mut out = BatchOut {
+            rows: Vec::with_capacity(batch.items.len()),
+            findings: Vec::new(),
+        };
+        let expected = self.mapping.headers.len();
+        let mut raw: Vec<Cow<[u8]>> = Vec::with_capacity(expected);
+        for item in &batch.items {
+            let first = out.findings.len();
+            match item {
+                Item::Unreadable { line, reason } => {
+                    out.findings.push(unreadable_row::finding(*line, reason, self.en));
+                    out.rows.push(RowOut {
+                        line: *line,
+                        kind: RowKind::Unreadable,
+                        group: None,
+                        findings: first..out.findings.len(),
+                        event: None,
+                        holder: None,
+                    });
+                }
+                Item::Rec { line, start, end } => {
+                    let line = *line;
+                    split_fields(&batch.buf[*start..*end], self.delim, &mut raw);
+                    if raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                        out.rows.push(RowOut {
+                            line,
+                            kind: RowKind::Blank,
+                            group: None,
+                            findings: first..first,
+                            event: None,
+                            holder: None,
+                        });
+                        continue;
+                    }
+                    if raw.len() > expected && raw[expected..].iter().all(|f| f.trim_ascii().is_empty()) {
+                        raw.truncate(expected);
+                    }
+                    if raw.len() != expected {
+                        let reason = Reason::FieldCount {
+                            found: raw.len(),
+                            expected,
+                        };
+                        out.findings.push(unreadable_row::finding(line, &reason, self.en));
+                        out.rows.push(RowOut {
+                            line,
+                            kind: RowKind::Unreadable,
+                            group: None,
+                            findings: first..out.findings.len(),
+                            event: None,
+                            holder: None,
+                        });
+                        continue;
+                    }
+                    let texts: Vec<Cow<str>> = raw.iter().map(|f| String::from_utf8_lossy(f)).collect();
+                    for (i, (t, r)) in texts.iter().zip(&raw).enumerate() {
+                        if matches!(t, Cow::Owned(_)) && std::str::from_utf8(r).is_err() {
+                            out.findings.push(text_invalid_utf8::finding(line, i, t.to_string(), self.en));
+                        }
+                    }
+                    let values: Vec<&str> = texts.iter().map(|c| c.as_ref()).collect();
+                    let ctx = RowCtx::new(line, &values, self.mapping, self.data, self.today, self.en);
+                    check_row(&ctx, &mut out.findings);
+                    let group = self
+                        .group_col
+                        .map(|c| values[c].trim())
+                        .filter(|g| !g.is_empty())
+                        .map(str::to_string);
+                    out.rows.push(RowOut {
+                        line,
+                        kind: RowKind::Checked,
+                        group,
+                        findings: first..out.findings.len(),
+                        event: dup_event::key(&ctx),
+                        holder: id_shared::key(&ctx),
+                    });
+                }
+            }
+        }
+        out
+    }
+}

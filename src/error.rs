@@ -1,0 +1,44 @@
+//! Error types of the library. The CLI turns these into messages and exit code 2.
+
+use std::path::PathBuf;
+
+/// A failure that stops a run (exit code 2). Per-row problems are never errors:
+/// they are findings or unreadable rows.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: không mở được tệp / cannot open file: {source}")]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: lỗi đọc tệp / read error: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: lỗi ghi tệp / write error: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: tệp rỗng, không có dòng tiêu đề / empty file, no header line")]
+    EmptyFile { path: PathBuf },
+    #[error("{path}:1: dòng tiêu đề không đọc được / header line unreadable: {reason}")]
+    BadHeader { path: PathBuf, reason: String },
+    #[error("{path}: thiếu cột bắt buộc / missing required column(s) for profile '{profile}': {missing}")]
+    MissingColumns {
+        path: PathBuf,
+        profile: String,
+        missing: String,
+    },
+    #[error("{path}: không nhận ra loại dữ liệu từ tiêu đề / cannot detect the profile from the header; use --profile (vaccination, bhxh, education)")]
+    UnknownProfile { path: PathBuf },
+    #[error("{0}")]
+    Config(String),
+    #[error("cột nhóm '{column}' không có trong tệp / group-by column '{column}' not found; columns: {available}")]
+    NoGroupColumn { column: String, available: String },
+    #[error("{0}")]
+    Usage(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,473 @@
+//! Splits a CSV byte stream into records without ever failing on content:
+//! quote-aware (RFC 4180, lenient), `\n`, `\r\n` and lone `\r` line ends,
+//! physical line numbers kept, and recovery from an unbalanced quote or an
+//! oversized record by reporting the first physical line as unreadable and
+//! going on with the next one.
+
+use crate::rules::unreadable_row::Reason;
+use memchr::{memchr2, memchr3};
+use std::borrow::Cow;
+use std::io::Read;
+
+/// One item of the stream.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Rec<'a> {
+    /// A record starting at physical line `line` (header = 1), without its
+    /// line terminator, with the number of fields counted while splitting.
+    Ok {
+        line: u64,
+        bytes: &'a [u8],
+        fields: usize,
+    },
+    Unreadable { line: u64, reason: Reason },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_record_bytes: usize,
+    pub max_quoted_lines: usize,
+}
+
+pub struct RecordReader<R> {
+    src: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    line: u64,
+    pub delim: u8,
+    limits: Limits,
+    /// Field count of the header, once known (for multi-line recovery).
+    pub expected_fields: usize,
+    bytes_read: u64,
+}
+
+enum Scan {
+    /// Record is buf[start..rec_end]; next record starts at `next`; it spans `lines`.
+    Done {
+        rec_end: usize,
+        next: usize,
+        lines: u64,
+        fields: usize,
+    },
+    NeedMore,
+    /// Quote never closed (EOF or too many lines).
+    Unclosed,
+    TooLarge,
+}
+
+const CHUNK: usize = 1 << 20;
+
+impl<R: Read> RecordReader<R> {
+    pub fn new(src: R, limits: Limits) -> std::io::Result<Self> {
+        let mut r = RecordReader {
+            src,
+            buf: vec![0; CHUNK],
+            start: 0,
+            end: 0,
+            eof: false,
+            line: 1,
+            delim: b',',
+            limits,
+            expected_fields: 0,
+            bytes_read: 0,
+        };
+        r.fill()?;
+        if r.buf[..r.end].starts_with(b"\xEF\xBB\xBF") {
+            r.start = 3;
+        }
+        Ok(r)
+    }
+
+    /// Bytes consumed from the source so far (for progress).
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    /// The start of the stream (after a BOM), for sniffing.
+    pub fn head(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// Picks the delimiter among `,` `;` tab `|` by counting them, outside
+    /// quotes, on the first line.
+    pub fn sniff_delimiter(&mut self) -> u8 {
+        let head = self.head();
+        let first = &head[..memchr2(b'\n', b'\r', head).unwrap_or(head.len())];
+        let mut counts = [0usize; 4];
+        let cands = [b',', b';', b'\t', b'|'];
+        let mut in_q = false;
+        for &b in first {
+            if b == b'"' {
+                in_q = !in_q;
+            } else if !in_q {
+                if let Some(i) = cands.iter().position(|&c| c == b) {
+                    counts[i] += 1;
+                }
+            }
+        }
+        let best = (0..4).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+        self.delim = if counts[best] == 0 { b',' } else { cands[best] };
+        self.delim
+    }
+
+    /// Moves unconsumed data to the front, grows the buffer if full, reads more.
+    fn fill(&mut self) -> std::io::Result<()> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            let new_len = (self.buf.len() * 2).max(CHUNK);
+            self.buf.resize(new_len, 0);
+        }
+        while self.end < self.buf.len() {
+            let n = match self.src.read(&mut self.buf[self.end..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                self.eof = true;
+                break;
+            }
+            self.end += n;
+            self.bytes_read += n as u64;
+            if self.end - self.start >= CHUNK {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn scan(&self) -> Scan {
+        let buf = &self.buf[..self.end];
+        let s = self.start;
+        let d = self.delim;
+        let mut i = s;
+        let mut lines = 1u64;
+        let mut fields = 1usize;
+        let mut in_quote = false;
+        let mut field_start = true;
+        let max = self.limits.max_record_bytes;
+        loop {
+            if i - s > max {
+                return Scan::TooLarge;
+            }
+            if in_quote {
+                let Some(off) = memchr3(b'"', b'\n', b'\r', &buf[i..]) else {
+                    return if self.eof {
+                        Scan::Unclosed
+                    } else {
+                        Scan::NeedMore
+                    };
+                };
+                i += off;
+                if i + 1 >= buf.len() && !self.eof {
+                    return Scan::NeedMore;
+                }
+                let next = buf.get(i + 1).copied();
+                match buf[i] {
+                    b'"' if next == Some(b'"') => i += 2,
+                    b'"' => {
+                        in_quote = false;
+                        i += 1;
+                    }
+                    b'\r' if next == Some(b'\n') => {
+                        lines += 1;
+                        i += 2;
+                    }
+                    _ => {
+                        lines += 1;
+                        i += 1;
+                    }
+                }
+                if lines as usize > self.limits.max_quoted_lines {
+                    return Scan::Unclosed;
+                }
+                continue;
+            }
+            if field_start {
+                if i >= buf.len() {
+                    if !self.eof {
+                        return Scan::NeedMore;
+                    }
+                } else if buf[i] == b'"' {
+                    in_quote = true;
+                    field_start = false;
+                    i += 1;
+                    continue;
+                }
+            }
+            let Some(off) = memchr3(d, b'\n', b'\r', &buf[i..]) else {
+                return if self.eof {
+                    Scan::Done {
+                        rec_end: buf.len(),
+                        next: buf.len(),
+                        lines,
+                        fields,
+                    }
+                } else {
+                    Scan::NeedMore
+                };
+            };
+            i += off;
+            match buf[i] {
+                b if b == d => {
+                    fields += 1;
+                    field_start = true;
+                    i += 1;
+                }
+                b'\n' => {
+                    return Scan::Done {
+                        rec_end: i,
+                        next: i + 1,
+                        lines,
+                        fields,
+                    }
+                }
+                _ => {
+                    // '\r'
+                    if i + 1 >= buf.len() && !self.eof {
+                        return Scan::NeedMore;
+                    }
+                    let next = if buf.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+                    return Scan::Done {
+                        rec_end: i,
+                        next,
+                        lines,
+                        fields,
+                    };
+                }
+            }
+        }
+    }
+
+    /// Skips the first physical line of the pending data (after a failed
+    /// record), reading and discarding as much input as that takes.
+    fn skip_first_line(&mut self) -> std::io::Result<()> {
+        loop {
+            let data = &self.buf[self.start..self.end];
+            if let Some(off) = memchr2(b'\n', b'\r', data) {
+                let at = self.start + off;
+                if self.buf[at] == b'\r' && at + 1 == self.end && !self.eof {
+                    self.fill()?;
+                    continue;
+                }
+                let crlf = self.buf[at] == b'\r' && self.buf.get(at + 1) == Some(&b'\n') && at + 1 < self.end;
+                self.start = at + if crlf { 2 } else { 1 };
+                self.line += 1;
+                return Ok(());
+            }
+            if self.eof {
+                self.start = self.end;
+                self.line += 1;
+                return Ok(());
+            }
+            // discard everything and read on
+            self.start = self.end;
+            self.fill()?;
+        }
+    }
+
+    /// The next record, or None at the end of the input.
+    pub fn next_rec(&mut self) -> std::io::Result<Option<Rec<'_>>> {
+        loop {
+            if self.start >= self.end {
+                if self.eof {
+                    return Ok(None);
+                }
+                self.fill()?;
+                continue;
+            }
+            match self.scan() {
+                Scan::NeedMore => {
+                    let before = self.end - self.start;
+                    self.fill()?;
+                    if self.end - self.start == before && !self.eof {
+                        continue;
+                    }
+                }
+                Scan::Done {
+                    rec_end,
+                    next,
+                    lines,
+                    fields,
+                } => {
+                    let line = self.line;
+                    if lines > 1 && self.expected_fields > 0 && fields != self.expected_fields {
+                        // A quote opened a field that swallowed line ends and
+                        // the columns no longer fit: the quote was unbalanced.
+                        self.skip_first_line()?;
+                        return Ok(Some(Rec::Unreadable {
+                            line,
+                            reason: Reason::UnclosedQuote,
+                        }));
+                    }
+                    let s = self.start;
+                    self.start = next;
+                    self.line += lines;
+                    return Ok(Some(Rec::Ok {
+                        line,
+                        bytes: &self.buf[s..rec_end],
+                        fields,
+                    }));
+                }
+                Scan::Unclosed => {
+                    let line = self.line;
+                    self.skip_first_line()?;
+                    return Ok(Some(Rec::Unreadable {
+                        line,
+                        reason: Reason::UnclosedQuote,
+                    }));
+                }
+                Scan::TooLarge => {
+                    let line = self.line;
+                    self.skip_first_line()?;
+                    return Ok(Some(Rec::Unreadable {
+                        line,
+                        reason: Reason::TooLarge {
+                            limit: self.limits.max_record_bytes,
+                        },
+                    }));
+                }
+            }
+        }
+    }
+}
+
+/// Splits one record into fields (quotes removed, `""` unescaped).
+pub fn split_fields<'a>(rec: &'a [u8], delim: u8, out: &mut Vec<Cow<'a, [u8]>>) {
+    out.clear();
+    let mut i = 0;
+    loop {
+        if rec.get(i) == Some(&b'"') {
+            // quoted field: up to the closing quote, then (leniently) up to the delimiter
+            let mut val: Vec<u8> = Vec::new();
+            let mut j = i + 1;
+            let mut plain_end = None;
+            loop {
+                match memchr::memchr(b'"', &rec[j..]) {
+                    Some(off) => {
+                        let q = j + off;
+                        if rec.get(q + 1) == Some(&b'"') {
+                            val.extend_from_slice(&rec[j..=q]);
+                            j = q + 2;
+                        } else {
+                            if val.is_empty() {
+                                plain_end = Some(q);
+                            } else {
+                                val.extend_from_slice(&rec[j..q]);
+                            }
+                            j = q + 1;
+                            break;
+                        }
+                    }
+                    None => {
+                        val.extend_from_slice(&rec[j..]);
+                        j = rec.len();
+                        break;
+                    }
+                }
+            }
+            let tail_end = memchr::memchr(delim, &rec[j..]).map_or(rec.len(), |o| j + o);
+            let tail = &rec[j..tail_end];
+            match (plain_end, tail.is_empty()) {
+                (Some(e), true) => out.push(Cow::Borrowed(&rec[i + 1..e])),
+                (Some(e), false) => {
+                    let mut v = rec[i + 1..e].to_vec();
+                    v.extend_from_slice(tail);
+                    out.push(Cow::Owned(v));
+                }
+                (None, _) => {
+                    val.extend_from_slice(tail);
+                    out.push(Cow::Owned(val));
+                }
+            }
+            if tail_end >= rec.len() {
+                return;
+            }
+            i = tail_end + 1;
+        } else {
+            match memchr::memchr(delim, &rec[i..]) {
+                Some(off) => {
+                    out.push(Cow::Borrowed(&rec[i..i + off]));
+                    i += off + 1;
+                }
+                None => {
+                    out.push(Cow::Borrowed(&rec[i..]));
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const L: Limits = Limits {
+        max_record_bytes: 1000,
+        max_quoted_lines: 5,
+    };
+
+    fn all(input: &[u8], expected: usize) -> Vec<String> {
+        let mut r = RecordReader::new(input, L).unwrap();
+        r.sniff_delimiter();
+        r.expected_fields = expected;
+        let mut v = Vec::new();
+        while let Some(rec) = r.next_rec().unwrap() {
+            v.push(match rec {
+                Rec::Ok { line, bytes, fields } => {
+                    format!("{line}:{fields}:{}", String::from_utf8_lossy(bytes))
+                }
+                Rec::Unreadable { line, reason } => format!("{line}:!{reason:?}"),
+            });
+        }
+        v
+    }
+
+    #[test]
+    fn line_ends_and_quotes() {
+        assert_eq!(all(b"a,b\n1,2\r\n3,4\r5,6", 2), ["1:2:a,b", "2:2:1,2", "3:2:3,4", "4:2:5,6"]);
+        assert_eq!(all(b"a,b\n\"x\ny\",2\n3,4\n", 2), ["1:2:a,b", "2:2:\"x\ny\",2", "4:2:3,4"]);
+        assert_eq!(all(b"\xEF\xBB\xBFa;b\n1;2\n", 2), ["1:2:a;b", "2:2:1;2"]);
+        assert_eq!(all(b"a\tb\n1\t2", 2), ["1:2:a\tb", "2:2:1\t2"]);
+    }
+
+    #[test]
+    fn unbalanced_quote_recovers() {
+        // quote on line 2 never closes: line 2 unreadable, 3 and 4 still read
+        let v = all(b"a,b\n\"x,2\n3,4\n5,6\n", 2);
+        assert_eq!(v, ["1:2:a,b", "2:!UnclosedQuote", "3:2:3,4", "4:2:5,6"]);
+        // quote closes on a later line but the columns do not fit
+        let v = all(b"a,b\n\"x,2\n3,\"4\n5,6\n", 2);
+        assert_eq!(v[1], "2:!UnclosedQuote");
+        assert_eq!(v[2], "3:!UnclosedQuote");
+        assert_eq!(v[3], "4:2:5,6");
+    }
+
+    #[test]
+    fn oversized_record_skipped() {
+        let mut input = b"a,b\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 5000));
+        input.extend(b",1\n3,4\n");
+        let v = all(&input, 2);
+        assert_eq!(v[1], "2:!TooLarge { limit: 1000 }");
+        assert_eq!(v[2], "3:2:3,4");
+    }
+
+    #[test]
+    fn fields() {
+        let mut out = Vec::new();
+        split_fields(b"a,\"b,c\",\"d\"\"e\",,\"f\"g", b',', &mut out);
+        let v: Vec<String> = out.iter().map(|c| String::from_utf8_lossy(c).into()).collect();
+        assert_eq!(v, ["a", "b,c", "d\"e", "", "fg"]);
+        split_fields(b"", b',', &mut out);
+        assert_eq!(out.len(), 1);
+        split_fields(b"\"unclosed", b',', &mut out);
+        assert_eq!(&*out[0], b"unclosed");
+    }
+}

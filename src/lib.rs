@@ -1,0 +1,16 @@
+//! lamsach ("làm sạch"): checks exports of population-linked records —
+//! vaccination, social insurance, school records — for the four pillars of
+//! clean data, "đúng, đủ, sạch, sống", and reports every problem by line,
+//! rule and group.
+
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod input;
+pub mod parse;
+pub mod profile;
+pub mod report;
+pub mod rules;
+pub mod synth;
+pub mod tally;
+pub mod text;

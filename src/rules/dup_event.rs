@@ -1,0 +1,107 @@
+use super::*;
+use crate::text::fold;
+use xxhash_rust::xxh3::Xxh3;
+
+pub static RULE: Rule = Rule {
+    code: "DUP001",
+    name: "duplicate-event",
+    pillar: Pillar::Sach,
+    category: Category::Duplicate,
+    severity: Severity::Error,
+    label_vi: "Bản ghi trùng (cùng người, cùng sự kiện)",
+    label_en: "Duplicate record (same person, same event)",
+    doc: r#"## What it does
+Flags a row that repeats an earlier row of the same file on the profile's
+`event_key` fields (`rules/profiles/*.toml`): for vaccination the ID, name,
+date of birth, vaccine, dose and vaccination date. Names and text compare
+without case, diacritics or extra spaces; dates compare as dates, whatever
+their format. The first occurrence is kept; each later one is flagged with the
+line of the first.
+
+## Why is this bad?
+The same dose counted twice inflates coverage and the person's dose count.
+Reports count these as "Xóa trùng thông tin công dân".
+
+## Example
+| line | Họ và tên | Ngày sinh | Mũi | Ngày tiêm | finding |
+|---|---|---|---|---|---|
+| 2 | Nguyễn Thị Lan | 12/05/1990 | 1 | 15/08/2021 | — |
+| 9 | NGUYEN THI LAN | 1990-05-12 | 1 | 15/08/2021 | DUP001 (trùng dòng 2) |
+"#,
+    check: Check::Engine,
+};
+
+/// Hash of the row's event-key fields, normalised; None when they are all empty.
+pub fn key(ctx: &RowCtx) -> Option<u64> {
+    let mut h = Xxh3::new();
+    let mut any = false;
+    for &f in &ctx.map.profile.event_key {
+        let v = ctx.get(f).unwrap_or("");
+        any |= !v.is_empty();
+        match f {
+            Field::Id => match &ctx.id {
+                IdValue::Cccd(d) => h.update(d),
+                _ => h.update(v.as_bytes()),
+            },
+            Field::Dob | Field::VaccinationDate | Field::BhytValidTo | Field::DeathDate => {
+                match date::parse(v) {
+                    DateValue::Full(d) => h.update(d.format("%Y-%m-%d").to_string().as_bytes()),
+                    _ => h.update(v.as_bytes()),
+                }
+            }
+            _ => h.update(fold(v).as_bytes()),
+        }
+        h.update(&[0x1f]);
+    }
+    any.then(|| h.digest())
+}
+
+/// First line of each event key seen so far.
+#[derive(Default)]
+pub struct Index {
+    first: rustc_hash::FxHashMap<u64, u64>,
+}
+
+impl Index {
+    /// Registers a row; returns the finding when it repeats an earlier row.
+    pub fn check(&mut self, key: u64, line: u64, en: bool) -> Option<Finding> {
+        let first = *self.first.entry(key).or_insert(line);
+        (first != line).then(|| Finding {
+            line,
+            rule: &RULE,
+            column: None,
+            value: String::new(),
+            message: if en {
+                format!("Same person and event as line {first}")
+            } else {
+                format!("Trùng với dòng {first} (cùng người, cùng sự kiện)")
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    fn k(cells: &[(&str, &str)]) -> Option<u64> {
+        let d = data();
+        let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
+        let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
+        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
+        key(&RowCtx::new(2, &values, &map, d, today(), false))
+    }
+
+    #[test]
+    fn same_event_in_other_spelling() {
+        let a = k(&vacc(&[]));
+        let b = k(&vacc(&[("Họ và tên", "NGUYEN  THI LAN"), ("Ngày sinh", "1990-05-12"), ("Số điện thoại", "0987654321")]));
+        assert_eq!(a, b);
+        assert_ne!(a, k(&vacc(&[("Mũi", "2")])));
+        let mut idx = Index::default();
+        assert!(idx.check(a.unwrap(), 2, false).is_none());
+        let f = idx.check(b.unwrap(), 9, false).unwrap();
+        assert_eq!(f.message, "Trùng với dòng 2 (cùng người, cùng sự kiện)");
+    }
+}

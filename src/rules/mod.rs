@@ -1,0 +1,463 @@
+//! The rule registry. One rule, one file: its code, pillar, labels, doc, check
+//! and tests. Adding a rule: write the file, add one `mod` line and one entry
+//! in [`REGISTRY`].
+
+use crate::parse::date::{self, DateValue};
+use crate::parse::id::{self, IdValue};
+use crate::profile::{Field, Mapping, RuleData, Sex};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+mod bhxh_invalid;
+mod bhyt_invalid;
+mod bhyt_mismatch;
+mod dob_future;
+mod dob_impossible;
+mod dob_incomplete;
+mod dob_missing;
+mod dob_too_old;
+mod dob_unparseable;
+pub mod dup_event;
+mod field_missing;
+mod id_birth_year;
+mod id_century;
+mod id_dropped_zeros;
+mod id_malformed;
+mod id_missing;
+mod id_old_cmnd;
+mod id_province;
+mod id_sex_digit;
+pub mod id_shared;
+mod name_invalid;
+mod name_missing;
+mod phone_invalid;
+mod school_level_age;
+mod school_level_unknown;
+mod sex_missing;
+mod sex_unrecognised;
+pub mod text_invalid_utf8;
+pub mod unreadable_row;
+mod vacc_before_birth;
+mod vacc_date_invalid;
+mod vacc_future;
+
+/// Every rule. `lamsach rules` lists this table sorted by code.
+pub static REGISTRY: &[&Rule] = &[
+    &bhxh_invalid::RULE,
+    &bhyt_invalid::RULE,
+    &bhyt_mismatch::RULE,
+    &dob_missing::RULE,
+    &dob_unparseable::RULE,
+    &dob_impossible::RULE,
+    &dob_future::RULE,
+    &dob_too_old::RULE,
+    &dob_incomplete::RULE,
+    &dup_event::RULE,
+    &id_shared::RULE,
+    &school_level_age::RULE,
+    &school_level_unknown::RULE,
+    &text_invalid_utf8::RULE,
+    &field_missing::RULE,
+    &id_missing::RULE,
+    &id_malformed::RULE,
+    &id_dropped_zeros::RULE,
+    &id_old_cmnd::RULE,
+    &id_province::RULE,
+    &id_sex_digit::RULE,
+    &id_century::RULE,
+    &id_birth_year::RULE,
+    &name_missing::RULE,
+    &name_invalid::RULE,
+    &phone_invalid::RULE,
+    &unreadable_row::RULE,
+    &sex_missing::RULE,
+    &sex_unrecognised::RULE,
+    &vacc_date_invalid::RULE,
+    &vacc_before_birth::RULE,
+    &vacc_future::RULE,
+];
+
+/// The four pillars of clean data: "đúng, đủ, sạch, sống".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pillar {
+    Dung,
+    Du,
+    Sach,
+    Song,
+}
+
+impl Pillar {
+    pub const ALL: [Pillar; 4] = [Pillar::Dung, Pillar::Du, Pillar::Sach, Pillar::Song];
+    pub fn label(self, en: bool) -> &'static str {
+        match (self, en) {
+            (Pillar::Dung, false) => "đúng",
+            (Pillar::Du, false) => "đủ",
+            (Pillar::Sach, false) => "sạch",
+            (Pillar::Song, false) => "sống",
+            (Pillar::Dung, true) => "correct",
+            (Pillar::Du, true) => "complete",
+            (Pillar::Sach, true) => "clean",
+            (Pillar::Song, true) => "live",
+        }
+    }
+}
+
+/// Report categories, named as the monthly reports name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    MissingId,
+    MalformedId,
+    IdStructure,
+    OldId,
+    MissingField,
+    PersonalInfo,
+    Insurance,
+    EventInfo,
+    Duplicate,
+    SharedId,
+    BrokenText,
+    Unreadable,
+}
+
+impl Category {
+    pub const ALL: [Category; 12] = [
+        Category::MissingId,
+        Category::MalformedId,
+        Category::IdStructure,
+        Category::OldId,
+        Category::MissingField,
+        Category::PersonalInfo,
+        Category::Insurance,
+        Category::EventInfo,
+        Category::Duplicate,
+        Category::SharedId,
+        Category::BrokenText,
+        Category::Unreadable,
+    ];
+    pub const COUNT: usize = Self::ALL.len();
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Category::MissingId => "missing_id",
+            Category::MalformedId => "malformed_id",
+            Category::IdStructure => "id_structure",
+            Category::OldId => "old_id",
+            Category::MissingField => "missing_field",
+            Category::PersonalInfo => "personal_info",
+            Category::Insurance => "insurance",
+            Category::EventInfo => "event_info",
+            Category::Duplicate => "duplicate",
+            Category::SharedId => "shared_id",
+            Category::BrokenText => "broken_text",
+            Category::Unreadable => "unreadable",
+        }
+    }
+
+    pub fn label(self, en: bool) -> &'static str {
+        if en {
+            match self {
+                Category::MissingId => "No ID number",
+                Category::MalformedId => "Malformed ID number",
+                Category::IdStructure => "Invalid ID number structure",
+                Category::OldId => "Old 9-digit ID (CMND) to update",
+                Category::MissingField => "Missing information",
+                Category::PersonalInfo => "Wrong personal information",
+                Category::Insurance => "Wrong BHXH code / BHYT card",
+                Category::EventInfo => "Wrong vaccination / schooling data",
+                Category::Duplicate => "Duplicate records",
+                Category::SharedId => "One ID used by different people",
+                Category::BrokenText => "Broken text encoding",
+                Category::Unreadable => "Unreadable rows",
+            }
+        } else {
+            match self {
+                Category::MissingId => "Không có CCCD/Mã Định Danh",
+                Category::MalformedId => "CCCD/Mã Định Danh sai định dạng",
+                Category::IdStructure => "Sai cấu trúc số định danh cá nhân",
+                Category::OldId => "Cập nhật CMND 9 số",
+                Category::MissingField => "Thiếu trường thông tin",
+                Category::PersonalInfo => "Sai thông tin cá nhân",
+                Category::Insurance => "Sai mã số BHXH/thẻ BHYT",
+                Category::EventInfo => "Sai thông tin tiêm chủng/học tập",
+                Category::Duplicate => "Xóa trùng thông tin công dân",
+                Category::SharedId => "Một số định danh dùng cho nhiều người",
+                Category::BrokenText => "Lỗi font",
+                Category::Unreadable => "Dòng không đọc được",
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn label(self, en: bool) -> &'static str {
+        match (self, en) {
+            (Severity::Error, false) => "lỗi",
+            (Severity::Warning, false) => "cảnh báo",
+            (Severity::Info, false) => "lưu ý",
+            (Severity::Error, true) => "error",
+            (Severity::Warning, true) => "warning",
+            (Severity::Info, true) => "info",
+        }
+    }
+}
+
+/// How a rule is evaluated.
+pub enum Check {
+    /// A pure check of one row, run in parallel.
+    Row(fn(&RowCtx, &mut Vec<Finding>)),
+    /// Needs other rows (duplicates) or the reader (unreadable rows, bytes):
+    /// evaluated by the engine, which emits this rule's findings itself.
+    Engine,
+}
+
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub pillar: Pillar,
+    pub category: Category,
+    pub severity: Severity,
+    pub label_vi: &'static str,
+    pub label_en: &'static str,
+    /// Markdown with `## What it does`, `## Why is this bad?`, `## Example`.
+    pub doc: &'static str,
+    pub check: Check,
+}
+
+impl Rule {
+    pub fn label(&self, en: bool) -> &'static str {
+        if en {
+            self.label_en
+        } else {
+            self.label_vi
+        }
+    }
+
+    pub fn index(&self) -> usize {
+        REGISTRY
+            .iter()
+            .position(|r| std::ptr::eq(*r, self))
+            .expect("every rule is in the registry")
+    }
+}
+
+pub fn by_code(code: &str) -> Option<&'static Rule> {
+    REGISTRY
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
+}
+
+/// One problem in one row.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// Physical line where the record starts (header = 1).
+    pub line: u64,
+    pub rule: &'static Rule,
+    /// Input column index (None for whole-row findings).
+    pub column: Option<usize>,
+    pub value: String,
+    pub message: String,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code)
+    }
+}
+
+/// One row as the rules see it, with the commonly needed values parsed once.
+pub struct RowCtx<'a> {
+    pub line: u64,
+    pub values: &'a [&'a str],
+    pub map: &'a Mapping,
+    pub data: &'a RuleData,
+    pub today: NaiveDate,
+    pub en: bool,
+    pub id: IdValue,
+    pub dob: DateValue,
+    /// Recognised sex; None when missing or unrecognised.
+    pub sex: Option<Sex>,
+}
+
+impl<'a> RowCtx<'a> {
+    pub fn new(
+        line: u64,
+        values: &'a [&'a str],
+        map: &'a Mapping,
+        data: &'a RuleData,
+        today: NaiveDate,
+        en: bool,
+    ) -> Self {
+        let mut ctx = RowCtx {
+            line,
+            values,
+            map,
+            data,
+            today,
+            en,
+            id: IdValue::Missing,
+            dob: DateValue::Missing,
+            sex: None,
+        };
+        ctx.id = ctx.get(Field::Id).map_or(IdValue::Missing, |v| id::parse(v, data));
+        ctx.dob = ctx.get(Field::Dob).map_or(DateValue::Missing, date::parse);
+        ctx.sex = ctx
+            .get(Field::Sex)
+            .and_then(|v| data.sex_of(&crate::text::fold(v)));
+        ctx
+    }
+
+    /// The trimmed value of a field; None when the file has no such column.
+    pub fn get(&self, f: Field) -> Option<&'a str> {
+        self.map
+            .column(f)
+            .map(|c| self.values.get(c).copied().unwrap_or("").trim())
+    }
+
+    /// True when the column exists and the cell is empty.
+    pub fn is_empty(&self, f: Field) -> bool {
+        self.get(f).is_some_and(str::is_empty)
+    }
+
+    pub fn required(&self, f: Field) -> bool {
+        self.map.profile.required.contains(&f)
+    }
+
+    /// Picks the message in the run's language.
+    pub fn t(&self, vi: String, en: String) -> String {
+        if self.en {
+            en
+        } else {
+            vi
+        }
+    }
+
+    /// Records a finding on a field's column, with the cell value.
+    pub fn emit(&self, out: &mut Vec<Finding>, rule: &'static Rule, f: Field, message: String) {
+        out.push(Finding {
+            line: self.line,
+            rule,
+            column: self.map.column(f),
+            value: self.get(f).unwrap_or("").to_string(),
+            message,
+        });
+    }
+}
+
+/// Runs every row rule on one row.
+pub fn check_row(ctx: &RowCtx, out: &mut Vec<Finding>) {
+    for rule in REGISTRY {
+        if let Check::Row(f) = rule.check {
+            f(ctx, out);
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the per-rule tests: build a row from (header, value) pairs.
+    use super::*;
+    use crate::profile::RuleData;
+    use std::sync::OnceLock;
+
+    pub fn data() -> &'static RuleData {
+        static D: OnceLock<RuleData> = OnceLock::new();
+        D.get_or_init(|| RuleData::embedded().expect("embedded rules load"))
+    }
+
+    pub fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    /// Findings of `rule` on a row of `profile` given as (header, value) pairs.
+    pub fn run(profile: &str, cells: &[(&str, &str)], rule: &'static Rule) -> Vec<String> {
+        let d = data();
+        let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
+        let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
+        let map = Mapping::new(d.profile(profile).unwrap(), &headers);
+        let ctx = RowCtx::new(2, &values, &map, d, today(), false);
+        let mut out = Vec::new();
+        check_row(&ctx, &mut out);
+        out.into_iter()
+            .filter(|f| std::ptr::eq(f.rule, rule))
+            .map(|f| f.message)
+            .collect()
+    }
+
+    /// A well-formed vaccination row, to vary one cell at a time.
+    pub fn vacc<'a>(over: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+        let mut row = vec![
+            ("Họ và tên", "Nguyễn Thị Lan"),
+            ("Ngày sinh", "12/05/1990"),
+            ("Giới tính", "Nữ"),
+            ("Số CCCD", "001190012345"),
+            ("Số điện thoại", "0912345678"),
+            ("Huyện", "Chiêm Hóa"),
+            ("Vắc xin", "AstraZeneca"),
+            ("Mũi", "1"),
+            ("Ngày tiêm", "15/08/2021"),
+        ];
+        for (h, v) in over {
+            match row.iter_mut().find(|(k, _)| k == h) {
+                Some(cell) => cell.1 = v,
+                None => row.push((h, v)),
+            }
+        }
+        row
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+
+    #[test]
+    fn codes_unique_and_docs_complete() {
+        let mut codes: Vec<&str> = REGISTRY.iter().map(|r| r.code).collect();
+        codes.sort();
+        let n = codes.len();
+        codes.dedup();
+        assert_eq!(codes.len(), n, "duplicate rule code");
+        for r in REGISTRY {
+            for section in ["## What it does", "## Why is this bad?", "## Example"] {
+                assert!(r.doc.contains(section), "{} lacks {section}", r.code);
+            }
+            assert!(!r.label_vi.is_empty() && !r.label_en.is_empty());
+        }
+    }
+
+    #[test]
+    fn clean_row_has_no_findings() {
+        let d = data();
+        let cells = vacc(&[]);
+        let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
+        let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
+        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
+        let ctx = RowCtx::new(2, &values, &map, d, today(), false);
+        let mut out = Vec::new();
+        check_row(&ctx, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn lookup_by_code_or_name() {
+        assert_eq!(by_code("id003").unwrap().code, "ID003");
+        assert_eq!(by_code("id-missing").unwrap().code, "ID001");
+        assert!(by_code("XYZ999").is_none());
+    }
+}

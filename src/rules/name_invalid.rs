@@ -1,0 +1,75 @@
+use super::*;
+use unicode_normalization::char::is_combining_mark;
+
+pub static RULE: Rule = Rule {
+    code: "NAM002",
+    name: "name-invalid",
+    pillar: Pillar::Dung,
+    category: Category::PersonalInfo,
+    severity: Severity::Error,
+    label_vi: "Họ tên không hợp lệ",
+    label_en: "Not a valid name",
+    doc: r#"## What it does
+Flags full names that cannot be a person's name: containing digits, containing
+symbols other than space, hyphen, apostrophe or dot, or a single letter.
+
+## Why is this bad?
+A phone number, an ID or a stray character in the name column means the
+columns were shifted or the name was never entered. Reports count these under
+"Sai thông tin cá nhân (Họ tên, ngày tháng năm sinh…)".
+
+## Example
+| Họ và tên | finding |
+|---|---|
+| `Nguyễn Văn 2` | NAM002: chứa chữ số |
+| `A` | NAM002: chỉ một chữ cái |
+| `H'Hen Niê` | — |
+"#,
+    check: Check::Row(check),
+};
+
+fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
+    let Some(name) = ctx.get(Field::FullName).filter(|n| !n.is_empty()) else {
+        return;
+    };
+    let reason = if name.chars().any(|c| c.is_ascii_digit()) {
+        Some(("chứa chữ số", "contains digits"))
+    } else if name
+        .chars()
+        .any(|c| !(c.is_alphabetic() || c.is_whitespace() || is_combining_mark(c) || matches!(c, '-' | '\'' | '.' | '’')))
+    {
+        Some(("chứa ký tự đặc biệt", "contains symbols"))
+    } else if name.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+        Some(("chỉ có một chữ cái", "is a single letter"))
+    } else {
+        None
+    };
+    if let Some((vi, en)) = reason {
+        ctx.emit(
+            out,
+            &RULE,
+            Field::FullName,
+            ctx.t(format!("Họ tên {vi}"), format!("Name {en}")),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    fn m(v: &str) -> Vec<String> {
+        run("vaccination", &vacc(&[("Họ và tên", v)]), &RULE)
+    }
+
+    #[test]
+    fn names() {
+        assert!(m("Nguyễn Văn 2")[0].contains("chữ số"));
+        assert!(m("Nguyễn @Văn")[0].contains("ký tự đặc biệt"));
+        assert!(m("A")[0].contains("một chữ cái"));
+        assert!(m("H'Hen Niê").is_empty());
+        assert!(m("NGUYEN THI LAN").is_empty());
+        assert!(m("").is_empty(), "empty is NAM001's business");
+    }
+}

@@ -1,0 +1,40 @@
+use super::*;
+
+pub static RULE: Rule = Rule {
+    code: "TXT001",
+    name: "text-not-utf8",
+    pillar: Pillar::Sach,
+    category: Category::BrokenText,
+    severity: Severity::Error,
+    label_vi: "Lỗi font: ký tự không đọc được (không phải UTF-8)",
+    label_en: "Broken text: bytes that are not UTF-8",
+    doc: r#"## What it does
+Flags cells holding bytes that are not valid UTF-8 in a file read as UTF-8:
+usually a cell pasted from a file saved in another encoding. The value is
+shown with the unreadable bytes replaced by `�`; the rest of the row is still
+checked.
+
+## Why is this bad?
+Names with broken characters match nobody ("lỗi font").
+
+## Example
+| Họ và tên (bytes) | finding |
+|---|---|
+| `Nguy\xC5n` | TXT001 |
+"#,
+    check: Check::Engine,
+};
+
+pub fn finding(line: u64, column: usize, value: String, en: bool) -> Finding {
+    Finding {
+        line,
+        rule: &RULE,
+        column: Some(column),
+        value,
+        message: if en {
+            "Cell holds bytes that are not UTF-8 (shown as �)".into()
+        } else {
+            "Ô có byte không phải UTF-8 (lỗi font, hiển thị là �)".into()
+        },
+    }
+}

@@ -1,0 +1,58 @@
+use super::*;
+
+pub static RULE: Rule = Rule {
+    code: "ROW001",
+    name: "row-unreadable",
+    pillar: Pillar::Du,
+    category: Category::Unreadable,
+    severity: Severity::Error,
+    label_vi: "Dòng không đọc được",
+    label_en: "Unreadable row",
+    doc: r#"## What it does
+Reports a physical line that cannot be read as a record, with the reason:
+a different number of columns from the header, a quote that is never closed,
+or a record larger than `[limits] max_record_bytes`. The line is counted as
+unreadable in the summary (read = clean + with problems + unreadable) and
+checking goes on with the next line.
+
+## Why is this bad?
+Nothing in the row can be checked or reported until it is repaired; usually a
+delimiter inside an unquoted value, or a line break inside a name.
+
+## Example
+| line | content | finding |
+|---|---|---|
+| 14 | `Nguyễn Văn A,01/02/1990` (2 of 9 columns) | ROW001 |
+"#,
+    check: Check::Engine,
+};
+
+/// Why a line could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    FieldCount { found: usize, expected: usize },
+    UnclosedQuote,
+    TooLarge { limit: usize },
+}
+
+pub fn finding(line: u64, reason: &Reason, en: bool) -> Finding {
+    let message = match (reason, en) {
+        (Reason::FieldCount { found, expected }, false) => {
+            format!("Dòng có {found} cột, tiêu đề có {expected} cột")
+        }
+        (Reason::FieldCount { found, expected }, true) => {
+            format!("Row has {found} columns; the header has {expected}")
+        }
+        (Reason::UnclosedQuote, false) => "Dấu ngoặc kép (\") mở nhưng không đóng".into(),
+        (Reason::UnclosedQuote, true) => "A quote (\") is opened and never closed".into(),
+        (Reason::TooLarge { limit }, false) => format!("Dòng dài quá giới hạn {limit} byte"),
+        (Reason::TooLarge { limit }, true) => format!("Row longer than the {limit}-byte limit"),
+    };
+    Finding {
+        line,
+        rule: &RULE,
+        column: None,
+        value: String::new(),
+        message,
+    }
+}

@@ -1,0 +1,86 @@
+//! Vietnamese text helpers: folding for comparison (case, diacritics, `Đ/đ`,
+//! spacing) and NFC normalisation.
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::UnicodeNormalization;
+
+/// Base letter of a Vietnamese letter without its diacritics, lower-cased.
+/// `Đ`/`đ` fold to `d` (they do not decompose in Unicode).
+fn fold_char(c: char, out: &mut String) {
+    match c {
+        'đ' | 'Đ' => out.push('d'),
+        c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+        c => decompose_canonical(c, |d| {
+            if !is_combining_mark(d) {
+                for l in d.to_lowercase() {
+                    out.push(l);
+                }
+            }
+        }),
+    }
+}
+
+/// Folds a value for loose comparison: lower case, no diacritics, `đ`→`d`,
+/// runs of whitespace collapsed to one space, trimmed.
+/// `"  NGUYỄN  Thị Ánh "` → `"nguyen thi anh"`.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+/// Folds and keeps only ASCII letters and digits: the key used to match
+/// header names against aliases (`"Số CCCD/ Mã định danh"` → `"socccdmadinhdanh"`).
+pub fn header_key(s: &str) -> String {
+    fold(s).chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+}
+
+/// Lower case and single-spaced, keeping diacritics (NFC): for comparisons
+/// where accents matter.
+pub fn normalize(s: &str) -> String {
+    let nfc: String = s.nfc().collect();
+    let mut out = String::with_capacity(nfc.len());
+    for w in nfc.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_vietnamese() {
+        assert_eq!(fold("  NGUYỄN  Thị Ánh "), "nguyen thi anh");
+        assert_eq!(fold("Đặng Đức Đạt"), "dang duc dat");
+        // decomposed input folds the same as precomposed
+        assert_eq!(fold("Nguye\u{0302}\u{0303}n"), "nguyen");
+    }
+
+    #[test]
+    fn header_keys() {
+        assert_eq!(header_key("Số CCCD/ Mã định danh"), "socccdmadinhdanh");
+        assert_eq!(header_key("NGAY SINH"), "ngaysinh");
+    }
+
+    #[test]
+    fn normalize_keeps_accents() {
+        assert_eq!(normalize("  NGUYỄN   THỊ ÁNH"), "nguyễn thị ánh");
+        assert_eq!(normalize("Nguye\u{0302}\u{0303}n"), "nguyễn");
+    }
+}
