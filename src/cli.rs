@@ -139,6 +139,12 @@ impl Sink for Tee<'_> {
         }
         Ok(())
     }
+    fn row(&mut self, r: &crate::engine::RowReport) -> Result<()> {
+        for s in &mut self.0 {
+            s.row(r)?;
+        }
+        Ok(())
+    }
 }
 
 fn run_check(a: &CheckArgs) -> Result<ExitCode> {

@@ -31,6 +31,19 @@ pub struct Options {
 /// Receives findings in input order (line, then rule code).
 pub trait Sink {
     fn finding(&mut self, f: &Finding, group: &str) -> Result<()>;
+    /// Called once per row read (after its findings), in input order.
+    fn row(&mut self, _row: &RowReport) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// One row as the merge step saw it.
+pub struct RowReport<'a> {
+    pub line: u64,
+    pub group: &'a str,
+    pub unreadable: bool,
+    /// The row's findings, sorted by rule code.
+    pub findings: &'a [Finding],
 }
 
 impl Sink for Vec<Finding> {
@@ -135,16 +148,17 @@ fn resolve_group(
     }
 }
 
-struct Opened {
-    reader: RecordReader<File>,
-    delim: u8,
-    mapping: Mapping,
-    group_col: Option<usize>,
+/// A file opened for checking: its header read and mapped.
+pub struct Opened {
+    pub reader: RecordReader<File>,
+    pub delim: u8,
+    pub mapping: Mapping,
+    pub group_col: Option<usize>,
 }
 
 /// Opens a file, reads its header, and resolves the profile, the column
 /// mapping and the group column. Errors here stop the run (exit code 2).
-fn open(path: &Path, data: &RuleData, opts: &Options) -> Result<Opened> {
+pub fn open(path: &Path, data: &RuleData, opts: &Options) -> Result<Opened> {
     let file = File::open(path).map_err(|source| Error::Open {
         path: path.to_path_buf(),
         source,
@@ -362,6 +376,12 @@ pub fn check_file(
                     for f in &row_findings {
                         sink.finding(f, gname)?;
                     }
+                    sink.row(&RowReport {
+                        line: row.line,
+                        group: gname,
+                        unreadable: matches!(row.kind, RowKind::Unreadable),
+                        findings: &row_findings,
+                    })?;
                     tally.add_row(group, matches!(row.kind, RowKind::Unreadable), &row_findings);
                 }
             }
