@@ -120,11 +120,22 @@ impl Sink for TermSink {
         self.total += 1;
         if self.shown < self.limit {
             self.shown += 1;
-            let col = f.column.and_then(|c| self.headers.get(c)).map(String::as_str).unwrap_or("");
+            let col = f
+                .column
+                .and_then(|c| self.headers.get(c))
+                .map(String::as_str)
+                .unwrap_or("");
             let value = report::shown_value(f, self.mask, &self.id_cols);
-            let what = if col.is_empty() { String::new() } else { format!(" {col}={value:?}") };
+            let what = if col.is_empty() {
+                String::new()
+            } else {
+                format!(" {col}={value:?}")
+            };
             let line_word = if self.en { "line" } else { "dòng" };
-            self.out.push(format!("{line_word} {} {}{what}: {}", f.line, f.rule.code, f.message));
+            self.out.push(format!(
+                "{line_word} {} {}{what}: {}",
+                f.line, f.rule.code, f.message
+            ));
         }
         Ok(())
     }
@@ -172,7 +183,11 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
     let id_cols = report::id_columns(&mapping);
     let mut term = TermSink {
         shown: 0,
-        limit: if a.out.is_some() || a.quiet { 0 } else { a.show },
+        limit: if a.out.is_some() || a.quiet {
+            0
+        } else {
+            a.show
+        },
         total: 0,
         en,
         mask: a.mask_ids,
@@ -188,7 +203,12 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         })?;
         let mut issues = report::IssuesCsv::create(&dir.join("issues.csv"), en, a.mask_ids)?;
         issues.set_columns(&mapping.headers, id_cols);
-        outcome = check_file(&a.file, &data, &opts, &mut Tee(vec![&mut issues, &mut term]))?;
+        outcome = check_file(
+            &a.file,
+            &data,
+            &opts,
+            &mut Tee(vec![&mut issues, &mut term]),
+        )?;
         issues.finish()?;
         report::write_tally_csv(&dir.join("tally.csv"), &outcome, en)?;
         report::write_tally_json(&dir.join("tally.json"), &outcome, en)?;
@@ -199,7 +219,11 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         let mut so = std::io::stdout().lock();
         let mut text = report::summary(&outcome, en, 10);
         if !term.out.is_empty() {
-            text.push_str(if en { "First findings:\n" } else { "Các lỗi đầu tiên:\n" });
+            text.push_str(if en {
+                "First findings:\n"
+            } else {
+                "Các lỗi đầu tiên:\n"
+            });
             for l in &term.out {
                 text.push_str("  ");
                 text.push_str(l);
@@ -207,22 +231,35 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
             }
             if term.total > term.shown as u64 {
                 text.push_str(&if en {
-                    format!("  … and {} more; use --out DIR for the full list\n", term.total - term.shown as u64)
+                    format!(
+                        "  … and {} more; use --out DIR for the full list\n",
+                        term.total - term.shown as u64
+                    )
                 } else {
-                    format!("  … và {} lỗi khác; dùng --out THƯ_MỤC để có danh sách đầy đủ\n", term.total - term.shown as u64)
+                    format!(
+                        "  … và {} lỗi khác; dùng --out THƯ_MỤC để có danh sách đầy đủ\n",
+                        term.total - term.shown as u64
+                    )
                 });
             }
         }
         if let Some(dir) = &a.out {
             text.push_str(&format!(
                 "{}: {}\n",
-                if en { "Reports written to" } else { "Đã ghi báo cáo vào" },
+                if en {
+                    "Reports written to"
+                } else {
+                    "Đã ghi báo cáo vào"
+                },
                 dir.display()
             ));
         }
         if let Err(e) = so.write_all(text.as_bytes()) {
             if e.kind() != std::io::ErrorKind::BrokenPipe {
-                return Err(Error::Write { path: "<stdout>".into(), source: e });
+                return Err(Error::Write {
+                    path: "<stdout>".into(),
+                    source: e,
+                });
             }
         }
     }
@@ -278,7 +315,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Check(a) => {
             if let Some(n) = a.threads {
-                let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+                let _ = rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build_global();
             }
             run_check(a)
         }
@@ -295,7 +334,11 @@ pub fn main_exit() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(cli) {

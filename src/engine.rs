@@ -126,10 +126,7 @@ fn resolve_profile<'a>(
     }
 }
 
-fn resolve_group(
-    opt: Option<&str>,
-    mapping: &Mapping,
-) -> Result<Option<usize>> {
+fn resolve_group(opt: Option<&str>, mapping: &Mapping) -> Result<Option<usize>> {
     match opt {
         Some(g) => {
             let key = header_key(g);
@@ -264,7 +261,11 @@ pub fn check_file(
         path: path.to_path_buf(),
         source,
     };
-    let all_group = if group_col.is_some() { EMPTY_GROUP_VI } else { ALL_GROUP_VI };
+    let all_group = if group_col.is_some() {
+        EMPTY_GROUP_VI
+    } else {
+        ALL_GROUP_VI
+    };
     let batch_rows = data.limits.batch_rows.max(1);
     let threads = rayon::current_num_threads().max(1);
     let in_flight = threads * 2;
@@ -382,7 +383,11 @@ pub fn check_file(
                         unreadable: matches!(row.kind, RowKind::Unreadable),
                         findings: &row_findings,
                     })?;
-                    tally.add_row(group, matches!(row.kind, RowKind::Unreadable), &row_findings);
+                    tally.add_row(
+                        group,
+                        matches!(row.kind, RowKind::Unreadable),
+                        &row_findings,
+                    );
                 }
             }
         }
@@ -422,7 +427,8 @@ impl WorkerCtx<'_> {
             let first = out.findings.len();
             match item {
                 Item::Unreadable { line, reason } => {
-                    out.findings.push(unreadable_row::finding(*line, reason, self.en));
+                    out.findings
+                        .push(unreadable_row::finding(*line, reason, self.en));
                     out.rows.push(RowOut {
                         line: *line,
                         kind: RowKind::Unreadable,
@@ -446,7 +452,9 @@ impl WorkerCtx<'_> {
                         });
                         continue;
                     }
-                    if raw.len() > expected && raw[expected..].iter().all(|f| f.trim_ascii().is_empty()) {
+                    if raw.len() > expected
+                        && raw[expected..].iter().all(|f| f.trim_ascii().is_empty())
+                    {
                         raw.truncate(expected);
                     }
                     if raw.len() != expected {
@@ -454,7 +462,8 @@ impl WorkerCtx<'_> {
                             found: raw.len(),
                             expected,
                         };
-                        out.findings.push(unreadable_row::finding(line, &reason, self.en));
+                        out.findings
+                            .push(unreadable_row::finding(line, &reason, self.en));
                         out.rows.push(RowOut {
                             line,
                             kind: RowKind::Unreadable,
@@ -465,14 +474,21 @@ impl WorkerCtx<'_> {
                         });
                         continue;
                     }
-                    let texts: Vec<Cow<str>> = raw.iter().map(|f| String::from_utf8_lossy(f)).collect();
+                    let texts: Vec<Cow<str>> =
+                        raw.iter().map(|f| String::from_utf8_lossy(f)).collect();
                     for (i, (t, r)) in texts.iter().zip(&raw).enumerate() {
                         if matches!(t, Cow::Owned(_)) && std::str::from_utf8(r).is_err() {
-                            out.findings.push(text_invalid_utf8::finding(line, i, t.to_string(), self.en));
+                            out.findings.push(text_invalid_utf8::finding(
+                                line,
+                                i,
+                                t.to_string(),
+                                self.en,
+                            ));
                         }
                     }
                     let values: Vec<&str> = texts.iter().map(|c| c.as_ref()).collect();
-                    let ctx = RowCtx::new(line, &values, self.mapping, self.data, self.today, self.en);
+                    let ctx =
+                        RowCtx::new(line, &values, self.mapping, self.data, self.today, self.en);
                     check_row(&ctx, &mut out.findings);
                     let group = self
                         .group_col

@@ -19,7 +19,10 @@ pub enum Rec<'a> {
         bytes: &'a [u8],
         fields: usize,
     },
-    Unreadable { line: u64, reason: Reason },
+    Unreadable {
+        line: u64,
+        reason: Reason,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -171,6 +174,16 @@ impl<R: Read> RecordReader<R> {
                 match buf[i] {
                     b'"' if next == Some(b'"') => i += 2,
                     b'"' => {
+                        // A quoted field that spans lines must close cleanly
+                        // (quote then delimiter or line end); otherwise this
+                        // quote belongs to a later row and the opening one
+                        // was unbalanced.
+                        if lines > 1
+                            && !matches!(next, None | Some(b'\n' | b'\r'))
+                            && next != Some(d)
+                        {
+                            return Scan::Unclosed;
+                        }
                         in_quote = false;
                         i += 1;
                     }
@@ -232,7 +245,11 @@ impl<R: Read> RecordReader<R> {
                     if i + 1 >= buf.len() && !self.eof {
                         return Scan::NeedMore;
                     }
-                    let next = if buf.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+                    let next = if buf.get(i + 1) == Some(&b'\n') {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
                     return Scan::Done {
                         rec_end: i,
                         next,
@@ -255,7 +272,9 @@ impl<R: Read> RecordReader<R> {
                     self.fill()?;
                     continue;
                 }
-                let crlf = self.buf[at] == b'\r' && self.buf.get(at + 1) == Some(&b'\n') && at + 1 < self.end;
+                let crlf = self.buf[at] == b'\r'
+                    && self.buf.get(at + 1) == Some(&b'\n')
+                    && at + 1 < self.end;
                 self.start = at + if crlf { 2 } else { 1 };
                 self.line += 1;
                 return Ok(());
@@ -420,7 +439,11 @@ mod tests {
         let mut v = Vec::new();
         while let Some(rec) = r.next_rec().unwrap() {
             v.push(match rec {
-                Rec::Ok { line, bytes, fields } => {
+                Rec::Ok {
+                    line,
+                    bytes,
+                    fields,
+                } => {
                     format!("{line}:{fields}:{}", String::from_utf8_lossy(bytes))
                 }
                 Rec::Unreadable { line, reason } => format!("{line}:!{reason:?}"),
@@ -431,8 +454,14 @@ mod tests {
 
     #[test]
     fn line_ends_and_quotes() {
-        assert_eq!(all(b"a,b\n1,2\r\n3,4\r5,6", 2), ["1:2:a,b", "2:2:1,2", "3:2:3,4", "4:2:5,6"]);
-        assert_eq!(all(b"a,b\n\"x\ny\",2\n3,4\n", 2), ["1:2:a,b", "2:2:\"x\ny\",2", "4:2:3,4"]);
+        assert_eq!(
+            all(b"a,b\n1,2\r\n3,4\r5,6", 2),
+            ["1:2:a,b", "2:2:1,2", "3:2:3,4", "4:2:5,6"]
+        );
+        assert_eq!(
+            all(b"a,b\n\"x\ny\",2\n3,4\n", 2),
+            ["1:2:a,b", "2:2:\"x\ny\",2", "4:2:3,4"]
+        );
         assert_eq!(all(b"\xEF\xBB\xBFa;b\n1;2\n", 2), ["1:2:a;b", "2:2:1;2"]);
         assert_eq!(all(b"a\tb\n1\t2", 2), ["1:2:a\tb", "2:2:1\t2"]);
     }
@@ -447,6 +476,21 @@ mod tests {
         assert_eq!(v[1], "2:!UnclosedQuote");
         assert_eq!(v[2], "3:!UnclosedQuote");
         assert_eq!(v[3], "4:2:5,6");
+        // two stray quotes at the same column: the second must not close the first
+        let v = all(b"a,b\n\"x,2\n3,4\n\"y,5\n6,7\n", 2);
+        assert_eq!(
+            v,
+            [
+                "1:2:a,b",
+                "2:!UnclosedQuote",
+                "3:2:3,4",
+                "4:!UnclosedQuote",
+                "5:2:6,7"
+            ]
+        );
+        // a legitimate multi-line quoted field still works
+        let v = all(b"a,b\n\"x\ny\",2\n", 2);
+        assert_eq!(v, ["1:2:a,b", "2:2:\"x\ny\",2"]);
     }
 
     #[test]
@@ -463,7 +507,10 @@ mod tests {
     fn fields() {
         let mut out = Vec::new();
         split_fields(b"a,\"b,c\",\"d\"\"e\",,\"f\"g", b',', &mut out);
-        let v: Vec<String> = out.iter().map(|c| String::from_utf8_lossy(c).into()).collect();
+        let v: Vec<String> = out
+            .iter()
+            .map(|c| String::from_utf8_lossy(c).into())
+            .collect();
         assert_eq!(v, ["a", "b,c", "d\"e", "", "fg"]);
         split_fields(b"", b',', &mut out);
         assert_eq!(out.len(), 1);

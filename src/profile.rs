@@ -179,7 +179,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "profiles/vaccination.toml",
         include_str!("../rules/profiles/vaccination.toml"),
     ),
-    ("profiles/bhxh.toml", include_str!("../rules/profiles/bhxh.toml")),
+    (
+        "profiles/bhxh.toml",
+        include_str!("../rules/profiles/bhxh.toml"),
+    ),
     (
         "profiles/education.toml",
         include_str!("../rules/profiles/education.toml"),
@@ -189,10 +192,7 @@ const EMBEDDED: &[(&str, &str)] = &[
 /// Parses one TOML rules file; the error names file, line, column and key.
 pub fn parse_toml<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T> {
     toml::from_str(text).map_err(|e| {
-        let (line, col) = e
-            .span()
-            .map(|s| line_col(text, s.start))
-            .unwrap_or((0, 0));
+        let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
         Error::Config(format!(
             "{path}:{line}:{col}: lỗi tệp quy tắc / rules file error: {}",
             e.message()
@@ -449,9 +449,23 @@ mod tests {
     #[test]
     fn detects_profiles_from_headers() {
         let d = RuleData::embedded().unwrap();
-        let v = h(&["Họ tên", "NGAY SINH", "Giới tính", "Số CCCD", "Vắc xin", "Mũi", "Ngày tiêm"]);
+        let v = h(&[
+            "Họ tên",
+            "NGAY SINH",
+            "Giới tính",
+            "Số CCCD",
+            "Vắc xin",
+            "Mũi",
+            "Ngày tiêm",
+        ]);
         assert_eq!(detect(&d, &v).unwrap().name, "vaccination");
-        let b = h(&["Ho ten", "Ngay sinh", "Gioi tinh", "Ma so BHXH", "So the BHYT"]);
+        let b = h(&[
+            "Ho ten",
+            "Ngay sinh",
+            "Gioi tinh",
+            "Ma so BHXH",
+            "So the BHYT",
+        ]);
         assert_eq!(detect(&d, &b).unwrap().name, "bhxh");
         let e = h(&["Họ và tên", "Ngày sinh", "Trường", "Cấp học", "Lớp"]);
         assert_eq!(detect(&d, &e).unwrap().name, "education");

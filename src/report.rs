@@ -25,7 +25,10 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(dest: &Path) -> Result<Self> {
-        let name = dest.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
         let tmp = dest.with_file_name(format!(".{name}.tmp{}", std::process::id()));
         let f = File::create(&tmp).map_err(|source| Error::Write {
             path: tmp.clone(),
@@ -110,18 +113,23 @@ pub struct IssuesCsv {
 }
 
 pub const ISSUES_HEADER: [&str; 10] = [
-    "line", "rule", "pillar", "category", "severity", "label", "group", "column", "value", "message",
+    "line", "rule", "pillar", "category", "severity", "label", "group", "column", "value",
+    "message",
 ];
 
 impl IssuesCsv {
     pub fn create(path: &Path, en: bool, mask_ids: bool) -> Result<Self> {
         let mut file = AtomicFile::create(path)?;
-        file.writer().write_all(b"\xEF\xBB\xBF").map_err(|source| Error::Write {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        file.writer()
+            .write_all(b"\xEF\xBB\xBF")
+            .map_err(|source| Error::Write {
+                path: path.to_path_buf(),
+                source,
+            })?;
         let mut me = IssuesCsv {
-            w: csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(file),
+            w: csv::WriterBuilder::new()
+                .buffer_capacity(1 << 16)
+                .from_writer(file),
             path: path.to_path_buf(),
             en,
             mask_ids,
@@ -141,7 +149,13 @@ impl IssuesCsv {
 
     fn write_record(&mut self, rec: &[&str]) -> Result<()> {
         self.w
-            .write_record(rec.iter().map(|s| excel_safe(s)).collect::<Vec<_>>().iter().map(|c| c.as_bytes()))
+            .write_record(
+                rec.iter()
+                    .map(|s| excel_safe(s))
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(|c| c.as_bytes()),
+            )
             .map_err(csv_err(&self.path))
     }
 
@@ -217,10 +231,14 @@ pub fn write_tally_csv(path: &Path, o: &Outcome, en: bool) -> Result<()> {
     {
         let mut w = csv_writer(file.writer());
         let e = csv_err(path);
-        w.write_record(["group", "category", "label", "findings", "records"]).map_err(&e)?;
+        w.write_record(["group", "category", "label", "findings", "records"])
+            .map_err(&e)?;
         let total = o.tally.total();
         let groups = o.tally.groups();
-        let all = groups.iter().map(|(n, c)| (*n, *c)).chain([(total_label(en), &total)]);
+        let all = groups
+            .iter()
+            .map(|(n, c)| (*n, *c))
+            .chain([(total_label(en), &total)]);
         for (name, c) in all {
             let name = excel_safe(name);
             for cat in Category::ALL {
@@ -344,20 +362,42 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
     let t = o.tally.total();
     let n = |x: u64| fmt_num(x, en);
     let mut s = String::new();
-    let label = if en { &o.profile.label_en } else { &o.profile.label_vi };
+    let label = if en {
+        &o.profile.label_en
+    } else {
+        &o.profile.label_vi
+    };
     let delim = match o.delimiter {
         b'\t' => "tab".to_string(),
         d => format!("'{}'", d as char),
     };
     let _ = if en {
-        writeln!(s, "lamsach: {} — {label} (delimiter {delim})", o.path.display())
+        writeln!(
+            s,
+            "lamsach: {} — {label} (delimiter {delim})",
+            o.path.display()
+        )
     } else {
-        writeln!(s, "lamsach: {} — {label} (dấu phân cách {delim})", o.path.display())
+        writeln!(
+            s,
+            "lamsach: {} — {label} (dấu phân cách {delim})",
+            o.path.display()
+        )
     };
     let rows = if en {
-        [("Rows read", t.rows_read), ("  clean", t.clean), ("  with problems", t.with_problems), ("  unreadable", t.unreadable)]
+        [
+            ("Rows read", t.rows_read),
+            ("  clean", t.clean),
+            ("  with problems", t.with_problems),
+            ("  unreadable", t.unreadable),
+        ]
     } else {
-        [("Số dòng đọc", t.rows_read), ("  sạch", t.clean), ("  có lỗi", t.with_problems), ("  không đọc được", t.unreadable)]
+        [
+            ("Số dòng đọc", t.rows_read),
+            ("  sạch", t.clean),
+            ("  có lỗi", t.with_problems),
+            ("  không đọc được", t.unreadable),
+        ]
     };
     for (k, v) in rows {
         let _ = writeln!(s, "{k:<20}{:>12}", n(v));
@@ -390,22 +430,38 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
         n(t.total_findings()),
         pillars.join(" · ")
     );
-    let (fh, rh) = if en { ("findings", "records") } else { ("lỗi", "bản ghi") };
+    let (fh, rh) = if en {
+        ("findings", "records")
+    } else {
+        ("lỗi", "bản ghi")
+    };
     let _ = writeln!(s, "  {:<42}{fh:>10}{rh:>10}", "");
     for cat in Category::ALL {
         let i = cat.index();
         if t.findings[i] > 0 {
-            let _ = writeln!(s, "  {:<42}{:>10}{:>10}", cat.label(en), n(t.findings[i]), n(t.records[i]));
+            let _ = writeln!(
+                s,
+                "  {:<42}{:>10}{:>10}",
+                cat.label(en),
+                n(t.findings[i]),
+                n(t.records[i])
+            );
         }
     }
     let mut groups = o.tally.groups();
-    groups.sort_by(|a, b| (b.1.with_problems + b.1.unreadable).cmp(&(a.1.with_problems + a.1.unreadable)));
+    groups.sort_by(|a, b| {
+        (b.1.with_problems + b.1.unreadable).cmp(&(a.1.with_problems + a.1.unreadable))
+    });
     if let Some(h) = &o.group_header {
         if groups.len() > 1 || groups.first().is_some_and(|g| g.1.with_problems > 0) {
             let _ = writeln!(
                 s,
                 "{} ({h}):",
-                if en { "Groups with most records with problems" } else { "Nhóm nhiều bản ghi lỗi nhất" }
+                if en {
+                    "Groups with most records with problems"
+                } else {
+                    "Nhóm nhiều bản ghi lỗi nhất"
+                }
             );
             for (name, c) in groups.iter().take(top_groups) {
                 let _ = writeln!(
@@ -421,7 +477,11 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
         let _ = writeln!(
             s,
             "{}: {}",
-            if en { "Columns not recognised (not checked)" } else { "Cột không nhận ra (không kiểm tra)" },
+            if en {
+                "Columns not recognised (not checked)"
+            } else {
+                "Cột không nhận ra (không kiểm tra)"
+            },
             o.mapping.unknown.join(", ")
         );
     }

@@ -1,20 +1,1047 @@
-//! Synthetic exports with known problems (ground truth), and scoring.
+//! Synthetic exports with known problems, and scoring of a run against them.
+//!
+//! `lamsach synth` writes a realistic export in which a share of rows carries
+//! exactly one injected problem, and a truth file listing every finding the
+//! rules must report (`line,rule`). Clean rows are clean by construction: IDs
+//! agree with sex and birth year, dates are real, events are unique. `lamsach
+//! score` compares an `issues.csv` with the truth and prints precision and
+//! recall per rule. Together they measure the rules at any scale.
+
+use crate::error::{Error, Result};
+use crate::parse::id::IdStructure;
+use crate::profile::Sex;
+use chrono::{Datelike, Days, NaiveDate};
 use clap::Args;
-use std::process::ExitCode;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
 use std::path::PathBuf;
-use crate::error::Result;
+use std::process::ExitCode;
 
 #[derive(Args, Debug)]
 pub struct SynthArgs {
+    /// Số dòng dữ liệu / number of data rows
     #[arg(long, default_value_t = 1000)]
     pub rows: usize,
+    /// vaccination, bhxh or education
+    #[arg(long, default_value = "vaccination")]
+    pub profile: String,
+    /// Tỷ lệ dòng có lỗi cài sẵn / share of rows with an injected problem
+    #[arg(long, default_value_t = 0.2)]
+    pub problem_rate: f64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Ngày chạy giả định (dùng cùng giá trị cho `check --today`) / the run date to assume
+    #[arg(long, default_value = "2026-11-23")]
+    pub today: NaiveDate,
+    /// Tệp CSV sinh ra / the export to write
     #[arg(long)]
     pub out: PathBuf,
-}
-#[derive(Args, Debug)]
-pub struct ScoreArgs {
+    /// Tệp đáp án line,rule / ground truth to write
     #[arg(long)]
     pub truth: PathBuf,
 }
-pub fn run_synth(_a: &SynthArgs) -> Result<ExitCode> { Ok(ExitCode::SUCCESS) }
-pub fn run_score(_a: &ScoreArgs) -> Result<ExitCode> { Ok(ExitCode::SUCCESS) }
+
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    /// Tệp đáp án của synth / truth file written by synth
+    #[arg(long)]
+    pub truth: PathBuf,
+    /// issues.csv của lần chạy check / issues.csv of the check run
+    #[arg(long)]
+    pub issues: PathBuf,
+    /// Ghi kết quả JSON / also write the scores as JSON here
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+}
+
+const FAMILY: &[(&str, u32)] = &[
+    ("Nguyễn", 380),
+    ("Trần", 110),
+    ("Lê", 95),
+    ("Phạm", 70),
+    ("Hoàng", 51),
+    ("Huỳnh", 30),
+    ("Phan", 45),
+    ("Vũ", 39),
+    ("Võ", 25),
+    ("Đặng", 21),
+    ("Bùi", 20),
+    ("Đỗ", 14),
+    ("Hồ", 13),
+    ("Ngô", 13),
+    ("Dương", 10),
+    ("Lý", 5),
+    ("Ma", 4),
+    ("Nông", 4),
+    ("Triệu", 3),
+    ("Hà", 3),
+];
+const MIDDLE_M: &[&str] = &[
+    "Văn", "Hữu", "Đức", "Minh", "Quốc", "Công", "Thanh", "Xuân", "Đình", "Ngọc",
+];
+const MIDDLE_F: &[&str] = &[
+    "Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ", "Phương", "Hồng",
+];
+const GIVEN_M: &[&str] = &[
+    "Hùng", "Dũng", "Tuấn", "Minh", "Nam", "Long", "Hải", "Sơn", "Thắng", "Quang", "Khải", "Phúc",
+    "Tài", "Đạt", "Hiếu", "Trung", "Kiên", "Việt", "Cường", "Đông", "Bình", "Toàn", "Lực", "Tiến",
+    "Khoa", "Huy", "Bảo", "Anh", "Thành", "Vinh",
+];
+const GIVEN_F: &[&str] = &[
+    "Lan",
+    "Hoa",
+    "Mai",
+    "Thu",
+    "Hằng",
+    "Nga",
+    "Hương",
+    "Yến",
+    "Dung",
+    "Bích",
+    "Lụa",
+    "Kim",
+    "Ngọc",
+    "Trang",
+    "Linh",
+    "Thảo",
+    "Hạnh",
+    "Phượng",
+    "Ánh",
+    "Nhung",
+    "Quyên",
+    "Vân",
+    "Oanh",
+    "Tâm",
+    "Uyên",
+    "Loan",
+    "Diệp",
+    "Châu",
+    "Xuân",
+    "Hà",
+];
+const DISTRICTS: &[(&str, &[&str])] = &[
+    (
+        "Chiêm Hóa",
+        &["Vĩnh Lộc", "Yên Nguyên", "Phúc Sơn", "Hà Lang"],
+    ),
+    ("Hàm Yên", &["Tân Yên", "Thái Sơn", "Phù Lưu", "Yên Phú"]),
+    ("Lâm Bình", &["Lăng Can", "Thượng Lâm", "Khuôn Hà"]),
+    ("Na Hang", &["Năng Khả", "Thanh Tương", "Sơn Phú"]),
+    (
+        "Sơn Dương",
+        &["Tân Trào", "Hợp Thành", "Sơn Nam", "Đông Thọ", "Kháng Nhật"],
+    ),
+    (
+        "Yên Sơn",
+        &["Lang Quán", "Chân Sơn", "Thắng Quân", "Mỹ Bằng"],
+    ),
+    (
+        "TP Tuyên Quang",
+        &["Phan Thiết", "Minh Xuân", "Tân Quang", "Ỷ La"],
+    ),
+];
+const PROVINCES: &[&str] = &[
+    "008", "008", "008", "008", "001", "079", "019", "025", "002", "010",
+];
+const VACCINES: &[&str] = &["AstraZeneca", "Pfizer", "Moderna", "Vero Cell", "Sputnik V"];
+const EMPLOYERS: &[&str] = &[
+    "Công ty TNHH May Tuyên Quang",
+    "UBND huyện Yên Sơn",
+    "Trường THPT Chuyên",
+    "Công ty CP Xi măng",
+    "Bệnh viện Đa khoa tỉnh",
+    "Hộ gia đình",
+];
+const SCHOOLS: &[&str] = &[
+    "Trường Hồng Thái",
+    "Trường Phan Thiết",
+    "Trường Tân Trào",
+    "Trường Ỷ La",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Vaccination,
+    Bhxh,
+    Education,
+}
+
+#[derive(Clone)]
+struct Person {
+    name: String,
+    sex: Sex,
+    dob: NaiveDate,
+    id: String,
+    phone: String,
+    district: usize,
+    commune: usize,
+    bhxh: String,
+}
+
+struct Gen {
+    rng: fastrand::Rng,
+    used_ids: rustc_hash::FxHashSet<String>,
+    kind: Kind,
+    today: NaiveDate,
+    family_total: u32,
+}
+
+fn fmt_date(rng: &mut fastrand::Rng, d: NaiveDate) -> String {
+    match rng.u32(0..100) {
+        0..70 => d.format("%d/%m/%Y").to_string(),
+        70..85 => format!("{}/{}/{}", d.day(), d.month(), d.year()),
+        85..95 => d.format("%Y-%m-%d").to_string(),
+        _ => {
+            let base = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
+            (d - base).num_days().to_string()
+        }
+    }
+}
+
+fn dmy(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+fn sex_label(s: Sex) -> &'static str {
+    match s {
+        Sex::Male => "Nam",
+        Sex::Female => "Nữ",
+    }
+}
+
+impl Gen {
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[self.rng.usize(0..v.len())]
+    }
+
+    fn date_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+        let span = (to - from).num_days().max(1) as u64;
+        from + Days::new(self.rng.u64(0..span))
+    }
+
+    fn name(&mut self, sex: Sex) -> String {
+        let mut r = self.rng.u32(0..self.family_total);
+        let mut family = FAMILY[0].0;
+        for (f, w) in FAMILY {
+            if r < *w {
+                family = f;
+                break;
+            }
+            r -= w;
+        }
+        let (mid, giv) = match sex {
+            Sex::Male => (MIDDLE_M, GIVEN_M),
+            Sex::Female => (MIDDLE_F, GIVEN_F),
+        };
+        let m = *self.pick(mid);
+        let g = *self.pick(giv);
+        if self.rng.u32(0..10) == 0 {
+            let m2 = *self.pick(mid);
+            format!("{family} {m} {m2} {g}")
+        } else {
+            format!("{family} {m} {g}")
+        }
+    }
+
+    /// A unique 12-digit ID agreeing with sex and birth year.
+    fn id_for(&mut self, sex: Sex, year: i32) -> String {
+        let digit = IdStructure::digit_for(year, sex).unwrap_or(0);
+        loop {
+            let prov = *self.pick(PROVINCES);
+            let id = format!(
+                "{prov}{digit}{:02}{:06}",
+                year.rem_euclid(100),
+                self.rng.u32(0..1_000_000)
+            );
+            if self.used_ids.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+
+    fn phone(&mut self) -> String {
+        let p = *self.pick(&["09", "03", "08", "07", "05"]);
+        format!("{p}{:08}", self.rng.u32(0..100_000_000))
+    }
+
+    fn dob_range(&self) -> (NaiveDate, NaiveDate) {
+        let y = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        match self.kind {
+            Kind::Vaccination => (y(1930, 1, 1), y(2015, 12, 31)),
+            Kind::Bhxh => (y(1950, 1, 1), y(2008, 12, 31)),
+            Kind::Education => (y(2009, 1, 1), y(2023, 12, 31)),
+        }
+    }
+
+    fn person(&mut self) -> Person {
+        let sex = if self.rng.bool() {
+            Sex::Male
+        } else {
+            Sex::Female
+        };
+        let (a, b) = self.dob_range();
+        let dob = self.date_between(a, b);
+        let district = self.rng.usize(0..DISTRICTS.len());
+        let commune = self.rng.usize(0..DISTRICTS[district].1.len());
+        Person {
+            name: self.name(sex),
+            sex,
+            dob,
+            id: self.id_for(sex, dob.year()),
+            phone: self.phone(),
+            district,
+            commune,
+            bhxh: format!("{:010}", self.rng.u64(0..10_000_000_000)),
+        }
+    }
+
+    fn school_level(&mut self, age: i32) -> &'static str {
+        match age {
+            ..=5 => "Mầm non",
+            6..=10 => "Tiểu học",
+            11..=14 => "THCS",
+            _ => *self.pick(&["THPT", "THPT", "GDTX"]),
+        }
+    }
+}
+
+fn header(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Vaccination => &[
+            "Họ và tên",
+            "Ngày sinh",
+            "Giới tính",
+            "Số CCCD",
+            "Số điện thoại",
+            "Huyện",
+            "Xã",
+            "Cơ sở tiêm",
+            "Vắc xin",
+            "Mũi",
+            "Ngày tiêm",
+        ],
+        Kind::Bhxh => &[
+            "Họ và tên",
+            "Ngày sinh",
+            "Giới tính",
+            "Số định danh cá nhân",
+            "Mã số BHXH",
+            "Số thẻ BHYT",
+            "Đơn vị",
+            "Huyện",
+            "Xã",
+        ],
+        Kind::Education => &[
+            "Họ và tên",
+            "Ngày sinh",
+            "Giới tính",
+            "Mã định danh",
+            "Trường",
+            "Cấp học",
+            "Lớp",
+            "Huyện",
+            "Xã",
+        ],
+    }
+}
+
+/// Column positions shared by all kinds.
+const NAME: usize = 0;
+const DOB: usize = 1;
+const SEX: usize = 2;
+const ID: usize = 3;
+
+/// The problems the generator can inject into one row, with the rules they
+/// must trigger. Person-level problems go to people with a single row so
+/// that their other rows cannot interfere.
+#[derive(Clone, Copy, Debug)]
+enum Inject {
+    IdMissing,
+    IdScientific,
+    IdSeparators,
+    IdNonDigit,
+    IdWrongLength,
+    IdDroppedZeros,
+    IdCmnd,
+    IdProvince,
+    IdSexDigit,
+    IdCentury,
+    IdYear,
+    NameMissing,
+    NameInvalid,
+    DobMissing,
+    DobUnparseable,
+    DobImpossible,
+    DobFuture,
+    DobTooOld,
+    DobPartial,
+    SexMissing,
+    SexInvalid,
+    FieldMissing,
+    PhoneInvalid,
+    VaccDateInvalid,
+    VaccBeforeBirth,
+    VaccFuture,
+    BhxhInvalid,
+    BhytInvalid,
+    BhytMismatch,
+    SchoolAge,
+    SchoolUnknown,
+    Duplicate,
+    SharedId,
+    Ragged,
+    UnclosedQuote,
+    BadUtf8,
+}
+
+const COMMON: &[Inject] = &[
+    Inject::IdMissing,
+    Inject::IdScientific,
+    Inject::IdSeparators,
+    Inject::IdNonDigit,
+    Inject::IdWrongLength,
+    Inject::IdDroppedZeros,
+    Inject::IdCmnd,
+    Inject::IdProvince,
+    Inject::IdSexDigit,
+    Inject::IdCentury,
+    Inject::IdYear,
+    Inject::NameMissing,
+    Inject::NameInvalid,
+    Inject::DobMissing,
+    Inject::DobUnparseable,
+    Inject::DobImpossible,
+    Inject::DobPartial,
+    Inject::SexMissing,
+    Inject::SexInvalid,
+    Inject::FieldMissing,
+    Inject::Duplicate,
+    Inject::SharedId,
+    Inject::Ragged,
+    Inject::UnclosedQuote,
+    Inject::BadUtf8,
+];
+
+fn injections(kind: Kind) -> Vec<Inject> {
+    let mut v = COMMON.to_vec();
+    match kind {
+        Kind::Vaccination => v.extend([
+            Inject::DobFuture,
+            Inject::DobTooOld,
+            Inject::PhoneInvalid,
+            Inject::VaccDateInvalid,
+            Inject::VaccBeforeBirth,
+            Inject::VaccFuture,
+        ]),
+        Kind::Bhxh => v.extend([
+            Inject::DobTooOld,
+            Inject::BhxhInvalid,
+            Inject::BhytInvalid,
+            Inject::BhytMismatch,
+        ]),
+        Kind::Education => v.extend([Inject::SchoolAge, Inject::SchoolUnknown]),
+    }
+    v
+}
+
+fn kind_of(profile: &str) -> Option<Kind> {
+    match profile {
+        "vaccination" => Some(Kind::Vaccination),
+        "bhxh" => Some(Kind::Bhxh),
+        "education" => Some(Kind::Education),
+        _ => None,
+    }
+}
+
+/// One row's cells (as strings) before writing.
+struct Row {
+    cells: Vec<String>,
+    /// Raw bytes to write instead of the cells (broken rows).
+    raw: Option<Vec<u8>>,
+    rules: Vec<&'static str>,
+}
+
+pub fn run_synth(a: &SynthArgs) -> Result<ExitCode> {
+    if kind_of(&a.profile).is_none() {
+        return Err(Error::Usage(format!(
+            "synth: hồ sơ không hỗ trợ / unsupported profile '{}'",
+            a.profile
+        )));
+    }
+    let werr = |p: &PathBuf| {
+        let p = p.clone();
+        move |source| Error::Write {
+            path: p.clone(),
+            source,
+        }
+    };
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(&a.out).map_err(werr(&a.out))?);
+    let mut truth = BufWriter::new(File::create(&a.truth).map_err(werr(&a.truth))?);
+    let n = generate(
+        &a.profile,
+        a.rows,
+        a.problem_rate,
+        a.seed,
+        a.today,
+        &mut out,
+        &mut truth,
+    )
+    .map_err(werr(&a.out))?;
+    out.flush().map_err(werr(&a.out))?;
+    truth.flush().map_err(werr(&a.truth))?;
+    eprintln!(
+        "synth: {n} rows → {}, truth → {}",
+        a.out.display(),
+        a.truth.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `rows` data rows and the truth; returns the number of rows written.
+pub fn generate(
+    profile: &str,
+    rows: usize,
+    problem_rate: f64,
+    seed: u64,
+    today: NaiveDate,
+    out: &mut dyn Write,
+    truth: &mut dyn Write,
+) -> std::io::Result<usize> {
+    let kind = kind_of(profile).unwrap_or(Kind::Vaccination);
+    let mut g = Gen {
+        rng: fastrand::Rng::with_seed(seed),
+        used_ids: Default::default(),
+        kind,
+        today,
+        family_total: FAMILY.iter().map(|f| f.1).sum(),
+    };
+    let kinds = injections(kind);
+    writeln!(out, "{}", header(kind).join(","))?;
+    writeln!(truth, "line,rule")?;
+    // Recent clean rows and people, to copy (DUP001) or borrow an ID from (DUP002).
+    let mut clean_rows: Vec<Vec<String>> = Vec::new();
+    let mut clean_people: Vec<Person> = Vec::new();
+    let mut line = 1u64;
+    let mut written = 0usize;
+    let vstart = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap_or_default();
+    let vend = NaiveDate::from_ymd_opt(2023, 6, 30).unwrap_or_default();
+    while written < rows {
+        let problem = g.rng.f64() < problem_rate;
+        let p = g.person();
+        let mut batch: Vec<Row> = Vec::new();
+        if !problem {
+            let doses = if kind == Kind::Vaccination {
+                g.rng.usize(1..=3)
+            } else {
+                1
+            };
+            let mut date = g.date_between(
+                vstart.max(p.dob + Days::new(1)),
+                vend.max(p.dob + Days::new(2)),
+            );
+            for dose in 1..=doses {
+                let cells = base_cells(&mut g, &p, dose, date);
+                date = date + Days::new(g.rng.u64(28..120));
+                if date > today {
+                    break;
+                }
+                batch.push(Row {
+                    cells,
+                    raw: None,
+                    rules: vec![],
+                });
+            }
+            if batch.iter().all(|r| r.rules.is_empty()) {
+                clean_people.push(p.clone());
+            }
+        } else {
+            let date = g.date_between(
+                vstart.max(p.dob + Days::new(1)),
+                vend.max(p.dob + Days::new(2)),
+            );
+            let mut row = Row {
+                cells: base_cells(&mut g, &p, 1, date),
+                raw: None,
+                rules: vec![],
+            };
+            let what = *g.pick(&kinds);
+            inject(&mut g, what, &p, &mut row, &clean_rows, &clean_people);
+            batch.push(row);
+        }
+        for row in batch {
+            if written >= rows {
+                break;
+            }
+            line += 1;
+            written += 1;
+            match &row.raw {
+                Some(raw) => out.write_all(raw)?,
+                None => out.write_all(row.cells.join(",").as_bytes())?,
+            }
+            out.write_all(b"\n")?;
+            for r in &row.rules {
+                writeln!(truth, "{line},{r}")?;
+            }
+            if row.rules.is_empty() && row.raw.is_none() {
+                clean_rows.push(row.cells);
+            }
+        }
+        if clean_rows.len() > 4096 {
+            clean_rows.drain(..2048);
+        }
+        if clean_people.len() > 4096 {
+            clean_people.drain(..2048);
+        }
+    }
+    Ok(written)
+}
+
+fn base_cells(g: &mut Gen, p: &Person, dose: usize, date: NaiveDate) -> Vec<String> {
+    let dob = fmt_date(&mut g.rng, p.dob);
+    let (district, communes) = DISTRICTS[p.district];
+    let commune = communes[p.commune];
+    let mut c = vec![
+        p.name.clone(),
+        dob,
+        sex_label(p.sex).to_string(),
+        p.id.clone(),
+    ];
+    match g.kind {
+        Kind::Vaccination => {
+            let vaccine = *g.pick(VACCINES);
+            c.extend([
+                p.phone.clone(),
+                district.to_string(),
+                commune.to_string(),
+                format!("TYT {commune}"),
+                vaccine.to_string(),
+                dose.to_string(),
+                fmt_date(&mut g.rng, date),
+            ]);
+        }
+        Kind::Bhxh => {
+            let group = *g.pick(&["DN", "HC", "GD", "HS", "TE", "HT"]);
+            let level = g.rng.u32(1..=5);
+            let prov = &p.id[1..3];
+            c.extend([
+                p.bhxh.clone(),
+                format!("{group}{level}{prov}{}", p.bhxh),
+                g.pick(EMPLOYERS).to_string(),
+                district.to_string(),
+                commune.to_string(),
+            ]);
+        }
+        Kind::Education => {
+            let age = g.today.year() - p.dob.year();
+            let level = g.school_level(age).to_string();
+            let class = if level == "Mầm non" {
+                "Lá".to_string()
+            } else {
+                format!("{}A", (age - 5).clamp(1, 12))
+            };
+            c.extend([
+                g.pick(SCHOOLS).to_string(),
+                level,
+                class,
+                district.to_string(),
+                commune.to_string(),
+            ]);
+        }
+    }
+    c
+}
+
+fn col(kind: Kind, name: &str) -> usize {
+    header(kind).iter().position(|h| *h == name).unwrap_or(0)
+}
+
+fn inject(
+    g: &mut Gen,
+    what: Inject,
+    p: &Person,
+    row: &mut Row,
+    clean_rows: &[Vec<String>],
+    clean_people: &[Person],
+) {
+    let kind = g.kind;
+    let c = &mut row.cells;
+    let rules: &[&'static str] = match what {
+        Inject::IdMissing => {
+            c[ID] = g
+                .pick(&["", "0", "-", "không có", "chưa có", "Chưa cấp"])
+                .to_string();
+            &["ID001"]
+        }
+        Inject::IdScientific => {
+            let digits = p.id.trim_start_matches('0');
+            c[ID] = format!("{}.{}E+{}", &digits[..1], &digits[1..6], digits.len() - 1);
+            &["ID002"]
+        }
+        Inject::IdSeparators => {
+            c[ID] = format!(
+                "{} {} {} {}",
+                &p.id[..3],
+                &p.id[3..6],
+                &p.id[6..9],
+                &p.id[9..]
+            );
+            &["ID002"]
+        }
+        Inject::IdNonDigit => {
+            c[ID] = format!("{}O{}", &p.id[..5], &p.id[6..]);
+            &["ID002"]
+        }
+        Inject::IdWrongLength => {
+            c[ID] = if g.rng.bool() {
+                p.id[4..].to_string()
+            } else {
+                format!("{}{}", p.id, g.rng.u32(0..10))
+            };
+            &["ID002"]
+        }
+        Inject::IdDroppedZeros => {
+            c[ID] = p.id.trim_start_matches('0').to_string();
+            &["ID003"]
+        }
+        Inject::IdCmnd => {
+            c[ID] = format!("{:09}", g.rng.u32(100_000_000..999_999_999));
+            &["ID004"]
+        }
+        Inject::IdProvince => {
+            let bad = *g.pick(&[
+                "003", "005", "009", "013", "050", "097", "099", "100", "512",
+            ]);
+            c[ID] = format!("{bad}{}", &p.id[3..]);
+            &["ID005"]
+        }
+        Inject::IdSexDigit => {
+            c[SEX] = sex_label(match p.sex {
+                Sex::Male => Sex::Female,
+                Sex::Female => Sex::Male,
+            })
+            .to_string();
+            &["ID006"]
+        }
+        Inject::IdCentury => {
+            let d = p.id.as_bytes()[3] - b'0';
+            let other = if d >= 2 { d - 2 } else { d + 2 };
+            c[ID] = format!("{}{other}{}", &p.id[..3], &p.id[4..]);
+            &["ID007"]
+        }
+        Inject::IdYear => {
+            let y: u32 = p.id[4..6].parse().unwrap_or(0);
+            let other = (y + g.rng.u32(1..9)) % 100;
+            c[ID] = format!("{}{other:02}{}", &p.id[..4], &p.id[6..]);
+            &["ID008"]
+        }
+        Inject::NameMissing => {
+            c[NAME] = String::new();
+            &["NAM001"]
+        }
+        Inject::NameInvalid => {
+            c[NAME] = match g.rng.u32(0..3) {
+                0 => format!("{} {}", p.name, g.rng.u32(1..10)),
+                1 => p.name.replacen(' ', " @", 1),
+                _ => g.pick(&["A", "x", "Đ"]).to_string(),
+            };
+            &["NAM002"]
+        }
+        Inject::DobMissing => {
+            c[DOB] = String::new();
+            &["DOB001"]
+        }
+        Inject::DobUnparseable => {
+            c[DOB] = match g.rng.u32(0..3) {
+                0 => format!(
+                    "{}/{}/{:02}",
+                    p.dob.day(),
+                    p.dob.month(),
+                    p.dob.year() % 100
+                ),
+                1 => "không rõ".into(),
+                _ => format!("{}//{}", p.dob.day(), p.dob.year()),
+            };
+            &["DOB002"]
+        }
+        Inject::DobImpossible => {
+            let (d, m) = *g.pick(&[
+                (31, 2),
+                (30, 2),
+                (31, 4),
+                (31, 6),
+                (31, 9),
+                (31, 11),
+                (32, 1),
+                (15, 13),
+            ]);
+            c[DOB] = format!("{d:02}/{m:02}/{}", p.dob.year());
+            &["DOB003"]
+        }
+        Inject::DobFuture => {
+            let dob = g.today + Days::new(g.rng.u64(1..400));
+            c[DOB] = dmy(dob);
+            c[ID] = g.id_for(p.sex, dob.year());
+            &["DOB004", "VAC002"]
+        }
+        Inject::DobTooOld => {
+            let dob = g.date_between(
+                NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default(),
+                NaiveDate::from_ymd_opt(g.today.year() - 122, 12, 31).unwrap_or_default(),
+            );
+            c[DOB] = dmy(dob);
+            c[ID] = g.id_for(p.sex, dob.year());
+            &["DOB005"]
+        }
+        Inject::DobPartial => {
+            c[DOB] = if g.rng.bool() {
+                p.dob.year().to_string()
+            } else {
+                format!("{:02}/{}", p.dob.month(), p.dob.year())
+            };
+            &["DOB006"]
+        }
+        Inject::SexMissing => {
+            c[SEX] = String::new();
+            &["SEX001"]
+        }
+        Inject::SexInvalid => {
+            c[SEX] = g.pick(&["Khác", "?", "X", "Không rõ"]).to_string();
+            &["SEX002"]
+        }
+        Inject::FieldMissing => {
+            let f = match kind {
+                Kind::Vaccination => *g.pick(&["Vắc xin", "Mũi", "Huyện", "Ngày tiêm"]),
+                Kind::Bhxh => "Mã số BHXH",
+                Kind::Education => *g.pick(&["Trường", "Cấp học"]),
+            };
+            c[col(kind, f)] = String::new();
+            &["FLD001"]
+        }
+        Inject::PhoneInvalid => {
+            let i = col(kind, "Số điện thoại");
+            c[i] = match g.rng.u32(0..3) {
+                0 => p.phone[1..].to_string(),
+                1 => p.phone[..7].to_string(),
+                _ => format!("01{}", &p.phone[1..]),
+            };
+            &["PHO001"]
+        }
+        Inject::VaccDateInvalid => {
+            c[col(kind, "Ngày tiêm")] = g
+                .pick(&["31/04/2021", "2021", "31/06/2022", "abc", "15/15/2021"])
+                .to_string();
+            &["VAC001"]
+        }
+        Inject::VaccBeforeBirth => {
+            let d = p.dob - Days::new(g.rng.u64(1..3000));
+            c[col(kind, "Ngày tiêm")] = dmy(d);
+            &["VAC002"]
+        }
+        Inject::VaccFuture => {
+            c[col(kind, "Ngày tiêm")] = dmy(g.today + Days::new(g.rng.u64(1..700)));
+            &["VAC003"]
+        }
+        Inject::BhxhInvalid => {
+            let i = col(kind, "Mã số BHXH");
+            c[i] = if g.rng.bool() {
+                p.bhxh[1..].to_string()
+            } else {
+                format!("{}A", &p.bhxh[..9])
+            };
+            &["INS001"]
+        }
+        Inject::BhytInvalid => {
+            let i = col(kind, "Số thẻ BHYT");
+            c[i] = c[i][..11].to_string();
+            &["INS002"]
+        }
+        Inject::BhytMismatch => {
+            let i = col(kind, "Số thẻ BHYT");
+            let last = (p.bhxh.as_bytes()[9] - b'0' + 1) % 10;
+            c[i] = format!("{}{last}", &c[i][..14]);
+            &["INS003"]
+        }
+        Inject::SchoolAge => {
+            let age = g.today.year() - p.dob.year();
+            let lvl = if age <= 10 { "THPT" } else { "Mầm non" };
+            c[col(kind, "Cấp học")] = lvl.to_string();
+            &["EDU001"]
+        }
+        Inject::SchoolUnknown => {
+            c[col(kind, "Cấp học")] = g.pick(&["Đại học", "Cao đẳng", "Lớp 13"]).to_string();
+            &["EDU002"]
+        }
+        Inject::Duplicate => {
+            if clean_rows.is_empty() {
+                return;
+            }
+            let mut copy = g.pick(clean_rows).clone();
+            // cosmetic variation only: the same event must still be recognised
+            if g.rng.bool() {
+                copy[NAME] = copy[NAME].to_uppercase();
+            }
+            *c = copy;
+            &["DUP001"]
+        }
+        Inject::SharedId => {
+            let Some(other) = (!clean_people.is_empty()).then(|| g.pick(clean_people).clone())
+            else {
+                return;
+            };
+            // same sex and birth year (so the ID structure agrees), other name
+            let mut name = g.name(other.sex);
+            while crate::text::fold(&name) == crate::text::fold(&other.name) {
+                name = g.name(other.sex);
+            }
+            c[NAME] = name;
+            c[SEX] = sex_label(other.sex).to_string();
+            let dob =
+                NaiveDate::from_ymd_opt(other.dob.year(), g.rng.u32(1..=12), g.rng.u32(1..=28))
+                    .unwrap_or(other.dob);
+            c[DOB] = dmy(dob);
+            c[ID] = other.id.clone();
+            if kind == Kind::Vaccination {
+                let vi = col(kind, "Ngày tiêm");
+                let v = NaiveDate::from_ymd_opt(2022, 6, 1).unwrap_or_default();
+                c[vi] = dmy(v.max(dob + Days::new(1)));
+            }
+            if kind == Kind::Education {
+                let age = g.today.year() - dob.year();
+                c[col(kind, "Cấp học")] = g.school_level(age).to_string();
+            }
+            &["DUP002"]
+        }
+        Inject::Ragged => {
+            let keep = c.len() - 2;
+            row.raw = Some(c[..keep].join(",").into_bytes());
+            &["ROW001"]
+        }
+        Inject::UnclosedQuote => {
+            let mut cells = c.clone();
+            cells[NAME] = format!("\"{}", cells[NAME]);
+            row.raw = Some(cells.join(",").into_bytes());
+            &["ROW001"]
+        }
+        Inject::BadUtf8 => {
+            let i = header(kind).iter().position(|h| *h == "Xã").unwrap_or(0);
+            let mut bytes = Vec::new();
+            for (j, cell) in c.iter().enumerate() {
+                if j > 0 {
+                    bytes.push(b',');
+                }
+                if j == i {
+                    bytes.extend_from_slice(b"X\xE3 ");
+                }
+                bytes.extend_from_slice(cell.as_bytes());
+            }
+            row.raw = Some(bytes);
+            &["TXT001"]
+        }
+    };
+    row.rules = rules.to_vec();
+}
+
+/// Precision and recall per rule of `issues` (line, rule) against `truth`.
+pub struct Score {
+    pub per_rule: BTreeMap<String, (u64, u64, u64)>,
+}
+
+impl Score {
+    pub fn compute(truth: &BTreeSet<(u64, String)>, found: &BTreeSet<(u64, String)>) -> Score {
+        let mut per_rule: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
+        for t in truth {
+            let e = per_rule.entry(t.1.clone()).or_default();
+            if found.contains(t) {
+                e.0 += 1;
+            } else {
+                e.2 += 1;
+            }
+        }
+        for f in found {
+            if !truth.contains(f) {
+                per_rule.entry(f.1.clone()).or_default().1 += 1;
+            }
+        }
+        Score { per_rule }
+    }
+
+    pub fn perfect(&self) -> bool {
+        self.per_rule
+            .values()
+            .all(|(_, fp, fn_)| *fp == 0 && *fn_ == 0)
+    }
+
+    pub fn table(&self) -> String {
+        let mut s = format!(
+            "{:<8}{:>10}{:>8}{:>8}{:>11}{:>9}\n",
+            "rule", "TP", "FP", "FN", "precision", "recall"
+        );
+        let ratio = |a: u64, b: u64| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+        for (r, (tp, fp, fn_)) in &self.per_rule {
+            s.push_str(&format!(
+                "{r:<8}{tp:>10}{fp:>8}{fn_:>8}{:>11.4}{:>9.4}\n",
+                ratio(*tp, tp + fp),
+                ratio(*tp, tp + fn_)
+            ));
+        }
+        s
+    }
+}
+
+fn read_pairs(path: &PathBuf) -> Result<BTreeSet<(u64, String)>> {
+    let f = File::open(path).map_err(|source| Error::Open {
+        path: path.clone(),
+        source,
+    })?;
+    let mut set = BTreeSet::new();
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(BufReader::new(f));
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| Error::Usage(format!("{}:{}: {e}", path.display(), i + 2)))?;
+        let line: u64 = rec
+            .get(0)
+            .and_then(|l| l.trim_start_matches('\u{feff}').parse().ok())
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "{}:{}: cột line không phải số / line is not a number",
+                    path.display(),
+                    i + 2
+                ))
+            })?;
+        set.insert((line, rec.get(1).unwrap_or("").to_string()));
+    }
+    Ok(set)
+}
+
+pub fn run_score(a: &ScoreArgs) -> Result<ExitCode> {
+    let truth = read_pairs(&a.truth)?;
+    let found = read_pairs(&a.issues)?;
+    let score = Score::compute(&truth, &found);
+    print!("{}", score.table());
+    if let Some(j) = &a.json {
+        let v: serde_json::Value = score
+            .per_rule
+            .iter()
+            .map(|(r, (tp, fp, fn_))| {
+                (
+                    r.clone(),
+                    serde_json::json!({"tp": tp, "fp": fp, "fn": fn_}),
+                )
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+        std::fs::write(j, serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(
+            |source| Error::Write {
+                path: j.clone(),
+                source,
+            },
+        )?;
+    }
+    Ok(if score.perfect() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

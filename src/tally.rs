@@ -105,7 +105,11 @@ impl Tally {
             .map(String::as_str)
             .zip(self.groups.iter())
             .collect();
-        v.sort_by(|a, b| crate::text::fold(a.0).cmp(&crate::text::fold(b.0)).then(a.0.cmp(b.0)));
+        v.sort_by(|a, b| {
+            crate::text::fold(a.0)
+                .cmp(&crate::text::fold(b.0))
+                .then(a.0.cmp(b.0))
+        });
         v
     }
 

@@ -43,7 +43,10 @@ pub fn fold(s: &str) -> String {
 /// Folds and keeps only ASCII letters and digits: the key used to match
 /// header names against aliases (`"Số CCCD/ Mã định danh"` → `"socccdmadinhdanh"`).
 pub fn header_key(s: &str) -> String {
-    fold(s).chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+    fold(s)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
 }
 
 /// Lower case and single-spaced, keeping diacritics (NFC): for comparisons

@@ -9,10 +9,15 @@ pub enum DateValue {
     Missing,
     Full(NaiveDate),
     /// Only the year (and perhaps the month) is known: incomplete, not invalid.
-    Partial { year: i32, month: Option<u32> },
+    Partial {
+        year: i32,
+        month: Option<u32>,
+    },
     /// Well-formed but no such day (`31/02/2000`, month 13). `swapped` is
     /// true when reading it as mm/dd gives a real date.
-    Impossible { swapped: bool },
+    Impossible {
+        swapped: bool,
+    },
     /// Not a date at all.
     Unparseable,
 }
@@ -206,8 +211,14 @@ mod tests {
 
     #[test]
     fn impossible_and_garbage() {
-        assert_eq!(parse("31/02/2000"), DateValue::Impossible { swapped: false });
-        assert_eq!(parse("29/02/2001"), DateValue::Impossible { swapped: false });
+        assert_eq!(
+            parse("31/02/2000"),
+            DateValue::Impossible { swapped: false }
+        );
+        assert_eq!(
+            parse("29/02/2001"),
+            DateValue::Impossible { swapped: false }
+        );
         assert_eq!(parse("29/02/2000"), d(2000, 2, 29));
         assert_eq!(parse("03/25/2000"), DateValue::Impossible { swapped: true });
         assert_eq!(parse(""), DateValue::Missing);

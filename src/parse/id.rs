@@ -179,8 +179,14 @@ mod tests {
             p("99089012345"),
             IdValue::Malformed(IdProblem::WrongLength(11))
         );
-        assert_eq!(p("1.23457E+11"), IdValue::Malformed(IdProblem::ScientificNotation));
-        assert_eq!(p("1,23457e+11"), IdValue::Malformed(IdProblem::ScientificNotation));
+        assert_eq!(
+            p("1.23457E+11"),
+            IdValue::Malformed(IdProblem::ScientificNotation)
+        );
+        assert_eq!(
+            p("1,23457e+11"),
+            IdValue::Malformed(IdProblem::ScientificNotation)
+        );
         assert_eq!(
             p("001 089 012 345"),
             IdValue::Malformed(IdProblem::Separators {

@@ -6,7 +6,9 @@ pub enum PhoneValue {
     Missing,
     Valid,
     /// 9 digits starting 3/5/7/8/9: Excel dropped the leading zero.
-    DroppedZero { padded: String },
+    DroppedZero {
+        padded: String,
+    },
     /// 11 digits starting 01: a pre-2018 number.
     OldEleven,
     /// Landline: 10–11 digits starting 02.
@@ -36,9 +38,7 @@ pub fn parse(value: &str) -> PhoneValue {
     };
     let b = national.as_bytes();
     match b.len() {
-        10 if b[0] == b'0' && matches!(b[1], b'3' | b'5' | b'7' | b'8' | b'9') => {
-            PhoneValue::Valid
-        }
+        10 if b[0] == b'0' && matches!(b[1], b'3' | b'5' | b'7' | b'8' | b'9') => PhoneValue::Valid,
         10 | 11 if b[0] == b'0' && b[1] == b'2' => PhoneValue::Landline,
         11 if b[0] == b'0' && b[1] == b'1' => PhoneValue::OldEleven,
         9 if matches!(b[0], b'3' | b'5' | b'7' | b'8' | b'9') => PhoneValue::DroppedZero {

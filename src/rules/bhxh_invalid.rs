@@ -59,7 +59,11 @@ mod tests {
     use super::*;
 
     fn m(v: &str) -> Vec<String> {
-        run("bhxh", &[("Họ tên", "Lê Văn Tám"), ("Mã số BHXH", v)], &RULE)
+        run(
+            "bhxh",
+            &[("Họ tên", "Lê Văn Tám"), ("Mã số BHXH", v)],
+            &RULE,
+        )
     }
 
     #[test]

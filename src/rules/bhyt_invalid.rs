@@ -55,8 +55,14 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
             &RULE,
             Field::BhytCard,
             ctx.t(
-                format!("Số thẻ BHYT có {} ký tự, cần 15 (2 chữ + 13 số) hoặc 10 số", v.chars().count()),
-                format!("BHYT card has {} characters; 15 (2 letters + 13 digits) or 10 digits expected", v.chars().count()),
+                format!(
+                    "Số thẻ BHYT có {} ký tự, cần 15 (2 chữ + 13 số) hoặc 10 số",
+                    v.chars().count()
+                ),
+                format!(
+                    "BHYT card has {} characters; 15 (2 letters + 13 digits) or 10 digits expected",
+                    v.chars().count()
+                ),
             ),
         );
     }
@@ -68,7 +74,11 @@ mod tests {
     use super::*;
 
     fn m(v: &str) -> Vec<String> {
-        run("bhxh", &[("Họ tên", "Lê Văn Tám"), ("Số thẻ BHYT", v)], &RULE)
+        run(
+            "bhxh",
+            &[("Họ tên", "Lê Văn Tám"), ("Số thẻ BHYT", v)],
+            &RULE,
+        )
     }
 
     #[test]

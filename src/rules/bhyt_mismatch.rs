@@ -53,7 +53,11 @@ mod tests {
     use super::*;
 
     fn m(code: &str, card: &str) -> Vec<String> {
-        run("bhxh", &[("Mã số BHXH", code), ("Số thẻ BHYT", card)], &RULE)
+        run(
+            "bhxh",
+            &[("Mã số BHXH", code), ("Số thẻ BHYT", card)],
+            &RULE,
+        )
     }
 
     #[test]
@@ -61,6 +65,9 @@ mod tests {
         assert_eq!(m("0123456789", "DN4790123456780").len(), 1);
         assert!(m("0123456789", "DN4790123456789").is_empty());
         assert!(m("0123456789", "0123456789").is_empty());
-        assert!(m("012345678", "DN4790123456780").is_empty(), "bad code is INS001's");
+        assert!(
+            m("012345678", "DN4790123456780").is_empty(),
+            "bad code is INS001's"
+        );
     }
 }

@@ -30,7 +30,15 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
         _ => false,
     };
     if future {
-        ctx.emit(out, &RULE, Field::Dob, ctx.t("Ngày sinh sau ngày hiện tại".into(), "Date of birth is after today".into()));
+        ctx.emit(
+            out,
+            &RULE,
+            Field::Dob,
+            ctx.t(
+                "Ngày sinh sau ngày hiện tại".into(),
+                "Date of birth is after today".into(),
+            ),
+        );
     }
 }
 
@@ -41,8 +49,14 @@ mod tests {
 
     #[test]
     fn future() {
-        assert_eq!(run("vaccination", &vacc(&[("Ngày sinh", "24/11/2026")]), &RULE).len(), 1);
-        assert_eq!(run("vaccination", &vacc(&[("Ngày sinh", "2027")]), &RULE).len(), 1);
+        assert_eq!(
+            run("vaccination", &vacc(&[("Ngày sinh", "24/11/2026")]), &RULE).len(),
+            1
+        );
+        assert_eq!(
+            run("vaccination", &vacc(&[("Ngày sinh", "2027")]), &RULE).len(),
+            1
+        );
         assert!(run("vaccination", &vacc(&[("Ngày sinh", "23/11/2026")]), &RULE).is_empty());
     }
 }

@@ -33,7 +33,10 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
                 "Date of birth does not exist; day and month look swapped".into(),
             )
         } else {
-            ctx.t("Ngày sinh không tồn tại".into(), "Date of birth does not exist".into())
+            ctx.t(
+                "Ngày sinh không tồn tại".into(),
+                "Date of birth does not exist".into(),
+            )
         };
         ctx.emit(out, &RULE, Field::Dob, msg);
     }
@@ -46,8 +49,13 @@ mod tests {
 
     #[test]
     fn impossible() {
-        assert_eq!(run("vaccination", &vacc(&[("Ngày sinh", "31/02/1990")]), &RULE).len(), 1);
-        assert!(run("vaccination", &vacc(&[("Ngày sinh", "05/25/1990")]), &RULE)[0].contains("đảo"));
+        assert_eq!(
+            run("vaccination", &vacc(&[("Ngày sinh", "31/02/1990")]), &RULE).len(),
+            1
+        );
+        assert!(
+            run("vaccination", &vacc(&[("Ngày sinh", "05/25/1990")]), &RULE)[0].contains("đảo")
+        );
         assert!(run("vaccination", &vacc(&[]), &RULE).is_empty());
     }
 }

@@ -49,7 +49,9 @@ mod tests {
     #[test]
     fn partial() {
         assert!(run("vaccination", &vacc(&[("Ngày sinh", "1990")]), &RULE)[0].contains("(1990)"));
-        assert!(run("vaccination", &vacc(&[("Ngày sinh", "05/1990")]), &RULE)[0].contains("05/1990"));
+        assert!(
+            run("vaccination", &vacc(&[("Ngày sinh", "05/1990")]), &RULE)[0].contains("05/1990")
+        );
         assert!(run("vaccination", &vacc(&[]), &RULE).is_empty());
     }
 }

@@ -25,7 +25,12 @@ ID structure. Reports count these under "Thiếu trường thông tin".
 
 fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
     if ctx.required(Field::Dob) && ctx.get(Field::Dob).is_some() && ctx.dob == DateValue::Missing {
-        ctx.emit(out, &RULE, Field::Dob, ctx.t("Thiếu ngày sinh".into(), "Date of birth is empty".into()));
+        ctx.emit(
+            out,
+            &RULE,
+            Field::Dob,
+            ctx.t("Thiếu ngày sinh".into(), "Date of birth is empty".into()),
+        );
     }
 }
 
@@ -36,7 +41,10 @@ mod tests {
 
     #[test]
     fn empty_dob() {
-        assert_eq!(run("vaccination", &vacc(&[("Ngày sinh", "")]), &RULE).len(), 1);
+        assert_eq!(
+            run("vaccination", &vacc(&[("Ngày sinh", "")]), &RULE).len(),
+            1
+        );
         assert!(run("vaccination", &vacc(&[]), &RULE).is_empty());
     }
 }

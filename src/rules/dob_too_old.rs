@@ -35,7 +35,10 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
             out,
             &RULE,
             Field::Dob,
-            ctx.t(format!("Tuổi {age} lớn hơn {max}"), format!("Age {age} is over {max}")),
+            ctx.t(
+                format!("Tuổi {age} lớn hơn {max}"),
+                format!("Age {age} is over {max}"),
+            ),
         );
     }
 }
@@ -47,8 +50,14 @@ mod tests {
 
     #[test]
     fn too_old() {
-        assert_eq!(run("vaccination", &vacc(&[("Ngày sinh", "22/11/1905")]), &RULE).len(), 1);
+        assert_eq!(
+            run("vaccination", &vacc(&[("Ngày sinh", "22/11/1905")]), &RULE).len(),
+            1
+        );
         assert!(run("vaccination", &vacc(&[("Ngày sinh", "23/11/1906")]), &RULE).is_empty());
-        assert_eq!(run("vaccination", &vacc(&[("Ngày sinh", "1890")]), &RULE).len(), 1);
+        assert_eq!(
+            run("vaccination", &vacc(&[("Ngày sinh", "1890")]), &RULE).len(),
+            1
+        );
     }
 }

@@ -48,10 +48,17 @@ mod tests {
     #[test]
     fn garbage_dates() {
         for v in ["12/5/85", "không rõ", "1/2/3/4"] {
-            assert_eq!(run("vaccination", &vacc(&[("Ngày sinh", v)]), &RULE).len(), 1, "{v}");
+            assert_eq!(
+                run("vaccination", &vacc(&[("Ngày sinh", v)]), &RULE).len(),
+                1,
+                "{v}"
+            );
         }
         for v in ["12/05/1990", "1990-05-12", "32940", "1990"] {
-            assert!(run("vaccination", &vacc(&[("Ngày sinh", v)]), &RULE).is_empty(), "{v}");
+            assert!(
+                run("vaccination", &vacc(&[("Ngày sinh", v)]), &RULE).is_empty(),
+                "{v}"
+            );
         }
     }
 }

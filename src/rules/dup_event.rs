@@ -96,7 +96,11 @@ mod tests {
     #[test]
     fn same_event_in_other_spelling() {
         let a = k(&vacc(&[]));
-        let b = k(&vacc(&[("Họ và tên", "NGUYEN  THI LAN"), ("Ngày sinh", "1990-05-12"), ("Số điện thoại", "0987654321")]));
+        let b = k(&vacc(&[
+            ("Họ và tên", "NGUYEN  THI LAN"),
+            ("Ngày sinh", "1990-05-12"),
+            ("Số điện thoại", "0987654321"),
+        ]));
         assert_eq!(a, b);
         assert_ne!(a, k(&vacc(&[("Mũi", "2")])));
         let mut idx = Index::default();

@@ -32,7 +32,10 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
             continue;
         }
         if ctx.is_empty(f) {
-            let header = ctx.map.column(f).map_or("", |c| ctx.map.headers[c].as_str());
+            let header = ctx
+                .map
+                .column(f)
+                .map_or("", |c| ctx.map.headers[c].as_str());
             ctx.emit(
                 out,
                 &RULE,

@@ -34,8 +34,14 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
                 &RULE,
                 Field::Id,
                 ctx.t(
-                    format!("Chữ số thứ 5–6 ({:02}) là năm sinh, nhưng năm sinh ghi là {year}", s.year2),
-                    format!("Digits 5–6 ({:02}) are the birth year, but the birth year is {year}", s.year2),
+                    format!(
+                        "Chữ số thứ 5–6 ({:02}) là năm sinh, nhưng năm sinh ghi là {year}",
+                        s.year2
+                    ),
+                    format!(
+                        "Digits 5–6 ({:02}) are the birth year, but the birth year is {year}",
+                        s.year2
+                    ),
                 ),
             );
         }

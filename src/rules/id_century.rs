@@ -61,9 +61,17 @@ mod tests {
 
     #[test]
     fn century() {
-        let m = run("vaccination", &vacc(&[("Ngày sinh", "12/05/2090"), ("Số CCCD", "001190012345")]), &RULE);
+        let m = run(
+            "vaccination",
+            &vacc(&[("Ngày sinh", "12/05/2090"), ("Số CCCD", "001190012345")]),
+            &RULE,
+        );
         assert_eq!(m.len(), 1);
-        let m = run("vaccination", &vacc(&[("Ngày sinh", "2090"), ("Số CCCD", "001190012345")]), &RULE);
+        let m = run(
+            "vaccination",
+            &vacc(&[("Ngày sinh", "2090"), ("Số CCCD", "001190012345")]),
+            &RULE,
+        );
         assert_eq!(m.len(), 1, "year-only births are checked too");
         assert!(run("vaccination", &vacc(&[]), &RULE).is_empty());
     }

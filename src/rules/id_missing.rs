@@ -51,7 +51,11 @@ mod tests {
     #[test]
     fn fires_on_placeholders() {
         for v in ["", "0", "-", "Không có", "CHUA CO", "000000000000"] {
-            assert_eq!(run("vaccination", &vacc(&[("Số CCCD", v)]), &RULE).len(), 1, "{v}");
+            assert_eq!(
+                run("vaccination", &vacc(&[("Số CCCD", v)]), &RULE).len(),
+                1,
+                "{v}"
+            );
         }
         assert!(run("vaccination", &vacc(&[]), &RULE).is_empty());
         assert!(run("vaccination", &vacc(&[("Số CCCD", "12345")]), &RULE).is_empty());

@@ -48,7 +48,10 @@ mod tests {
 
     #[test]
     fn nine_digits() {
-        assert_eq!(run("vaccination", &vacc(&[("Số CCCD", "212345678")]), &RULE).len(), 1);
+        assert_eq!(
+            run("vaccination", &vacc(&[("Số CCCD", "212345678")]), &RULE).len(),
+            1
+        );
         assert!(run("vaccination", &vacc(&[("Số CCCD", "2123456789")]), &RULE).is_empty());
         assert!(run("vaccination", &vacc(&[]), &RULE).is_empty());
     }

@@ -50,8 +50,14 @@ mod tests {
 
     #[test]
     fn province_codes() {
-        assert_eq!(run("vaccination", &vacc(&[("Số CCCD", "003190012345")]), &RULE).len(), 1);
-        assert_eq!(run("vaccination", &vacc(&[("Số CCCD", "100190012345")]), &RULE).len(), 1);
+        assert_eq!(
+            run("vaccination", &vacc(&[("Số CCCD", "003190012345")]), &RULE).len(),
+            1
+        );
+        assert_eq!(
+            run("vaccination", &vacc(&[("Số CCCD", "100190012345")]), &RULE).len(),
+            1
+        );
         assert!(run("vaccination", &vacc(&[("Số CCCD", "096190012345")]), &RULE).is_empty());
     }
 }

@@ -61,9 +61,17 @@ mod tests {
     #[test]
     fn sex_digit() {
         let m = run("vaccination", &vacc(&[("Số CCCD", "001090012345")]), &RULE);
-        assert!(m[0].contains("giới tính Nam, nhưng giới tính ghi là Nữ"), "{m:?}");
+        assert!(
+            m[0].contains("giới tính Nam, nhưng giới tính ghi là Nữ"),
+            "{m:?}"
+        );
         assert!(run("vaccination", &vacc(&[]), &RULE).is_empty());
         // unknown sex: nothing to compare
-        assert!(run("vaccination", &vacc(&[("Số CCCD", "001090012345"), ("Giới tính", "")]), &RULE).is_empty());
+        assert!(run(
+            "vaccination",
+            &vacc(&[("Số CCCD", "001090012345"), ("Giới tính", "")]),
+            &RULE
+        )
+        .is_empty());
     }
 }

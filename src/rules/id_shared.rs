@@ -47,7 +47,11 @@ pub fn key(ctx: &RowCtx) -> Option<Holder> {
         .get(Field::FullName)
         .filter(|n| !n.is_empty())
         .map_or(0, |n| xxhash_rust::xxh3::xxh3_64(fold(n).as_bytes()));
-    Some(Holder { id, name, dob: ctx.dob })
+    Some(Holder {
+        id,
+        name,
+        dob: ctx.dob,
+    })
 }
 
 fn dob_differs(a: DateValue, b: DateValue) -> bool {
@@ -99,7 +103,11 @@ mod tests {
     use chrono::NaiveDate;
 
     fn h(name: u64, dob: DateValue) -> Holder {
-        Holder { id: 1190012345, name, dob }
+        Holder {
+            id: 1190012345,
+            name,
+            dob,
+        }
     }
 
     #[test]
@@ -110,11 +118,26 @@ mod tests {
         // same person again (another dose): fine
         assert!(idx.check(h(1, d(1990, 5, 12)), 3, false).is_none());
         // year-only agrees
-        assert!(idx.check(h(1, DateValue::Partial { year: 1990, month: None }), 4, false).is_none());
+        assert!(idx
+            .check(
+                h(
+                    1,
+                    DateValue::Partial {
+                        year: 1990,
+                        month: None
+                    }
+                ),
+                4,
+                false
+            )
+            .is_none());
         // empty name: nothing to compare
         assert!(idx.check(h(0, d(1990, 5, 12)), 5, false).is_none());
         let f = idx.check(h(2, d(1990, 5, 12)), 7, false).unwrap();
-        assert_eq!(f.message, "Số định danh đã dùng ở dòng 2 cho người khác họ tên");
+        assert_eq!(
+            f.message,
+            "Số định danh đã dùng ở dòng 2 cho người khác họ tên"
+        );
         let f = idx.check(h(2, d(1991, 5, 12)), 8, false).unwrap();
         assert!(f.message.ends_with("khác họ tên và ngày sinh"));
     }

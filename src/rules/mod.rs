@@ -313,7 +313,9 @@ impl<'a> RowCtx<'a> {
             dob: DateValue::Missing,
             sex: None,
         };
-        ctx.id = ctx.get(Field::Id).map_or(IdValue::Missing, |v| id::parse(v, data));
+        ctx.id = ctx
+            .get(Field::Id)
+            .map_or(IdValue::Missing, |v| id::parse(v, data));
         ctx.dob = ctx.get(Field::Dob).map_or(DateValue::Missing, date::parse);
         ctx.sex = ctx
             .get(Field::Sex)

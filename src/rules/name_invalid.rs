@@ -34,10 +34,12 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
     };
     let reason = if name.chars().any(|c| c.is_ascii_digit()) {
         Some(("chứa chữ số", "contains digits"))
-    } else if name
-        .chars()
-        .any(|c| !(c.is_alphabetic() || c.is_whitespace() || is_combining_mark(c) || matches!(c, '-' | '\'' | '.' | '’')))
-    {
+    } else if name.chars().any(|c| {
+        !(c.is_alphabetic()
+            || c.is_whitespace()
+            || is_combining_mark(c)
+            || matches!(c, '-' | '\'' | '.' | '’'))
+    }) {
         Some(("chứa ký tự đặc biệt", "contains symbols"))
     } else if name.chars().filter(|c| c.is_alphabetic()).count() < 2 {
         Some(("chỉ có một chữ cái", "is a single letter"))

@@ -25,7 +25,12 @@ database. Reports count these under "Thiếu trường thông tin".
 
 fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
     if ctx.required(Field::FullName) && ctx.is_empty(Field::FullName) {
-        ctx.emit(out, &RULE, Field::FullName, ctx.t("Thiếu họ và tên".into(), "Full name is empty".into()));
+        ctx.emit(
+            out,
+            &RULE,
+            Field::FullName,
+            ctx.t("Thiếu họ và tên".into(), "Full name is empty".into()),
+        );
     }
 }
 
@@ -36,7 +41,10 @@ mod tests {
 
     #[test]
     fn empty_name() {
-        assert_eq!(run("vaccination", &vacc(&[("Họ và tên", "  ")]), &RULE).len(), 1);
+        assert_eq!(
+            run("vaccination", &vacc(&[("Họ và tên", "  ")]), &RULE).len(),
+            1
+        );
         assert!(run("vaccination", &vacc(&[]), &RULE).is_empty());
     }
 }

@@ -28,7 +28,8 @@ birth or the level is wrong; education reports count verified pupils per level.
 
 fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
     let (Some(level), Some(year)) = (
-        ctx.get(Field::SchoolLevel).and_then(|v| ctx.data.school_level(v)),
+        ctx.get(Field::SchoolLevel)
+            .and_then(|v| ctx.data.school_level(v)),
         ctx.dob.year(),
     ) else {
         return;
@@ -40,8 +41,14 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
             &RULE,
             Field::SchoolLevel,
             ctx.t(
-                format!("Học sinh {age} tuổi không phù hợp cấp {} ({}–{} tuổi)", level.name, level.min_age, level.max_age),
-                format!("A {age}-year-old does not fit level {} (ages {}–{})", level.name, level.min_age, level.max_age),
+                format!(
+                    "Học sinh {age} tuổi không phù hợp cấp {} ({}–{} tuổi)",
+                    level.name, level.min_age, level.max_age
+                ),
+                format!(
+                    "A {age}-year-old does not fit level {} (ages {}–{})",
+                    level.name, level.min_age, level.max_age
+                ),
             ),
         );
     }
@@ -53,7 +60,11 @@ mod tests {
     use super::*;
 
     fn m(dob: &str, level: &str) -> Vec<String> {
-        run("education", &[("Ngày sinh", dob), ("Cấp học", level)], &RULE)
+        run(
+            "education",
+            &[("Ngày sinh", dob), ("Cấp học", level)],
+            &RULE,
+        )
     }
 
     #[test]

@@ -25,7 +25,12 @@ century/sex digit. Reports count these under "Thiếu trường thông tin".
 
 fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
     if ctx.required(Field::Sex) && ctx.is_empty(Field::Sex) {
-        ctx.emit(out, &RULE, Field::Sex, ctx.t("Thiếu giới tính".into(), "Sex is empty".into()));
+        ctx.emit(
+            out,
+            &RULE,
+            Field::Sex,
+            ctx.t("Thiếu giới tính".into(), "Sex is empty".into()),
+        );
     }
 }
 
@@ -36,7 +41,10 @@ mod tests {
 
     #[test]
     fn empty_sex() {
-        assert_eq!(run("vaccination", &vacc(&[("Giới tính", "")]), &RULE).len(), 1);
+        assert_eq!(
+            run("vaccination", &vacc(&[("Giới tính", "")]), &RULE).len(),
+            1
+        );
         assert!(run("vaccination", &vacc(&[]), &RULE).is_empty());
     }
 }

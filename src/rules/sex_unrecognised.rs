@@ -32,7 +32,10 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
             out,
             &RULE,
             Field::Sex,
-            ctx.t("Giới tính không phải Nam/Nữ".into(), "Sex is neither male nor female".into()),
+            ctx.t(
+                "Giới tính không phải Nam/Nữ".into(),
+                "Sex is neither male nor female".into(),
+            ),
         );
     }
 }
@@ -44,9 +47,15 @@ mod tests {
 
     #[test]
     fn values() {
-        assert_eq!(run("vaccination", &vacc(&[("Giới tính", "Khác")]), &RULE).len(), 1);
+        assert_eq!(
+            run("vaccination", &vacc(&[("Giới tính", "Khác")]), &RULE).len(),
+            1
+        );
         for v in ["NỮ", "nu", "Nam", "M", "f"] {
-            assert!(run("vaccination", &vacc(&[("Giới tính", v)]), &RULE).is_empty(), "{v}");
+            assert!(
+                run("vaccination", &vacc(&[("Giới tính", v)]), &RULE).is_empty(),
+                "{v}"
+            );
         }
     }
 }

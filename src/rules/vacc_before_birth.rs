@@ -33,7 +33,10 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
                 Field::VaccinationDate,
                 ctx.t(
                     format!("Ngày tiêm trước ngày sinh ({})", b.format("%d/%m/%Y")),
-                    format!("Vaccination date is before the date of birth ({})", b.format("%d/%m/%Y")),
+                    format!(
+                        "Vaccination date is before the date of birth ({})",
+                        b.format("%d/%m/%Y")
+                    ),
                 ),
             );
         }

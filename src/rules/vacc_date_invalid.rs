@@ -47,7 +47,10 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
         out,
         &RULE,
         Field::VaccinationDate,
-        ctx.t(format!("Ngày tiêm {}", reason.0), format!("Vaccination date: {}", reason.1)),
+        ctx.t(
+            format!("Ngày tiêm {}", reason.0),
+            format!("Vaccination date: {}", reason.1),
+        ),
     );
 }
 
@@ -59,7 +62,11 @@ mod tests {
     #[test]
     fn dates() {
         for v in ["31/04/2021", "2021", "abc"] {
-            assert_eq!(run("vaccination", &vacc(&[("Ngày tiêm", v)]), &RULE).len(), 1, "{v}");
+            assert_eq!(
+                run("vaccination", &vacc(&[("Ngày tiêm", v)]), &RULE).len(),
+                1,
+                "{v}"
+            );
         }
         assert!(run("vaccination", &vacc(&[]), &RULE).is_empty());
         assert!(run("vaccination", &vacc(&[("Ngày tiêm", "")]), &RULE).is_empty());

@@ -29,7 +29,10 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
             out,
             &RULE,
             Field::VaccinationDate,
-            ctx.t("Ngày tiêm sau ngày hiện tại".into(), "Vaccination date is after today".into()),
+            ctx.t(
+                "Ngày tiêm sau ngày hiện tại".into(),
+                "Vaccination date is after today".into(),
+            ),
         );
     }
 }
@@ -41,7 +44,10 @@ mod tests {
 
     #[test]
     fn future() {
-        assert_eq!(run("vaccination", &vacc(&[("Ngày tiêm", "24/11/2026")]), &RULE).len(), 1);
+        assert_eq!(
+            run("vaccination", &vacc(&[("Ngày tiêm", "24/11/2026")]), &RULE).len(),
+            1
+        );
         assert!(run("vaccination", &vacc(&[("Ngày tiêm", "23/11/2026")]), &RULE).is_empty());
     }
 }
