@@ -301,7 +301,10 @@ impl Gen {
             ..=5 => "Mầm non",
             6..=10 => "Tiểu học",
             11..=14 => "THCS",
-            _ => *self.pick(&["THPT", "THPT", "GDTX"]),
+            _ => {
+                const UPPER: [&str; 3] = ["THPT", "THPT", "GDTX"];
+                UPPER[self.rng.usize(0..UPPER.len())]
+            }
         }
     }
 }

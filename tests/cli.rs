@@ -1,0 +1,316 @@
+//! End-to-end tests of the binary: commands, exit codes, and every kind of
+//! bad input the engine must survive (never a panic, a clear message with the
+//! line, and the rest of the file still checked).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const HEADER: &str = "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Huyện,Vắc xin,Mũi,Ngày tiêm";
+const GOOD: &str = "Nguyễn Thị Lan,12/05/1990,Nữ,001190012345,Chiêm Hóa,Pfizer,1,15/08/2021";
+const BAD_ID: &str = "Trần Văn Hùng,03/11/1975,Nam,12345,Chiêm Hóa,Pfizer,1,15/08/2021";
+
+fn lamsach(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lamsach"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Writes `content` to a temp file, runs `check --out`, returns
+/// (exit code, stdout, stderr, issues.csv).
+fn check_bytes(content: &[u8], extra: &[&str]) -> (i32, String, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, content).unwrap();
+    let out = dir.path().join("out");
+    let mut args = vec![
+        "check",
+        input.to_str().unwrap(),
+        "--today",
+        "2026-11-23",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = lamsach(&args);
+    let issues = std::fs::read_to_string(out.join("issues.csv")).unwrap_or_default();
+    (
+        o.status.code().unwrap_or(-1),
+        text(&o.stdout),
+        text(&o.stderr),
+        issues,
+    )
+}
+
+fn issue_lines(issues: &str) -> Vec<(u64, String)> {
+    issues
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut it = l.split(',');
+            (
+                it.next().unwrap().parse().unwrap(),
+                it.next().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn rows(lines: &[&str]) -> Vec<u8> {
+    let mut s = lines.join("\n");
+    s.push('\n');
+    s.into_bytes()
+}
+
+#[test]
+fn clean_file_exits_zero() {
+    let (code, out, _, issues) = check_bytes(&rows(&[HEADER, GOOD]), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(issues.lines().count(), 1, "header only");
+    assert!(out.contains("Số dòng đọc                    1"), "{out}");
+}
+
+#[test]
+fn problems_exit_one_with_line_numbers() {
+    let (code, _, _, issues) = check_bytes(&rows(&[HEADER, GOOD, BAD_ID]), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(issue_lines(&issues), [(3, "ID002".to_string())]);
+    assert!(issues.starts_with('\u{feff}'), "BOM for Excel");
+}
+
+#[test]
+fn ragged_rows_are_reported_and_the_rest_checked() {
+    let short = "Lê Thị Hoa,1/2/1985,Nữ";
+    let long = format!("{GOOD},extra,more");
+    let (code, out, _, issues) = check_bytes(
+        &rows(&[HEADER, short, &long, BAD_ID, &format!("{GOOD},,")]),
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        issue_lines(&issues),
+        [
+            (2, "ROW001".into()),
+            (3, "ROW001".into()),
+            (4, "ID002".into())
+        ]
+    );
+    assert!(
+        issues.contains("Dòng có 3 cột, tiêu đề có 8 cột"),
+        "{issues}"
+    );
+    assert!(out.contains("không đọc được               2"), "{out}");
+}
+
+#[test]
+fn unbalanced_quote_does_not_swallow_the_file() {
+    let broken = "\"Lê Thị Hoa,1/2/1985,Nữ,001185012345,Chiêm Hóa,Pfizer,1,15/08/2021";
+    let (code, _, _, issues) = check_bytes(&rows(&[HEADER, GOOD, broken, GOOD, BAD_ID]), &[]);
+    assert_eq!(code, 1);
+    let got = issue_lines(&issues);
+    assert!(got.contains(&(3, "ROW001".into())), "{issues}");
+    assert!(
+        got.contains(&(4, "DUP001".into())),
+        "line 4 read again: {issues}"
+    );
+    assert!(got.contains(&(5, "ID002".into())), "{issues}");
+    assert_eq!(got.len(), 3, "{issues}");
+    assert!(issues.contains("ngoặc kép"), "{issues}");
+}
+
+#[test]
+fn invalid_utf8_is_a_finding_not_a_crash() {
+    let mut content = rows(&[HEADER]);
+    content.extend_from_slice(
+        b"Nguy\xC5n Th\xEF Lan,12/05/1990,N\xF7,001190012345,Chi\xEAm H\xF3a,Pfizer,1,15/08/2021\n",
+    );
+    content.extend_from_slice(BAD_ID.as_bytes());
+    let (code, _, _, issues) = check_bytes(&content, &[]);
+    assert_eq!(code, 1);
+    let got = issue_lines(&issues);
+    assert!(got.contains(&(2, "TXT001".into())), "{issues}");
+    assert!(got.contains(&(3, "ID002".into())), "{issues}");
+}
+
+#[test]
+fn empty_file_fails_clearly() {
+    let (code, _, err, _) = check_bytes(b"", &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("tệp rỗng") && err.contains("in.csv"), "{err}");
+}
+
+#[test]
+fn header_only_file_is_clean() {
+    let (code, out, _, issues) = check_bytes(&rows(&[HEADER]), &[]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Số dòng đọc                    0"), "{out}");
+    assert_eq!(issues.lines().count(), 1);
+}
+
+#[test]
+fn one_megabyte_field() {
+    let big = "a".repeat(1 << 20);
+    let row = format!("Nguyễn {big},12/05/1990,Nữ,001190012345,Chiêm Hóa,Pfizer,1,15/08/2021");
+    let (code, out, _, issues) = check_bytes(&rows(&[HEADER, &row, BAD_ID]), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(issue_lines(&issues), [(3, "ID002".into())], "{out}");
+}
+
+#[test]
+fn oversized_record_is_unreadable_and_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    copy_rules(&rules);
+    let s = std::fs::read_to_string(rules.join("settings.toml")).unwrap();
+    std::fs::write(
+        rules.join("settings.toml"),
+        s.replace(
+            "max_record_bytes = 16_777_216",
+            "max_record_bytes = 100_000",
+        ),
+    )
+    .unwrap();
+    let big = "a".repeat(200_000);
+    let row = format!("Nguyễn {big},12/05/1990,Nữ,001190012345,Chiêm Hóa,Pfizer,1,15/08/2021");
+    let (code, _, _, issues) = check_bytes(
+        &rows(&[HEADER, &row, BAD_ID]),
+        &["--rules", rules.to_str().unwrap()],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        issue_lines(&issues),
+        [(2, "ROW001".into()), (3, "ID002".into())]
+    );
+    assert!(issues.contains("100000 byte"), "{issues}");
+}
+
+fn copy_rules(to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    std::fs::create_dir_all(to.join("profiles")).unwrap();
+    for f in ["settings.toml", "provinces.toml"] {
+        std::fs::copy(from.join(f), to.join(f)).unwrap();
+    }
+    for e in std::fs::read_dir(from.join("profiles")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, to.join("profiles").join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+#[test]
+fn semicolon_and_tab_delimiters_are_sniffed() {
+    for d in [";", "\t"] {
+        let lines: Vec<String> = [HEADER, GOOD, BAD_ID]
+            .iter()
+            .map(|l| l.replace(',', d))
+            .collect();
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let (code, out, err, issues) = check_bytes(&rows(&refs), &[]);
+        assert_eq!(code, 1, "{err}");
+        assert_eq!(issue_lines(&issues), [(3, "ID002".into())], "{out}");
+    }
+}
+
+#[test]
+fn crlf_and_cr_only_line_ends() {
+    for eol in ["\r\n", "\r"] {
+        let content = [HEADER, GOOD, BAD_ID].join(eol);
+        let (code, _, _, issues) = check_bytes(content.as_bytes(), &[]);
+        assert_eq!(code, 1);
+        assert_eq!(issue_lines(&issues), [(3, "ID002".into())]);
+    }
+}
+
+#[test]
+fn missing_required_column_is_a_clear_error() {
+    let header = "Họ và tên,Ngày sinh,Giới tính,Huyện,Vắc xin,Mũi,Ngày tiêm";
+    let (code, _, err, _) = check_bytes(&rows(&[header]), &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("thiếu cột bắt buộc") && err.contains("id (\"Số CCCD\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_profile_and_group_column_are_errors() {
+    let (code, _, err, _) = check_bytes(&rows(&["a,b", "1,2"]), &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--profile"), "{err}");
+    let (code, _, err, _) = check_bytes(&rows(&[HEADER, GOOD]), &["--group-by", "Tỉnh"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("'Tỉnh'"), "{err}");
+}
+
+#[test]
+fn missing_input_file() {
+    let o = lamsach(&["check", "/nonexistent/x.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("/nonexistent/x.csv"));
+}
+
+#[test]
+fn rules_and_explain() {
+    let o = lamsach(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let s = text(&o.stdout);
+    assert!(s.lines().count() >= 30);
+    assert!(s.contains("ID003") && s.contains("Số định danh mất số 0 ở đầu"));
+    let o = lamsach(&["explain", "ID003"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o.stdout).contains("## What it does"));
+    let o = lamsach(&["explain", "NOPE1"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn bad_rules_file_names_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    copy_rules(&rules);
+    let p = rules.join("profiles").join("bhxh.toml");
+    let s = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        s.replace(
+            "group_by = \"district\"",
+            "group_by = \"district\"\nrequird = []",
+        ),
+    )
+    .unwrap();
+    let o = lamsach(&["rules", "--rules", rules.to_str().unwrap()]);
+    // `rules` lists the registry and does not need rule data; check does.
+    assert_eq!(o.status.code(), Some(0));
+    let (code, _, err, _) = check_bytes(
+        &rows(&[HEADER, GOOD]),
+        &["--rules", rules.to_str().unwrap()],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("bhxh.toml:6:1") && err.contains("requird"),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_out_writes_nothing_and_prints_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, rows(&[HEADER, GOOD, BAD_ID])).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_lamsach"))
+        .current_dir(dir.path())
+        .args(["check", "in.csv", "--mask-ids"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let s = text(&o.stdout);
+    assert!(s.contains("dòng 3 ID002 Số CCCD=\"*****\""), "{s}");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "nothing written"
+    );
+}
