@@ -277,6 +277,14 @@ pub fn check_file(
     let mut row_findings: Vec<Finding> = Vec::new();
     let unreadable_gid = std::cell::OnceCell::new();
 
+    let ctx = WorkerCtx {
+        mapping: &mapping,
+        data,
+        today: opts.today,
+        en: opts.en,
+        delim,
+        group_col,
+    };
     let (tx, rx) = sync_channel::<std::io::Result<Batch>>(in_flight);
     let bytes = std::thread::scope(|scope| -> Result<u64> {
         let producer = scope.spawn(move || {
@@ -323,33 +331,35 @@ pub fn check_file(
             reader.bytes_read()
         });
 
-        let ctx = WorkerCtx {
-            mapping: &mapping,
-            data,
-            today: opts.today,
-            en: opts.en,
-            delim,
-            group_col,
-        };
-        let mut pending: Vec<Batch> = Vec::with_capacity(in_flight);
+        // Pipeline: the reader thread fills batches; a group of batches is
+        // checked in parallel (rayon) on a helper thread while the previous
+        // group is merged here, in input order.
+        let mut prev: Option<std::thread::ScopedJoinHandle<Vec<BatchOut>>> = None;
         let mut done = false;
-        while !done {
-            pending.clear();
-            while pending.len() < in_flight {
+        while !done || prev.is_some() {
+            let mut pending: Vec<Batch> = Vec::with_capacity(in_flight);
+            while !done && pending.len() < in_flight {
                 match rx.recv() {
                     Ok(Ok(b)) => pending.push(b),
                     Ok(Err(e)) => return Err(read_err(e)),
-                    Err(_) => {
-                        done = true;
-                        break;
-                    }
+                    Err(_) => done = true,
                 }
             }
-            let outs: Vec<BatchOut> = pending.par_iter().map(|b| ctx.process(b)).collect();
+            let ctx = &ctx;
+            let next = (!pending.is_empty())
+                .then(|| scope.spawn(move || pending.par_iter().map(|b| ctx.process(b)).collect()));
+            let outs: Vec<BatchOut> = match prev.take() {
+                Some(h) => h.join().map_err(|_| {
+                    Error::Usage("lỗi nội bộ khi kiểm tra / internal error in a worker".into())
+                })?,
+                None => Vec::new(),
+            };
+            prev = next;
             for out in outs {
+                let mut found = out.findings.into_iter();
                 for row in out.rows {
                     row_findings.clear();
-                    row_findings.extend_from_slice(&out.findings[row.findings.clone()]);
+                    row_findings.extend(found.by_ref().take(row.findings.len()));
                     let group = match row.kind {
                         RowKind::Blank => {
                             blank_lines += 1;
@@ -474,19 +484,24 @@ impl WorkerCtx<'_> {
                         });
                         continue;
                     }
-                    let texts: Vec<Cow<str>> =
-                        raw.iter().map(|f| String::from_utf8_lossy(f)).collect();
-                    for (i, (t, r)) in texts.iter().zip(&raw).enumerate() {
-                        if matches!(t, Cow::Owned(_)) && std::str::from_utf8(r).is_err() {
-                            out.findings.push(text_invalid_utf8::finding(
-                                line,
-                                i,
-                                t.to_string(),
-                                self.en,
-                            ));
-                        }
-                    }
-                    let values: Vec<&str> = texts.iter().map(|c| c.as_ref()).collect();
+                    let texts: Vec<Cow<str>> = raw
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| match std::str::from_utf8(f) {
+                            Ok(t) => Cow::Borrowed(t),
+                            Err(_) => {
+                                let t = String::from_utf8_lossy(f).into_owned();
+                                out.findings.push(text_invalid_utf8::finding(
+                                    line,
+                                    i,
+                                    t.trim().to_string(),
+                                    self.en,
+                                ));
+                                Cow::Owned(t)
+                            }
+                        })
+                        .collect();
+                    let values: Vec<&str> = texts.iter().map(|c| c.trim()).collect();
                     let ctx =
                         RowCtx::new(line, &values, self.mapping, self.data, self.today, self.en);
                     check_row(&ctx, &mut out.findings);

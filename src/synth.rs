@@ -729,13 +729,22 @@ fn inject(
         Inject::IdCentury => {
             let d = p.id.as_bytes()[3] - b'0';
             let other = if d >= 2 { d - 2 } else { d + 2 };
-            c[ID] = format!("{}{other}{}", &p.id[..3], &p.id[4..]);
+            let id = format!("{}{other}{}", &p.id[..3], &p.id[4..]);
+            // a changed ID must not be someone else's (that would be DUP002)
+            if !g.used_ids.insert(id.clone()) {
+                return;
+            }
+            c[ID] = id;
             &["ID007"]
         }
         Inject::IdYear => {
             let y: u32 = p.id[4..6].parse().unwrap_or(0);
             let other = (y + g.rng.u32(1..9)) % 100;
-            c[ID] = format!("{}{other:02}{}", &p.id[..4], &p.id[6..]);
+            let id = format!("{}{other:02}{}", &p.id[..4], &p.id[6..]);
+            if !g.used_ids.insert(id.clone()) {
+                return;
+            }
+            c[ID] = id;
             &["ID008"]
         }
         Inject::NameMissing => {

@@ -25,19 +25,25 @@ fn fold_char(c: char, out: &mut String) {
 /// `"  NGUYỄN  Thị Ánh "` → `"nguyen thi anh"`.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+/// [`fold`] appending to a reusable buffer (no allocation once it is warm).
+pub fn fold_into(s: &str, out: &mut String) {
+    let base = out.len();
     let mut pending_space = false;
     for c in s.chars() {
         if c.is_whitespace() {
-            pending_space = !out.is_empty();
+            pending_space = out.len() > base;
             continue;
         }
         if pending_space {
             out.push(' ');
             pending_space = false;
         }
-        fold_char(c, &mut out);
+        fold_char(c, out);
     }
-    out
 }
 
 /// Folds and keeps only ASCII letters and digits: the key used to match

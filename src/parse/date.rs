@@ -100,9 +100,10 @@ pub fn parse(value: &str) -> DateValue {
         Some(&c) => c as char,
         None => return DateValue::Unparseable,
     };
-    let parts: Vec<&str> = v.split(sep).map(str::trim).collect();
-    match parts.as_slice() {
-        [a, b, c] => {
+    let mut it = v.split(sep).map(str::trim);
+    let parts = (it.next(), it.next(), it.next(), it.next());
+    match parts {
+        (Some(a), Some(b), Some(c), None) => {
             let (Some(a_n), Some(b_n), Some(c_n)) = (num(a), num(b), num(c)) else {
                 return DateValue::Unparseable;
             };
@@ -121,7 +122,7 @@ pub fn parse(value: &str) -> DateValue {
                 DateValue::Unparseable
             }
         }
-        [m, y] if y.len() == 4 && m.len() <= 2 => match (num(m), num(y)) {
+        (Some(m), Some(y), None, None) if y.len() == 4 && m.len() <= 2 => match (num(m), num(y)) {
             (Some(m), Some(y)) if (1..=12).contains(&m) => DateValue::Partial {
                 year: y as i32,
                 month: Some(m),

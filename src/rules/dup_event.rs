@@ -1,5 +1,5 @@
 use super::*;
-use crate::text::fold;
+use crate::text::fold_into;
 use xxhash_rust::xxh3::Xxh3;
 
 pub static RULE: Rule = Rule {
@@ -35,21 +35,33 @@ Reports count these as "Xóa trùng thông tin công dân".
 pub fn key(ctx: &RowCtx) -> Option<u64> {
     let mut h = Xxh3::new();
     let mut any = false;
+    let mut buf = String::new();
     for &f in &ctx.map.profile.event_key {
         let v = ctx.get(f).unwrap_or("");
         any |= !v.is_empty();
-        match f {
-            Field::Id => match &ctx.id {
+        let date = match f {
+            Field::Dob => Some(ctx.dob),
+            Field::VaccinationDate => Some(ctx.vaccination_date),
+            Field::BhytValidTo | Field::DeathDate => Some(date::parse(v)),
+            _ => None,
+        };
+        match (f, date) {
+            (Field::Id, _) => match &ctx.id {
                 IdValue::Cccd(d) => h.update(d),
                 _ => h.update(v.as_bytes()),
             },
-            Field::Dob | Field::VaccinationDate | Field::BhytValidTo | Field::DeathDate => {
-                match date::parse(v) {
-                    DateValue::Full(d) => h.update(d.format("%Y-%m-%d").to_string().as_bytes()),
-                    _ => h.update(v.as_bytes()),
-                }
+            (_, Some(DateValue::Full(d))) => {
+                h.update(&chrono::Datelike::num_days_from_ce(&d).to_le_bytes());
             }
-            _ => h.update(fold(v).as_bytes()),
+            (_, Some(_)) => h.update(v.as_bytes()),
+            _ if v.is_ascii() && !v.bytes().any(|b| b.is_ascii_uppercase() || b == b' ') => {
+                h.update(v.as_bytes())
+            }
+            _ => {
+                buf.clear();
+                fold_into(v, &mut buf);
+                h.update(buf.as_bytes());
+            }
         }
         h.update(&[0x1f]);
     }

@@ -291,6 +291,8 @@ pub struct RowCtx<'a> {
     pub dob: DateValue,
     /// Recognised sex; None when missing or unrecognised.
     pub sex: Option<Sex>,
+    /// The vaccination date (Missing when there is no such column).
+    pub vaccination_date: DateValue,
 }
 
 impl<'a> RowCtx<'a> {
@@ -312,11 +314,15 @@ impl<'a> RowCtx<'a> {
             id: IdValue::Missing,
             dob: DateValue::Missing,
             sex: None,
+            vaccination_date: DateValue::Missing,
         };
         ctx.id = ctx
             .get(Field::Id)
             .map_or(IdValue::Missing, |v| id::parse(v, data));
         ctx.dob = ctx.get(Field::Dob).map_or(DateValue::Missing, date::parse);
+        ctx.vaccination_date = ctx
+            .get(Field::VaccinationDate)
+            .map_or(DateValue::Missing, date::parse);
         ctx.sex = ctx
             .get(Field::Sex)
             .and_then(|v| data.sex_of(&crate::text::fold(v)));

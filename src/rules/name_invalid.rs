@@ -32,16 +32,24 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
     let Some(name) = ctx.get(Field::FullName).filter(|n| !n.is_empty()) else {
         return;
     };
-    let reason = if name.chars().any(|c| c.is_ascii_digit()) {
-        Some(("chứa chữ số", "contains digits"))
-    } else if name.chars().any(|c| {
-        !(c.is_alphabetic()
-            || c.is_whitespace()
+    let (mut digit, mut symbol, mut letters) = (false, false, 0usize);
+    for c in name.chars() {
+        if c.is_ascii_digit() {
+            digit = true;
+        } else if is_letter(c) {
+            letters += 1;
+        } else if !(c.is_whitespace()
             || is_combining_mark(c)
             || matches!(c, '-' | '\'' | '.' | '’'))
-    }) {
+        {
+            symbol = true;
+        }
+    }
+    let reason = if digit {
+        Some(("chứa chữ số", "contains digits"))
+    } else if symbol {
         Some(("chứa ký tự đặc biệt", "contains symbols"))
-    } else if name.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+    } else if letters < 2 {
         Some(("chỉ có một chữ cái", "is a single letter"))
     } else {
         None
@@ -53,6 +61,17 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
             Field::FullName,
             ctx.t(format!("Họ tên {vi}"), format!("Name {en}")),
         );
+    }
+}
+
+/// Letters, with a fast path for ASCII and the Latin blocks Vietnamese uses.
+fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' => true,
+        '\u{D7}' | '\u{F7}' => false,
+        '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphabetic(),
     }
 }
 

@@ -27,17 +27,14 @@ the date of birth.
 
 /// The vaccination date when it is a full, real date.
 pub fn vaccination_date(ctx: &RowCtx) -> Option<chrono::NaiveDate> {
-    match ctx.get(Field::VaccinationDate).map(date::parse) {
-        Some(DateValue::Full(d)) => Some(d),
+    match ctx.vaccination_date {
+        DateValue::Full(d) => Some(d),
         _ => None,
     }
 }
 
 fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
-    let Some(v) = ctx.get(Field::VaccinationDate) else {
-        return;
-    };
-    let reason = match date::parse(v) {
+    let reason = match ctx.vaccination_date {
         DateValue::Missing | DateValue::Full(_) => return,
         DateValue::Partial { .. } => ("thiếu ngày/tháng", "day or month missing"),
         DateValue::Impossible { .. } => ("ngày không tồn tại", "no such day"),
