@@ -7,9 +7,24 @@ use unicode_normalization::UnicodeNormalization;
 /// Base letter of a Vietnamese letter without its diacritics, lower-cased.
 /// `Đ`/`đ` fold to `d` (they do not decompose in Unicode).
 fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    // Latin letters up to U+1FFF (all Vietnamese letters) fold to one ASCII
+    // letter: look it up in a table built once.
+    if let Some(&b) = fold_table().get(c as usize) {
+        if b != 0 {
+            out.push(b as char);
+            return;
+        }
+    }
+    fold_slow(c, out);
+}
+
+fn fold_slow(c: char, out: &mut String) {
     match c {
         'đ' | 'Đ' => out.push('d'),
-        c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
         c => decompose_canonical(c, |d| {
             if !is_combining_mark(d) {
                 for l in d.to_lowercase() {
@@ -18,6 +33,27 @@ fn fold_char(c: char, out: &mut String) {
             }
         }),
     }
+}
+
+/// For each code point below U+2000: the ASCII letter it folds to, or 0
+/// when it does not fold to exactly one ASCII character.
+fn fold_table() -> &'static [u8] {
+    static TABLE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0u32..0x2000)
+            .map(|cp| {
+                let Some(c) = char::from_u32(cp) else {
+                    return 0;
+                };
+                let mut s = String::new();
+                fold_slow(c, &mut s);
+                match s.as_bytes() {
+                    [b] if b.is_ascii_alphanumeric() && !c.is_ascii() => *b,
+                    _ => 0,
+                }
+            })
+            .collect()
+    })
 }
 
 /// Folds a value for loose comparison: lower case, no diacritics, `đ`→`d`,

@@ -27,6 +27,15 @@ pub fn parse(value: &str) -> PhoneValue {
     {
         return PhoneValue::Malformed;
     }
+    // fast path: already 10 plain digits
+    let b = v.as_bytes();
+    if b.len() == 10
+        && b[0] == b'0'
+        && matches!(b[1], b'3' | b'5' | b'7' | b'8' | b'9')
+        && b.iter().all(u8::is_ascii_digit)
+    {
+        return PhoneValue::Valid;
+    }
     let digits: String = v.chars().filter(char::is_ascii_digit).collect();
     let national = if v.starts_with('+') || (digits.starts_with("84") && digits.len() == 11) {
         match digits.strip_prefix("84") {
