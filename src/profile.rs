@@ -193,9 +193,19 @@ const EMBEDDED: &[(&str, &str)] = &[
 pub fn parse_toml<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T> {
     toml::from_str(text).map_err(|e| {
         let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+        let src = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim();
+        let at = if src.is_empty() {
+            String::new()
+        } else {
+            format!(" (at `{src}`)")
+        };
         Error::Config(format!(
-            "{path}:{line}:{col}: lỗi tệp quy tắc / rules file error: {}",
-            e.message()
+            "{path}:{line}:{col}: lỗi tệp quy tắc / rules file error: {}{at}",
+            e.message().trim_end()
         ))
     })
 }
