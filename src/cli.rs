@@ -177,6 +177,7 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
         en,
         delimiter,
+        progress: !a.quiet,
     };
     // Resolve the header first so sinks know the columns.
     let mapping = crate::engine::read_mapping(&a.file, &data, &opts)?;
@@ -330,6 +331,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Entry point used by `main`: errors print to stderr and exit with 2.
 pub fn main_exit() -> ExitCode {
+    let _ = ctrlc::set_handler(|| {
+        crate::engine::INTERRUPTED.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

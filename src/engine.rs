@@ -26,7 +26,13 @@ pub struct Options {
     pub today: NaiveDate,
     pub en: bool,
     pub delimiter: Option<u8>,
+    /// Show a progress line on stderr (only when it is a terminal).
+    pub progress: bool,
 }
+
+/// Set by the Ctrl-C handler; the run stops at the next batch and every
+/// temporary output is removed.
+pub static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Receives findings in input order (line, then rule code).
 pub trait Sink {
@@ -286,7 +292,10 @@ pub fn check_file(
         group_col,
     };
     let (tx, rx) = sync_channel::<std::io::Result<Batch>>(in_flight);
+    let bytes_done = std::sync::atomic::AtomicU64::new(0);
+    let mut progress = Progress::new(path, opts.progress, opts.en);
     let bytes = std::thread::scope(|scope| -> Result<u64> {
+        let bytes_done = &bytes_done;
         let producer = scope.spawn(move || {
             let mut batch = Batch {
                 buf: Vec::with_capacity(batch_rows * 128),
@@ -313,6 +322,7 @@ pub fn check_file(
                     }
                 }
                 if batch.items.len() >= batch_rows {
+                    bytes_done.store(reader.bytes_read(), std::sync::atomic::Ordering::Relaxed);
                     let full = std::mem::replace(
                         &mut batch,
                         Batch {
@@ -348,6 +358,10 @@ pub fn check_file(
             let ctx = &ctx;
             let next = (!pending.is_empty())
                 .then(|| scope.spawn(move || pending.par_iter().map(|b| ctx.process(b)).collect()));
+            if INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(Error::Interrupted);
+            }
+            progress.show(bytes_done.load(std::sync::atomic::Ordering::Relaxed));
             let outs: Vec<BatchOut> = match prev.take() {
                 Some(h) => h.join().map_err(|_| {
                     Error::Usage("lỗi nội bộ khi kiểm tra / internal error in a worker".into())
@@ -401,6 +415,7 @@ pub fn check_file(
                 }
             }
         }
+        progress.finish();
         Ok(producer.join().unwrap_or(0))
     })?;
 
@@ -522,5 +537,50 @@ impl WorkerCtx<'_> {
             }
         }
         out
+    }
+}
+
+/// A one-line progress display on stderr, only when stderr is a terminal.
+struct Progress {
+    total: u64,
+    last: std::time::Instant,
+    on: bool,
+    shown: bool,
+    en: bool,
+}
+
+impl Progress {
+    fn new(path: &Path, want: bool, en: bool) -> Self {
+        use std::io::IsTerminal;
+        let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        Progress {
+            total,
+            last: std::time::Instant::now(),
+            on: want && std::io::stderr().is_terminal() && total > 50 << 20,
+            shown: false,
+            en,
+        }
+    }
+
+    fn show(&mut self, done: u64) {
+        if !self.on || self.last.elapsed() < std::time::Duration::from_millis(500) {
+            return;
+        }
+        self.last = std::time::Instant::now();
+        self.shown = true;
+        let pct = done as f64 * 100.0 / self.total.max(1) as f64;
+        let mb = |b: u64| b as f64 / 1e6;
+        eprint!(
+            "\r{} {:.0}/{:.0} MB ({pct:.0}%)   ",
+            if self.en { "read" } else { "đã đọc" },
+            mb(done),
+            mb(self.total)
+        );
+    }
+
+    fn finish(&mut self) {
+        if self.shown {
+            eprint!("\r{:60}\r", "");
+        }
     }
 }

@@ -39,6 +39,8 @@ pub enum Error {
     NoGroupColumn { column: String, available: String },
     #[error("{0}")]
     Usage(String),
+    #[error("đã dừng theo yêu cầu (Ctrl-C); không ghi báo cáo dở dang / interrupted (Ctrl-C); no partial report written")]
+    Interrupted,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

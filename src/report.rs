@@ -81,10 +81,30 @@ impl Drop for AtomicFile {
 
 /// Prefixes a cell that Excel would read as a formula (`=`, `+`, `-`, `@`,
 /// tab, CR) with an apostrophe.
+/// Control characters other than tab and line breaks (NUL, …) are replaced
+/// by `�` so no output carries bytes that break spreadsheet tools.
 pub fn excel_safe(s: &str) -> Cow<'_, str> {
+    let s: Cow<'_, str> = if s
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        Cow::Owned(
+            s.chars()
+                .map(|c| {
+                    if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                        '\u{FFFD}'
+                    } else {
+                        c
+                    }
+                })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(s)
+    };
     match s.as_bytes().first() {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
-        _ => Cow::Borrowed(s),
+        _ => s,
     }
 }
 use std::borrow::Cow;
@@ -505,6 +525,7 @@ mod tests {
         assert_eq!(excel_safe("-"), "'-");
         assert_eq!(excel_safe("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(excel_safe("Nguyễn"), "Nguyễn");
+        assert_eq!(excel_safe("La\0n"), "La\u{FFFD}n");
     }
 
     #[test]

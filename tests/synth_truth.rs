@@ -36,6 +36,7 @@ fn run(profile: &str, rows: usize, seed: u64) {
         today: today(),
         en: false,
         delimiter: None,
+        progress: false,
     };
     let mut found: Vec<Finding> = Vec::new();
     let out = check_file(&data_path, &data, &opts, &mut found).unwrap();
