@@ -55,6 +55,17 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Cộng số liệu của nhiều lần chạy (phân mảnh) / add up the tally.json of several shards
+    Merge {
+        /// Các tệp tally.json / tally.json files of the shards
+        #[arg(required = true)]
+        tallies: Vec<PathBuf>,
+        /// Thư mục ghi tally.csv, tally.json / where to write the merged tally
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Sinh dữ liệu thử có lỗi đã biết / generate test data with known problems
     Synth(crate::synth::SynthArgs),
     /// Đo precision/recall của issues.csv so với đáp án / score issues.csv against ground truth
@@ -324,6 +335,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Rules { common } => run_rules(common),
         Command::Explain { code, common } => run_explain(code, common),
+        Command::Merge {
+            tallies,
+            out,
+            common,
+        } => {
+            let t = crate::merge::merge(tallies, out, common.lang == Lang::En)?.total();
+            println!(
+                "{} {} / {}: {}",
+                tallies.len(),
+                if common.lang == Lang::En {
+                    "shards, rows read"
+                } else {
+                    "phân mảnh, số dòng đọc"
+                },
+                if common.lang == Lang::En {
+                    "findings"
+                } else {
+                    "số lỗi"
+                },
+                format_args!(
+                    "{} / {}",
+                    report::fmt_num(t.rows_read, common.lang == Lang::En),
+                    report::fmt_num(t.total_findings(), common.lang == Lang::En)
+                )
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Synth(a) => crate::synth::run_synth(a),
         Command::Score(a) => crate::synth::run_score(a),
     }

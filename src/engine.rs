@@ -295,6 +295,9 @@ pub fn check_file(
     let bytes_done = std::sync::atomic::AtomicU64::new(0);
     let mut progress = Progress::new(path, opts.progress, opts.en);
     let bytes = std::thread::scope(|scope| -> Result<u64> {
+        // Owned here so that an early return drops it, which unblocks the
+        // reader thread (its send fails) and lets the scope join.
+        let rx = rx;
         let bytes_done = &bytes_done;
         let producer = scope.spawn(move || {
             let mut batch = Batch {

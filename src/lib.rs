@@ -7,6 +7,7 @@ pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod input;
+pub mod merge;
 pub mod parse;
 pub mod profile;
 pub mod report;

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::parse::id::mask;
 use crate::profile::Field;
 use crate::rules::{Category, Finding, Pillar, REGISTRY};
-use crate::tally::Counts;
+use crate::tally::{Counts, Tally};
 use serde_json::{json, Map, Value};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -242,6 +242,11 @@ fn total_label(en: bool) -> &'static str {
 /// `tally.csv`: one line per group × category (plus a `total` category per
 /// group and a total group), with findings and distinct records.
 pub fn write_tally_csv(path: &Path, o: &Outcome, en: bool) -> Result<()> {
+    write_tally_csv_for(path, &o.tally, en)
+}
+
+/// `tally.csv` for any tally (a run's, or shards merged by `lamsach merge`).
+pub fn write_tally_csv_for(path: &Path, tally: &Tally, en: bool) -> Result<()> {
     let mut file = AtomicFile::create(path)?;
     let werr = |source| Error::Write {
         path: path.to_path_buf(),
@@ -253,8 +258,8 @@ pub fn write_tally_csv(path: &Path, o: &Outcome, en: bool) -> Result<()> {
         let e = csv_err(path);
         w.write_record(["group", "category", "label", "findings", "records"])
             .map_err(&e)?;
-        let total = o.tally.total();
-        let groups = o.tally.groups();
+        let total = tally.total();
+        let groups = tally.groups();
         let all = groups
             .iter()
             .map(|(n, c)| (*n, *c))
@@ -286,7 +291,7 @@ pub fn write_tally_csv(path: &Path, o: &Outcome, en: bool) -> Result<()> {
     file.commit()
 }
 
-fn counts_json(c: &Counts, en: bool) -> Value {
+fn counts_json(c: &Counts) -> Value {
     let mut findings = Map::new();
     let mut records = Map::new();
     for cat in Category::ALL {
@@ -307,7 +312,7 @@ fn counts_json(c: &Counts, en: bool) -> Value {
             .filter(|(_, r)| r.pillar == p)
             .map(|(i, _)| c.rules[i])
             .sum();
-        pillars.insert(p.label(en).into(), n.into());
+        pillars.insert(p.key().into(), n.into());
     }
     json!({
         "rows_read": c.rows_read,
@@ -322,42 +327,69 @@ fn counts_json(c: &Counts, en: bool) -> Value {
     })
 }
 
+/// What a tally file says about where its counts come from.
+#[derive(Debug, Clone, Default)]
+pub struct TallyMeta {
+    pub file: Option<String>,
+    pub profile: String,
+    pub group_by: Option<String>,
+    pub blank_lines: u64,
+}
+
+impl TallyMeta {
+    pub fn of(o: &Outcome) -> Self {
+        TallyMeta {
+            file: o.path.file_name().map(|n| n.to_string_lossy().to_string()),
+            profile: o.profile.name.clone(),
+            group_by: o.group_header.clone(),
+            blank_lines: o.blank_lines,
+        }
+    }
+}
+
 /// The tally as JSON (schema `lamsach.tally/1`, documented in README).
 pub fn tally_json(o: &Outcome, en: bool) -> Value {
+    tally_json_for(&TallyMeta::of(o), &o.tally, en)
+}
+
+pub fn tally_json_for(meta: &TallyMeta, tally: &Tally, en: bool) -> Value {
     let categories: Vec<Value> = Category::ALL
         .iter()
         .map(|c| json!({"key": c.key(), "label": c.label(en)}))
         .collect();
-    let groups: Vec<Value> = o
-        .tally
+    let groups: Vec<Value> = tally
         .groups()
         .into_iter()
         .map(|(n, c)| {
-            let mut v = counts_json(c, en);
+            let mut v = counts_json(c);
             v.as_object_mut().map(|m| m.insert("name".into(), n.into()));
             v
         })
         .collect();
     json!({
         "schema": "lamsach.tally/1",
-        "file": o.path.file_name().map(|n| n.to_string_lossy().to_string()),
-        "profile": o.profile.name,
-        "group_by": o.group_header,
-        "blank_lines": o.blank_lines,
+        "file": meta.file,
+        "profile": meta.profile,
+        "group_by": meta.group_by,
+        "blank_lines": meta.blank_lines,
         "categories": categories,
-        "total": counts_json(&o.tally.total(), en),
+        "total": counts_json(&tally.total()),
         "groups": groups,
     })
 }
 
 pub fn write_tally_json(path: &Path, o: &Outcome, en: bool) -> Result<()> {
+    write_json(path, &tally_json(o, en))
+}
+
+/// Writes pretty JSON atomically.
+pub fn write_json(path: &Path, v: &Value) -> Result<()> {
     let mut file = AtomicFile::create(path)?;
-    let v = tally_json(o, en);
     let werr = |source| Error::Write {
         path: path.to_path_buf(),
         source,
     };
-    serde_json::to_writer_pretty(file.writer(), &v).map_err(|e| werr(e.into()))?;
+    serde_json::to_writer_pretty(file.writer(), v).map_err(|e| werr(e.into()))?;
     file.writer().write_all(b"\n").map_err(werr)?;
     file.commit()
 }

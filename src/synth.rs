@@ -715,7 +715,11 @@ fn inject(
             let bad = *g.pick(&[
                 "003", "005", "009", "013", "050", "097", "099", "100", "512",
             ]);
-            c[ID] = format!("{bad}{}", &p.id[3..]);
+            let id = format!("{bad}{}", &p.id[3..]);
+            if !g.used_ids.insert(id.clone()) {
+                return;
+            }
+            c[ID] = id;
             &["ID005"]
         }
         Inject::IdSexDigit => {

@@ -33,7 +33,7 @@ impl Counts {
         self.findings.iter().sum()
     }
 
-    fn add(&mut self, o: &Counts) {
+    pub fn add(&mut self, o: &Counts) {
         self.rows_read += o.rows_read;
         self.clean += o.clean;
         self.with_problems += o.with_problems;
@@ -72,6 +72,12 @@ impl Tally {
         self.groups.push(Counts::new());
         self.index.insert(name.to_string(), self.groups.len() - 1);
         self.groups.len() - 1
+    }
+
+    /// Adds counts to a group (used to merge shard tallies).
+    pub fn add_counts(&mut self, name: &str, c: &Counts) {
+        let g = self.group_id(name);
+        self.groups[g].add(c);
     }
 
     /// Counts one row and its findings (all with the same line).

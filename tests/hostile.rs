@@ -195,3 +195,42 @@ fn rules_file_with_wrong_types_names_file_line_and_key() {
         "{err}"
     );
 }
+
+#[test]
+fn ctrl_c_leaves_no_partial_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.csv");
+    let o = Command::new(env!("CARGO_BIN_EXE_lamsach"))
+        .args(["synth", "--rows", "400000", "--out"])
+        .arg(&input)
+        .arg("--truth")
+        .arg(dir.path().join("truth.csv"))
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let out = dir.path().join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lamsach"))
+        .arg("check")
+        .arg(&input)
+        .args(["--today", "2026-11-23", "--threads", "1", "-q", "--out"])
+        .arg(&out)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    if status.code() == Some(2) {
+        let left: Vec<_> = std::fs::read_dir(&out)
+            .map(|d| d.map(|e| e.unwrap().file_name()).collect())
+            .unwrap_or_default();
+        assert!(left.is_empty(), "temporary files left: {left:?}");
+    } else {
+        // finished before the signal: then every report is complete
+        assert_eq!(status.code(), Some(1));
+        assert!(out.join("tally.json").exists());
+    }
+}

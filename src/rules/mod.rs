@@ -89,6 +89,15 @@ pub enum Pillar {
 
 impl Pillar {
     pub const ALL: [Pillar; 4] = [Pillar::Dung, Pillar::Du, Pillar::Sach, Pillar::Song];
+    /// Stable key for machine-readable outputs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Pillar::Dung => "dung",
+            Pillar::Du => "du",
+            Pillar::Sach => "sach",
+            Pillar::Song => "song",
+        }
+    }
     pub fn label(self, en: bool) -> &'static str {
         match (self, en) {
             (Pillar::Dung, false) => "đúng",

@@ -1,0 +1,87 @@
+//! `lamsach merge`: adds up the tallies of shards (one run per province or
+//! per file) into one tally, group by group. Counts only add: rows read,
+//! clean, with problems, unreadable, findings and records per category and
+//! findings per rule; a group present in several shards is summed.
+
+use crate::error::{Error, Result};
+use crate::report::{tally_json_for, write_json, write_tally_csv_for, TallyMeta};
+use crate::rules::{Category, REGISTRY};
+use crate::tally::{Counts, Tally};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn bad(path: &Path, what: &str) -> Error {
+    Error::Usage(format!(
+        "{}: không phải tally.json của lamsach / not a lamsach tally.json: {what}",
+        path.display()
+    ))
+}
+
+fn counts_of(v: &Value, path: &Path) -> Result<Counts> {
+    let num = |k: &str| v[k].as_u64().ok_or_else(|| bad(path, k));
+    let mut c = Counts::new();
+    c.rows_read = num("rows_read")?;
+    c.clean = num("clean")?;
+    c.with_problems = num("with_problems")?;
+    c.unreadable = num("unreadable")?;
+    for cat in Category::ALL {
+        c.findings[cat.index()] = v["findings"][cat.key()].as_u64().unwrap_or(0);
+        c.records[cat.index()] = v["records"][cat.key()].as_u64().unwrap_or(0);
+    }
+    if let Some(rules) = v["rules"].as_object() {
+        for (code, n) in rules {
+            let i = REGISTRY
+                .iter()
+                .position(|r| r.code == code)
+                .ok_or_else(|| bad(path, &format!("unknown rule {code}")))?;
+            c.rules[i] = n.as_u64().unwrap_or(0);
+        }
+    }
+    Ok(c)
+}
+
+/// Reads one shard's tally.json into `into`; returns its metadata.
+pub fn read_tally(path: &Path, into: &mut Tally) -> Result<TallyMeta> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| bad(path, &e.to_string()))?;
+    if v["schema"] != "lamsach.tally/1" {
+        return Err(bad(path, "schema"));
+    }
+    for g in v["groups"].as_array().ok_or_else(|| bad(path, "groups"))? {
+        let name = g["name"].as_str().ok_or_else(|| bad(path, "name"))?;
+        into.add_counts(name, &counts_of(g, path)?);
+    }
+    Ok(TallyMeta {
+        file: v["file"].as_str().map(str::to_string),
+        profile: v["profile"].as_str().unwrap_or("").to_string(),
+        group_by: v["group_by"].as_str().map(str::to_string),
+        blank_lines: v["blank_lines"].as_u64().unwrap_or(0),
+    })
+}
+
+/// Merges shard tallies and writes `tally.csv` and `tally.json` into `out`.
+pub fn merge(inputs: &[PathBuf], out: &Path, en: bool) -> Result<Tally> {
+    let mut tally = Tally::default();
+    let mut meta = TallyMeta::default();
+    let mut profiles = Vec::new();
+    for p in inputs {
+        let m = read_tally(p, &mut tally)?;
+        meta.blank_lines += m.blank_lines;
+        if !profiles.contains(&m.profile) {
+            profiles.push(m.profile);
+        }
+        meta.group_by = meta.group_by.or(m.group_by);
+    }
+    meta.profile = profiles.join("+");
+    meta.file = Some(format!("{} shards", inputs.len()));
+    std::fs::create_dir_all(out).map_err(|source| Error::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    write_tally_csv_for(&out.join("tally.csv"), &tally, en)?;
+    write_json(&out.join("tally.json"), &tally_json_for(&meta, &tally, en))?;
+    Ok(tally)
+}
