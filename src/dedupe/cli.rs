@@ -1,0 +1,146 @@
+//! `lamsach dedupe` and the pre-pass of `lamsach check`.
+
+use super::config::Config;
+use crate::cli::{load_rules, Common, Lang};
+use crate::engine::Options;
+use crate::error::{Error, Result};
+use crate::profile::RuleData;
+use crate::rules::Finding;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(clap::Args, Debug)]
+pub struct DedupeArgs {
+    /// Tệp CSV cần kiểm tra / the CSV export
+    pub file: PathBuf,
+    /// Loại dữ liệu: vaccination, bhxh, education, hoặc tệp .toml; mặc định tự nhận / profile name or .toml file
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Thư mục ghi clusters.csv / write clusters.csv here
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Che số định danh và số điện thoại (0010****2345) / mask IDs and phones
+    #[arg(long)]
+    pub mask_ids: bool,
+    /// Dấu phân cách cột; mặc định tự nhận / field delimiter; sniffed when omitted
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Số luồng / worker threads (default: all cores)
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Ngày chạy (YYYY-MM-DD) / the run date
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
+    /// Không in tóm tắt / no summary on the terminal
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+fn delimiter(s: Option<&str>) -> Result<Option<u8>> {
+    match s {
+        None => Ok(None),
+        Some("\\t") | Some("tab") => Ok(Some(b'\t')),
+        Some(s) if s.len() == 1 => Ok(s.as_bytes().first().copied()),
+        Some(s) => Err(Error::Usage(format!(
+            "--delimiter '{s}': cần đúng một ký tự / must be one character"
+        ))),
+    }
+}
+
+/// Runs the detection before `check` and returns its findings by line.
+/// Warnings about skipped blocks go to stderr.
+pub fn prepass(
+    file: &Path,
+    data: &RuleData,
+    rules_dir: Option<&Path>,
+    opts: &Options,
+) -> Result<Arc<BTreeMap<u64, Vec<Finding>>>> {
+    let cfg = Config::load(rules_dir)?;
+    let o = super::run(file, data, &cfg, opts)?;
+    for w in o.warnings(cfg.max_block, opts.en) {
+        eprintln!("lamsach: {w}");
+    }
+    Ok(Arc::new(o.findings(opts.en)))
+}
+
+pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
+    let data = load_rules(&a.common)?;
+    let cfg = Config::load(a.common.rules.as_deref())?;
+    let en = a.common.lang == Lang::En;
+    let opts = Options {
+        profile: a.profile.clone(),
+        group_by: None,
+        today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        en,
+        delimiter: delimiter(a.delimiter.as_deref())?,
+        extra: None,
+    };
+    let t0 = std::time::Instant::now();
+    let o = super::run(&a.file, &data, &cfg, &opts)?;
+    for w in o.warnings(cfg.max_block, en) {
+        eprintln!("lamsach: {w}");
+    }
+    if let Some(dir) = &a.out {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+            path: dir.clone(),
+            source,
+        })?;
+        super::report::write_clusters(&o, &dir.join("clusters.csv"), &a.file, &data, &opts, a.mask_ids)?;
+    }
+    if !a.quiet {
+        let (pc, pr, ec, er) = o.counts();
+        let s = &o.stats;
+        let text = if en {
+            format!(
+                "Rows read: {}; person records: {}; pairs compared: {}; pairs matched: {}\n\
+                 Same person recorded as several (DUP003/DUP004): {pc} clusters, {pr} rows\n\
+                 Same event recorded twice (DUP005): {ec} clusters, {er} rows\n\
+                 Time: {:.1} s\n",
+                s.rows,
+                s.persons,
+                s.compared_pairs,
+                s.matched_pairs,
+                t0.elapsed().as_secs_f64()
+            )
+        } else {
+            format!(
+                "Số dòng đã đọc: {}; số hồ sơ người: {}; số cặp đã so sánh: {}; số cặp khớp: {}\n\
+                 Một người ghi thành nhiều người (DUP003/DUP004): {pc} cụm, {pr} dòng\n\
+                 Một sự kiện ghi hai lần (DUP005): {ec} cụm, {er} dòng\n\
+                 Thời gian: {:.1} giây\n",
+                s.rows,
+                s.persons,
+                s.compared_pairs,
+                s.matched_pairs,
+                t0.elapsed().as_secs_f64()
+            )
+        };
+        let mut text = text;
+        if let Some(dir) = &a.out {
+            text.push_str(&format!(
+                "{}: {}\n",
+                if en { "Clusters written to" } else { "Đã ghi các cụm vào" },
+                dir.join("clusters.csv").display()
+            ));
+        }
+        if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(Error::Write {
+                    path: "<stdout>".into(),
+                    source: e,
+                });
+            }
+        }
+    }
+    Ok(if o.clusters.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,384 @@
+//! Field comparisons of two person records and their Fellegi–Sunter score.
+
+use super::config::Weights;
+use crate::parse::date::DateValue;
+use crate::profile::Sex;
+use chrono::Datelike;
+
+/// An ID, normalised for comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum IdKey {
+    None,
+    /// A 12-digit number (also one Excel shortened, zero-padded back).
+    Cccd([u8; 12]),
+    /// Another usable number (old 9-digit CMND).
+    Other(Box<[u8]>),
+    /// Present but unusable (letters, scientific notation, wrong length).
+    Invalid,
+}
+
+impl IdKey {
+    pub fn digits(&self) -> Option<&[u8]> {
+        match self {
+            IdKey::Cccd(d) => Some(d),
+            IdKey::Other(d) => Some(d),
+            _ => None,
+        }
+    }
+    pub fn is_cccd(&self) -> bool {
+        matches!(self, IdKey::Cccd(_))
+    }
+    /// True when the cell held something usable as an ID.
+    pub fn present(&self) -> bool {
+        matches!(self, IdKey::Cccd(_) | IdKey::Other(_))
+    }
+}
+
+/// One person record: the fields the comparisons use, normalised once.
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// Lower case with diacritics (NFC), single-spaced.
+    pub name_norm: Box<str>,
+    /// Lower case without diacritics.
+    pub name_fold: Box<str>,
+    pub dob: DateValue,
+    pub sex: Option<Sex>,
+    pub id: IdKey,
+    /// National form (`0912345678`).
+    pub phone: Option<Box<str>>,
+    pub commune: Option<Box<str>>,
+    pub district: Option<Box<str>>,
+    pub address: Option<Box<str>>,
+}
+
+impl Person {
+    pub fn accented(&self) -> bool {
+        self.name_norm.len() != self.name_fold.len() || *self.name_norm != *self.name_fold
+    }
+    pub fn given(&self) -> &str {
+        self.name_fold.rsplit(' ').next().unwrap_or("")
+    }
+    pub fn family(&self) -> &str {
+        self.name_fold.split(' ').next().unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NameLevel {
+    #[default]
+    Missing,
+    Exact,
+    Folded,
+    AccentDiffers,
+    Partial,
+    Typo,
+    GivenDiffers,
+    Differ,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DobLevel {
+    #[default]
+    Missing,
+    Exact,
+    Swapped,
+    Near,
+    YearOnly,
+    Differ,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IdLevel {
+    #[default]
+    Missing,
+    Same,
+    Near,
+    Differ,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Agree {
+    #[default]
+    Missing,
+    Agree,
+    Differ,
+}
+
+/// How two records compare, field by field.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Comparison {
+    pub name: NameLevel,
+    pub dob: DobLevel,
+    pub sex: Agree,
+    pub id: IdLevel,
+    pub phone: Agree,
+    pub commune: Agree,
+    pub address: Agree,
+    pub score: f32,
+}
+
+/// One substitution or one swap of adjacent characters, same length.
+pub fn near_digits(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).take(3).collect();
+    match diff.as_slice() {
+        [_] => true,
+        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+        _ => false,
+    }
+}
+
+fn cmp_name(a: &Person, b: &Person) -> NameLevel {
+    if a.name_fold.is_empty() || b.name_fold.is_empty() {
+        return NameLevel::Missing;
+    }
+    if a.name_norm == b.name_norm {
+        return NameLevel::Exact;
+    }
+    if a.name_fold == b.name_fold {
+        return if a.accented() && b.accented() {
+            NameLevel::AccentDiffers
+        } else {
+            NameLevel::Folded
+        };
+    }
+    let wa: Vec<&str> = a.name_fold.split(' ').collect();
+    let wb: Vec<&str> = b.name_fold.split(' ').collect();
+    let (ga, gb) = (wa.last().copied().unwrap_or(""), wb.last().copied().unwrap_or(""));
+    let (fa, fb) = (wa.first().copied().unwrap_or(""), wb.first().copied().unwrap_or(""));
+    if wa.len() > 1 && wb.len() > 1 && ga == gb && fa == fb {
+        // Family and given name agree: only the middle differs.
+        return NameLevel::Partial;
+    }
+    if wa.len() == wb.len() && wa.len() > 1 && wa[..wa.len() - 1] == wb[..wb.len() - 1] {
+        // Same family and middle names: the given name decides.
+        return if strsim::osa_distance(ga, gb) <= 1 && ga.len().min(gb.len()) >= 4 {
+            NameLevel::Typo
+        } else {
+            NameLevel::GivenDiffers
+        };
+    }
+    let d = strsim::osa_distance(&a.name_fold, &b.name_fold);
+    let short = a.name_fold.len().min(b.name_fold.len());
+    // Letters run together or split ("Thị Lan" / "ThịLan") count as one edit.
+    let squash = |s: &str| s.replace(' ', "");
+    if (d <= 2 && short >= 8 && ga.get(..1) == gb.get(..1)) || squash(&a.name_fold) == squash(&b.name_fold) {
+        NameLevel::Typo
+    } else {
+        NameLevel::Differ
+    }
+}
+
+fn ymd_digits(d: chrono::NaiveDate) -> [u8; 8] {
+    let s = format!("{:02}{:02}{:04}", d.day(), d.month(), d.year().rem_euclid(10000));
+    let mut out = [0u8; 8];
+    out.copy_from_slice(&s.as_bytes()[..8]);
+    out
+}
+
+fn cmp_dob(a: DateValue, b: DateValue) -> DobLevel {
+    use DateValue::*;
+    match (a, b) {
+        (Full(x), Full(y)) => {
+            if x == y {
+                DobLevel::Exact
+            } else if x.year() == y.year() && x.month() == y.day() && x.day() == y.month() {
+                DobLevel::Swapped
+            } else if near_digits(&ymd_digits(x), &ymd_digits(y)) {
+                DobLevel::Near
+            } else {
+                DobLevel::Differ
+            }
+        }
+        (Full(_) | Partial { .. }, Full(_) | Partial { .. }) => {
+            if a.year() == b.year() {
+                DobLevel::YearOnly
+            } else {
+                DobLevel::Differ
+            }
+        }
+        _ => DobLevel::Missing,
+    }
+}
+
+fn cmp_id(a: &IdKey, b: &IdKey) -> IdLevel {
+    match (a, b) {
+        (IdKey::Cccd(x), IdKey::Cccd(y)) => id_level(x, y),
+        (IdKey::Other(x), IdKey::Other(y)) => id_level(x, y),
+        _ => IdLevel::Missing,
+    }
+}
+
+fn id_level(x: &[u8], y: &[u8]) -> IdLevel {
+    if x == y {
+        IdLevel::Same
+    } else if near_digits(x, y) {
+        IdLevel::Near
+    } else {
+        IdLevel::Differ
+    }
+}
+
+fn agree<T: PartialEq + ?Sized>(a: Option<&T>, b: Option<&T>) -> Agree {
+    match (a, b) {
+        (Some(x), Some(y)) if x == y => Agree::Agree,
+        (Some(_), Some(_)) => Agree::Differ,
+        _ => Agree::Missing,
+    }
+}
+
+fn aw(level: Agree, w: &super::config::AgreeW) -> f32 {
+    match level {
+        Agree::Agree => w.agree,
+        Agree::Differ => w.differ,
+        Agree::Missing => 0.0,
+    }
+}
+
+/// Compares two records and scores the comparison.
+pub fn compare(a: &Person, b: &Person, w: &Weights) -> Comparison {
+    let mut c = Comparison {
+        name: cmp_name(a, b),
+        dob: cmp_dob(a.dob, b.dob),
+        sex: agree(a.sex.as_ref(), b.sex.as_ref()),
+        id: cmp_id(&a.id, &b.id),
+        phone: agree(a.phone.as_deref(), b.phone.as_deref()),
+        commune: agree(a.commune.as_deref(), b.commune.as_deref()),
+        address: agree(a.address.as_deref(), b.address.as_deref()),
+        score: 0.0,
+    };
+    let n = &w.name;
+    let d = &w.dob;
+    c.score = match c.name {
+        NameLevel::Missing => 0.0,
+        NameLevel::Exact => n.exact,
+        NameLevel::Folded => n.folded,
+        NameLevel::AccentDiffers => n.accent_differs,
+        NameLevel::Partial => n.partial,
+        NameLevel::Typo => n.typo,
+        NameLevel::GivenDiffers => n.given_differs,
+        NameLevel::Differ => n.differ,
+    } + match c.dob {
+        DobLevel::Missing => 0.0,
+        DobLevel::Exact => d.exact,
+        DobLevel::Swapped => d.swapped,
+        DobLevel::Near => d.near,
+        DobLevel::YearOnly => d.year_only,
+        DobLevel::Differ => d.differ,
+    } + match c.id {
+        IdLevel::Missing => 0.0,
+        IdLevel::Same => w.id.same,
+        IdLevel::Near => w.id.near,
+        IdLevel::Differ => w.id.differ,
+    } + aw(c.sex, &w.sex)
+        + aw(c.phone, &w.phone)
+        + aw(c.commune, &w.commune)
+        + aw(c.address, &w.address);
+    c
+}
+
+impl Comparison {
+    /// Field names that agreed and that disagreed (`dob~swapped` for partial agreement).
+    pub fn fields(&self) -> (Vec<&'static str>, Vec<&'static str>) {
+        let mut yes = Vec::new();
+        let mut no = Vec::new();
+        match self.name {
+            NameLevel::Exact | NameLevel::Folded => yes.push("full_name"),
+            NameLevel::Partial => yes.push("full_name~middle"),
+            NameLevel::Typo => yes.push("full_name~typo"),
+            NameLevel::AccentDiffers => yes.push("full_name~accents"),
+            NameLevel::GivenDiffers | NameLevel::Differ => no.push("full_name"),
+            NameLevel::Missing => {}
+        }
+        match self.dob {
+            DobLevel::Exact => yes.push("dob"),
+            DobLevel::Swapped => yes.push("dob~swapped"),
+            DobLevel::Near => yes.push("dob~typo"),
+            DobLevel::YearOnly => yes.push("dob~year"),
+            DobLevel::Differ => no.push("dob"),
+            DobLevel::Missing => {}
+        }
+        match self.id {
+            IdLevel::Same => yes.push("id"),
+            IdLevel::Near => yes.push("id~typo"),
+            IdLevel::Differ => no.push("id"),
+            IdLevel::Missing => {}
+        }
+        for (name, a) in [
+            ("sex", self.sex),
+            ("phone", self.phone),
+            ("commune", self.commune),
+            ("address", self.address),
+        ] {
+            match a {
+                Agree::Agree => yes.push(name),
+                Agree::Differ => no.push(name),
+                Agree::Missing => {}
+            }
+        }
+        (yes, no)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedupe::config::Config;
+    use crate::text::{fold, normalize};
+    use chrono::NaiveDate;
+
+    fn p(name: &str, dob: (i32, u32, u32), sex: Sex, id: &str) -> Person {
+        Person {
+            name_norm: normalize(name).into(),
+            name_fold: fold(name).into(),
+            dob: DateValue::Full(NaiveDate::from_ymd_opt(dob.0, dob.1, dob.2).unwrap()),
+            sex: Some(sex),
+            id: if id.is_empty() {
+                IdKey::None
+            } else {
+                let mut d = [0u8; 12];
+                d.copy_from_slice(id.as_bytes());
+                IdKey::Cccd(d)
+            },
+            phone: None,
+            commune: None,
+            district: None,
+            address: None,
+        }
+    }
+
+    #[test]
+    fn name_levels() {
+        let w = Config::embedded().unwrap().weights;
+        let a = p("Nguyễn Thị Lan", (1990, 5, 12), Sex::Female, "");
+        let lvl = |n: &str| compare(&a, &p(n, (1990, 5, 12), Sex::Female, ""), &w).name;
+        assert_eq!(lvl("Nguyễn Thị Lan"), NameLevel::Exact);
+        assert_eq!(lvl("NGUYEN THI LAN"), NameLevel::Folded);
+        assert_eq!(lvl("Nguyễn Thị Lán"), NameLevel::AccentDiffers);
+        assert_eq!(lvl("Nguyễn Lan"), NameLevel::Partial);
+        assert_eq!(lvl("Nguyễn Thi Lam"), NameLevel::GivenDiffers);
+        assert_eq!(lvl("Nguyễn Thị Hoa"), NameLevel::GivenDiffers);
+        assert_eq!(lvl("Nguyen Thji Lan"), NameLevel::Typo);
+        assert_eq!(lvl("Trần Văn Hùng"), NameLevel::Differ);
+        let b = p("Nguyễn Thị Hương", (1990, 5, 12), Sex::Female, "");
+        assert_eq!(compare(&b, &p("Nguyễn Thị Huowng", (1990, 5, 12), Sex::Female, ""), &w).name, NameLevel::Typo);
+    }
+
+    #[test]
+    fn dob_and_id_levels() {
+        let w = Config::embedded().unwrap().weights;
+        let a = p("A B", (1990, 5, 12), Sex::Female, "001190012345");
+        let c = |dob, id: &str| compare(&a, &p("A B", dob, Sex::Female, id), &w);
+        assert_eq!(c((1990, 12, 5), "").dob, DobLevel::Swapped);
+        assert_eq!(c((1991, 5, 12), "").dob, DobLevel::Near);
+        assert_eq!(c((1960, 5, 12), "").dob, DobLevel::Differ);
+        assert_eq!(c((1990, 5, 12), "001190012354").id, IdLevel::Near);
+        assert_eq!(c((1990, 5, 12), "001190012346").id, IdLevel::Near);
+        assert_eq!(c((1990, 5, 12), "001190099999").id, IdLevel::Differ);
+        assert_eq!(c((1990, 5, 12), "").id, IdLevel::Missing);
+        let (yes, no) = c((1990, 12, 5), "001190099999").fields();
+        assert!(yes.contains(&"dob~swapped") && no.contains(&"id"), "{yes:?} {no:?}");
+    }
+}
