@@ -49,6 +49,12 @@ pub struct Person {
     pub commune: Option<Box<str>>,
     pub district: Option<Box<str>>,
     pub address: Option<Box<str>>,
+    /// Folded vaccine of the record's first row.
+    pub vaccine: Option<Box<str>>,
+    /// Person records in the file with the same folded name (set after reading).
+    pub name_count: u32,
+    /// Person records in the file with the same given name (set after reading).
+    pub given_count: u32,
 }
 
 impl Person {
@@ -83,6 +89,7 @@ pub enum DobLevel {
     Exact,
     Swapped,
     Near,
+    YearOff,
     YearOnly,
     Differ,
 }
@@ -114,6 +121,7 @@ pub struct Comparison {
     pub phone: Agree,
     pub commune: Agree,
     pub address: Agree,
+    pub vaccine: Agree,
     pub score: f32,
 }
 
@@ -153,8 +161,12 @@ fn cmp_name(a: &Person, b: &Person) -> NameLevel {
         return NameLevel::Partial;
     }
     if wa.len() == wb.len() && wa.len() > 1 && wa[..wa.len() - 1] == wb[..wb.len() - 1] {
-        // Same family and middle names: the given name decides.
-        return if strsim::osa_distance(ga, gb) <= 1 && ga.len().min(gb.len()) >= 4 {
+        // Same family and middle names: the given name decides. One letter
+        // apart is a typo only when one of the two is rare in the file (a
+        // misspelling); two common names (Hồng / Hằng) are two people.
+        let (ca, cb) = (a.given_count.max(1), b.given_count.max(1));
+        let rare = ca.min(cb).saturating_mul(20) < ca.max(cb);
+        return if rare && strsim::osa_distance(ga, gb) <= 1 && ga.len().max(gb.len()) >= 4 {
             NameLevel::Typo
         } else {
             NameLevel::GivenDiffers
@@ -186,6 +198,8 @@ fn cmp_dob(a: DateValue, b: DateValue) -> DobLevel {
                 DobLevel::Exact
             } else if x.year() == y.year() && x.month() == y.day() && x.day() == y.month() {
                 DobLevel::Swapped
+            } else if (x.year() - y.year()).abs() == 1 && x.month() == y.month() && x.day() == y.day() {
+                DobLevel::YearOff
             } else if near_digits(&ymd_digits(x), &ymd_digits(y)) {
                 DobLevel::Near
             } else {
@@ -247,14 +261,17 @@ pub fn compare(a: &Person, b: &Person, w: &Weights) -> Comparison {
         phone: agree(a.phone.as_deref(), b.phone.as_deref()),
         commune: agree(a.commune.as_deref(), b.commune.as_deref()),
         address: agree(a.address.as_deref(), b.address.as_deref()),
+        vaccine: agree(a.vaccine.as_deref(), b.vaccine.as_deref()),
         score: 0.0,
     };
     let n = &w.name;
     let d = &w.dob;
+    let common = a.name_count.min(b.name_count).max(2) as f32;
+    let tf = (n.frequent_penalty * (common / 2.0).log2()).clamp(0.0, n.frequent_max.max(0.0));
     c.score = match c.name {
         NameLevel::Missing => 0.0,
-        NameLevel::Exact => n.exact,
-        NameLevel::Folded => n.folded,
+        NameLevel::Exact => n.exact - tf,
+        NameLevel::Folded => n.folded - tf,
         NameLevel::AccentDiffers => n.accent_differs,
         NameLevel::Partial => n.partial,
         NameLevel::Typo => n.typo,
@@ -265,6 +282,7 @@ pub fn compare(a: &Person, b: &Person, w: &Weights) -> Comparison {
         DobLevel::Exact => d.exact,
         DobLevel::Swapped => d.swapped,
         DobLevel::Near => d.near,
+        DobLevel::YearOff => d.year_off,
         DobLevel::YearOnly => d.year_only,
         DobLevel::Differ => d.differ,
     } + match c.id {
@@ -275,7 +293,8 @@ pub fn compare(a: &Person, b: &Person, w: &Weights) -> Comparison {
     } + aw(c.sex, &w.sex)
         + aw(c.phone, &w.phone)
         + aw(c.commune, &w.commune)
-        + aw(c.address, &w.address);
+        + aw(c.address, &w.address)
+        + aw(c.vaccine, &w.vaccine);
     c
 }
 
@@ -296,6 +315,7 @@ impl Comparison {
             DobLevel::Exact => yes.push("dob"),
             DobLevel::Swapped => yes.push("dob~swapped"),
             DobLevel::Near => yes.push("dob~typo"),
+            DobLevel::YearOff => yes.push("dob~year_off"),
             DobLevel::YearOnly => yes.push("dob~year"),
             DobLevel::Differ => no.push("dob"),
             DobLevel::Missing => {}
@@ -311,6 +331,7 @@ impl Comparison {
             ("phone", self.phone),
             ("commune", self.commune),
             ("address", self.address),
+            ("vaccine", self.vaccine),
         ] {
             match a {
                 Agree::Agree => yes.push(name),
@@ -346,6 +367,9 @@ mod tests {
             commune: None,
             district: None,
             address: None,
+            vaccine: None,
+            name_count: 1,
+            given_count: 1,
         }
     }
 
@@ -362,8 +386,12 @@ mod tests {
         assert_eq!(lvl("Nguyễn Thị Hoa"), NameLevel::GivenDiffers);
         assert_eq!(lvl("Nguyen Thji Lan"), NameLevel::Typo);
         assert_eq!(lvl("Trần Văn Hùng"), NameLevel::Differ);
-        let b = p("Nguyễn Thị Hương", (1990, 5, 12), Sex::Female, "");
-        assert_eq!(compare(&b, &p("Nguyễn Thị Huowng", (1990, 5, 12), Sex::Female, ""), &w).name, NameLevel::Typo);
+        let mut b = p("Nguyễn Thị Hương", (1990, 5, 12), Sex::Female, "");
+        let c = p("Nguyễn Thị Huowng", (1990, 5, 12), Sex::Female, "");
+        // one letter apart: a typo only when one spelling is rare in the file
+        assert_eq!(compare(&b, &c, &w).name, NameLevel::GivenDiffers);
+        b.given_count = 40;
+        assert_eq!(compare(&b, &c, &w).name, NameLevel::Typo);
     }
 
     #[test]
@@ -372,7 +400,8 @@ mod tests {
         let a = p("A B", (1990, 5, 12), Sex::Female, "001190012345");
         let c = |dob, id: &str| compare(&a, &p("A B", dob, Sex::Female, id), &w);
         assert_eq!(c((1990, 12, 5), "").dob, DobLevel::Swapped);
-        assert_eq!(c((1991, 5, 12), "").dob, DobLevel::Near);
+        assert_eq!(c((1991, 5, 12), "").dob, DobLevel::YearOff);
+        assert_eq!(c((1990, 5, 13), "").dob, DobLevel::Near);
         assert_eq!(c((1960, 5, 12), "").dob, DobLevel::Differ);
         assert_eq!(c((1990, 5, 12), "001190012354").id, IdLevel::Near);
         assert_eq!(c((1990, 5, 12), "001190012346").id, IdLevel::Near);

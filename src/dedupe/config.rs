@@ -38,6 +38,7 @@ pub struct Weights {
     pub phone: AgreeW,
     pub commune: AgreeW,
     pub address: AgreeW,
+    pub vaccine: AgreeW,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -50,6 +51,8 @@ pub struct NameW {
     pub typo: f32,
     pub given_differs: f32,
     pub differ: f32,
+    pub frequent_penalty: f32,
+    pub frequent_max: f32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -58,6 +61,7 @@ pub struct DobW {
     pub exact: f32,
     pub swapped: f32,
     pub near: f32,
+    pub year_off: f32,
     pub year_only: f32,
     pub differ: f32,
 }
@@ -89,6 +93,7 @@ pub enum KeyPart {
     Dob,
     DobUnordered,
     BirthYear,
+    DayMonth,
     GivenName,
     FamilyName,
     FullName,
@@ -111,6 +116,7 @@ impl KeyPart {
             ("dob", None) => KeyPart::Dob,
             ("dob_unordered", None) => KeyPart::DobUnordered,
             ("birth_year", None) => KeyPart::BirthYear,
+            ("day_month", None) => KeyPart::DayMonth,
             ("given_name", None) => KeyPart::GivenName,
             ("family_name", None) => KeyPart::FamilyName,
             ("full_name", None) => KeyPart::FullName,
@@ -195,7 +201,7 @@ mod tests {
     fn embedded_loads() {
         let c = Config::embedded().unwrap();
         assert!(c.blocks.len() >= 3);
-        assert_eq!(c.parts[0], vec![KeyPart::DobUnordered, KeyPart::GivenName]);
+        assert_eq!(c.parts[0], vec![KeyPart::DobUnordered, KeyPart::FamilyName]);
         assert!(c.parts.iter().flatten().any(|p| matches!(p, KeyPart::IdPrefix(9))));
     }
 

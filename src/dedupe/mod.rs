@@ -237,6 +237,9 @@ impl Parser<'_> {
             commune: folded(Field::Commune),
             district: folded(Field::District),
             address: folded(Field::Address),
+            vaccine: folded(Field::Vaccine),
+            name_count: 1,
+            given_count: 1,
         };
         let filled = self
             .mapping
@@ -382,6 +385,25 @@ fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<(Mapping, u
             });
         }
     }
+    let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut given: FxHashMap<&str, u32> = FxHashMap::default();
+    for p in &persons {
+        *counts.entry(&p.name_fold).or_default() += 1;
+        *given.entry(p.given()).or_default() += 1;
+    }
+    let counts: Vec<(u32, u32)> = persons
+        .iter()
+        .map(|p| {
+            (
+                counts.get(&*p.name_fold).copied().unwrap_or(1),
+                given.get(p.given()).copied().unwrap_or(1),
+            )
+        })
+        .collect();
+    for (p, (c, g)) in persons.iter_mut().zip(counts) {
+        p.name_count = c;
+        p.given_count = g;
+    }
     Ok((mapping, delim, rows, persons, event_fields))
 }
 
@@ -404,6 +426,13 @@ fn block_key(p: &Person, block: usize, parts: &[KeyPart]) -> u64 {
                     let (a, b) = (d.day().min(d.month()), d.day().max(d.month()));
                     h.update(&d.year().to_le_bytes());
                     h.update(&[a as u8, b as u8]);
+                    true
+                }
+                _ => false,
+            },
+            KeyPart::DayMonth => match p.dob {
+                DateValue::Full(d) => {
+                    h.update(&[d.day().min(d.month()) as u8, d.day().max(d.month()) as u8]);
                     true
                 }
                 _ => false,
@@ -657,7 +686,8 @@ pub fn run(path: &Path, data: &RuleData, cfg: &Config, opts: &Options) -> Result
         for &p in &ps {
             let Some(pp) = persons.get(p as usize) else { continue };
             let cmp = compare(pp, sp, &cfg.weights);
-            let flag = (p != surv).then(|| {
+            let same_id = pp.id.present() && pp.id == sp.id;
+            let flag = (p != surv && !same_id).then(|| {
                 if pp.id.present() && sp.id.present() {
                     Flag::TwoIds
                 } else {

@@ -346,13 +346,14 @@ impl Gen {
         } else if r < 0.2 {
             v.year_only = true;
         }
-        if v.id == p.id && v.name == p.name && v.dob == p.dob && v.year_only == p.year_only {
-            // Identical on ID, name and birth date: the same record, not a second one.
-            if p.id.is_empty() {
-                v.name = crate::text::fold(&p.name).to_uppercase();
+        let fold = crate::text::fold;
+        if v.id == p.id && fold(&v.name) == fold(&p.name) && v.dob == p.dob && v.year_only == p.year_only {
+            // Identical on ID, folded name and birth date: the same record, not a second one.
+            v.id = if p.id.is_empty() {
+                self.new_id(p.dob, p.male)
             } else {
-                v.id = String::new();
-            }
+                String::new()
+            };
         }
         let r = self.rng.f64();
         if r < 0.2 {
