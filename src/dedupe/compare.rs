@@ -157,8 +157,15 @@ fn cmp_name(a: &Person, b: &Person) -> NameLevel {
     let (ga, gb) = (wa.last().copied().unwrap_or(""), wb.last().copied().unwrap_or(""));
     let (fa, fb) = (wa.first().copied().unwrap_or(""), wb.first().copied().unwrap_or(""));
     if wa.len() > 1 && wb.len() > 1 && ga == gb && fa == fb {
-        // Family and given name agree: only the middle differs.
-        return NameLevel::Partial;
+        // Family and given name agree: a middle name left out is the same
+        // name; another middle name (Minh / Hữu) is another person, unless
+        // it is a typo (below).
+        let (short, long) = if wa.len() <= wb.len() { (&wa, &wb) } else { (&wb, &wa) };
+        let long_mid = long.get(1..long.len() - 1).unwrap_or_default();
+        let short_mid = short.get(1..short.len() - 1).unwrap_or_default();
+        if wa.len() != wb.len() && short_mid.iter().all(|w| long_mid.contains(w)) {
+            return NameLevel::Partial;
+        }
     }
     if wa.len() == wb.len() && wa.len() > 1 && wa[..wa.len() - 1] == wb[..wb.len() - 1] {
         // Same family and middle names: the given name decides. One letter
@@ -176,7 +183,8 @@ fn cmp_name(a: &Person, b: &Person) -> NameLevel {
     let short = a.name_fold.len().min(b.name_fold.len());
     // Letters run together or split ("Thị Lan" / "ThịLan") count as one edit.
     let squash = |s: &str| s.replace(' ', "");
-    if (d <= 2 && short >= 8 && ga.get(..1) == gb.get(..1)) || squash(&a.name_fold) == squash(&b.name_fold) {
+    let close = |x: &str, y: &str| strsim::osa_distance(x, y) <= 1;
+    if (d <= 2 && short >= 8 && close(fa, fb) && close(ga, gb)) || squash(&a.name_fold) == squash(&b.name_fold) {
         NameLevel::Typo
     } else {
         NameLevel::Differ
@@ -386,6 +394,10 @@ mod tests {
         assert_eq!(lvl("Nguyễn Thị Hoa"), NameLevel::GivenDiffers);
         assert_eq!(lvl("Nguyen Thji Lan"), NameLevel::Typo);
         assert_eq!(lvl("Trần Văn Hùng"), NameLevel::Differ);
+        assert_eq!(lvl("Nguyễn Minh Lan"), NameLevel::Differ);
+        assert_eq!(lvl("Nguyễn Thị Ngọc Lan"), NameLevel::Partial);
+        assert_eq!(lvl("Ngyuen Thi Lan"), NameLevel::Typo);
+        assert_eq!(lvl("Trần Thị Lan"), NameLevel::Differ);
         let mut b = p("Nguyễn Thị Hương", (1990, 5, 12), Sex::Female, "");
         let c = p("Nguyễn Thị Huowng", (1990, 5, 12), Sex::Female, "");
         // one letter apart: a typo only when one spelling is rare in the file
