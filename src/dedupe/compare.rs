@@ -51,6 +51,8 @@ pub struct Person {
     pub address: Option<Box<str>>,
     /// Folded vaccine of the record's first row.
     pub vaccine: Option<Box<str>>,
+    /// The record's events: (event key without dates, day number of the date).
+    pub events: Vec<(u64, i32)>,
     /// Person records in the file with the same folded name (set after reading).
     pub name_count: u32,
     /// Person records in the file with the same given name (set after reading).
@@ -104,6 +106,15 @@ pub enum IdLevel {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EventsLevel {
+    #[default]
+    Missing,
+    Same,
+    Conflict,
+    Disjoint,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Agree {
     #[default]
     Missing,
@@ -122,6 +133,7 @@ pub struct Comparison {
     pub commune: Agree,
     pub address: Agree,
     pub vaccine: Agree,
+    pub events: EventsLevel,
     pub score: f32,
 }
 
@@ -259,8 +271,31 @@ fn aw(level: Agree, w: &super::config::AgreeW) -> f32 {
     }
 }
 
+fn cmp_events(a: &[(u64, i32)], b: &[(u64, i32)], max_days: i64) -> EventsLevel {
+    if a.is_empty() || b.is_empty() {
+        return EventsLevel::Missing;
+    }
+    let mut level = EventsLevel::Disjoint;
+    for &(ka, da) in a {
+        for &(kb, db) in b {
+            if ka == kb {
+                if (i64::from(da) - i64::from(db)).abs() <= max_days {
+                    return EventsLevel::Same;
+                }
+                level = EventsLevel::Conflict;
+            }
+        }
+    }
+    level
+}
+
 /// Compares two records and scores the comparison.
 pub fn compare(a: &Person, b: &Person, w: &Weights) -> Comparison {
+    compare_events(a, b, w, 7)
+}
+
+/// [`compare`], with the largest gap in days for two events to be one.
+pub fn compare_events(a: &Person, b: &Person, w: &Weights, max_days: i64) -> Comparison {
     let mut c = Comparison {
         name: cmp_name(a, b),
         dob: cmp_dob(a.dob, b.dob),
@@ -270,6 +305,7 @@ pub fn compare(a: &Person, b: &Person, w: &Weights) -> Comparison {
         commune: agree(a.commune.as_deref(), b.commune.as_deref()),
         address: agree(a.address.as_deref(), b.address.as_deref()),
         vaccine: agree(a.vaccine.as_deref(), b.vaccine.as_deref()),
+        events: cmp_events(&a.events, &b.events, max_days),
         score: 0.0,
     };
     let n = &w.name;
@@ -302,7 +338,13 @@ pub fn compare(a: &Person, b: &Person, w: &Weights) -> Comparison {
         + aw(c.phone, &w.phone)
         + aw(c.commune, &w.commune)
         + aw(c.address, &w.address)
-        + aw(c.vaccine, &w.vaccine);
+        + aw(c.vaccine, &w.vaccine)
+        + match c.events {
+            EventsLevel::Missing => 0.0,
+            EventsLevel::Same => w.events.same,
+            EventsLevel::Conflict => w.events.conflict,
+            EventsLevel::Disjoint => w.events.disjoint,
+        };
     c
 }
 
@@ -347,6 +389,11 @@ impl Comparison {
                 Agree::Missing => {}
             }
         }
+        match self.events {
+            EventsLevel::Same => yes.push("event"),
+            EventsLevel::Conflict => no.push("event"),
+            _ => {}
+        }
         (yes, no)
     }
 }
@@ -376,6 +423,7 @@ mod tests {
             district: None,
             address: None,
             vaccine: None,
+            events: Vec::new(),
             name_count: 1,
             given_count: 1,
         }
@@ -414,7 +462,8 @@ mod tests {
         assert_eq!(c((1990, 12, 5), "").dob, DobLevel::Swapped);
         assert_eq!(c((1991, 5, 12), "").dob, DobLevel::YearOff);
         assert_eq!(c((1990, 5, 13), "").dob, DobLevel::Near);
-        assert_eq!(c((1960, 5, 12), "").dob, DobLevel::Differ);
+        assert_eq!(c((1960, 5, 12), "").dob, DobLevel::Near); // one digit: 1990 / 1960
+        assert_eq!(c((1975, 5, 12), "").dob, DobLevel::Differ);
         assert_eq!(c((1990, 5, 12), "001190012354").id, IdLevel::Near);
         assert_eq!(c((1990, 5, 12), "001190012346").id, IdLevel::Near);
         assert_eq!(c((1990, 5, 12), "001190099999").id, IdLevel::Differ);

@@ -39,6 +39,15 @@ pub struct Weights {
     pub commune: AgreeW,
     pub address: AgreeW,
     pub vaccine: AgreeW,
+    pub events: EventsW,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventsW {
+    pub same: f32,
+    pub conflict: f32,
+    pub disjoint: f32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -32,7 +32,7 @@ use crate::profile::{Field, Mapping, RuleData};
 use crate::rules::{dup_event, Finding, RowCtx};
 use crate::text::{fold, normalize};
 use chrono::NaiveDate;
-use compare::{compare, Comparison, IdKey, IdLevel, Person};
+use compare::{compare_events, Comparison, IdKey, IdLevel, Person};
 use config::{Config, KeyPart};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -238,6 +238,7 @@ impl Parser<'_> {
             district: folded(Field::District),
             address: folded(Field::Address),
             vaccine: folded(Field::Vaccine),
+            events: Vec::new(),
             name_count: 1,
             given_count: 1,
         };
@@ -383,6 +384,16 @@ fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<(Mapping, u
                 filled: p.filled,
                 event: p.event,
             });
+        }
+    }
+    for r in &rows {
+        if let (Some(Event { key, date: Some(d), .. }), Some(p)) = (r.event, persons.get_mut(r.person as usize)) {
+            use chrono::Datelike;
+            // A few events are enough to compare; a record with thousands
+            // of rows (a test record) must not make comparisons quadratic.
+            if p.events.len() < 16 {
+                p.events.push((key, d.num_days_from_ce()));
+            }
         }
     }
     let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
@@ -558,7 +569,7 @@ fn candidate_edges(persons: &[Person], cfg: &Config, stats: &mut Stats) -> (Vec<
                     let (Some(pa), Some(pb)) = (persons.get(a as usize), persons.get(b as usize)) else {
                         continue;
                     };
-                    let cmp = compare(pa, pb, &cfg.weights);
+                    let cmp = compare_events(pa, pb, &cfg.weights, cfg.event.max_days);
                     if cmp.score >= cfg.threshold {
                         out.push(Edge { a, b, cmp });
                     }
@@ -685,7 +696,7 @@ pub fn run(path: &Path, data: &RuleData, cfg: &Config, opts: &Options) -> Result
         let mut members = Vec::new();
         for &p in &ps {
             let Some(pp) = persons.get(p as usize) else { continue };
-            let cmp = compare(pp, sp, &cfg.weights);
+            let cmp = compare_events(pp, sp, &cfg.weights, cfg.event.max_days);
             let same_id = pp.id.present() && pp.id == sp.id;
             let flag = (p != surv && !same_id).then(|| {
                 if pp.id.present() && sp.id.present() {
@@ -801,7 +812,7 @@ fn event_cluster(chunk: &[(u32, u64, i64, u64, usize)], rows: &[Row], persons: &
     for c in sorted {
         let r = rows.get(c.4)?;
         let p = persons.get(r.person as usize)?;
-        let cmp = compare(p, sp, &cfg.weights);
+        let cmp = compare_events(p, sp, &cfg.weights, cfg.event.max_days);
         let is_surv = c.3 == surv.3;
         let flag = (!is_surv && seen.insert(exact(c.4))).then_some(Flag::Event {
             days: (c.2 - surv.2).abs(),
