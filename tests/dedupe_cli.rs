@@ -9,7 +9,9 @@ fn bin() -> Command {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dedupe").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/dedupe")
+        .join(name)
 }
 
 fn run(args: &[&str]) -> Output {
@@ -19,21 +21,34 @@ fn run(args: &[&str]) -> Output {
 /// Rows of a CSV written by lamsach (BOM stripped), header first.
 fn read_csv(path: &Path) -> Vec<Vec<String>> {
     let bytes = std::fs::read(path).expect("file written");
-    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{} has a BOM", path.display());
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(&bytes[3..]);
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "{} has a BOM",
+        path.display()
+    );
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[3..]);
     r.records()
         .map(|rec| rec.expect("valid csv").iter().map(str::to_string).collect())
         .collect()
 }
 
 fn col(rows: &[Vec<String>], name: &str) -> usize {
-    rows[0].iter().position(|h| h == name).unwrap_or_else(|| panic!("column {name}"))
+    rows[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("column {name}"))
 }
 
 /// (line, rule) of every DUP003..DUP005 finding in issues.csv.
 fn dup_findings(dir: &Path) -> Vec<(u64, String, String)> {
     let rows = read_csv(&dir.join("issues.csv"));
-    let (l, r, m) = (col(&rows, "line"), col(&rows, "rule"), col(&rows, "message"));
+    let (l, r, m) = (
+        col(&rows, "line"),
+        col(&rows, "rule"),
+        col(&rows, "message"),
+    );
     rows[1..]
         .iter()
         .filter(|x| matches!(x[r].as_str(), "DUP003" | "DUP004" | "DUP005"))
@@ -59,16 +74,41 @@ fn check(file: &Path, extra: &[&str]) -> (tempfile::TempDir, Output) {
 #[test]
 fn check_reports_each_kind_of_duplicate() {
     let (dir, out) = check(&fixture("mixed.csv"), &[]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let f = dup_findings(dir.path());
     let got: Vec<(u64, &str)> = f.iter().map(|(l, r, _)| (*l, r.as_str())).collect();
-    assert_eq!(got, vec![(4, "DUP004"), (6, "DUP003"), (8, "DUP005")], "{f:?}");
-    assert!(f[0].2.starts_with("Cùng một người với dòng 2, một bản ghi không có số định danh hợp lệ"), "{}", f[0].2);
-    assert!(f[1].2.starts_with("Cùng một người với dòng 5 nhưng số định danh lệch một chữ số"), "{}", f[1].2);
-    assert_eq!(f[2].2, "Trùng mũi tiêm với dòng 9 (cùng người, cùng vắc xin và mũi, ngày lệch 2 ngày)");
+    assert_eq!(
+        got,
+        vec![(4, "DUP004"), (6, "DUP003"), (8, "DUP005")],
+        "{f:?}"
+    );
+    assert!(
+        f[0].2
+            .starts_with("Cùng một người với dòng 2, một bản ghi không có số định danh hợp lệ"),
+        "{}",
+        f[0].2
+    );
+    assert!(
+        f[1].2
+            .starts_with("Cùng một người với dòng 5 nhưng số định danh lệch một chữ số"),
+        "{}",
+        f[1].2
+    );
+    assert_eq!(
+        f[2].2,
+        "Trùng mũi tiêm với dòng 9 (cùng người, cùng vắc xin và mũi, ngày lệch 2 ngày)"
+    );
     // The exact repeat stays DUP001's, not reported twice.
     let issues = std::fs::read_to_string(dir.path().join("issues.csv")).unwrap();
-    assert!(issues.lines().any(|l| l.starts_with("9,DUP001,")), "{issues}");
+    assert!(
+        issues.lines().any(|l| l.starts_with("9,DUP001,")),
+        "{issues}"
+    );
     assert!(!issues.lines().any(|l| l.starts_with("9,DUP005,")));
     // Counted in the tally under the duplicate category.
     let tally = std::fs::read_to_string(dir.path().join("tally.json")).unwrap();
@@ -80,7 +120,11 @@ fn check_reports_each_kind_of_duplicate() {
 fn check_in_english_and_without_dedupe() {
     let (dir, _) = check(&fixture("mixed.csv"), &["--lang", "en"]);
     let f = dup_findings(dir.path());
-    assert!(f[0].2.starts_with("Same person as line 2, one of the two without a valid ID"), "{f:?}");
+    assert!(
+        f[0].2
+            .starts_with("Same person as line 2, one of the two without a valid ID"),
+        "{f:?}"
+    );
     let (dir, _) = check(&fixture("mixed.csv"), &["--no-dedupe"]);
     assert!(dup_findings(dir.path()).is_empty());
 }
@@ -94,8 +138,18 @@ fn near_misses_are_not_duplicates() {
     assert!(out.status.code().is_some());
     assert_eq!(dup_findings(dir.path()), vec![]);
     let dir = tempfile::tempdir().unwrap();
-    let out = run(&["dedupe", fixture("near-misses.csv").to_str().unwrap(), "--out", dir.path().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = run(&[
+        "dedupe",
+        fixture("near-misses.csv").to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let rows = read_csv(&dir.path().join("clusters.csv"));
     assert_eq!(rows.len(), 1, "only the header: {rows:?}");
 }
@@ -112,7 +166,10 @@ fn dedupe_writes_clusters_for_review() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("(DUP003/DUP004): 2 cụm, 5 dòng"), "{stdout}");
+    assert!(
+        stdout.contains("(DUP003/DUP004): 2 cụm, 5 dòng"),
+        "{stdout}"
+    );
     let rows = read_csv(&dir.path().join("clusters.csv"));
     let (l, c, k, s, role, rule) = (
         col(&rows, "line"),
@@ -124,9 +181,19 @@ fn dedupe_writes_clusters_for_review() {
     );
     let summary: Vec<(String, String, String, String, String)> = rows[1..]
         .iter()
-        .map(|r| (r[l].clone(), r[c].clone(), r[k].clone(), r[role].clone(), r[rule].clone()))
+        .map(|r| {
+            (
+                r[l].clone(),
+                r[c].clone(),
+                r[k].clone(),
+                r[role].clone(),
+                r[rule].clone(),
+            )
+        })
         .collect();
-    let t = |a: &str, b: &str, c: &str, d: &str, e: &str| (a.into(), b.into(), c.into(), d.into(), e.into());
+    let t = |a: &str, b: &str, c: &str, d: &str, e: &str| {
+        (a.into(), b.into(), c.into(), d.into(), e.into())
+    };
     assert_eq!(
         summary,
         vec![
@@ -153,8 +220,15 @@ fn dedupe_writes_clusters_for_review() {
 #[test]
 fn user_written_profile() {
     let profile = fixture("my-profile.toml");
-    let (dir, out) = check(&fixture("my-list.csv"), &["--profile", profile.to_str().unwrap()]);
-    assert!(out.status.code() == Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let (dir, out) = check(
+        &fixture("my-list.csv"),
+        &["--profile", profile.to_str().unwrap()],
+    );
+    assert!(
+        out.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let f = dup_findings(dir.path());
     let got: Vec<(u64, &str)> = f.iter().map(|(l, r, _)| (*l, r.as_str())).collect();
     assert_eq!(got, vec![(4, "DUP004")], "{f:?}");
@@ -165,11 +239,21 @@ fn oversized_block_warns_with_kind_and_size_only() {
     let rules = tempfile::tempdir().unwrap();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     std::fs::create_dir_all(rules.path().join("profiles")).unwrap();
-    for f in ["settings.toml", "provinces.toml", "profiles/vaccination.toml", "profiles/bhxh.toml", "profiles/education.toml"] {
+    for f in [
+        "settings.toml",
+        "provinces.toml",
+        "profiles/vaccination.toml",
+        "profiles/bhxh.toml",
+        "profiles/education.toml",
+    ] {
         std::fs::copy(src.join(f), rules.path().join(f)).unwrap();
     }
     let d = std::fs::read_to_string(src.join("dedupe.toml")).unwrap();
-    std::fs::write(rules.path().join("dedupe.toml"), d.replace("max_block = 400", "max_block = 2")).unwrap();
+    std::fs::write(
+        rules.path().join("dedupe.toml"),
+        d.replace("max_block = 400", "max_block = 2"),
+    )
+    .unwrap();
     let out = run(&[
         "dedupe",
         fixture("near-misses.csv").to_str().unwrap(),
@@ -177,14 +261,32 @@ fn oversized_block_warns_with_kind_and_size_only() {
         rules.path().to_str().unwrap(),
     ]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("khối 'phone'") && err.contains("max_block = 2"), "{err}");
-    assert!(!err.contains("0911222333") && !err.contains("Phạm"), "{err}");
+    assert!(
+        err.contains("khối 'phone'") && err.contains("max_block = 2"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("0911222333") && !err.contains("Phạm"),
+        "{err}"
+    );
     // A typo in the rules file names the file and the key.
-    std::fs::write(rules.path().join("dedupe.toml"), d.replace("max_block = 400", "max_blok = 400")).unwrap();
-    let out = run(&["dedupe", fixture("mixed.csv").to_str().unwrap(), "--rules", rules.path().to_str().unwrap()]);
+    std::fs::write(
+        rules.path().join("dedupe.toml"),
+        d.replace("max_block = 400", "max_blok = 400"),
+    )
+    .unwrap();
+    let out = run(&[
+        "dedupe",
+        fixture("mixed.csv").to_str().unwrap(),
+        "--rules",
+        rules.path().to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("dedupe.toml:") && err.contains("max_blok"), "{err}");
+    assert!(
+        err.contains("dedupe.toml:") && err.contains("max_blok"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -192,7 +294,12 @@ fn synth_and_score_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
     let out = run(&["synth-dupes", "--rows", "3000", "--out", d, "--seed", "7"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let export = dir.path().join("export.csv");
     let out = run(&["dedupe", export.to_str().unwrap(), "--out", d, "--quiet"]);
     assert_eq!(out.status.code(), Some(1));
@@ -204,7 +311,10 @@ fn synth_and_score_round_trip() {
         dir.path().join("clusters.csv").to_str().unwrap(),
     ]);
     let text = String::from_utf8_lossy(&out.stdout);
-    let all = text.lines().find(|l| l.starts_with("all,")).expect("all line");
+    let all = text
+        .lines()
+        .find(|l| l.starts_with("all,"))
+        .expect("all line");
     let f1: f64 = all.rsplit(',').next().unwrap().parse().unwrap();
     assert!(f1 > 0.85, "{text}");
 }

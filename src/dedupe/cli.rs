@@ -91,7 +91,14 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
             path: dir.clone(),
             source,
         })?;
-        super::report::write_clusters(&o, &dir.join("clusters.csv"), &a.file, &data, &opts, a.mask_ids)?;
+        super::report::write_clusters(
+            &o,
+            &dir.join("clusters.csv"),
+            &a.file,
+            &data,
+            &opts,
+            a.mask_ids,
+        )?;
     }
     if !a.quiet {
         let (pc, pr, ec, er) = o.counts();
@@ -125,7 +132,11 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
         if let Some(dir) = &a.out {
             text.push_str(&format!(
                 "{}: {}\n",
-                if en { "Clusters written to" } else { "Đã ghi các cụm vào" },
+                if en {
+                    "Clusters written to"
+                } else {
+                    "Đã ghi các cụm vào"
+                },
                 dir.join("clusters.csv").display()
             ));
         }

@@ -166,13 +166,23 @@ fn cmp_name(a: &Person, b: &Person) -> NameLevel {
     }
     let wa: Vec<&str> = a.name_fold.split(' ').collect();
     let wb: Vec<&str> = b.name_fold.split(' ').collect();
-    let (ga, gb) = (wa.last().copied().unwrap_or(""), wb.last().copied().unwrap_or(""));
-    let (fa, fb) = (wa.first().copied().unwrap_or(""), wb.first().copied().unwrap_or(""));
+    let (ga, gb) = (
+        wa.last().copied().unwrap_or(""),
+        wb.last().copied().unwrap_or(""),
+    );
+    let (fa, fb) = (
+        wa.first().copied().unwrap_or(""),
+        wb.first().copied().unwrap_or(""),
+    );
     if wa.len() > 1 && wb.len() > 1 && ga == gb && fa == fb {
         // Family and given name agree: a middle name left out is the same
         // name; another middle name (Minh / Hữu) is another person, unless
         // it is a typo (below).
-        let (short, long) = if wa.len() <= wb.len() { (&wa, &wb) } else { (&wb, &wa) };
+        let (short, long) = if wa.len() <= wb.len() {
+            (&wa, &wb)
+        } else {
+            (&wb, &wa)
+        };
         let long_mid = long.get(1..long.len() - 1).unwrap_or_default();
         let short_mid = short.get(1..short.len() - 1).unwrap_or_default();
         if wa.len() != wb.len() && short_mid.iter().all(|w| long_mid.contains(w)) {
@@ -196,7 +206,9 @@ fn cmp_name(a: &Person, b: &Person) -> NameLevel {
     // Letters run together or split ("Thị Lan" / "ThịLan") count as one edit.
     let squash = |s: &str| s.replace(' ', "");
     let close = |x: &str, y: &str| strsim::osa_distance(x, y) <= 1;
-    if (d <= 2 && short >= 8 && close(fa, fb) && close(ga, gb)) || squash(&a.name_fold) == squash(&b.name_fold) {
+    if (d <= 2 && short >= 8 && close(fa, fb) && close(ga, gb))
+        || squash(&a.name_fold) == squash(&b.name_fold)
+    {
         NameLevel::Typo
     } else {
         NameLevel::Differ
@@ -204,7 +216,12 @@ fn cmp_name(a: &Person, b: &Person) -> NameLevel {
 }
 
 fn ymd_digits(d: chrono::NaiveDate) -> [u8; 8] {
-    let s = format!("{:02}{:02}{:04}", d.day(), d.month(), d.year().rem_euclid(10000));
+    let s = format!(
+        "{:02}{:02}{:04}",
+        d.day(),
+        d.month(),
+        d.year().rem_euclid(10000)
+    );
     let mut out = [0u8; 8];
     out.copy_from_slice(&s.as_bytes()[..8]);
     out
@@ -218,7 +235,10 @@ fn cmp_dob(a: DateValue, b: DateValue) -> DobLevel {
                 DobLevel::Exact
             } else if x.year() == y.year() && x.month() == y.day() && x.day() == y.month() {
                 DobLevel::Swapped
-            } else if (x.year() - y.year()).abs() == 1 && x.month() == y.month() && x.day() == y.day() {
+            } else if (x.year() - y.year()).abs() == 1
+                && x.month() == y.month()
+                && x.day() == y.day()
+            {
                 DobLevel::YearOff
             } else if near_digits(&ymd_digits(x), &ymd_digits(y)) {
                 DobLevel::Near
@@ -469,6 +489,9 @@ mod tests {
         assert_eq!(c((1990, 5, 12), "001190099999").id, IdLevel::Differ);
         assert_eq!(c((1990, 5, 12), "").id, IdLevel::Missing);
         let (yes, no) = c((1990, 12, 5), "001190099999").fields();
-        assert!(yes.contains(&"dob~swapped") && no.contains(&"id"), "{yes:?} {no:?}");
+        assert!(
+            yes.contains(&"dob~swapped") && no.contains(&"id"),
+            "{yes:?} {no:?}"
+        );
     }
 }

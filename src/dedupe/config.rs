@@ -118,7 +118,15 @@ pub enum KeyPart {
 impl KeyPart {
     fn parse(s: &str) -> Option<KeyPart> {
         let (head, n) = match s.split_once(':') {
-            Some((h, n)) => (h, Some(n.trim().parse::<usize>().ok().filter(|n| (1..=12).contains(n))?)),
+            Some((h, n)) => (
+                h,
+                Some(
+                    n.trim()
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=12).contains(n))?,
+                ),
+            ),
             None => (s, None),
         };
         Some(match (head.trim(), n) {
@@ -167,10 +175,14 @@ impl Config {
         let mut c: Config = parse_toml(path, text)?;
         let mut errors = Vec::new();
         if c.blocks.is_empty() {
-            errors.push(format!("{path}: cần ít nhất một [[blocks]] / at least one [[blocks]] is needed"));
+            errors.push(format!(
+                "{path}: cần ít nhất một [[blocks]] / at least one [[blocks]] is needed"
+            ));
         }
         if c.max_block < 2 {
-            errors.push(format!("{path}: max_block phải ≥ 2 / max_block must be at least 2"));
+            errors.push(format!(
+                "{path}: max_block phải ≥ 2 / max_block must be at least 2"
+            ));
         }
         if c.blocks.len() > 32 {
             errors.push(format!("{path}: tối đa 32 khối / at most 32 blocks"));
@@ -211,7 +223,11 @@ mod tests {
         let c = Config::embedded().unwrap();
         assert!(c.blocks.len() >= 3);
         assert_eq!(c.parts[0], vec![KeyPart::DobUnordered, KeyPart::FamilyName]);
-        assert!(c.parts.iter().flatten().any(|p| matches!(p, KeyPart::IdPrefix(9))));
+        assert!(c
+            .parts
+            .iter()
+            .flatten()
+            .any(|p| matches!(p, KeyPart::IdPrefix(9))));
     }
 
     #[test]

@@ -144,7 +144,10 @@ fn is_person_field(f: Field) -> bool {
 }
 
 fn is_date_field(f: Field) -> bool {
-    matches!(f, Field::VaccinationDate | Field::BhytValidTo | Field::DeathDate)
+    matches!(
+        f,
+        Field::VaccinationDate | Field::BhytValidTo | Field::DeathDate
+    )
 }
 
 /// Phone digits in national form, or None when not a plausible number.
@@ -195,7 +198,8 @@ impl Parser<'_> {
     fn id_key(id: &IdValue, raw: &str) -> IdKey {
         match id {
             IdValue::Cccd(d) => IdKey::Cccd(*d),
-            IdValue::DroppedZeros { padded } | IdValue::Malformed(IdProblem::Separators { cleaned: padded })
+            IdValue::DroppedZeros { padded }
+            | IdValue::Malformed(IdProblem::Separators { cleaned: padded })
                 if padded.len() == 12 =>
             {
                 let mut d = [0u8; 12];
@@ -216,7 +220,11 @@ impl Parser<'_> {
         if raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             return None;
         }
-        if raw.len() > self.expected && raw[self.expected..].iter().all(|f| f.trim_ascii().is_empty()) {
+        if raw.len() > self.expected
+            && raw[self.expected..]
+                .iter()
+                .all(|f| f.trim_ascii().is_empty())
+        {
             raw.truncate(self.expected);
         }
         if raw.len() != self.expected {
@@ -224,9 +232,21 @@ impl Parser<'_> {
         }
         let texts: Vec<Cow<str>> = raw.iter().map(|f| String::from_utf8_lossy(f)).collect();
         let values: Vec<&str> = texts.iter().map(|c| c.as_ref()).collect();
-        let ctx = RowCtx::new(line, &values, self.mapping, self.data, self.opts.today, self.opts.en);
+        let ctx = RowCtx::new(
+            line,
+            &values,
+            self.mapping,
+            self.data,
+            self.opts.today,
+            self.opts.en,
+        );
         let name = ctx.get(Field::FullName).unwrap_or("");
-        let folded = |f: Field| ctx.get(f).map(fold).filter(|s| !s.is_empty()).map(String::into_boxed_str);
+        let folded = |f: Field| {
+            ctx.get(f)
+                .map(fold)
+                .filter(|s| !s.is_empty())
+                .map(String::into_boxed_str)
+        };
         let person = Person {
             name_norm: normalize(name).into(),
             name_fold: fold(name).into(),
@@ -311,7 +331,11 @@ fn merge_into(p: &mut Person, q: Person) {
     }
 }
 
-fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<(Mapping, u8, Vec<Row>, Vec<Person>, Vec<Field>)> {
+fn read_rows(
+    path: &Path,
+    data: &RuleData,
+    opts: &Options,
+) -> Result<(Mapping, u8, Vec<Row>, Vec<Person>, Vec<Field>)> {
     let Opened {
         mut reader,
         delim,
@@ -387,7 +411,13 @@ fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<(Mapping, u
         }
     }
     for r in &rows {
-        if let (Some(Event { key, date: Some(d), .. }), Some(p)) = (r.event, persons.get_mut(r.person as usize)) {
+        if let (
+            Some(Event {
+                key, date: Some(d), ..
+            }),
+            Some(p),
+        ) = (r.event, persons.get_mut(r.person as usize))
+        {
             use chrono::Datelike;
             // A few events are enough to compare; a record with thousands
             // of rows (a test record) must not make comparisons quadratic.
@@ -459,10 +489,17 @@ fn block_key(p: &Person, block: usize, parts: &[KeyPart]) -> u64 {
             KeyPart::FamilyName => upd(&mut h, p.family()),
             KeyPart::FullName => upd(&mut h, &p.name_fold),
             KeyPart::Id => upd_bytes(&mut h, p.id.digits()),
-            KeyPart::IdPrefix(n) => upd_bytes(&mut h, p.id.digits().filter(|d| d.len() >= *n).and_then(|d| d.get(..*n))),
+            KeyPart::IdPrefix(n) => upd_bytes(
+                &mut h,
+                p.id.digits()
+                    .filter(|d| d.len() >= *n)
+                    .and_then(|d| d.get(..*n)),
+            ),
             KeyPart::IdSuffix(n) => upd_bytes(
                 &mut h,
-                p.id.digits().filter(|d| d.len() >= *n).and_then(|d| d.get(d.len() - n..)),
+                p.id.digits()
+                    .filter(|d| d.len() >= *n)
+                    .and_then(|d| d.get(d.len() - n..)),
             ),
             KeyPart::Phone => upd(&mut h, p.phone.as_deref().unwrap_or("")),
             KeyPart::Sex => match p.sex {
@@ -506,7 +543,11 @@ struct Edge {
     cmp: Comparison,
 }
 
-fn candidate_edges(persons: &[Person], cfg: &Config, stats: &mut Stats) -> (Vec<Edge>, Vec<Oversized>) {
+fn candidate_edges(
+    persons: &[Person],
+    cfg: &Config,
+    stats: &mut Stats,
+) -> (Vec<Edge>, Vec<Oversized>) {
     let k = cfg.parts.len();
     let keys: Vec<u64> = persons
         .par_iter()
@@ -550,7 +591,9 @@ fn candidate_edges(persons: &[Person], cfg: &Config, stats: &mut Stats) -> (Vec<
         .flat_map_iter(|&(s, e)| {
             let block = &entries[s..e];
             let key = block[0].0;
-            let kind = (0..k).find(|&b| keys.get(block[0].1 as usize * k + b) == Some(&key)).unwrap_or(0);
+            let kind = (0..k)
+                .find(|&b| keys.get(block[0].1 as usize * k + b) == Some(&key))
+                .unwrap_or(0);
             let mut out = Vec::new();
             let mut n = 0u64;
             for (x, &(_, a)) in block.iter().enumerate() {
@@ -566,7 +609,8 @@ fn candidate_edges(persons: &[Person], cfg: &Config, stats: &mut Stats) -> (Vec<
                         continue;
                     }
                     n += 1;
-                    let (Some(pa), Some(pb)) = (persons.get(a as usize), persons.get(b as usize)) else {
+                    let (Some(pa), Some(pb)) = (persons.get(a as usize), persons.get(b as usize))
+                    else {
                         continue;
                     };
                     let cmp = compare_events(pa, pb, &cfg.weights, cfg.event.max_days);
@@ -583,7 +627,11 @@ fn candidate_edges(persons: &[Person], cfg: &Config, stats: &mut Stats) -> (Vec<
     let oversized = over
         .into_iter()
         .map(|(kind, (blocks, largest))| Oversized {
-            kind: cfg.blocks.get(kind).map(|b| b.name.clone()).unwrap_or_default(),
+            kind: cfg
+                .blocks
+                .get(kind)
+                .map(|b| b.name.clone())
+                .unwrap_or_default(),
             blocks,
             largest,
         })
@@ -695,7 +743,9 @@ pub fn run(path: &Path, data: &RuleData, cfg: &Config, opts: &Options) -> Result
             .map_or(0, |r| r.line);
         let mut members = Vec::new();
         for &p in &ps {
-            let Some(pp) = persons.get(p as usize) else { continue };
+            let Some(pp) = persons.get(p as usize) else {
+                continue;
+            };
             let cmp = compare_events(pp, sp, &cfg.weights, cfg.event.max_days);
             let same_id = pp.id.present() && pp.id == sp.id;
             let flag = (p != surv && !same_id).then(|| {
@@ -788,7 +838,12 @@ impl DaysI64 for NaiveDate {
     }
 }
 
-fn event_cluster(chunk: &[(u32, u64, i64, u64, usize)], rows: &[Row], persons: &[Person], cfg: &Config) -> Option<Cluster> {
+fn event_cluster(
+    chunk: &[(u32, u64, i64, u64, usize)],
+    rows: &[Row],
+    persons: &[Person],
+    cfg: &Config,
+) -> Option<Cluster> {
     let exact = |i: usize| rows.get(i).and_then(|r| r.event).and_then(|e| e.exact);
     let mut keys: Vec<Option<u64>> = chunk.iter().map(|c| exact(c.4)).collect();
     keys.sort_unstable();
@@ -798,7 +853,11 @@ fn event_cluster(chunk: &[(u32, u64, i64, u64, usize)], rows: &[Row], persons: &
     }
     let rank = |c: &(u32, u64, i64, u64, usize)| {
         let r = rows.get(c.4)?;
-        Some(survivor_rank(persons.get(r.person as usize)?, r.filled, r.line))
+        Some(survivor_rank(
+            persons.get(r.person as usize)?,
+            r.filled,
+            r.line,
+        ))
     };
     let surv = chunk.iter().max_by_key(|c| rank(c))?;
     let sr = rows.get(surv.4)?;
@@ -844,9 +903,20 @@ impl Outcome {
                 let Some(flag) = m.flag else { continue };
                 let (yes, _) = m.cmp.fields();
                 let f = match flag {
-                    Flag::TwoIds => dup_person_two_ids::finding(m.line, c.survivor_line, m.score, &yes, m.cmp.id, en),
-                    Flag::NoId => dup_person_no_id::finding(m.line, c.survivor_line, m.score, &yes, en),
-                    Flag::Event { days } => dup_event_near::finding(m.line, c.survivor_line, days, en),
+                    Flag::TwoIds => dup_person_two_ids::finding(
+                        m.line,
+                        c.survivor_line,
+                        m.score,
+                        &yes,
+                        m.cmp.id,
+                        en,
+                    ),
+                    Flag::NoId => {
+                        dup_person_no_id::finding(m.line, c.survivor_line, m.score, &yes, en)
+                    }
+                    Flag::Event { days } => {
+                        dup_event_near::finding(m.line, c.survivor_line, days, en)
+                    }
                 };
                 out.entry(m.line).or_default().push(f);
             }
@@ -895,4 +965,3 @@ impl Outcome {
             .collect()
     }
 }
-

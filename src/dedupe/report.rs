@@ -61,19 +61,29 @@ fn shown_values(
     if want.is_empty() {
         return Ok(out);
     }
-    let engine::Opened { mut reader, delim, .. } = engine::open(path, data, opts)?;
+    let engine::Opened {
+        mut reader, delim, ..
+    } = engine::open(path, data, opts)?;
     while let Some(rec) = reader.next_rec().map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })? {
-        let Rec::Ok { line, bytes, .. } = rec else { continue };
-        let Some(&slot) = want.get(&line) else { continue };
+        let Rec::Ok { line, bytes, .. } = rec else {
+            continue;
+        };
+        let Some(&slot) = want.get(&line) else {
+            continue;
+        };
         let mut raw = Vec::new();
         split_fields(bytes, delim, &mut raw);
         if let Some(v) = out.get_mut(slot) {
             *v = cols
                 .iter()
-                .map(|&c| raw.get(c).map(|f| String::from_utf8_lossy(f).trim().to_string()).unwrap_or_default())
+                .map(|&c| {
+                    raw.get(c)
+                        .map(|f| String::from_utf8_lossy(f).trim().to_string())
+                        .unwrap_or_default()
+                })
                 .collect();
         }
     }
@@ -111,7 +121,11 @@ pub fn write_clusters(
         source: std::io::Error::other(e.to_string()),
     };
     let mut header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
-    header.extend(fields.iter().map(|(_, c)| o.mapping.headers.get(*c).cloned().unwrap_or_default()));
+    header.extend(
+        fields
+            .iter()
+            .map(|(_, c)| o.mapping.headers.get(*c).cloned().unwrap_or_default()),
+    );
     w.write_record(header.iter().map(|h| excel_safe(h).into_owned()))
         .map_err(csv_err)?;
     let masked = |f: Field| mask_ids && matches!(f, Field::Id | Field::Phone);
@@ -144,7 +158,9 @@ pub fn write_clusters(
             ];
             let vals = want.get(&m.line).and_then(|&s| values.get(s));
             for (i, (f, _)) in fields.iter().enumerate() {
-                let v: Cow<str> = vals.and_then(|v| v.get(i)).map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.as_str()));
+                let v: Cow<str> = vals
+                    .and_then(|v| v.get(i))
+                    .map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.as_str()));
                 let v = if masked(*f) { Cow::Owned(mask(&v)) } else { v };
                 rec.push(excel_safe(&v).into_owned());
             }

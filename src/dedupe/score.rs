@@ -72,21 +72,35 @@ fn read(path: &Path, record_col: bool) -> Result<Vec<(String, u64, u64, u64)>> {
             .ok_or_else(|| bad(format!("thiếu cột / missing column '{name}'")))
     };
     let (cl, ck, cc) = (col("line")?, col("kind")?, col("cluster")?);
-    let cr = if record_col { Some(col("record")?) } else { None };
+    let cr = if record_col {
+        Some(col("record")?)
+    } else {
+        None
+    };
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| bad(e.to_string()))?;
         let num = |c: usize| -> Result<u64> {
             rec.get(c)
                 .and_then(|v| v.trim().parse().ok())
-                .ok_or_else(|| bad(format!("dòng / line {}: không phải số / not a number", i + 2)))
+                .ok_or_else(|| {
+                    bad(format!(
+                        "dòng / line {}: không phải số / not a number",
+                        i + 2
+                    ))
+                })
         };
         let line = num(cl)?;
         let record = match cr {
             Some(c) => num(c)?,
             None => 0,
         };
-        out.push((rec.get(ck).unwrap_or("").to_string(), num(cc)?, line, record));
+        out.push((
+            rec.get(ck).unwrap_or("").to_string(),
+            num(cc)?,
+            line,
+            record,
+        ));
     }
     Ok(out)
 }
@@ -97,7 +111,11 @@ fn pairs(n: u64) -> u64 {
 
 /// Scores one kind. `record_of` gives the true record of a line; lines not in
 /// the truth are their own record.
-pub fn score_kind(truth: &[(u64, u64, u64)], predicted: &[(u64, u64)], exclude_same_record: bool) -> PairScore {
+pub fn score_kind(
+    truth: &[(u64, u64, u64)],
+    predicted: &[(u64, u64)],
+    exclude_same_record: bool,
+) -> PairScore {
     // truth: (cluster, line, record); predicted: (cluster, line)
     let mut t_of: FxHashMap<u64, (u64, u64)> = FxHashMap::default();
     for &(c, l, r) in truth {
@@ -143,7 +161,8 @@ pub fn score_kind(truth: &[(u64, u64, u64)], predicted: &[(u64, u64)], exclude_s
 pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
     let truth = read(&a.truth, true)?;
     let pred = read(&a.clusters, false)?;
-    let mut out = String::from("kind,truth_pairs,predicted_pairs,correct_pairs,precision,recall,f1\n");
+    let mut out =
+        String::from("kind,truth_pairs,predicted_pairs,correct_pairs,precision,recall,f1\n");
     let mut all = PairScore::default();
     for kind in ["person", "event"] {
         let t: Vec<(u64, u64, u64)> = truth
@@ -151,7 +170,11 @@ pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
             .filter(|r| r.0 == kind)
             .map(|r| (r.1, r.2, r.3))
             .collect();
-        let p: Vec<(u64, u64)> = pred.iter().filter(|r| r.0 == kind).map(|r| (r.1, r.2)).collect();
+        let p: Vec<(u64, u64)> = pred
+            .iter()
+            .filter(|r| r.0 == kind)
+            .map(|r| (r.1, r.2))
+            .collect();
         let s = score_kind(&t, &p, kind == "person");
         all.truth += s.truth;
         all.predicted += s.predicted;

@@ -60,25 +60,91 @@ const FAMILY: [(&str, u32); 16] = [
     ("Dương", 10),
     ("Lý", 5),
 ];
-const MIDDLE_M: [&str; 12] = ["Văn", "Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Công", "Thành", "Xuân", "Đình"];
-const MIDDLE_F: [&str; 12] = ["Thị", "Thị", "Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Minh", "Phương", "Hồng"];
+const MIDDLE_M: [&str; 12] = [
+    "Văn", "Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Công", "Thành", "Xuân", "Đình",
+];
+const MIDDLE_F: [&str; 12] = [
+    "Thị", "Thị", "Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Minh", "Phương", "Hồng",
+];
 const GIVEN_M: [&str; 40] = [
-    "Anh", "Bình", "Cường", "Dũng", "Duy", "Đạt", "Hải", "Hiếu", "Hoàng", "Hùng", "Hưng", "Huy", "Khánh", "Khoa", "Kiên",
-    "Long", "Lâm", "Minh", "Nam", "Nghĩa", "Phong", "Phúc", "Quân", "Quang", "Sơn", "Tài", "Thắng", "Thành", "Tiến",
-    "Toàn", "Trung", "Tú", "Tuấn", "Việt", "Vinh", "Vũ", "Hậu", "Lợi", "Thịnh", "Tâm",
+    "Anh", "Bình", "Cường", "Dũng", "Duy", "Đạt", "Hải", "Hiếu", "Hoàng", "Hùng", "Hưng", "Huy",
+    "Khánh", "Khoa", "Kiên", "Long", "Lâm", "Minh", "Nam", "Nghĩa", "Phong", "Phúc", "Quân",
+    "Quang", "Sơn", "Tài", "Thắng", "Thành", "Tiến", "Toàn", "Trung", "Tú", "Tuấn", "Việt", "Vinh",
+    "Vũ", "Hậu", "Lợi", "Thịnh", "Tâm",
 ];
 const GIVEN_F: [&str; 40] = [
-    "An", "Anh", "Châu", "Chi", "Dung", "Duyên", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hồng", "Huyền", "Hương",
-    "Lan", "Liên", "Linh", "Loan", "Mai", "My", "Nga", "Ngân", "Ngọc", "Nhung", "Oanh", "Phương", "Quyên", "Tâm",
-    "Thảo", "Thủy", "Trang", "Trinh", "Uyên", "Vân", "Xuân", "Yến", "Hòa", "Thư", "Vy",
+    "An", "Anh", "Châu", "Chi", "Dung", "Duyên", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa",
+    "Hồng", "Huyền", "Hương", "Lan", "Liên", "Linh", "Loan", "Mai", "My", "Nga", "Ngân", "Ngọc",
+    "Nhung", "Oanh", "Phương", "Quyên", "Tâm", "Thảo", "Thủy", "Trang", "Trinh", "Uyên", "Vân",
+    "Xuân", "Yến", "Hòa", "Thư", "Vy",
 ];
 const DISTRICTS: [(&str, [&str; 6]); 6] = [
-    ("Chiêm Hóa", ["Vĩnh Lộc", "Yên Nguyên", "Hòa Phú", "Phúc Thịnh", "Tân Mỹ", "Hùng Mỹ"]),
-    ("Na Hang", ["Na Hang", "Thượng Giáp", "Sơn Phú", "Đà Vị", "Khâu Tinh", "Năng Khả"]),
-    ("Hàm Yên", ["Tân Yên", "Thái Sơn", "Bình Xa", "Minh Hương", "Phù Lưu", "Yên Phú"]),
-    ("Yên Sơn", ["Tứ Quận", "Thắng Quân", "Lang Quán", "Chân Sơn", "Mỹ Bằng", "Trung Môn"]),
-    ("Sơn Dương", ["Sơn Dương", "Tân Trào", "Hợp Thành", "Kháng Nhật", "Tú Thịnh", "Đông Thọ"]),
-    ("Lâm Bình", ["Lăng Can", "Thượng Lâm", "Phúc Yên", "Xuân Lập", "Bình An", "Hồng Quang"]),
+    (
+        "Chiêm Hóa",
+        [
+            "Vĩnh Lộc",
+            "Yên Nguyên",
+            "Hòa Phú",
+            "Phúc Thịnh",
+            "Tân Mỹ",
+            "Hùng Mỹ",
+        ],
+    ),
+    (
+        "Na Hang",
+        [
+            "Na Hang",
+            "Thượng Giáp",
+            "Sơn Phú",
+            "Đà Vị",
+            "Khâu Tinh",
+            "Năng Khả",
+        ],
+    ),
+    (
+        "Hàm Yên",
+        [
+            "Tân Yên",
+            "Thái Sơn",
+            "Bình Xa",
+            "Minh Hương",
+            "Phù Lưu",
+            "Yên Phú",
+        ],
+    ),
+    (
+        "Yên Sơn",
+        [
+            "Tứ Quận",
+            "Thắng Quân",
+            "Lang Quán",
+            "Chân Sơn",
+            "Mỹ Bằng",
+            "Trung Môn",
+        ],
+    ),
+    (
+        "Sơn Dương",
+        [
+            "Sơn Dương",
+            "Tân Trào",
+            "Hợp Thành",
+            "Kháng Nhật",
+            "Tú Thịnh",
+            "Đông Thọ",
+        ],
+    ),
+    (
+        "Lâm Bình",
+        [
+            "Lăng Can",
+            "Thượng Lâm",
+            "Phúc Yên",
+            "Xuân Lập",
+            "Bình An",
+            "Hồng Quang",
+        ],
+    ),
 ];
 const VACCINES: [&str; 5] = ["AstraZeneca", "Pfizer", "Moderna", "Vero Cell", "Sputnik V"];
 const PROVINCES: [&str; 6] = ["001", "019", "022", "025", "038", "079"];
@@ -137,10 +203,22 @@ impl Gen {
     }
 
     fn name(&mut self, family: &str, male: bool) -> String {
-        let middle = if male { self.pick(&MIDDLE_M) } else { self.pick(&MIDDLE_F) };
-        let given = if male { self.pick(&GIVEN_M) } else { self.pick(&GIVEN_F) };
+        let middle = if male {
+            self.pick(&MIDDLE_M)
+        } else {
+            self.pick(&MIDDLE_F)
+        };
+        let given = if male {
+            self.pick(&GIVEN_M)
+        } else {
+            self.pick(&GIVEN_F)
+        };
         if self.rng.f64() < 0.15 {
-            let m2 = if male { self.pick(&["Minh", "Quốc", "Gia", "Anh"]) } else { self.pick(&["Ngọc", "Bảo", "Khánh", "Diệu"]) };
+            let m2 = if male {
+                self.pick(&["Minh", "Quốc", "Gia", "Anh"])
+            } else {
+                self.pick(&["Ngọc", "Bảo", "Khánh", "Diệu"])
+            };
             format!("{family} {middle} {m2} {given}")
         } else {
             format!("{family} {middle} {given}")
@@ -155,10 +233,18 @@ impl Gen {
     }
 
     fn new_id(&mut self, dob: NaiveDate, male: bool) -> String {
-        let prov = if self.rng.f64() < 0.85 { "008" } else { self.pick(&PROVINCES) };
+        let prov = if self.rng.f64() < 0.85 {
+            "008"
+        } else {
+            self.pick(&PROVINCES)
+        };
         let g = (dob.year() - 1900) / 100 * 2 + i32::from(!male);
         loop {
-            let id = format!("{prov}{g}{:02}{:06}", dob.year() % 100, self.rng.u32(..1_000_000));
+            let id = format!(
+                "{prov}{g}{:02}{:06}",
+                dob.year() % 100,
+                self.rng.u32(..1_000_000)
+            );
             if self.ids.insert(id.clone()) {
                 return id;
             }
@@ -170,7 +256,15 @@ impl Gen {
         format!("{p}{:08}", self.rng.u32(..100_000_000))
     }
 
-    fn person(&mut self, name: String, dob: NaiveDate, male: bool, phone: &str, d: usize, c: usize) -> Person {
+    fn person(
+        &mut self,
+        name: String,
+        dob: NaiveDate,
+        male: bool,
+        phone: &str,
+        d: usize,
+        c: usize,
+    ) -> Person {
         let r = self.rng.f64();
         let id = if r < 0.08 || dob.year() > 2012 && r < 0.5 {
             String::new()
@@ -195,7 +289,13 @@ impl Gen {
             year_only: dob.year() < 1950 && self.rng.f64() < 0.3,
             male,
             id,
-            phone: if self.rng.f64() < 0.5 { phone.to_string() } else if self.rng.f64() < 0.5 { self.phone() } else { String::new() },
+            phone: if self.rng.f64() < 0.5 {
+                phone.to_string()
+            } else if self.rng.f64() < 0.5 {
+                self.phone()
+            } else {
+                String::new()
+            },
             district: d,
             commune: c,
             vaccine: self.rng.usize(..VACCINES.len()),
@@ -233,7 +333,11 @@ impl Gen {
                 // twins: same birth date, family and middle name, another given name
                 let mut words: Vec<&str> = name.split(' ').collect();
                 let given = loop {
-                    let g = if male { self.pick(&GIVEN_M) } else { self.pick(&GIVEN_F) };
+                    let g = if male {
+                        self.pick(&GIVEN_M)
+                    } else {
+                        self.pick(&GIVEN_F)
+                    };
                     if Some(&g) != words.last() {
                         break g;
                     }
@@ -313,7 +417,9 @@ impl Gen {
                 f.split(' ')
                     .map(|w| {
                         let mut c = w.chars();
-                        c.next().map(|h| h.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+                        c.next()
+                            .map(|h| h.to_uppercase().chain(c).collect::<String>())
+                            .unwrap_or_default()
                     })
                     .collect::<Vec<_>>()
                     .join(" ")
@@ -340,14 +446,20 @@ impl Gen {
         };
         let r = self.rng.f64();
         if r < 0.1 && p.dob.day() <= 12 && p.dob.day() != p.dob.month() {
-            v.dob = NaiveDate::from_ymd_opt(p.dob.year(), p.dob.day(), p.dob.month()).unwrap_or(p.dob);
+            v.dob =
+                NaiveDate::from_ymd_opt(p.dob.year(), p.dob.day(), p.dob.month()).unwrap_or(p.dob);
         } else if r < 0.15 {
-            v.dob = NaiveDate::from_ymd_opt(p.dob.year() + 1, p.dob.month(), p.dob.day()).unwrap_or(p.dob);
+            v.dob = NaiveDate::from_ymd_opt(p.dob.year() + 1, p.dob.month(), p.dob.day())
+                .unwrap_or(p.dob);
         } else if r < 0.2 {
             v.year_only = true;
         }
         let fold = crate::text::fold;
-        if v.id == p.id && fold(&v.name) == fold(&p.name) && v.dob == p.dob && v.year_only == p.year_only {
+        if v.id == p.id
+            && fold(&v.name) == fold(&p.name)
+            && v.dob == p.dob
+            && v.year_only == p.year_only
+        {
             // Identical on ID, folded name and birth date: the same record, not a second one.
             v.id = if p.id.is_empty() {
                 self.new_id(p.dob, p.male)
@@ -438,7 +550,10 @@ pub fn run(a: &SynthArgs) -> Result<ExitCode> {
     let tpath = a.out.join("truth.csv");
     let werr = |p: &PathBuf| {
         let p = p.clone();
-        move |source| Error::Write { path: p.clone(), source }
+        move |source| Error::Write {
+            path: p.clone(),
+            source,
+        }
     };
     let mut w = std::io::BufWriter::new(std::fs::File::create(&path).map_err(werr(&path))?);
     let mut t = std::io::BufWriter::new(std::fs::File::create(&tpath).map_err(werr(&tpath))?);

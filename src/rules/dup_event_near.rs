@@ -58,6 +58,9 @@ mod tests {
             finding(5, 2, 2, false).message,
             "Trùng mũi tiêm với dòng 2 (cùng người, cùng vắc xin và mũi, ngày lệch 2 ngày)"
         );
-        assert_eq!(finding(5, 2, 0, true).message, "Same dose as line 2 (same person, vaccine, dose and date)");
+        assert_eq!(
+            finding(5, 2, 0, true).message,
+            "Same dose as line 2 (same person, vaccine, dose and date)"
+        );
     }
 }

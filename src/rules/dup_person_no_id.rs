@@ -64,6 +64,8 @@ mod tests {
             f.message,
             "Cùng một người với dòng 2, một bản ghi không có số định danh hợp lệ (điểm 11.5; giống: full_name, dob~swapped)"
         );
-        assert!(finding(7, 2, 11.5, &[], true).message.starts_with("Same person as line 2"));
+        assert!(finding(7, 2, 11.5, &[], true)
+            .message
+            .starts_with("Same person as line 2"));
     }
 }

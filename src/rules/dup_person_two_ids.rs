@@ -40,7 +40,14 @@ these as "Xóa trùng thông tin công dân".
 };
 
 /// The finding for a row of a record matched to the kept line `kept`.
-pub fn finding(line: u64, kept: u64, score: f32, agreed: &[&str], id: IdLevel, en: bool) -> Finding {
+pub fn finding(
+    line: u64,
+    kept: u64,
+    score: f32,
+    agreed: &[&str],
+    id: IdLevel,
+    en: bool,
+) -> Finding {
     let near = id == IdLevel::Near;
     Finding {
         line,
@@ -50,13 +57,21 @@ pub fn finding(line: u64, kept: u64, score: f32, agreed: &[&str], id: IdLevel, e
         message: if en {
             format!(
                 "Same person as line {kept} with {} (score {score:.1}; agree: {})",
-                if near { "an ID one digit apart" } else { "another ID" },
+                if near {
+                    "an ID one digit apart"
+                } else {
+                    "another ID"
+                },
                 agreed.join(", ")
             )
         } else {
             format!(
                 "Cùng một người với dòng {kept} nhưng {} (điểm {score:.1}; giống: {})",
-                if near { "số định danh lệch một chữ số" } else { "khác số định danh" },
+                if near {
+                    "số định danh lệch một chữ số"
+                } else {
+                    "khác số định danh"
+                },
                 agreed.join(", ")
             )
         },
@@ -72,8 +87,14 @@ mod tests {
         let f = finding(9, 2, 17.5, &["full_name", "dob"], IdLevel::Near, false);
         assert_eq!(f.message, "Cùng một người với dòng 2 nhưng số định danh lệch một chữ số (điểm 17.5; giống: full_name, dob)");
         let f = finding(9, 2, 12.0, &["full_name"], IdLevel::Differ, true);
-        assert_eq!(f.message, "Same person as line 2 with another ID (score 12.0; agree: full_name)");
+        assert_eq!(
+            f.message,
+            "Same person as line 2 with another ID (score 12.0; agree: full_name)"
+        );
         let f = finding(9, 2, 12.0, &["dob"], IdLevel::Near, true);
-        assert_eq!(f.message, "Same person as line 2 with an ID one digit apart (score 12.0; agree: dob)");
+        assert_eq!(
+            f.message,
+            "Same person as line 2 with an ID one digit apart (score 12.0; agree: dob)"
+        );
     }
 }
