@@ -79,6 +79,7 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
         en,
         delimiter: delimiter(a.delimiter.as_deref())?,
+        progress: false,
         extra: None,
     };
     let t0 = std::time::Instant::now();
