@@ -203,7 +203,12 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         extra: None,
     };
     if !a.no_dedupe {
-        opts.extra = Some(crate::dedupe::cli::prepass(&a.file, &data, a.common.rules.as_deref(), &opts)?);
+        opts.extra = Some(crate::dedupe::cli::prepass(
+            &a.file,
+            &data,
+            a.common.rules.as_deref(),
+            &opts,
+        )?);
     }
     // Resolve the header first so sinks know the columns.
     let mapping = crate::engine::read_mapping(&a.file, &data, &opts)?;
@@ -381,7 +386,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Score(a) => crate::synth::run_score(a),
         Command::Dedupe(a) => {
             if let Some(n) = a.threads {
-                let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+                let _ = rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build_global();
             }
             crate::dedupe::cli::run_dedupe(a)
         }

@@ -178,6 +178,15 @@ fn event_value(f: Field, v: &str) -> String {
     fold(v)
 }
 
+/// What reading the file gives: rows, person records, and the event fields used.
+struct Loaded {
+    mapping: Mapping,
+    delim: u8,
+    rows: Vec<Row>,
+    persons: Vec<Person>,
+    event_fields: Vec<Field>,
+}
+
 struct Parsed {
     person: Person,
     key: u64,
@@ -331,11 +340,7 @@ fn merge_into(p: &mut Person, q: Person) {
     }
 }
 
-fn read_rows(
-    path: &Path,
-    data: &RuleData,
-    opts: &Options,
-) -> Result<(Mapping, u8, Vec<Row>, Vec<Person>, Vec<Field>)> {
+fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<Loaded> {
     let Opened {
         mut reader,
         delim,
@@ -445,7 +450,13 @@ fn read_rows(
         p.name_count = c;
         p.given_count = g;
     }
-    Ok((mapping, delim, rows, persons, event_fields))
+    Ok(Loaded {
+        mapping,
+        delim,
+        rows,
+        persons,
+        event_fields,
+    })
 }
 
 /// The block key of one record for one block definition; 0 when a part is empty.
@@ -674,7 +685,13 @@ fn survivor_rank(p: &Person, filled: u16, line: u64) -> (bool, bool, u16, u64) {
 
 /// Runs the whole detection on one file.
 pub fn run(path: &Path, data: &RuleData, cfg: &Config, opts: &Options) -> Result<Outcome> {
-    let (mapping, delim, rows, persons, event_fields) = read_rows(path, data, opts)?;
+    let Loaded {
+        mapping,
+        delim,
+        rows,
+        persons,
+        event_fields,
+    } = read_rows(path, data, opts)?;
     let mut stats = Stats {
         rows: rows.len() as u64,
         persons: persons.len(),
