@@ -368,7 +368,51 @@ pub fn compare_events(a: &Person, b: &Person, w: &Weights, max_days: i64) -> Com
     c
 }
 
+/// A field key of [`Comparison::fields`] in words (`dob~swapped` →
+/// "ngày sinh (đảo ngày/tháng)").
+pub fn field_label(key: &str, en: bool) -> String {
+    let (field, how) = key.split_once('~').unwrap_or((key, ""));
+    let f = match (field, en) {
+        ("full_name", false) => "họ tên",
+        ("dob", false) => "ngày sinh",
+        ("id", false) => "số định danh",
+        ("sex", false) => "giới tính",
+        ("phone", false) => "số điện thoại",
+        ("commune", false) => "xã",
+        ("address", false) => "địa chỉ",
+        ("vaccine", false) => "vắc xin",
+        ("event", false) => "mũi tiêm",
+        ("full_name", true) => "name",
+        ("dob", true) => "date of birth",
+        ("id", true) => "ID",
+        ("event", true) => "dose",
+        (other, _) => other,
+    };
+    let h = match (how, en) {
+        ("", _) => "",
+        ("swapped", false) => " (đảo ngày/tháng)",
+        ("typo", false) => " (lệch một ký tự)",
+        ("year_off", false) => " (lệch một năm)",
+        ("year", false) => " (chỉ có năm)",
+        ("middle", false) => " (thiếu tên đệm)",
+        ("accents", false) => " (khác dấu)",
+        ("swapped", true) => " (day/month swapped)",
+        ("typo", true) => " (one character off)",
+        ("year_off", true) => " (year one off)",
+        ("year", true) => " (year only)",
+        ("middle", true) => " (middle name missing)",
+        ("accents", true) => " (other diacritics)",
+        (_, _) => "",
+    };
+    format!("{f}{h}")
+}
+
 impl Comparison {
+    /// The agreeing fields in words, for messages.
+    pub fn agreed_labels(&self, en: bool) -> Vec<String> {
+        self.fields().0.iter().map(|k| field_label(k, en)).collect()
+    }
+
     /// Field names that agreed and that disagreed (`dob~swapped` for partial agreement).
     pub fn fields(&self) -> (Vec<&'static str>, Vec<&'static str>) {
         let mut yes = Vec::new();
@@ -493,5 +537,10 @@ mod tests {
             yes.contains(&"dob~swapped") && no.contains(&"id"),
             "{yes:?} {no:?}"
         );
+        assert_eq!(
+            field_label("dob~swapped", false),
+            "ngày sinh (đảo ngày/tháng)"
+        );
+        assert_eq!(field_label("full_name", true), "name");
     }
 }

@@ -868,13 +868,12 @@ fn event_cluster(
     if keys.len() < 2 {
         return None; // all byte-equal on DUP001's key: DUP001 reports them
     }
+    // Kept: a valid ID, the most complete, then the *first* row, as DUP001
+    // keeps the first occurrence.
     let rank = |c: &(u32, u64, i64, u64, usize)| {
         let r = rows.get(c.4)?;
-        Some(survivor_rank(
-            persons.get(r.person as usize)?,
-            r.filled,
-            r.line,
-        ))
+        let (id, any, filled, _) = survivor_rank(persons.get(r.person as usize)?, r.filled, r.line);
+        Some((id, any, filled, std::cmp::Reverse(r.line)))
     };
     let surv = chunk.iter().max_by_key(|c| rank(c))?;
     let sr = rows.get(surv.4)?;
@@ -918,7 +917,8 @@ impl Outcome {
         for c in &self.clusters {
             for m in &c.members {
                 let Some(flag) = m.flag else { continue };
-                let (yes, _) = m.cmp.fields();
+                let labels = m.cmp.agreed_labels(en);
+                let yes: Vec<&str> = labels.iter().map(String::as_str).collect();
                 let f = match flag {
                     Flag::TwoIds => dup_person_two_ids::finding(
                         m.line,

@@ -16,7 +16,8 @@ when the two rows are not equal on DUP001's key, so DUP001 missed them: the
 date differs by a few days, or the person is written differently (a name
 typo, the ID missing in one row). "Same person" means the same ID, or rows
 that `lamsach dedupe` joins into one person. The row kept is the one with a
-valid ID, the most complete, the latest; the others are flagged with it.
+valid ID, the most complete, the first; the others are flagged with it
+(a later row equal to a kept one on DUP001's key is left to DUP001).
 Runs only for profiles whose event has a date (vaccination).
 
 ## Why is this bad?
