@@ -44,6 +44,9 @@ use xxhash_rust::xxh3::Xxh3;
 /// Rows read per batch before parsing them in parallel.
 const BATCH: usize = 32_768;
 
+/// Names longer than this (in characters) are cut for comparison.
+const MAX_NAME_CHARS: usize = 96;
+
 /// One data row: which person record it belongs to, and its event.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -250,6 +253,12 @@ impl Parser<'_> {
             self.opts.en,
         );
         let name = ctx.get(Field::FullName).unwrap_or("");
+        // Names are compared with edit distances: a hostile 1 MB "name" must
+        // not make one comparison cost 10¹² steps.
+        let name = match name.char_indices().nth(MAX_NAME_CHARS) {
+            Some((i, _)) => name.get(..i).unwrap_or(name),
+            None => name,
+        };
         let folded = |f: Field| {
             ctx.get(f)
                 .map(fold)
@@ -378,6 +387,9 @@ fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<Loaded> {
     let mut items: Vec<(u64, usize, usize)> = Vec::with_capacity(BATCH);
     let mut eof = false;
     while !eof {
+        if engine::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Error::Interrupted);
+        }
         buf.clear();
         items.clear();
         while items.len() < BATCH {

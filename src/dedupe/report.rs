@@ -112,6 +112,9 @@ pub fn write_clusters(
         }
     }
     let values = shown_values(src, data, opts, &cols, &want)?;
+    if engine::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
 
     let mut file = AtomicFile::create(dest)?;
     file.write_all(b"\xEF\xBB\xBF").map_err(io_err(dest))?;
