@@ -201,14 +201,17 @@ fn cmp_name(a: &Person, b: &Person) -> NameLevel {
             NameLevel::GivenDiffers
         };
     }
-    let d = strsim::osa_distance(&a.name_fold, &b.name_fold);
-    let short = a.name_fold.len().min(b.name_fold.len());
+    // Cheap tests first: most compared pairs are different people.
+    let (la, lb) = (a.name_fold.len(), b.name_fold.len());
+    let close = |x: &str, y: &str| x.len().abs_diff(y.len()) <= 1 && strsim::osa_distance(x, y) <= 1;
+    let typo = la.min(lb) >= 8
+        && la.abs_diff(lb) <= 2
+        && close(fa, fb)
+        && close(ga, gb)
+        && strsim::osa_distance(&a.name_fold, &b.name_fold) <= 2;
     // Letters run together or split ("Thị Lan" / "ThịLan") count as one edit.
-    let squash = |s: &str| s.replace(' ', "");
-    let close = |x: &str, y: &str| strsim::osa_distance(x, y) <= 1;
-    if (d <= 2 && short >= 8 && close(fa, fb) && close(ga, gb))
-        || squash(&a.name_fold) == squash(&b.name_fold)
-    {
+    let squashed = |s: &str| s.chars().filter(|c| *c != ' ').collect::<Vec<char>>();
+    if typo || (la.abs_diff(lb) <= 3 && squashed(&a.name_fold) == squashed(&b.name_fold)) {
         NameLevel::Typo
     } else {
         NameLevel::Differ
