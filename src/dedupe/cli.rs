@@ -62,7 +62,25 @@ pub fn prepass(
     opts: &Options,
 ) -> Result<Arc<BTreeMap<u64, Vec<Finding>>>> {
     let cfg = Config::load(rules_dir)?;
-    let o = super::run(file, data, &cfg, opts)?;
+    // A status line for large files, like the check's progress line.
+    let status = opts.progress
+        && std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::fs::metadata(file).is_ok_and(|m| m.len() > 50 << 20);
+    if status {
+        eprint!(
+            "\r{}",
+            if opts.en {
+                "finding duplicate records…"
+            } else {
+                "đang tìm bản ghi trùng…"
+            }
+        );
+    }
+    let o = super::run(file, data, &cfg, opts);
+    if status {
+        eprint!("\r{:40}\r", "");
+    }
+    let o = o?;
     for w in o.warnings(cfg.max_block, opts.en) {
         eprintln!("lamsach: {w}");
     }

@@ -203,7 +203,8 @@ fn cmp_name(a: &Person, b: &Person) -> NameLevel {
     }
     // Cheap tests first: most compared pairs are different people.
     let (la, lb) = (a.name_fold.len(), b.name_fold.len());
-    let close = |x: &str, y: &str| x.len().abs_diff(y.len()) <= 1 && strsim::osa_distance(x, y) <= 1;
+    let close =
+        |x: &str, y: &str| x.len().abs_diff(y.len()) <= 1 && strsim::osa_distance(x, y) <= 1;
     let typo = la.min(lb) >= 8
         && la.abs_diff(lb) <= 2
         && close(fa, fb)
