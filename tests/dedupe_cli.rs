@@ -218,6 +218,24 @@ fn dedupe_writes_clusters_for_review() {
 }
 
 #[test]
+fn dedupe_prints_clusters_by_line_without_out() {
+    let out = run(&["dedupe", fixture("mixed.csv").to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("  cụm 1 (cùng người): dòng 2 (giữ lại), 3 (giữ lại), 4 [DUP004]\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  cụm 3 (cùng mũi tiêm): dòng 7 (giữ lại), 8 [DUP005], 9\n"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("Nguyễn"),
+        "no personal values on the terminal: {stdout}"
+    );
+}
+
+#[test]
 fn user_written_profile() {
     let profile = fixture("my-profile.toml");
     let (dir, out) = check(

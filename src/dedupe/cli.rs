@@ -35,6 +35,9 @@ pub struct DedupeArgs {
     /// Ngày chạy (YYYY-MM-DD) / the run date
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
+    /// Số cụm in ra màn hình khi không có --out / clusters printed when --out is not given
+    #[arg(long, default_value_t = 10)]
+    pub show: usize,
     /// Không in tóm tắt / no summary on the terminal
     #[arg(long, short)]
     pub quiet: bool,
@@ -148,6 +151,23 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
             )
         };
         let mut text = text;
+        if a.out.is_none() && a.show > 0 && !o.clusters.is_empty() {
+            text.push_str(if en {
+                "First clusters:\n"
+            } else {
+                "Các cụm đầu tiên:\n"
+            });
+            for c in o.clusters.iter().take(a.show) {
+                text.push_str(&cluster_line(c, en));
+            }
+            if o.clusters.len() > a.show {
+                text.push_str(if en {
+                    "  … use --out DIR for clusters.csv\n"
+                } else {
+                    "  … dùng --out THƯ_MỤC để có clusters.csv\n"
+                });
+            }
+        }
         if let Some(dir) = &a.out {
             text.push_str(&format!(
                 "{}: {}\n",
@@ -173,4 +193,42 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// One cluster on one line, by line numbers only (no personal values):
+/// `cụm 3 (event): dòng 7 (giữ lại), 8 [DUP005], 9`.
+fn cluster_line(c: &super::Cluster, en: bool) -> String {
+    let members: Vec<String> = c
+        .members
+        .iter()
+        .map(|m| {
+            let rule = match m.flag {
+                Some(super::Flag::TwoIds) => " [DUP003]",
+                Some(super::Flag::NoId) => " [DUP004]",
+                Some(super::Flag::Event { .. }) => " [DUP005]",
+                None => "",
+            };
+            let keep = match (m.survivor, en) {
+                (true, false) => " (giữ lại)",
+                (true, true) => " (keep)",
+                _ => "",
+            };
+            format!("{}{keep}{rule}", m.line)
+        })
+        .collect();
+    let kind = match (c.kind, en) {
+        (super::Kind::Person, false) => "cùng người",
+        (super::Kind::Event, false) => "cùng mũi tiêm",
+        (super::Kind::Person, true) => "same person",
+        (super::Kind::Event, true) => "same dose",
+    };
+    if en {
+        format!(
+            "  cluster {} ({kind}): lines {}\n",
+            c.id,
+            members.join(", ")
+        )
+    } else {
+        format!("  cụm {} ({kind}): dòng {}\n", c.id, members.join(", "))
+    }
 }
