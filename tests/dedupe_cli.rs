@@ -287,6 +287,24 @@ fn oversized_block_warns_with_kind_and_size_only() {
         !err.contains("0911222333") && !err.contains("Phạm"),
         "{err}"
     );
+    // Over check_max_bytes, check skips the pre-pass and says so.
+    std::fs::write(
+        rules.path().join("dedupe.toml"),
+        d.replace("check_max_bytes = 1_000_000_000", "check_max_bytes = 100"),
+    )
+    .unwrap();
+    let out = run(&[
+        "check",
+        fixture("mixed.csv").to_str().unwrap(),
+        "--rules",
+        rules.path().to_str().unwrap(),
+        "-q",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("check_max_bytes = 100") && err.contains("lamsach dedupe"),
+        "{err}"
+    );
     // A typo in the rules file names the file and the key.
     std::fs::write(
         rules.path().join("dedupe.toml"),

@@ -65,6 +65,24 @@ pub fn prepass(
     opts: &Options,
 ) -> Result<Arc<BTreeMap<u64, Vec<Finding>>>> {
     let cfg = Config::load(rules_dir)?;
+    let size = std::fs::metadata(file).map_or(0, |m| m.len());
+    if size > cfg.check_max_bytes {
+        eprintln!(
+            "lamsach: {}",
+            if opts.en {
+                format!(
+                    "warning: file larger than check_max_bytes = {} bytes: fuzzy duplicates (DUP003–DUP005) not searched; run `lamsach dedupe` on it",
+                    cfg.check_max_bytes
+                )
+            } else {
+                format!(
+                    "cảnh báo: tệp lớn hơn check_max_bytes = {} byte: không tìm bản ghi trùng gần đúng (DUP003–DUP005); hãy chạy `lamsach dedupe` riêng",
+                    cfg.check_max_bytes
+                )
+            }
+        );
+        return Ok(Arc::new(BTreeMap::new()));
+    }
     // A status line for large files, like the check's progress line.
     let status = opts.progress
         && std::io::IsTerminal::is_terminal(&std::io::stderr())

@@ -12,6 +12,7 @@ pub const EMBEDDED: &str = include_str!("../../rules/dedupe.toml");
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub max_block: usize,
+    pub check_max_bytes: u64,
     pub threshold: f32,
     pub blocks: Vec<BlockDef>,
     pub weights: Weights,
