@@ -70,6 +70,14 @@ pub enum Command {
     Synth(crate::synth::SynthArgs),
     /// Đo precision/recall của issues.csv so với đáp án / score issues.csv against ground truth
     Score(crate::synth::ScoreArgs),
+    /// Tìm bản ghi trùng (cùng người, cùng sự kiện), ghi clusters.csv / find duplicate records, write clusters.csv
+    Dedupe(crate::dedupe::cli::DedupeArgs),
+    /// Sinh dữ liệu thử có bản ghi trùng đã biết / generate an export with known duplicates
+    #[command(hide = true)]
+    SynthDupes(crate::dedupe::synth::SynthArgs),
+    /// Đo precision/recall/F1 của clusters.csv / score clusters.csv against a truth file
+    #[command(hide = true)]
+    ScoreDupes(crate::dedupe::score::ScoreArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -103,11 +111,14 @@ pub struct CheckArgs {
     /// Không in tóm tắt / no summary on the terminal
     #[arg(long, short)]
     pub quiet: bool,
+    /// Không tìm bản ghi trùng gần đúng (DUP003–DUP005) / skip fuzzy duplicate detection
+    #[arg(long)]
+    pub no_dedupe: bool,
     #[command(flatten)]
     pub common: Common,
 }
 
-fn load_rules(c: &Common) -> Result<RuleData> {
+pub(crate) fn load_rules(c: &Common) -> Result<RuleData> {
     match &c.rules {
         Some(dir) => RuleData::from_dir(dir),
         None => RuleData::embedded(),
@@ -182,14 +193,23 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
             )))
         }
     };
-    let opts = Options {
+    let mut opts = Options {
         profile: a.profile.clone(),
         group_by: a.group_by.clone(),
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
         en,
         delimiter,
         progress: !a.quiet,
+        extra: None,
     };
+    if !a.no_dedupe {
+        opts.extra = Some(crate::dedupe::cli::prepass(
+            &a.file,
+            &data,
+            a.common.rules.as_deref(),
+            &opts,
+        )?);
+    }
     // Resolve the header first so sinks know the columns.
     let mapping = crate::engine::read_mapping(&a.file, &data, &opts)?;
     let id_cols = report::id_columns(&mapping);
@@ -364,6 +384,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Synth(a) => crate::synth::run_synth(a),
         Command::Score(a) => crate::synth::run_score(a),
+        Command::Dedupe(a) => {
+            if let Some(n) = a.threads {
+                let _ = rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build_global();
+            }
+            crate::dedupe::cli::run_dedupe(a)
+        }
+        Command::SynthDupes(a) => crate::dedupe::synth::run(a),
+        Command::ScoreDupes(a) => crate::dedupe::score::run(a),
     }
 }
 

@@ -28,6 +28,9 @@ pub struct Options {
     pub delimiter: Option<u8>,
     /// Show a progress line on stderr (only when it is a terminal).
     pub progress: bool,
+    /// Findings computed before the run (duplicate detection), by line; the
+    /// merge step adds them to their rows.
+    pub extra: Option<std::sync::Arc<std::collections::BTreeMap<u64, Vec<Finding>>>>,
 }
 
 /// Set by the Ctrl-C handler; the run stops at the next batch and every
@@ -395,6 +398,9 @@ pub fn check_file(
                     }
                     if let Some(h) = row.holder {
                         row_findings.extend(shared.check(h, row.line, opts.en));
+                    }
+                    if let Some(extra) = opts.extra.as_ref().and_then(|x| x.get(&row.line)) {
+                        row_findings.extend(extra.iter().cloned());
                     }
                     row_findings.sort_by(|a, b| a.rule.code.cmp(b.rule.code));
                     let gname = match row.kind {

@@ -4,6 +4,7 @@
 //! rule and group.
 
 pub mod cli;
+pub mod dedupe;
 pub mod engine;
 pub mod error;
 pub mod input;

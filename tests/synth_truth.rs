@@ -37,6 +37,7 @@ fn run(profile: &str, rows: usize, seed: u64) {
         en: false,
         delimiter: None,
         progress: false,
+        extra: None,
     };
     let mut found: Vec<Finding> = Vec::new();
     let out = check_file(&data_path, &data, &opts, &mut found).unwrap();

@@ -18,6 +18,9 @@ mod dob_missing;
 mod dob_too_old;
 mod dob_unparseable;
 pub mod dup_event;
+pub mod dup_event_near;
+pub mod dup_person_no_id;
+pub mod dup_person_two_ids;
 mod field_missing;
 mod id_birth_year;
 mod id_century;
@@ -53,6 +56,9 @@ pub static REGISTRY: &[&Rule] = &[
     &dob_too_old::RULE,
     &dob_incomplete::RULE,
     &dup_event::RULE,
+    &dup_person_two_ids::RULE,
+    &dup_person_no_id::RULE,
+    &dup_event_near::RULE,
     &id_shared::RULE,
     &school_level_age::RULE,
     &school_level_unknown::RULE,

@@ -1,0 +1,400 @@
+//! End-to-end tests of duplicate detection: `lamsach dedupe` (clusters.csv)
+//! and the DUP003–DUP005 findings of `lamsach check`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_lamsach"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/dedupe")
+        .join(name)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("binary runs")
+}
+
+/// Rows of a CSV written by lamsach (BOM stripped), header first.
+fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).expect("file written");
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "{} has a BOM",
+        path.display()
+    );
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[3..]);
+    r.records()
+        .map(|rec| rec.expect("valid csv").iter().map(str::to_string).collect())
+        .collect()
+}
+
+fn col(rows: &[Vec<String>], name: &str) -> usize {
+    rows[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("column {name}"))
+}
+
+/// (line, rule) of every DUP003..DUP005 finding in issues.csv.
+fn dup_findings(dir: &Path) -> Vec<(u64, String, String)> {
+    let rows = read_csv(&dir.join("issues.csv"));
+    let (l, r, m) = (
+        col(&rows, "line"),
+        col(&rows, "rule"),
+        col(&rows, "message"),
+    );
+    rows[1..]
+        .iter()
+        .filter(|x| matches!(x[r].as_str(), "DUP003" | "DUP004" | "DUP005"))
+        .map(|x| (x[l].parse().unwrap(), x[r].clone(), x[m].clone()))
+        .collect()
+}
+
+fn check(file: &Path, extra: &[&str]) -> (tempfile::TempDir, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "check",
+        file.to_str().unwrap(),
+        "--today",
+        "2026-11-23",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let out = run(&args);
+    (dir, out)
+}
+
+#[test]
+fn check_reports_each_kind_of_duplicate() {
+    let (dir, out) = check(&fixture("mixed.csv"), &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let f = dup_findings(dir.path());
+    let got: Vec<(u64, &str)> = f.iter().map(|(l, r, _)| (*l, r.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![(4, "DUP004"), (6, "DUP003"), (8, "DUP005")],
+        "{f:?}"
+    );
+    assert!(
+        f[0].2
+            .starts_with("Cùng một người với dòng 2, một bản ghi không có số định danh hợp lệ"),
+        "{}",
+        f[0].2
+    );
+    assert!(
+        f[1].2
+            .starts_with("Cùng một người với dòng 5 nhưng số định danh lệch một chữ số"),
+        "{}",
+        f[1].2
+    );
+    assert_eq!(
+        f[2].2,
+        "Trùng mũi tiêm với dòng 7 (cùng người, cùng vắc xin và mũi, ngày lệch 2 ngày)"
+    );
+    // The exact repeat stays DUP001's, not reported twice.
+    let issues = std::fs::read_to_string(dir.path().join("issues.csv")).unwrap();
+    assert!(
+        issues.lines().any(|l| l.starts_with("9,DUP001,")),
+        "{issues}"
+    );
+    assert!(!issues.lines().any(|l| l.starts_with("9,DUP005,")));
+    // Counted in the tally under the duplicate category.
+    let tally = std::fs::read_to_string(dir.path().join("tally.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&tally).unwrap();
+    assert!(tally.contains("DUP004"), "{v}");
+}
+
+#[test]
+fn check_in_english_and_without_dedupe() {
+    let (dir, _) = check(&fixture("mixed.csv"), &["--lang", "en"]);
+    let f = dup_findings(dir.path());
+    assert!(
+        f[0].2
+            .starts_with("Same person as line 2, one of the two without a valid ID"),
+        "{f:?}"
+    );
+    let (dir, _) = check(&fixture("mixed.csv"), &["--no-dedupe"]);
+    assert!(dup_findings(dir.path()).is_empty());
+}
+
+#[test]
+fn near_misses_are_not_duplicates() {
+    // twins (same birth date and family name, other given names, IDs one
+    // digit apart, one phone), a father and son with the same name, and a
+    // person with three doses under one ID
+    let (dir, out) = check(&fixture("near-misses.csv"), &[]);
+    assert!(out.status.code().is_some());
+    assert_eq!(dup_findings(dir.path()), vec![]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&[
+        "dedupe",
+        fixture("near-misses.csv").to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let rows = read_csv(&dir.path().join("clusters.csv"));
+    assert_eq!(rows.len(), 1, "only the header: {rows:?}");
+}
+
+#[test]
+fn dedupe_writes_clusters_for_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&[
+        "dedupe",
+        fixture("mixed.csv").to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--mask-ids",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("(DUP003/DUP004): 2 cụm, 5 dòng"),
+        "{stdout}"
+    );
+    let rows = read_csv(&dir.path().join("clusters.csv"));
+    let (l, c, k, s, role, rule) = (
+        col(&rows, "line"),
+        col(&rows, "cluster"),
+        col(&rows, "kind"),
+        col(&rows, "score"),
+        col(&rows, "role"),
+        col(&rows, "rule"),
+    );
+    let summary: Vec<(String, String, String, String, String)> = rows[1..]
+        .iter()
+        .map(|r| {
+            (
+                r[l].clone(),
+                r[c].clone(),
+                r[k].clone(),
+                r[role].clone(),
+                r[rule].clone(),
+            )
+        })
+        .collect();
+    let t = |a: &str, b: &str, c: &str, d: &str, e: &str| {
+        (a.into(), b.into(), c.into(), d.into(), e.into())
+    };
+    assert_eq!(
+        summary,
+        vec![
+            t("2", "1", "person", "keep", ""),
+            t("3", "1", "person", "keep", ""),
+            t("4", "1", "person", "duplicate", "DUP004"),
+            t("5", "2", "person", "keep", ""),
+            t("6", "2", "person", "duplicate", "DUP003"),
+            t("7", "3", "event", "keep", ""),
+            t("8", "3", "event", "duplicate", "DUP005"),
+            t("9", "3", "event", "duplicate-exact", ""),
+        ]
+    );
+    for r in &rows[1..] {
+        assert!(r[s].parse::<f32>().unwrap() >= 9.0, "{r:?}");
+    }
+    // fields that agreed, and the row's own values, IDs masked
+    let agreed = col(&rows, "agreed");
+    assert!(rows[3][agreed].contains("dob~swapped"), "{:?}", rows[3]);
+    let id = col(&rows, "Số CCCD");
+    assert_eq!(rows[1][id], "0081****2345");
+}
+
+#[test]
+fn dedupe_prints_clusters_by_line_without_out() {
+    let out = run(&["dedupe", fixture("mixed.csv").to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("  cụm 1 (cùng người): dòng 2 (giữ lại), 3 (giữ lại), 4 [DUP004]\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  cụm 3 (cùng mũi tiêm): dòng 7 (giữ lại), 8 [DUP005], 9\n"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("Nguyễn"),
+        "no personal values on the terminal: {stdout}"
+    );
+}
+
+#[test]
+fn user_written_profile() {
+    let profile = fixture("my-profile.toml");
+    let (dir, out) = check(
+        &fixture("my-list.csv"),
+        &["--profile", profile.to_str().unwrap()],
+    );
+    assert!(
+        out.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let f = dup_findings(dir.path());
+    let got: Vec<(u64, &str)> = f.iter().map(|(l, r, _)| (*l, r.as_str())).collect();
+    assert_eq!(got, vec![(4, "DUP004")], "{f:?}");
+}
+
+#[test]
+fn oversized_block_warns_with_kind_and_size_only() {
+    let rules = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    std::fs::create_dir_all(rules.path().join("profiles")).unwrap();
+    for f in [
+        "settings.toml",
+        "provinces.toml",
+        "profiles/vaccination.toml",
+        "profiles/bhxh.toml",
+        "profiles/education.toml",
+    ] {
+        std::fs::copy(src.join(f), rules.path().join(f)).unwrap();
+    }
+    let d = std::fs::read_to_string(src.join("dedupe.toml")).unwrap();
+    std::fs::write(
+        rules.path().join("dedupe.toml"),
+        d.replace("max_block = 400", "max_block = 2"),
+    )
+    .unwrap();
+    let out = run(&[
+        "dedupe",
+        fixture("near-misses.csv").to_str().unwrap(),
+        "--rules",
+        rules.path().to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("khối 'phone'") && err.contains("max_block = 2"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("0911222333") && !err.contains("Phạm"),
+        "{err}"
+    );
+    // Over check_max_bytes, check skips the pre-pass and says so.
+    std::fs::write(
+        rules.path().join("dedupe.toml"),
+        d.replace("check_max_bytes = 1_000_000_000", "check_max_bytes = 100"),
+    )
+    .unwrap();
+    let out = run(&[
+        "check",
+        fixture("mixed.csv").to_str().unwrap(),
+        "--rules",
+        rules.path().to_str().unwrap(),
+        "-q",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("check_max_bytes = 100") && err.contains("lamsach dedupe"),
+        "{err}"
+    );
+    // A typo in the rules file names the file and the key.
+    std::fs::write(
+        rules.path().join("dedupe.toml"),
+        d.replace("max_block = 400", "max_blok = 400"),
+    )
+    .unwrap();
+    let out = run(&[
+        "dedupe",
+        fixture("mixed.csv").to_str().unwrap(),
+        "--rules",
+        rules.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("dedupe.toml:") && err.contains("max_blok"),
+        "{err}"
+    );
+}
+
+#[test]
+fn synth_and_score_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = run(&["synth-dupes", "--rows", "3000", "--out", d, "--seed", "7"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let export = dir.path().join("export.csv");
+    let out = run(&["dedupe", export.to_str().unwrap(), "--out", d, "--quiet"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&[
+        "score-dupes",
+        "--truth",
+        dir.path().join("truth.csv").to_str().unwrap(),
+        "--clusters",
+        dir.path().join("clusters.csv").to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let all = text
+        .lines()
+        .find(|l| l.starts_with("all,"))
+        .expect("all line");
+    let f1: f64 = all.rsplit(',').next().unwrap().parse().unwrap();
+    assert!(f1 > 0.85, "{text}");
+}
+
+#[test]
+fn same_clusters_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = run(&["synth-dupes", "--rows", "4000", "--out", d, "--seed", "11"]);
+    assert_eq!(out.status.code(), Some(0));
+    let export = dir.path().join("export.csv");
+    let mut files = Vec::new();
+    for t in ["1", "2"] {
+        let o = dir.path().join(format!("t{t}"));
+        let out = run(&[
+            "dedupe",
+            export.to_str().unwrap(),
+            "--out",
+            o.to_str().unwrap(),
+            "--threads",
+            t,
+            "-q",
+        ]);
+        assert_eq!(out.status.code(), Some(1));
+        files.push(std::fs::read(o.join("clusters.csv")).unwrap());
+    }
+    assert!(files[0].len() > 100);
+    assert_eq!(files[0], files[1]);
+}
+
+#[test]
+fn huge_names_do_not_stall_the_comparison() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("huge.csv");
+    let long_a = format!("Nguyễn {}", "a".repeat(300_000));
+    let long_b = format!("Nguyễn {}", "b".repeat(300_000));
+    let text = format!(
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Huyện,Vắc xin,Mũi,Ngày tiêm\n\
+         {long_a},01/01/1990,Nam,,Na Hang,Pfizer,1,01/08/2021\n\
+         {long_b},01/01/1990,Nam,,Na Hang,Pfizer,1,01/08/2021\n"
+    );
+    std::fs::write(&f, text).unwrap();
+    let t = std::time::Instant::now();
+    let out = run(&["dedupe", f.to_str().unwrap(), "-q"]);
+    assert!(out.status.code().is_some());
+    assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
+}
