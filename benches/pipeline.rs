@@ -31,6 +31,7 @@ fn bench(c: &mut Criterion) {
         en: false,
         delimiter: None,
         progress: false,
+        extra: None,
     };
     let mut g = c.benchmark_group("pipeline");
     g.sample_size(10);
