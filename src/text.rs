@@ -94,7 +94,12 @@ pub fn header_key(s: &str) -> String {
 /// Lower case and single-spaced, keeping diacritics (NFC): for comparisons
 /// where accents matter.
 pub fn normalize(s: &str) -> String {
-    let nfc: String = s.nfc().collect();
+    use unicode_normalization::{is_nfc_quick, IsNormalized};
+    let nfc: std::borrow::Cow<str> = if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.nfc().collect())
+    };
     let mut out = String::with_capacity(nfc.len());
     for w in nfc.split_whitespace() {
         if !out.is_empty() {

@@ -58,10 +58,43 @@ fn ymd(y: u32, m: u32, d: u32) -> DateValue {
     }
 }
 
+/// Digits of `b` as a number, when all of `b` are ASCII digits.
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |n, &c| {
+        c.is_ascii_digit().then(|| n * 10 + (c - b'0') as u32)
+    })
+}
+
 pub fn parse(value: &str) -> DateValue {
     let v = value.trim();
     if v.is_empty() {
         return DateValue::Missing;
+    }
+    // Fast path for the common forms: dd/mm/yyyy, d/m/yyyy and yyyy-mm-dd.
+    let b = v.as_bytes();
+    if b.len() >= 8 && b.len() <= 10 {
+        if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+            if let (Some(y), Some(m), Some(d)) = (digits(&b[..4]), digits(&b[5..7]), digits(&b[8..])) {
+                return ymd(y, m, d);
+            }
+        } else if let (Some(s1), Some(s2)) = (
+            b.iter().position(|&c| c == b'/'),
+            b.iter().rposition(|&c| c == b'/'),
+        ) {
+            if (1..=2).contains(&s1) && s2 - s1 >= 2 && s2 - s1 <= 3 && b.len() - s2 == 5 {
+                if let (Some(d), Some(m), Some(y)) =
+                    (digits(&b[..s1]), digits(&b[s1 + 1..s2]), digits(&b[s2 + 1..]))
+                {
+                    if d == 0 && m == 0 {
+                        return DateValue::Partial {
+                            year: y as i32,
+                            month: None,
+                        };
+                    }
+                    return ymd(y, m, d);
+                }
+            }
+        }
     }
     // drop a time part
     let v = match v.find([' ', 'T']) {
