@@ -32,6 +32,7 @@ fn bench(c: &mut Criterion) {
         delimiter: None,
         progress: false,
         extra: None,
+        person_keys: false,
     };
     let mut g = c.benchmark_group("pipeline");
     g.sample_size(10);

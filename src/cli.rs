@@ -1,6 +1,6 @@
 //! Command-line interface. `main.rs` only calls [`main_exit`].
 
-use crate::engine::{check_file, Options, Outcome, Sink};
+use crate::engine::{Options, Outcome, Sink};
 use crate::error::{Error, Result};
 use crate::profile::RuleData;
 use crate::report;
@@ -78,6 +78,10 @@ pub enum Command {
     /// Đo precision/recall/F1 của clusters.csv / score clusters.csv against a truth file
     #[command(hide = true)]
     ScoreDupes(crate::dedupe::score::ScoreArgs),
+    /// Tiến độ giữa hai tệp trạng thái / progress between two state files
+    Progress(crate::progress::ProgressArgs),
+    /// Chạy nhiều tệp theo tệp công việc (cron) / run the jobs of a jobs.toml (for schedulers)
+    Batch(crate::batch::BatchArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -114,6 +118,15 @@ pub struct CheckArgs {
     /// Không tìm bản ghi trùng gần đúng (DUP003–DUP005) / skip fuzzy duplicate detection
     #[arg(long)]
     pub no_dedupe: bool,
+    /// Bảng báo cáo ghi vào --out: xlsx,csv,md,json,html (hoặc all); mặc định chỉ issues.csv, tally.csv, tally.json / report formats written to --out; default: only issues.csv, tally.csv, tally.json
+    #[arg(long, value_name = "LIST")]
+    pub format: Option<String>,
+    /// Lưu trạng thái (lỗi theo người, đã băm) để so sánh kỳ sau / save a state file for the next --since
+    #[arg(long, value_name = "FILE")]
+    pub save_state: Option<PathBuf>,
+    /// So sánh với trạng thái kỳ trước: đã làm sạch, chưa làm sạch, phát sinh mới / report progress since a state file
+    #[arg(long, value_name = "FILE")]
+    pub since: Option<PathBuf>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -163,23 +176,6 @@ impl Sink for TermSink {
     }
 }
 
-struct Tee<'a>(Vec<&'a mut dyn Sink>);
-
-impl Sink for Tee<'_> {
-    fn finding(&mut self, f: &Finding, group: &str) -> Result<()> {
-        for s in &mut self.0 {
-            s.finding(f, group)?;
-        }
-        Ok(())
-    }
-    fn row(&mut self, r: &crate::engine::RowReport) -> Result<()> {
-        for s in &mut self.0 {
-            s.row(r)?;
-        }
-        Ok(())
-    }
-}
-
 fn run_check(a: &CheckArgs) -> Result<ExitCode> {
     let data = load_rules(&a.common)?;
     let en = a.common.lang == Lang::En;
@@ -201,6 +197,7 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         delimiter,
         progress: !a.quiet,
         extra: None,
+        person_keys: false,
     };
     if !a.no_dedupe {
         opts.extra = Some(crate::dedupe::cli::prepass(
@@ -210,6 +207,11 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
             &opts,
         )?);
     }
+    let formats = a
+        .format
+        .as_deref()
+        .map(crate::export::Format::parse_list)
+        .transpose()?;
     // Resolve the header first so sinks know the columns.
     let mapping = crate::engine::read_mapping(&a.file, &data, &opts)?;
     let id_cols = report::id_columns(&mapping);
@@ -227,26 +229,20 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         headers: mapping.headers.clone(),
         out: Vec::new(),
     };
-    let outcome: Outcome;
-    if let Some(dir) = &a.out {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: dir.clone(),
-            source,
-        })?;
-        let mut issues = report::IssuesCsv::create(&dir.join("issues.csv"), en, a.mask_ids)?;
-        issues.set_columns(&mapping.headers, id_cols);
-        outcome = check_file(
-            &a.file,
-            &data,
-            &opts,
-            &mut Tee(vec![&mut issues, &mut term]),
-        )?;
-        issues.finish()?;
-        report::write_tally_csv(&dir.join("tally.csv"), &outcome, en)?;
-        report::write_tally_json(&dir.join("tally.json"), &outcome, en)?;
-    } else {
-        outcome = check_file(&a.file, &data, &opts, &mut term)?;
-    }
+    let res = crate::export::run::check_with_reports(
+        crate::export::run::RunSpec {
+            file: &a.file,
+            opts,
+            out: a.out.as_deref(),
+            formats: formats.as_deref(),
+            mask_ids: a.mask_ids,
+            since: a.since.as_deref(),
+            save_state: a.save_state.as_deref(),
+        },
+        &data,
+        &mut term,
+    )?;
+    let outcome: Outcome = res.outcome;
     if !a.quiet {
         let mut so = std::io::stdout().lock();
         let mut text = report::summary(&outcome, en, 10);
@@ -274,6 +270,9 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
                     )
                 });
             }
+        }
+        if let Some(p) = &res.progress {
+            text.push_str(&p.summary(en));
         }
         if let Some(dir) = &a.out {
             text.push_str(&format!(
@@ -394,6 +393,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::SynthDupes(a) => crate::dedupe::synth::run(a),
         Command::ScoreDupes(a) => crate::dedupe::score::run(a),
+        Command::Progress(a) => crate::progress::run_progress(a),
+        Command::Batch(a) => crate::batch::run_batch(a),
     }
 }
 

@@ -17,7 +17,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Profile name (`vaccination`, …) or path to a profile `.toml`; None = detect.
     pub profile: Option<String>,
@@ -31,6 +31,49 @@ pub struct Options {
     /// Findings computed before the run (duplicate detection), by line; the
     /// merge step adds them to their rows.
     pub extra: Option<std::sync::Arc<std::collections::BTreeMap<u64, Vec<Finding>>>>,
+    /// When set, every checked row carries who it is about ([`PersonKey`])
+    /// to `Sink::row`; used by `--save-state` / `--since`.
+    pub person_keys: bool,
+}
+
+/// Who a row is about, for progress between runs: the 12-digit ID when it
+/// is valid (an 11-digit ID that lost its leading zero counts as padded), and
+/// the name and date of birth as written (folded only when needed). In memory
+/// only: state files store salted hashes (`progress::hashed_keys`), never the values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonKey {
+    pub id: Option<[u8; 12]>,
+    pub name: Option<String>,
+    pub dob: Option<String>,
+}
+
+impl PersonKey {
+    fn of(ctx: &RowCtx) -> Option<PersonKey> {
+        use crate::parse::id::IdValue;
+        use crate::profile::Field;
+        let id = match &ctx.id {
+            IdValue::Cccd(d) => Some(*d),
+            IdValue::DroppedZeros { padded } => padded.as_bytes().try_into().ok(),
+            _ => None,
+        };
+        let cell = |f| ctx.get(f).filter(|v| !v.is_empty()).map(str::to_string);
+        let (name, dob) = (cell(Field::FullName), cell(Field::Dob));
+        (id.is_some() || (name.is_some() && dob.is_some())).then_some(PersonKey { id, name, dob })
+    }
+
+    /// `"nguyen thi lan|1990-05-12"`: folded name and the date of birth as
+    /// `YYYY-MM-DD` when complete; None without both.
+    pub fn name_dob(&self) -> Option<String> {
+        use crate::parse::date::{self, DateValue};
+        let (n, d) = (self.name.as_deref()?, self.dob.as_deref()?);
+        let mut s = crate::text::fold(n);
+        s.push('|');
+        match date::parse(d) {
+            DateValue::Full(d) => s.push_str(&d.format("%Y-%m-%d").to_string()),
+            _ => s.push_str(&crate::text::fold(d)),
+        }
+        Some(s)
+    }
 }
 
 /// Set by the Ctrl-C handler; the run stops at the next batch and every
@@ -53,6 +96,8 @@ pub struct RowReport<'a> {
     pub unreadable: bool,
     /// The row's findings, sorted by rule code.
     pub findings: &'a [Finding],
+    /// The person the row is about (only with `Options::person_keys`).
+    pub person: Option<&'a PersonKey>,
 }
 
 impl Sink for Vec<Finding> {
@@ -99,6 +144,7 @@ struct RowOut {
     findings: std::ops::Range<usize>,
     event: Option<u64>,
     holder: Option<id_shared::Holder>,
+    person: Option<PersonKey>,
 }
 
 struct BatchOut {
@@ -293,6 +339,7 @@ pub fn check_file(
         en: opts.en,
         delim,
         group_col,
+        person_keys: opts.person_keys,
     };
     let (tx, rx) = sync_channel::<std::io::Result<Batch>>(in_flight);
     let bytes_done = std::sync::atomic::AtomicU64::new(0);
@@ -415,6 +462,7 @@ pub fn check_file(
                         group: gname,
                         unreadable: matches!(row.kind, RowKind::Unreadable),
                         findings: &row_findings,
+                        person: row.person.as_ref(),
                     })?;
                     tally.add_row(
                         group,
@@ -447,6 +495,7 @@ struct WorkerCtx<'a> {
     en: bool,
     delim: u8,
     group_col: Option<usize>,
+    person_keys: bool,
 }
 
 impl WorkerCtx<'_> {
@@ -470,6 +519,7 @@ impl WorkerCtx<'_> {
                         findings: first..out.findings.len(),
                         event: None,
                         holder: None,
+                        person: None,
                     });
                 }
                 Item::Rec { line, start, end } => {
@@ -483,6 +533,7 @@ impl WorkerCtx<'_> {
                             findings: first..first,
                             event: None,
                             holder: None,
+                            person: None,
                         });
                         continue;
                     }
@@ -505,6 +556,7 @@ impl WorkerCtx<'_> {
                             findings: first..out.findings.len(),
                             event: None,
                             holder: None,
+                            person: None,
                         });
                         continue;
                     }
@@ -541,6 +593,11 @@ impl WorkerCtx<'_> {
                         findings: first..out.findings.len(),
                         event: dup_event::key(&ctx),
                         holder: id_shared::key(&ctx),
+                        person: if self.person_keys {
+                            PersonKey::of(&ctx)
+                        } else {
+                            None
+                        },
                     });
                 }
             }

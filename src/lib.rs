@@ -3,14 +3,17 @@
 //! clean data, "đúng, đủ, sạch, sống", and reports every problem by line,
 //! rule and group.
 
+pub mod batch;
 pub mod cli;
 pub mod dedupe;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod input;
 pub mod merge;
 pub mod parse;
 pub mod profile;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod synth;

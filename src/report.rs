@@ -206,6 +206,12 @@ impl Sink for IssuesCsv {
             .cloned()
             .unwrap_or_default();
         let value = shown_value(f, self.mask_ids, &self.id_columns);
+        // Messages may quote an ID (e.g. the padded value of ID003).
+        let message = if self.mask_ids {
+            crate::export::mask_digits(&f.message)
+        } else {
+            f.message.clone()
+        };
         let rec = [
             line.as_str(),
             f.rule.code,
@@ -216,7 +222,7 @@ impl Sink for IssuesCsv {
             group,
             column.as_str(),
             value.as_str(),
-            f.message.as_str(),
+            message.as_str(),
         ];
         self.rows += 1;
         self.write_record(&rec)

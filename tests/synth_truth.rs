@@ -38,6 +38,7 @@ fn run(profile: &str, rows: usize, seed: u64) {
         delimiter: None,
         progress: false,
         extra: None,
+        person_keys: false,
     };
     let mut found: Vec<Finding> = Vec::new();
     let out = check_file(&data_path, &data, &opts, &mut found).unwrap();

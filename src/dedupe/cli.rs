@@ -120,6 +120,7 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
         delimiter: delimiter(a.delimiter.as_deref())?,
         progress: false,
         extra: None,
+        person_keys: false,
     };
     let t0 = std::time::Instant::now();
     let o = super::run(&a.file, &data, &cfg, &opts)?;
