@@ -74,7 +74,9 @@ pub fn parse(value: &str) -> DateValue {
     let b = v.as_bytes();
     if b.len() >= 8 && b.len() <= 10 {
         if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-            if let (Some(y), Some(m), Some(d)) = (digits(&b[..4]), digits(&b[5..7]), digits(&b[8..])) {
+            if let (Some(y), Some(m), Some(d)) =
+                (digits(&b[..4]), digits(&b[5..7]), digits(&b[8..]))
+            {
                 return ymd(y, m, d);
             }
         } else if let (Some(s1), Some(s2)) = (
@@ -82,9 +84,11 @@ pub fn parse(value: &str) -> DateValue {
             b.iter().rposition(|&c| c == b'/'),
         ) {
             if (1..=2).contains(&s1) && s2 - s1 >= 2 && s2 - s1 <= 3 && b.len() - s2 == 5 {
-                if let (Some(d), Some(m), Some(y)) =
-                    (digits(&b[..s1]), digits(&b[s1 + 1..s2]), digits(&b[s2 + 1..]))
-                {
+                if let (Some(d), Some(m), Some(y)) = (
+                    digits(&b[..s1]),
+                    digits(&b[s1 + 1..s2]),
+                    digits(&b[s2 + 1..]),
+                ) {
                     if d == 0 && m == 0 {
                         return DateValue::Partial {
                             year: y as i32,
