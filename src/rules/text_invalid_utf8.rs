@@ -38,3 +38,19 @@ pub fn finding(line: u64, column: usize, value: String, en: bool) -> Finding {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finding_names_the_column_and_shows_the_value() {
+        let f = finding(7, 2, "Nguy�n".into(), false);
+        assert_eq!((f.line, f.column, f.rule.code), (7, Some(2), "TXT001"));
+        assert_eq!(f.value, "Nguy�n");
+        assert!(f.message.contains("UTF-8"));
+        assert!(finding(7, 2, String::new(), true)
+            .message
+            .starts_with("Cell holds bytes"));
+    }
+}

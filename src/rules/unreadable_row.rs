@@ -56,3 +56,30 @@ pub fn finding(line: u64, reason: &Reason, en: bool) -> Finding {
         message,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_are_distinct_and_translated() {
+        let r = Reason::FieldCount {
+            found: 3,
+            expected: 8,
+        };
+        assert_eq!(
+            finding(4, &r, false).message,
+            "Dòng có 3 cột, tiêu đề có 8 cột"
+        );
+        assert_eq!(
+            finding(4, &r, true).message,
+            "Row has 3 columns; the header has 8"
+        );
+        assert!(finding(4, &Reason::UnclosedQuote, false)
+            .message
+            .contains("ngoặc kép"));
+        let big = finding(4, &Reason::TooLarge { limit: 100 }, false);
+        assert!(big.message.contains("100 byte"));
+        assert_eq!((big.line, big.column, big.rule.code), (4, None, "ROW001"));
+    }
+}
