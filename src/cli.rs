@@ -55,9 +55,9 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Cộng số liệu của nhiều lần chạy (phân mảnh) / add up the tally.json of several shards
+    /// Cộng số liệu của nhiều lần chạy (phân mảnh) / add up the tally.json (or .state) files of shards
     Merge {
-        /// Các tệp tally.json / tally.json files of the shards
+        /// Các tệp tally.json, hoặc các tệp .state / tally.json files, or .state files, of the shards
         #[arg(required = true)]
         tallies: Vec<PathBuf>,
         /// Thư mục ghi tally.csv, tally.json / where to write the merged tally
@@ -354,6 +354,32 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Rules { common } => run_rules(common),
         Command::Explain { code, common } => run_explain(code, common),
+        Command::Merge {
+            tallies,
+            out,
+            common,
+        } if tallies
+            .iter()
+            .all(|p| p.extension().is_some_and(|e| e == "state")) =>
+        {
+            std::fs::create_dir_all(out).map_err(|source| Error::Write {
+                path: out.clone(),
+                source,
+            })?;
+            let st = crate::merge::merge_states(tallies, &out.join("merged.state"))?;
+            println!(
+                "{} → {}: {} {}",
+                tallies.len(),
+                out.join("merged.state").display(),
+                st.entries.len(),
+                if common.lang == Lang::En {
+                    "records with problems"
+                } else {
+                    "bản ghi có lỗi"
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Merge {
             tallies,
             out,

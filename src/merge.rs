@@ -85,3 +85,39 @@ pub fn merge(inputs: &[PathBuf], out: &Path, en: bool) -> Result<Tally> {
     write_json(&out.join("tally.json"), &tally_json_for(&meta, &tally, en))?;
     Ok(tally)
 }
+
+/// Merges shard progress states (same salt: made with `--since` from one
+/// earlier state, or from one first state copied to every shard) into one
+/// state file. Shards hold disjoint records, so the merge is a concatenation;
+/// each part is validated first and the result is loaded back to prove it.
+pub fn merge_states(inputs: &[PathBuf], out: &Path) -> Result<crate::progress::State> {
+    use std::io::Write;
+    let mut salt = None;
+    let mut bytes = Vec::new();
+    for p in inputs {
+        let st = crate::progress::State::load(p)?;
+        if *salt.get_or_insert(st.salt) != st.salt {
+            return Err(Error::Usage(format!(
+                "{}: khóa (salt) khác các phân mảnh khác / salt differs from the other shards",
+                p.display()
+            )));
+        }
+        let text = std::fs::read(p).map_err(|source| Error::Read {
+            path: p.clone(),
+            source,
+        })?;
+        bytes.extend_from_slice(&text);
+        if !text.ends_with(b"\n") {
+            bytes.push(b'\n');
+        }
+    }
+    let mut f = crate::report::AtomicFile::create(out)?;
+    f.writer()
+        .write_all(&bytes)
+        .map_err(|source| Error::Write {
+            path: out.to_path_buf(),
+            source,
+        })?;
+    f.commit()?;
+    crate::progress::State::load(out)
+}

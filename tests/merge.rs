@@ -93,6 +93,62 @@ fn merged_shards_equal_the_whole() {
     let o = lamsach(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let (a, b) = (tally(&full), tally(&merged));
+    // progress states of the shards merge into the state of the whole
+    let salt_src = d("first.state");
+    let o = lamsach(&[
+        "check",
+        whole.to_str().unwrap(),
+        "--today",
+        "2026-11-23",
+        "--out",
+        d("s0").to_str().unwrap(),
+        "-q",
+        "--save-state",
+        salt_src.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let mut states = Vec::new();
+    for i in 0..shards.len() {
+        let f = d(&format!("shard{i}.csv"));
+        let st = d(&format!("shard{i}.state"));
+        let o = lamsach(&[
+            "check",
+            f.to_str().unwrap(),
+            "--today",
+            "2026-11-23",
+            "--profile",
+            "vaccination",
+            "--out",
+            d(&format!("so{i}")).to_str().unwrap(),
+            "-q",
+            "--since",
+            salt_src.to_str().unwrap(),
+            "--save-state",
+            st.to_str().unwrap(),
+        ]);
+        assert!(
+            o.status.code().unwrap() <= 1,
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        states.push(st.to_str().unwrap().to_string());
+    }
+    let mut args = vec!["merge"];
+    args.extend(states.iter().map(String::as_str));
+    let sm = d("states");
+    args.extend(["--out", sm.to_str().unwrap()]);
+    let o = lamsach(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let merged_state = lamsach::progress::State::load(&sm.join("merged.state")).unwrap();
+    let whole_state = lamsach::progress::State::load(&salt_src).unwrap();
+    assert_eq!(merged_state.entries.len(), whole_state.entries.len());
+    let p = lamsach::progress::Progress::compare(&whole_state, &merged_state).unwrap();
+    assert_eq!(
+        p.total().fixed,
+        0,
+        "nothing fixed between the whole and its shards"
+    );
+    assert_eq!(p.total().new, 0);
     assert_eq!(a["total"], b["total"]);
     assert_eq!(a["groups"], b["groups"]);
     assert_eq!(
