@@ -33,6 +33,7 @@ fn bench(c: &mut Criterion) {
         progress: false,
         extra: None,
         person_keys: false,
+        reference: None,
     };
     let mut g = c.benchmark_group("pipeline");
     g.sample_size(10);

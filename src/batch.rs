@@ -362,6 +362,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
                 progress: false,
                 extra: None,
                 person_keys: false,
+                reference: None,
             };
             let state_path = out_dir.join(STATE_FILE);
             let started = std::time::Instant::now();

@@ -106,6 +106,9 @@ pub struct CheckArgs {
     /// Dấu phân cách cột; mặc định tự nhận / field delimiter; sniffed when omitted
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
+    /// Trích xuất CSDL dân cư để xác minh họ tên, ngày sinh, giới tính / population database extract to verify name, date of birth and sex against
+    #[arg(long, value_name = "FILE")]
+    pub reference: Option<PathBuf>,
     /// Số luồng / worker threads (default: all cores)
     #[arg(long)]
     pub threads: Option<usize>,
@@ -189,6 +192,16 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
             )))
         }
     };
+    let reference = match &a.reference {
+        Some(p) => {
+            let r = crate::reference::load(p, &data, en)?;
+            if !a.quiet || r.stats.problems() > 0 {
+                eprint!("{}", reference_notice(&r, en));
+            }
+            Some(std::sync::Arc::new(r))
+        }
+        None => None,
+    };
     let mut opts = Options {
         profile: a.profile.clone(),
         group_by: a.group_by.clone(),
@@ -198,6 +211,7 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         progress: !a.quiet,
         extra: None,
         person_keys: false,
+        reference: reference.clone(),
     };
     if !a.no_dedupe {
         opts.extra = Some(crate::dedupe::cli::prepass(
@@ -243,6 +257,9 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         &mut term,
     )?;
     let outcome: Outcome = res.outcome;
+    if let (Some(dir), Some(r)) = (&a.out, &reference) {
+        crate::reference::write_issues_csv(&dir.join("reference-issues.csv"), r, en)?;
+    }
     if !a.quiet {
         let mut so = std::io::stdout().lock();
         let mut text = report::summary(&outcome, en, 10);
@@ -300,6 +317,48 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What loading the reference found, for stderr: counts and the first lines
+/// of each problem, never IDs or names.
+fn reference_notice(r: &crate::reference::Reference, en: bool) -> String {
+    let n = |x: u64| report::fmt_num(x, en);
+    let st = &r.stats;
+    let mut s = if en {
+        format!("lamsach: reference {}: {} people loaded from {} rows\n", r.file_name, n(st.loaded), n(st.rows))
+    } else {
+        format!("lamsach: tham chiếu {}: đã nạp {} người từ {} dòng\n", r.file_name, n(st.loaded), n(st.rows))
+    };
+    let lines_of = |key: &str| {
+        let v: Vec<String> = r.issues.iter().filter(|i| i.key() == key).take(10).map(|i| i.line.to_string()).collect();
+        v.join(", ")
+    };
+    let kinds: [(u64, &str, &str, &str); 4] = [
+        (st.duplicates, "duplicate_id", "số định danh trùng (giữ dòng đầu)", "duplicate IDs (first line kept)"),
+        (st.bad_ids, "bad_id", "dòng không có số định danh 12 số (bỏ qua)", "rows without a 12-digit ID (skipped)"),
+        (st.bad_dates, "bad_date", "ngày sinh/ngày mất không đọc được", "unreadable dates of birth/death"),
+        (st.unreadable, "unreadable", "dòng không đọc được", "unreadable rows"),
+    ];
+    for (count, key, vi, en_label) in kinds {
+        if count > 0 {
+            let more = if count > 10 { ", …" } else { "" };
+            s.push_str(&format!(
+                "lamsach: {} {}: {} {}{more}\n",
+                n(count),
+                if en { en_label } else { vi },
+                if en { "lines" } else { "dòng" },
+                lines_of(key)
+            ));
+        }
+    }
+    if st.problems() > 0 {
+        s.push_str(if en {
+            "lamsach: the full list is written to reference-issues.csv with --out\n"
+        } else {
+            "lamsach: danh sách đầy đủ ghi vào reference-issues.csv khi dùng --out\n"
+        });
+    }
+    s
 }
 
 fn run_rules(c: &Common) -> Result<ExitCode> {

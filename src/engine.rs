@@ -34,6 +34,8 @@ pub struct Options {
     /// When set, every checked row carries who it is about ([`PersonKey`])
     /// to `Sink::row`; used by `--save-state` / `--since`.
     pub person_keys: bool,
+    /// Population reference extract to verify rows against (`--reference`).
+    pub reference: Option<std::sync::Arc<crate::reference::Reference>>,
 }
 
 /// Who a row is about, for progress between runs: the 12-digit ID when it
@@ -119,6 +121,8 @@ pub struct Outcome {
     /// Lines with no content (all cells empty), skipped.
     pub blank_lines: u64,
     pub bytes: u64,
+    /// Set when the rows were verified against a population reference.
+    pub reference: Option<crate::reference::Summary>,
 }
 
 enum Item {
@@ -145,6 +149,8 @@ struct RowOut {
     event: Option<u64>,
     holder: Option<id_shared::Holder>,
     person: Option<PersonKey>,
+    /// Found in the reference with name, date of birth and sex agreeing.
+    verified: bool,
 }
 
 struct BatchOut {
@@ -340,6 +346,7 @@ pub fn check_file(
         delim,
         group_col,
         person_keys: opts.person_keys,
+        reference: opts.reference.as_deref(),
     };
     let (tx, rx) = sync_channel::<std::io::Result<Batch>>(in_flight);
     let bytes_done = std::sync::atomic::AtomicU64::new(0);
@@ -469,6 +476,9 @@ pub fn check_file(
                         matches!(row.kind, RowKind::Unreadable),
                         &row_findings,
                     );
+                    if row.verified {
+                        tally.add_verified(group);
+                    }
                 }
             }
         }
@@ -485,6 +495,7 @@ pub fn check_file(
         tally,
         blank_lines,
         bytes,
+        reference: opts.reference.as_deref().map(Into::into),
     })
 }
 
@@ -496,6 +507,7 @@ struct WorkerCtx<'a> {
     delim: u8,
     group_col: Option<usize>,
     person_keys: bool,
+    reference: Option<&'a crate::reference::Reference>,
 }
 
 impl WorkerCtx<'_> {
@@ -520,6 +532,7 @@ impl WorkerCtx<'_> {
                         event: None,
                         holder: None,
                         person: None,
+                        verified: false,
                     });
                 }
                 Item::Rec { line, start, end } => {
@@ -534,6 +547,7 @@ impl WorkerCtx<'_> {
                             event: None,
                             holder: None,
                             person: None,
+                            verified: false,
                         });
                         continue;
                     }
@@ -557,6 +571,7 @@ impl WorkerCtx<'_> {
                             event: None,
                             holder: None,
                             person: None,
+                            verified: false,
                         });
                         continue;
                     }
@@ -581,6 +596,9 @@ impl WorkerCtx<'_> {
                     let ctx =
                         RowCtx::new(line, &values, self.mapping, self.data, self.today, self.en);
                     check_row(&ctx, &mut out.findings);
+                    let verified = self
+                        .reference
+                        .is_some_and(|r| crate::reference::check_row(r, &ctx, &mut out.findings));
                     let group = self
                         .group_col
                         .map(|c| values[c].trim())
@@ -598,6 +616,7 @@ impl WorkerCtx<'_> {
                         } else {
                             None
                         },
+                        verified,
                     });
                 }
             }

@@ -14,6 +14,7 @@ pub mod merge;
 pub mod parse;
 pub mod profile;
 pub mod progress;
+pub mod reference;
 pub mod report;
 pub mod rules;
 pub mod synth;

@@ -24,6 +24,7 @@ fn counts_of(v: &Value, path: &Path) -> Result<Counts> {
     c.clean = num("clean")?;
     c.with_problems = num("with_problems")?;
     c.unreadable = num("unreadable")?;
+    c.verified = v["verified"].as_u64().unwrap_or(0);
     for cat in Category::ALL {
         c.findings[cat.index()] = v["findings"][cat.key()].as_u64().unwrap_or(0);
         c.records[cat.index()] = v["records"][cat.key()].as_u64().unwrap_or(0);
@@ -59,6 +60,7 @@ pub fn read_tally(path: &Path, into: &mut Tally) -> Result<TallyMeta> {
         profile: v["profile"].as_str().unwrap_or("").to_string(),
         group_by: v["group_by"].as_str().map(str::to_string),
         blank_lines: v["blank_lines"].as_u64().unwrap_or(0),
+        reference: Some(v["reference"].clone()).filter(|r| !r.is_null()),
     })
 }
 
@@ -74,6 +76,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path, en: bool) -> Result<Tally> {
             profiles.push(m.profile);
         }
         meta.group_by = meta.group_by.or(m.group_by);
+        meta.reference = meta.reference.or(m.reference);
     }
     meta.profile = profiles.join("+");
     meta.file = Some(format!("{} shards", inputs.len()));

@@ -170,6 +170,8 @@ pub struct RuleData {
     female: Vec<String>,
     pub school_levels: Vec<SchoolLevel>,
     school_level_keys: HashMap<String, usize>,
+    /// `reference.toml`: the population reference's columns and matching thresholds.
+    pub reference: crate::reference::Config,
 }
 
 const EMBEDDED: &[(&str, &str)] = &[
@@ -224,7 +226,8 @@ impl RuleData {
             .iter()
             .map(|(n, t)| (format!("rules/{n}"), t.to_string()))
             .collect();
-        Self::from_files(&files)
+        let reference = ("rules/reference.toml".to_string(), crate::reference::EMBEDDED.to_string());
+        Self::from_files(&files, &reference)
     }
 
     /// Loads `settings.toml`, `provinces.toml` and `profiles/*.toml` from a directory.
@@ -253,13 +256,23 @@ impl RuleData {
         for p in entries {
             files.push(read(p)?);
         }
-        Self::from_files(&files)
+        // optional: a rules directory without it uses the built-in one
+        let rp = dir.join("reference.toml");
+        let reference = if rp.exists() {
+            read(rp)?
+        } else {
+            ("rules/reference.toml".to_string(), crate::reference::EMBEDDED.to_string())
+        };
+        Self::from_files(&files, &reference)
     }
 
     /// `files[0]` is settings, `files[1]` provinces, the rest profiles.
     /// All errors are collected and reported together.
-    fn from_files(files: &[(String, String)]) -> Result<Self> {
+    fn from_files(files: &[(String, String)], reference: &(String, String)) -> Result<Self> {
         let mut errors = Vec::new();
+        let reference = crate::reference::Config::parse(&reference.0, &reference.1)
+            .map_err(|e| errors.push(e.to_string()))
+            .ok();
         let settings: Option<SettingsFile> = parse_toml(&files[0].0, &files[0].1)
             .map_err(|e| errors.push(e.to_string()))
             .ok();
@@ -273,7 +286,7 @@ impl RuleData {
                 Err(e) => errors.push(e.to_string()),
             }
         }
-        let (Some(settings), Some(provinces)) = (settings, provinces) else {
+        let (Some(settings), Some(provinces), Some(reference)) = (settings, provinces, reference) else {
             return Err(Error::Config(errors.join("\n")));
         };
         if !errors.is_empty() {
@@ -310,6 +323,7 @@ impl RuleData {
             school_level_keys,
             provinces: table,
             profiles,
+            reference,
         })
     }
 

@@ -325,6 +325,7 @@ fn counts_json(c: &Counts) -> Value {
         "clean": c.clean,
         "with_problems": c.with_problems,
         "unreadable": c.unreadable,
+        "verified": c.verified,
         "findings_total": c.total_findings(),
         "findings": findings,
         "records": records,
@@ -340,6 +341,8 @@ pub struct TallyMeta {
     pub profile: String,
     pub group_by: Option<String>,
     pub blank_lines: u64,
+    /// The population reference the rows were verified against, if any.
+    pub reference: Option<Value>,
 }
 
 impl TallyMeta {
@@ -349,6 +352,10 @@ impl TallyMeta {
             profile: o.profile.name.clone(),
             group_by: o.group_header.clone(),
             blank_lines: o.blank_lines,
+            reference: o
+                .reference
+                .as_ref()
+                .map(|r| json!({"file": r.file_name, "people": r.people})),
         }
     }
 }
@@ -378,6 +385,7 @@ pub fn tally_json_for(meta: &TallyMeta, tally: &Tally, en: bool) -> Value {
         "profile": meta.profile,
         "group_by": meta.group_by,
         "blank_lines": meta.blank_lines,
+        "reference": meta.reference,
         "categories": categories,
         "total": counts_json(&tally.total()),
         "groups": groups,
@@ -506,6 +514,9 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
             );
         }
     }
+    if let Some(r) = &o.reference {
+        verification_summary(&mut s, o, r, en);
+    }
     let mut groups = o.tally.groups();
     groups.sort_by(|a, b| {
         (b.1.with_problems + b.1.unreadable).cmp(&(a.1.with_problems + a.1.unreadable))
@@ -546,9 +557,66 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
     s
 }
 
+/// `98,66%` (Vietnamese) or `98.66%` (English); `—` when there is nothing to divide.
+pub fn fmt_rate(part: u64, whole: u64, en: bool) -> String {
+    if whole == 0 {
+        return "—".into();
+    }
+    let r = format!("{:.2}%", part as f64 * 100.0 / whole as f64);
+    if en {
+        r
+    } else {
+        r.replace('.', ",")
+    }
+}
+
+/// Verified records against the population reference, in total and per
+/// group, as the education reports print them ("đạt 98,66%").
+fn verification_summary(s: &mut String, o: &Outcome, r: &crate::reference::Summary, en: bool) {
+    use std::fmt::Write as _;
+    let n = |x: u64| fmt_num(x, en);
+    let t = o.tally.total();
+    let _ = if en {
+        writeln!(s, "Verified against the population database ({}, {} people):", r.file_name, n(r.people))
+    } else {
+        writeln!(s, "Đối chiếu CSDL dân cư ({}, {} người):", r.file_name, n(r.people))
+    };
+    let _ = writeln!(
+        s,
+        "  {:<42}{:>10} / {} ({})",
+        if en { "verified" } else { "đã xác thực" },
+        n(t.verified),
+        n(t.rows_read),
+        fmt_rate(t.verified, t.rows_read, en)
+    );
+    let groups = o.tally.groups();
+    if let (Some(h), true) = (&o.group_header, groups.len() > 1) {
+        let _ = writeln!(s, "  {} ({h}):", if en { "by group" } else { "theo nhóm" });
+        for (name, c) in groups.iter().take(50) {
+            let _ = writeln!(
+                s,
+                "    {name:<40}{:>10} / {} ({})",
+                n(c.verified),
+                n(c.rows_read),
+                fmt_rate(c.verified, c.rows_read, en)
+            );
+        }
+        if groups.len() > 50 {
+            let _ = writeln!(s, "    … {} tally.json", if en { "all groups in" } else { "đủ các nhóm trong" });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rates() {
+        assert_eq!(fmt_rate(9866, 10000, false), "98,66%");
+        assert_eq!(fmt_rate(1, 3, true), "33.33%");
+        assert_eq!(fmt_rate(0, 0, true), "—");
+    }
 
     #[test]
     fn numbers() {

@@ -11,6 +11,9 @@ pub struct Counts {
     pub clean: u64,
     pub with_problems: u64,
     pub unreadable: u64,
+    /// Rows found in the population reference with name, date of birth and
+    /// sex agreeing ("đã xác thực"); 0 when no reference was given.
+    pub verified: u64,
     /// Findings per category (indexed by `Category::index`).
     pub findings: Vec<u64>,
     /// Distinct records with at least one finding in the category.
@@ -38,6 +41,7 @@ impl Counts {
         self.clean += o.clean;
         self.with_problems += o.with_problems;
         self.unreadable += o.unreadable;
+        self.verified += o.verified;
         for (a, b) in self.findings.iter_mut().zip(&o.findings) {
             *a += b;
         }
@@ -100,6 +104,13 @@ impl Tally {
                 seen[c] = true;
                 g.records[c] += 1;
             }
+        }
+    }
+
+    /// Counts a row (already added with `add_row`) as verified against the reference.
+    pub fn add_verified(&mut self, group: usize) {
+        if let Some(g) = self.groups.get_mut(group) {
+            g.verified += 1;
         }
     }
 

@@ -121,6 +121,7 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
         progress: false,
         extra: None,
         person_keys: false,
+        reference: None,
     };
     let t0 = std::time::Instant::now();
     let o = super::run(&a.file, &data, &cfg, &opts)?;

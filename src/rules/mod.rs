@@ -34,6 +34,22 @@ pub mod id_shared;
 mod name_invalid;
 mod name_missing;
 mod phone_invalid;
+mod ref_accent_differs;
+mod ref_after_death;
+mod ref_dead_active;
+mod ref_dob_differs;
+mod ref_dob_near;
+mod ref_dob_swapped;
+mod ref_dob_year_only;
+mod ref_name_different;
+mod ref_name_no_accents;
+mod ref_name_order;
+mod ref_name_part;
+mod ref_name_typo;
+mod ref_not_found;
+mod ref_sex_differs;
+#[cfg(test)]
+pub(crate) mod ref_testing;
 mod school_level_age;
 mod school_level_unknown;
 mod sex_missing;
@@ -81,6 +97,20 @@ pub static REGISTRY: &[&Rule] = &[
     &vacc_date_invalid::RULE,
     &vacc_before_birth::RULE,
     &vacc_future::RULE,
+    &ref_not_found::RULE,
+    &ref_name_no_accents::RULE,
+    &ref_accent_differs::RULE,
+    &ref_name_order::RULE,
+    &ref_name_typo::RULE,
+    &ref_name_part::RULE,
+    &ref_name_different::RULE,
+    &ref_dob_swapped::RULE,
+    &ref_dob_year_only::RULE,
+    &ref_dob_near::RULE,
+    &ref_dob_differs::RULE,
+    &ref_sex_differs::RULE,
+    &ref_after_death::RULE,
+    &ref_dead_active::RULE,
 ];
 
 /// The four pillars of clean data: "đúng, đủ, sạch, sống".
@@ -134,10 +164,13 @@ pub enum Category {
     SharedId,
     BrokenText,
     Unreadable,
+    NotInReference,
+    Verification,
+    Deceased,
 }
 
 impl Category {
-    pub const ALL: [Category; 12] = [
+    pub const ALL: [Category; 15] = [
         Category::MissingId,
         Category::MalformedId,
         Category::IdStructure,
@@ -150,6 +183,9 @@ impl Category {
         Category::SharedId,
         Category::BrokenText,
         Category::Unreadable,
+        Category::NotInReference,
+        Category::Verification,
+        Category::Deceased,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -171,6 +207,9 @@ impl Category {
             Category::SharedId => "shared_id",
             Category::BrokenText => "broken_text",
             Category::Unreadable => "unreadable",
+            Category::NotInReference => "not_in_reference",
+            Category::Verification => "verification",
+            Category::Deceased => "deceased",
         }
     }
 
@@ -189,6 +228,9 @@ impl Category {
                 Category::SharedId => "One ID used by different people",
                 Category::BrokenText => "Broken text encoding",
                 Category::Unreadable => "Unreadable rows",
+                Category::NotInReference => "ID not in the population database",
+                Category::Verification => "Differs from the population database",
+                Category::Deceased => "Records of deceased persons",
             }
         } else {
             match self {
@@ -204,6 +246,9 @@ impl Category {
                 Category::SharedId => "Một số định danh dùng cho nhiều người",
                 Category::BrokenText => "Lỗi font",
                 Category::Unreadable => "Dòng không đọc được",
+                Category::NotInReference => "Không có trong CSDL dân cư",
+                Category::Verification => "Xác minh Sai Thông Tin",
+                Category::Deceased => "Người đã mất còn dữ liệu",
             }
         }
     }
@@ -237,6 +282,9 @@ pub enum Check {
     /// Needs other rows (duplicates) or the reader (unreadable rows, bytes):
     /// evaluated by the engine, which emits this rule's findings itself.
     Engine,
+    /// Compares one row with its record in the population reference
+    /// (`--reference`); run per row, only when a reference is given.
+    Reference(fn(&RowCtx, &crate::reference::Lookup, &mut Vec<Finding>)),
 }
 
 pub struct Rule {
@@ -386,6 +434,15 @@ pub fn check_row(ctx: &RowCtx, out: &mut Vec<Finding>) {
     for rule in REGISTRY {
         if let Check::Row(f) = rule.check {
             f(ctx, out);
+        }
+    }
+}
+
+/// Runs every reference rule on one row, given its lookup in the reference.
+pub fn check_reference(ctx: &RowCtx, lookup: &crate::reference::Lookup, out: &mut Vec<Finding>) {
+    for rule in REGISTRY {
+        if let Check::Reference(f) = rule.check {
+            f(ctx, lookup, out);
         }
     }
 }

@@ -1,0 +1,381 @@
+//! Verification against an extract of the National Population Database
+//! ("xác minh với CSDL dân cư"): `lamsach check export.csv --reference dan-cu.csv`.
+//!
+//! The extract is loaded once into a compact, read-only index (the ID as a
+//! `u64` key into a hash map of `u32` record numbers; each record packs the
+//! normalised name as a slice of one byte arena, the date of birth, the sex
+//! and the date of death into 16 bytes), shared by the worker threads. Each
+//! export row with a usable 12-digit ID is looked up once ([`lookup`]); the
+//! `REF…` rules in `src/rules/ref_*.rs` then report what disagrees.
+
+pub mod classify;
+mod load;
+
+pub use classify::{classify_dob, classify_name, DobClass, Matching, NameClass};
+pub use load::{load, write_issues_csv, IssueKind, LoadStats, RefIssue};
+
+use crate::error::{Error, Result};
+use crate::parse::date::DateValue;
+use crate::parse::id::IdValue;
+use crate::profile::{parse_toml, Field, Profile, Sex};
+use crate::rules::RowCtx;
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// `rules/reference.toml` as compiled into the binary.
+pub const EMBEDDED: &str = include_str!("../../rules/reference.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    name: String,
+    label_vi: String,
+    label_en: String,
+    required: Vec<Field>,
+    fields: BTreeMap<Field, Vec<String>>,
+    matching: Matching,
+}
+
+/// The reference file's column mapping and the matching thresholds.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Header aliases of the reference file, as a profile (so the export
+    /// header matching code is reused); never used to check an export.
+    pub profile: Profile,
+    pub matching: Matching,
+}
+
+impl Config {
+    /// Parses `rules/reference.toml`; errors name the file, line, column and key.
+    pub fn parse(path: &str, text: &str) -> Result<Config> {
+        let f: ConfigFile = parse_toml(path, text)?;
+        let m = &f.matching;
+        let mut errors = Vec::new();
+        if !(0.0..=1.0).contains(&m.typo_min_jaro_winkler) {
+            errors.push("matching.typo_min_jaro_winkler phải trong khoảng 0..1 / must be within 0..1");
+        }
+        if m.near_days < 0 {
+            errors.push("matching.near_days không được âm / must not be negative");
+        }
+        for req in [Field::Id, Field::FullName, Field::Dob, Field::Sex] {
+            if !f.fields.contains_key(&req) {
+                errors.push("[fields] cần id, full_name, dob, sex / must map id, full_name, dob and sex");
+                break;
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Config(format!(
+                "{path}: lỗi tệp quy tắc / rules file error: {}",
+                errors.join("; ")
+            )));
+        }
+        Ok(Config {
+            profile: Profile {
+                name: f.name,
+                label_vi: f.label_vi,
+                label_en: f.label_en,
+                group_by: Field::Id,
+                required: f.required,
+                event_key: Vec::new(),
+                signature: Vec::new(),
+                fields: f.fields,
+            },
+            matching: f.matching,
+        })
+    }
+
+    pub fn embedded() -> Result<Config> {
+        Config::parse("rules/reference.toml", EMBEDDED)
+    }
+}
+
+/// A date packed in 32 bits: `year << 9 | month << 5 | day`, month and day
+/// 0 when unknown (year-only dates); 0 = no date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PDate(u32);
+
+impl PDate {
+    pub const NONE: PDate = PDate(0);
+
+    pub fn pack(v: DateValue) -> PDate {
+        let (y, m, d) = match v {
+            DateValue::Full(d) => (d.year(), d.month(), d.day()),
+            DateValue::Partial { year, month } => (year, month.unwrap_or(0), 0),
+            _ => return PDate::NONE,
+        };
+        if !(1..=9999).contains(&y) || m > 12 || d > 31 {
+            return PDate::NONE;
+        }
+        PDate((y as u32) << 9 | m << 5 | d)
+    }
+
+    pub fn is_none(self) -> bool {
+        self.0 == 0
+    }
+
+    fn parts(self) -> (i32, u32, u32) {
+        ((self.0 >> 9) as i32, (self.0 >> 5) & 0xF, self.0 & 0x1F)
+    }
+
+    pub fn value(self) -> DateValue {
+        if self.is_none() {
+            return DateValue::Missing;
+        }
+        let (y, m, d) = self.parts();
+        match (m, d) {
+            (0, _) => DateValue::Partial { year: y, month: None },
+            (m, 0) => DateValue::Partial { year: y, month: Some(m) },
+            (m, d) => NaiveDate::from_ymd_opt(y, m, d).map_or(DateValue::Missing, DateValue::Full),
+        }
+    }
+
+    /// The last day the date can mean: itself, or the end of its month or
+    /// year when only those are known.
+    pub fn latest(self) -> Option<NaiveDate> {
+        match self.value() {
+            DateValue::Full(d) => Some(d),
+            DateValue::Partial { year, month: None } => NaiveDate::from_ymd_opt(year, 12, 31),
+            DateValue::Partial { year, month: Some(m) } => {
+                let (ny, nm) = if m == 12 { (year + 1, 1) } else { (year, m + 1) };
+                NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt())
+            }
+            _ => None,
+        }
+    }
+
+    /// `12/05/1990`, `1990`, `05/1990`, or `—` when unknown.
+    pub fn show(self) -> String {
+        match self.value() {
+            DateValue::Full(d) => d.format("%d/%m/%Y").to_string(),
+            DateValue::Partial { year, month: None } => year.to_string(),
+            DateValue::Partial { year, month: Some(m) } => format!("{m:02}/{year}"),
+            _ => "—".to_string(),
+        }
+    }
+}
+
+/// One person of the reference, 16 bytes.
+#[derive(Debug, Clone, Copy)]
+struct Rec {
+    name_start: u32,
+    name_len: u16,
+    /// 0 unknown, 1 male, 2 female.
+    sex: u8,
+    dob: PDate,
+    death: PDate,
+}
+
+fn sex_code(s: Option<Sex>) -> u8 {
+    match s {
+        None => 0,
+        Some(Sex::Male) => 1,
+        Some(Sex::Female) => 2,
+    }
+}
+
+/// A person as the reference records them.
+#[derive(Debug, Clone, Copy)]
+pub struct Person<'a> {
+    /// Normalised name (NFC, lower case, single spaces).
+    pub name: &'a str,
+    pub dob: PDate,
+    pub sex: Option<Sex>,
+    pub death: PDate,
+}
+
+/// The loaded reference: read-only, shared by all worker threads.
+pub struct Reference {
+    index: rustc_hash::FxHashMap<u64, u32>,
+    recs: Vec<Rec>,
+    names: Vec<u8>,
+    /// What loading found (rows, duplicates, bad rows).
+    pub stats: LoadStats,
+    /// Problems in the reference file, by line (the first `MAX_ISSUES`).
+    pub issues: Vec<RefIssue>,
+    /// File name (without directories), for the summary.
+    pub file_name: String,
+}
+
+impl std::fmt::Debug for Reference {
+    // never prints the records: they are personal data
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reference")
+            .field("people", &self.recs.len())
+            .field("stats", &self.stats)
+            .finish()
+    }
+}
+
+impl Reference {
+    /// Number of distinct IDs loaded.
+    pub fn len(&self) -> usize {
+        self.recs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.recs.is_empty()
+    }
+
+    /// Bytes held by the index (approximate), for measurements.
+    pub fn heap_bytes(&self) -> usize {
+        self.index.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
+            + self.recs.capacity() * std::mem::size_of::<Rec>()
+            + self.names.capacity()
+    }
+
+    pub fn get(&self, id: u64) -> Option<Person<'_>> {
+        let r = self.recs.get(*self.index.get(&id)? as usize)?;
+        let start = r.name_start as usize;
+        let bytes = self.names.get(start..start + r.name_len as usize)?;
+        Some(Person {
+            name: std::str::from_utf8(bytes).unwrap_or(""),
+            dob: r.dob,
+            sex: match r.sex {
+                1 => Some(Sex::Male),
+                2 => Some(Sex::Female),
+                _ => None,
+            },
+            death: r.death,
+        })
+    }
+}
+
+/// How an export row compares with its reference record.
+#[derive(Debug, Clone, Copy)]
+pub struct Match<'a> {
+    pub person: Person<'a>,
+    pub name: NameClass,
+    pub dob: DobClass,
+    /// Some(true) when both sides have a sex and they differ.
+    pub sex_differs: Option<bool>,
+}
+
+impl Match<'_> {
+    /// ID found and name, date of birth and sex all agree ("đã xác thực").
+    pub fn verified(&self) -> bool {
+        self.name == NameClass::Same && self.dob == DobClass::Same && self.sex_differs == Some(false)
+    }
+}
+
+/// The result of looking a row up in the reference.
+#[derive(Debug, Clone, Copy)]
+pub enum Lookup<'a> {
+    /// The row has no usable 12-digit ID (other rules report why).
+    NoId,
+    /// A valid ID that the reference does not have.
+    NotFound { padded: bool },
+    Found(Match<'a>),
+}
+
+/// The 12-digit ID of a row as a number; `padded` when Excel dropped its
+/// leading zeros and they were put back.
+pub fn row_key(id: &IdValue) -> Option<(u64, bool)> {
+    let digits = |b: &[u8]| b.iter().try_fold(0u64, |n, c| c.is_ascii_digit().then(|| n * 10 + (c - b'0') as u64));
+    match id {
+        IdValue::Cccd(d) => digits(d).map(|k| (k, false)),
+        IdValue::DroppedZeros { padded } => digits(padded.as_bytes()).map(|k| (k, true)),
+        _ => None,
+    }
+}
+
+/// Looks one export row up and classifies every difference.
+pub fn lookup<'r>(r: &'r Reference, ctx: &RowCtx) -> Lookup<'r> {
+    let Some((key, padded)) = row_key(&ctx.id) else {
+        return Lookup::NoId;
+    };
+    let Some(person) = r.get(key) else {
+        return Lookup::NotFound { padded };
+    };
+    let m = &ctx.data.reference.matching;
+    let name = ctx
+        .get(Field::FullName)
+        .map_or(NameClass::Unknown, |n| classify_name(n, person.name, m));
+    let dob = classify_dob(ctx.dob, person.dob.value(), m);
+    let sex_differs = match (ctx.sex, person.sex) {
+        (Some(a), Some(b)) => Some(a != b),
+        _ => None,
+    };
+    Lookup::Found(Match {
+        person,
+        name,
+        dob,
+        sex_differs,
+    })
+}
+
+/// Runs the `REF…` rules on one row; true when the row is verified.
+pub fn check_row(r: &Reference, ctx: &RowCtx, out: &mut Vec<crate::rules::Finding>) -> bool {
+    let lk = lookup(r, ctx);
+    crate::rules::check_reference(ctx, &lk, out);
+    matches!(lk, Lookup::Found(m) if m.verified())
+}
+
+/// What the summary and tally.json say about the reference.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub file_name: String,
+    pub people: u64,
+}
+
+impl From<&Reference> for Summary {
+    fn from(r: &Reference) -> Self {
+        Summary {
+            file_name: r.file_name.clone(),
+            people: r.len() as u64,
+        }
+    }
+}
+
+/// Title-cases a normalised name for messages: `nguyễn thị ánh` → `Nguyễn Thị Ánh`.
+pub fn display_name(norm: &str) -> String {
+    let mut out = String::with_capacity(norm.len());
+    let mut start = true;
+    for c in norm.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = c == ' ';
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_dates_round_trip() {
+        let d = NaiveDate::from_ymd_opt(1990, 5, 12).unwrap();
+        assert_eq!(PDate::pack(DateValue::Full(d)).value(), DateValue::Full(d));
+        let y = DateValue::Partial { year: 1945, month: None };
+        assert_eq!(PDate::pack(y).value(), y);
+        assert_eq!(PDate::pack(y).latest(), NaiveDate::from_ymd_opt(1945, 12, 31));
+        let ym = DateValue::Partial { year: 2024, month: Some(2) };
+        assert_eq!(PDate::pack(ym).latest(), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert!(PDate::pack(DateValue::Unparseable).is_none());
+        assert_eq!(PDate::pack(DateValue::Full(d)).show(), "12/05/1990");
+        assert_eq!(PDate::NONE.show(), "—");
+    }
+
+    #[test]
+    fn config_loads_and_rejects_bad_thresholds() {
+        let c = Config::embedded().unwrap();
+        assert_eq!(c.profile.name, "reference");
+        assert!(c.matching.active_record_profiles.contains(&"bhxh".to_string()));
+        let bad = EMBEDDED.replace("typo_min_jaro_winkler = 0.9", "typo_min_jaro_winkler = 9");
+        let e = Config::parse("r.toml", &bad).unwrap_err().to_string();
+        assert!(e.contains("typo_min_jaro_winkler"), "{e}");
+        let bad = EMBEDDED.replace("near_days = 10", "near_day = 10");
+        let e = Config::parse("r.toml", &bad).unwrap_err().to_string();
+        assert!(e.starts_with("r.toml:") && e.contains("near_day"), "{e}");
+    }
+
+    #[test]
+    fn names_for_display() {
+        assert_eq!(display_name("nguyễn thị ánh"), "Nguyễn Thị Ánh");
+        assert_eq!(display_name("đặng đức"), "Đặng Đức");
+    }
+}
