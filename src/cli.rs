@@ -325,19 +325,55 @@ fn reference_notice(r: &crate::reference::Reference, en: bool) -> String {
     let n = |x: u64| report::fmt_num(x, en);
     let st = &r.stats;
     let mut s = if en {
-        format!("lamsach: reference {}: {} people loaded from {} rows\n", r.file_name, n(st.loaded), n(st.rows))
+        format!(
+            "lamsach: reference {}: {} people loaded from {} rows\n",
+            r.file_name,
+            n(st.loaded),
+            n(st.rows)
+        )
     } else {
-        format!("lamsach: tham chiếu {}: đã nạp {} người từ {} dòng\n", r.file_name, n(st.loaded), n(st.rows))
+        format!(
+            "lamsach: tham chiếu {}: đã nạp {} người từ {} dòng\n",
+            r.file_name,
+            n(st.loaded),
+            n(st.rows)
+        )
     };
     let lines_of = |key: &str| {
-        let v: Vec<String> = r.issues.iter().filter(|i| i.key() == key).take(10).map(|i| i.line.to_string()).collect();
+        let v: Vec<String> = r
+            .issues
+            .iter()
+            .filter(|i| i.key() == key)
+            .take(10)
+            .map(|i| i.line.to_string())
+            .collect();
         v.join(", ")
     };
     let kinds: [(u64, &str, &str, &str); 4] = [
-        (st.duplicates, "duplicate_id", "số định danh trùng (giữ dòng đầu)", "duplicate IDs (first line kept)"),
-        (st.bad_ids, "bad_id", "dòng không có số định danh 12 số (bỏ qua)", "rows without a 12-digit ID (skipped)"),
-        (st.bad_dates, "bad_date", "ngày sinh/ngày mất không đọc được", "unreadable dates of birth/death"),
-        (st.unreadable, "unreadable", "dòng không đọc được", "unreadable rows"),
+        (
+            st.duplicates,
+            "duplicate_id",
+            "số định danh trùng (giữ dòng đầu)",
+            "duplicate IDs (first line kept)",
+        ),
+        (
+            st.bad_ids,
+            "bad_id",
+            "dòng không có số định danh 12 số (bỏ qua)",
+            "rows without a 12-digit ID (skipped)",
+        ),
+        (
+            st.bad_dates,
+            "bad_date",
+            "ngày sinh/ngày mất không đọc được",
+            "unreadable dates of birth/death",
+        ),
+        (
+            st.unreadable,
+            "unreadable",
+            "dòng không đọc được",
+            "unreadable rows",
+        ),
     ];
     for (count, key, vi, en_label) in kinds {
         if count > 0 {

@@ -226,7 +226,10 @@ impl RuleData {
             .iter()
             .map(|(n, t)| (format!("rules/{n}"), t.to_string()))
             .collect();
-        let reference = ("rules/reference.toml".to_string(), crate::reference::EMBEDDED.to_string());
+        let reference = (
+            "rules/reference.toml".to_string(),
+            crate::reference::EMBEDDED.to_string(),
+        );
         Self::from_files(&files, &reference)
     }
 
@@ -261,7 +264,10 @@ impl RuleData {
         let reference = if rp.exists() {
             read(rp)?
         } else {
-            ("rules/reference.toml".to_string(), crate::reference::EMBEDDED.to_string())
+            (
+                "rules/reference.toml".to_string(),
+                crate::reference::EMBEDDED.to_string(),
+            )
         };
         Self::from_files(&files, &reference)
     }
@@ -286,7 +292,8 @@ impl RuleData {
                 Err(e) => errors.push(e.to_string()),
             }
         }
-        let (Some(settings), Some(provinces), Some(reference)) = (settings, provinces, reference) else {
+        let (Some(settings), Some(provinces), Some(reference)) = (settings, provinces, reference)
+        else {
             return Err(Error::Config(errors.join("\n")));
         };
         if !errors.is_empty() {

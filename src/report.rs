@@ -577,9 +577,19 @@ fn verification_summary(s: &mut String, o: &Outcome, r: &crate::reference::Summa
     let n = |x: u64| fmt_num(x, en);
     let t = o.tally.total();
     let _ = if en {
-        writeln!(s, "Verified against the population database ({}, {} people):", r.file_name, n(r.people))
+        writeln!(
+            s,
+            "Verified against the population database ({}, {} people):",
+            r.file_name,
+            n(r.people)
+        )
     } else {
-        writeln!(s, "Đối chiếu CSDL dân cư ({}, {} người):", r.file_name, n(r.people))
+        writeln!(
+            s,
+            "Đối chiếu CSDL dân cư ({}, {} người):",
+            r.file_name,
+            n(r.people)
+        )
     };
     let _ = writeln!(
         s,
@@ -602,7 +612,15 @@ fn verification_summary(s: &mut String, o: &Outcome, r: &crate::reference::Summa
             );
         }
         if groups.len() > 50 {
-            let _ = writeln!(s, "    … {} tally.json", if en { "all groups in" } else { "đủ các nhóm trong" });
+            let _ = writeln!(
+                s,
+                "    … {} tally.json",
+                if en {
+                    "all groups in"
+                } else {
+                    "đủ các nhóm trong"
+                }
+            );
         }
     }
 }

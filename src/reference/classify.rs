@@ -71,8 +71,15 @@ pub fn classify_name(export: &str, reference_norm: &str, m: &Matching) -> NameCl
     if is_typo(&fe, &fr, &we, &wr, m) {
         return NameClass::Typo;
     }
-    let (short, long) = if we.len() < wr.len() { (&we, &wr) } else { (&wr, &we) };
-    if short.len() < long.len() && is_subsequence(short, long) && long.last().is_some_and(|g| short.contains(g)) {
+    let (short, long) = if we.len() < wr.len() {
+        (&we, &wr)
+    } else {
+        (&wr, &we)
+    };
+    if short.len() < long.len()
+        && is_subsequence(short, long)
+        && long.last().is_some_and(|g| short.contains(g))
+    {
         return NameClass::PartMissing;
     }
     NameClass::Different
@@ -96,7 +103,8 @@ fn is_typo(fe: &str, fr: &str, we: &[&str], wr: &[&str], m: &Matching) -> bool {
         }
         let d = strsim::damerau_levenshtein(a, b);
         let long = a.chars().count().min(b.chars().count()) >= m.typo_long_word;
-        let ok = d <= 1 || (d <= 2 && long && strsim::jaro_winkler(a, b) >= m.typo_min_jaro_winkler);
+        let ok =
+            d <= 1 || (d <= 2 && long && strsim::jaro_winkler(a, b) >= m.typo_min_jaro_winkler);
         if !ok {
             return false;
         }
@@ -115,11 +123,15 @@ pub enum DobClass {
     /// Day and month swapped (`05/12/1990` for `12/05/1990`).
     Swapped,
     /// Same year, but only the year (or month and year) is known on one side.
-    YearOnly { export_partial: bool },
+    YearOnly {
+        export_partial: bool,
+    },
     /// A few days apart (signed: export minus reference).
     NearDays(i64),
     /// Otherwise different; `year` when the years differ.
-    Different { year: bool },
+    Different {
+        year: bool,
+    },
     /// One side missing or not a date: nothing to compare.
     Unknown,
 }
@@ -128,9 +140,30 @@ pub fn classify_dob(export: DateValue, reference: DateValue, m: &Matching) -> Do
     use DateValue::{Full, Partial};
     match (export, reference) {
         (Full(e), Full(r)) => classify_full(e, r, m.near_days),
-        (Partial { year: ye, month: me }, Full(r)) => partial_vs_full(ye, me, r, true),
-        (Full(e), Partial { year: yr, month: mr }) => partial_vs_full(yr, mr, e, false),
-        (Partial { year: ye, month: me }, Partial { year: yr, month: mr }) => {
+        (
+            Partial {
+                year: ye,
+                month: me,
+            },
+            Full(r),
+        ) => partial_vs_full(ye, me, r, true),
+        (
+            Full(e),
+            Partial {
+                year: yr,
+                month: mr,
+            },
+        ) => partial_vs_full(yr, mr, e, false),
+        (
+            Partial {
+                year: ye,
+                month: me,
+            },
+            Partial {
+                year: yr,
+                month: mr,
+            },
+        ) => {
             if ye != yr {
                 DobClass::Different { year: true }
             } else if me == mr {
@@ -163,7 +196,12 @@ fn classify_full(e: NaiveDate, r: NaiveDate, near_days: i64) -> DobClass {
     }
 }
 
-fn partial_vs_full(year: i32, month: Option<u32>, full: NaiveDate, export_partial: bool) -> DobClass {
+fn partial_vs_full(
+    year: i32,
+    month: Option<u32>,
+    full: NaiveDate,
+    export_partial: bool,
+) -> DobClass {
     if year != full.year() {
         return DobClass::Different { year: true };
     }
@@ -199,7 +237,10 @@ mod tests {
         assert_eq!(name("NGUYỄN THỊ ÁNH", ANH), NameClass::Same);
         assert_eq!(name("  nguyễn   thị ánh ", ANH), NameClass::Same);
         // decomposed (NFD) input is the same name
-        assert_eq!(name("Nguye\u{0302}\u{0303}n Thi\u{0323} A\u{0301}nh", ANH), NameClass::Same);
+        assert_eq!(
+            name("Nguye\u{0302}\u{0303}n Thi\u{0323} A\u{0301}nh", ANH),
+            NameClass::Same
+        );
         assert_eq!(name("Nguyen Thi Anh", ANH), NameClass::NoAccents);
         assert_eq!(name("NGUYEN THI ANH", ANH), NameClass::NoAccents);
         assert_eq!(name("Nguyễn Thị Anh", ANH), NameClass::AccentDiffers);
@@ -215,7 +256,10 @@ mod tests {
         assert_eq!(name("Ngyuễn Thị Ánh", ANH), NameClass::Typo);
         assert_eq!(name("Nguyễn Thị Ánhh", ANH), NameClass::Typo);
         assert_eq!(name("Nguyễn ThịÁnh", ANH), NameClass::Typo);
-        assert_eq!(name("Nguyen Thi Anh Phuongg", "Nguyễn Thị Ánh Phương"), NameClass::Typo);
+        assert_eq!(
+            name("Nguyen Thi Anh Phuongg", "Nguyễn Thị Ánh Phương"),
+            NameClass::Typo
+        );
         // a different given name is another person, not a typo
         assert_eq!(name("Nguyễn Thị Lan", ANH), NameClass::Different);
         assert_eq!(name("Nguyễn Thị Anh Lan", ANH), NameClass::Different);
@@ -240,28 +284,55 @@ mod tests {
         assert_eq!(c(d(1991, 5, 12)), DobClass::Different { year: true });
         assert_eq!(c(d(1990, 8, 12)), DobClass::Different { year: false });
         assert_eq!(
-            c(DateValue::Partial { year: 1990, month: None }),
-            DobClass::YearOnly { export_partial: true }
+            c(DateValue::Partial {
+                year: 1990,
+                month: None
+            }),
+            DobClass::YearOnly {
+                export_partial: true
+            }
         );
         assert_eq!(
-            c(DateValue::Partial { year: 1990, month: Some(5) }),
-            DobClass::YearOnly { export_partial: true }
+            c(DateValue::Partial {
+                year: 1990,
+                month: Some(5)
+            }),
+            DobClass::YearOnly {
+                export_partial: true
+            }
         );
         assert_eq!(
-            c(DateValue::Partial { year: 1989, month: None }),
+            c(DateValue::Partial {
+                year: 1989,
+                month: None
+            }),
             DobClass::Different { year: true }
         );
         assert_eq!(c(DateValue::Missing), DobClass::Unknown);
-        assert_eq!(c(DateValue::Impossible { swapped: true }), DobClass::Unknown);
-        let yr = DateValue::Partial { year: 1990, month: None };
+        assert_eq!(
+            c(DateValue::Impossible { swapped: true }),
+            DobClass::Unknown
+        );
+        let yr = DateValue::Partial {
+            year: 1990,
+            month: None,
+        };
         assert_eq!(
             classify_dob(r, yr, &m()),
-            DobClass::YearOnly { export_partial: false }
+            DobClass::YearOnly {
+                export_partial: false
+            }
         );
         assert_eq!(classify_dob(yr, yr, &m()), DobClass::Same);
         // 1/1 is its own swap
-        assert_eq!(classify_dob(d(2000, 1, 1), d(2000, 1, 1), &m()), DobClass::Same);
+        assert_eq!(
+            classify_dob(d(2000, 1, 1), d(2000, 1, 1), &m()),
+            DobClass::Same
+        );
         // across a year boundary, a few days apart
-        assert_eq!(classify_dob(d(1991, 1, 2), d(1990, 12, 30), &m()), DobClass::NearDays(3));
+        assert_eq!(
+            classify_dob(d(1991, 1, 2), d(1990, 12, 30), &m()),
+            DobClass::NearDays(3)
+        );
     }
 }

@@ -175,7 +175,11 @@ fn parse_batch(b: &Batch, cols: &Cols, data: &RuleData) -> ParsedBatch {
             out.blank += 1;
             continue;
         }
-        if raw.len() > cols.expected && raw[cols.expected..].iter().all(|f| f.trim_ascii().is_empty()) {
+        if raw.len() > cols.expected
+            && raw[cols.expected..]
+                .iter()
+                .all(|f| f.trim_ascii().is_empty())
+        {
             raw.truncate(cols.expected);
         }
         if raw.len() != cols.expected {
@@ -308,7 +312,12 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
             missing: missing
                 .iter()
                 .map(|f| {
-                    let aliases = cfg.profile.fields.get(f).map(|a| a.join("\" / \"")).unwrap_or_default();
+                    let aliases = cfg
+                        .profile
+                        .fields
+                        .get(f)
+                        .map(|a| a.join("\" / \""))
+                        .unwrap_or_default();
                     format!("{} (\"{aliases}\")", f.name())
                 })
                 .collect::<Vec<_>>()
@@ -340,9 +349,10 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
             ..Default::default()
         },
         issues: Vec::new(),
-        file_name: path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
+        file_name: path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
     };
     // line of each loaded record, only while loading (to name the first of duplicates)
     let mut lines: Vec<u64> = Vec::with_capacity(rows_hint);
@@ -366,7 +376,9 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
                             end: batch.buf.len(),
                         });
                     }
-                    Ok(Some(RawRec::Unreadable { line, reason })) => batch.items.push(Item::Unreadable { line, reason }),
+                    Ok(Some(RawRec::Unreadable { line, reason })) => {
+                        batch.items.push(Item::Unreadable { line, reason })
+                    }
                     Ok(None) => break,
                     Err(e) => {
                         let _ = tx.send(Err(e));
@@ -398,7 +410,10 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
                     }
                 }
             }
-            let parsed: Vec<ParsedBatch> = pending.par_iter().map(|b| parse_batch(b, &cols, data)).collect();
+            let parsed: Vec<ParsedBatch> = pending
+                .par_iter()
+                .map(|b| parse_batch(b, &cols, data))
+                .collect();
             for p in parsed {
                 merge(&mut r, &mut lines, p, path)?;
             }
@@ -434,14 +449,19 @@ fn merge(r: &mut Reference, lines: &mut Vec<u64>, p: ParsedBatch, path: &Path) -
     let room = MAX_ISSUES.saturating_sub(r.issues.len());
     r.issues.extend(p.issues.into_iter().take(room));
     for row in p.rows {
-        let name = p.names.get(row.name_start..row.name_start + row.name_len).unwrap_or(b"");
+        let name = p
+            .names
+            .get(row.name_start..row.name_start + row.name_len)
+            .unwrap_or(b"");
         match r.index.entry(row.id) {
             std::collections::hash_map::Entry::Occupied(e) => {
                 let first = *e.get() as usize;
                 let (Some(f), Some(&first_line)) = (r.recs.get(first), lines.get(first)) else {
                     continue;
                 };
-                let fname = r.names.get(f.name_start as usize..f.name_start as usize + f.name_len as usize);
+                let fname = r
+                    .names
+                    .get(f.name_start as usize..f.name_start as usize + f.name_len as usize);
                 let conflict = fname != Some(name) || f.dob != row.dob || f.sex != row.sex;
                 r.stats.duplicates += 1;
                 if conflict {
@@ -450,12 +470,17 @@ fn merge(r: &mut Reference, lines: &mut Vec<u64>, p: ParsedBatch, path: &Path) -
                 if r.issues.len() < MAX_ISSUES {
                     r.issues.push(RefIssue {
                         line: row.line,
-                        kind: IssueKind::Duplicate { first_line, conflict },
+                        kind: IssueKind::Duplicate {
+                            first_line,
+                            conflict,
+                        },
                     });
                 }
             }
             std::collections::hash_map::Entry::Vacant(e) => {
-                let (Ok(n), Ok(start)) = (u32::try_from(r.recs.len()), u32::try_from(r.names.len())) else {
+                let (Ok(n), Ok(start)) =
+                    (u32::try_from(r.recs.len()), u32::try_from(r.names.len()))
+                else {
                     return Err(Error::Usage(format!(
                         "{}: tệp tham chiếu quá lớn (quá 4 tỷ người hoặc 4 GB tên) / reference file too large (over 4 billion people or 4 GB of names)",
                         path.display()
@@ -491,7 +516,8 @@ pub fn write_issues_csv(dest: &Path, r: &Reference, en: bool) -> Result<()> {
             path: dest.to_path_buf(),
             source: std::io::Error::other(e.to_string()),
         };
-        w.write_record(["line", "problem", "message"]).map_err(cerr)?;
+        w.write_record(["line", "problem", "message"])
+            .map_err(cerr)?;
         for i in &r.issues {
             w.write_record([i.line.to_string().as_str(), i.key(), i.message(en).as_str()])
                 .map_err(cerr)?;
@@ -564,20 +590,37 @@ mod tests {
         let lines: Vec<(u64, &str)> = r.issues.iter().map(|i| (i.line, i.key())).collect();
         assert_eq!(
             lines,
-            [(3, "duplicate_id"), (4, "duplicate_id"), (5, "bad_id"), (6, "unreadable"), (7, "bad_date"), (8, "unreadable")]
+            [
+                (3, "duplicate_id"),
+                (4, "duplicate_id"),
+                (5, "bad_id"),
+                (6, "unreadable"),
+                (7, "bad_date"),
+                (8, "unreadable")
+            ]
         );
-        assert_eq!(r.issues[1].message(false), "Số định danh trùng với dòng 2 nhưng khác họ tên/ngày sinh/giới tính; dùng dòng 2");
+        assert_eq!(
+            r.issues[1].message(false),
+            "Số định danh trùng với dòng 2 nhưng khác họ tên/ngày sinh/giới tính; dùng dòng 2"
+        );
         // messages never carry the ID
-        assert!(r.issues.iter().all(|i| !i.message(true).contains("1190012345")));
+        assert!(r
+            .issues
+            .iter()
+            .all(|i| !i.message(true).contains("1190012345")));
     }
 
     #[test]
     fn missing_column_and_empty_file_are_errors() {
-        let e = load_str("CCCD,Họ tên,Giới tính\n001190012345,A,Nam\n").unwrap_err().to_string();
+        let e = load_str("CCCD,Họ tên,Giới tính\n001190012345,A,Nam\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("dob") && e.contains("reference"), "{e}");
         let e = load_str("").unwrap_err().to_string();
         assert!(e.contains("empty file"), "{e}");
-        let e = load_str("Họ tên,Ngày sinh,Giới tính\nA,1990,Nam\n").unwrap_err().to_string();
+        let e = load_str("Họ tên,Ngày sinh,Giới tính\nA,1990,Nam\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("id ("), "{e}");
     }
 }

@@ -53,14 +53,18 @@ impl Config {
         let m = &f.matching;
         let mut errors = Vec::new();
         if !(0.0..=1.0).contains(&m.typo_min_jaro_winkler) {
-            errors.push("matching.typo_min_jaro_winkler phải trong khoảng 0..1 / must be within 0..1");
+            errors.push(
+                "matching.typo_min_jaro_winkler phải trong khoảng 0..1 / must be within 0..1",
+            );
         }
         if m.near_days < 0 {
             errors.push("matching.near_days không được âm / must not be negative");
         }
         for req in [Field::Id, Field::FullName, Field::Dob, Field::Sex] {
             if !f.fields.contains_key(&req) {
-                errors.push("[fields] cần id, full_name, dob, sex / must map id, full_name, dob and sex");
+                errors.push(
+                    "[fields] cần id, full_name, dob, sex / must map id, full_name, dob and sex",
+                );
                 break;
             }
         }
@@ -124,8 +128,14 @@ impl PDate {
         }
         let (y, m, d) = self.parts();
         match (m, d) {
-            (0, _) => DateValue::Partial { year: y, month: None },
-            (m, 0) => DateValue::Partial { year: y, month: Some(m) },
+            (0, _) => DateValue::Partial {
+                year: y,
+                month: None,
+            },
+            (m, 0) => DateValue::Partial {
+                year: y,
+                month: Some(m),
+            },
             (m, d) => NaiveDate::from_ymd_opt(y, m, d).map_or(DateValue::Missing, DateValue::Full),
         }
     }
@@ -136,8 +146,15 @@ impl PDate {
         match self.value() {
             DateValue::Full(d) => Some(d),
             DateValue::Partial { year, month: None } => NaiveDate::from_ymd_opt(year, 12, 31),
-            DateValue::Partial { year, month: Some(m) } => {
-                let (ny, nm) = if m == 12 { (year + 1, 1) } else { (year, m + 1) };
+            DateValue::Partial {
+                year,
+                month: Some(m),
+            } => {
+                let (ny, nm) = if m == 12 {
+                    (year + 1, 1)
+                } else {
+                    (year, m + 1)
+                };
                 NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt())
             }
             _ => None,
@@ -149,7 +166,10 @@ impl PDate {
         match self.value() {
             DateValue::Full(d) => d.format("%d/%m/%Y").to_string(),
             DateValue::Partial { year, month: None } => year.to_string(),
-            DateValue::Partial { year, month: Some(m) } => format!("{m:02}/{year}"),
+            DateValue::Partial {
+                year,
+                month: Some(m),
+            } => format!("{m:02}/{year}"),
             _ => "—".to_string(),
         }
     }
@@ -249,12 +269,17 @@ pub struct Match<'a> {
     pub dob: DobClass,
     /// Some(true) when both sides have a sex and they differ.
     pub sex_differs: Option<bool>,
+    /// The export's ID had its leading zeros dropped (found once restored).
+    pub padded: bool,
 }
 
 impl Match<'_> {
-    /// ID found and name, date of birth and sex all agree ("đã xác thực").
+    /// ID found as written and name, date of birth and sex all agree ("đã xác thực").
     pub fn verified(&self) -> bool {
-        self.name == NameClass::Same && self.dob == DobClass::Same && self.sex_differs == Some(false)
+        !self.padded
+            && self.name == NameClass::Same
+            && self.dob == DobClass::Same
+            && self.sex_differs == Some(false)
     }
 }
 
@@ -264,14 +289,20 @@ pub enum Lookup<'a> {
     /// The row has no usable 12-digit ID (other rules report why).
     NoId,
     /// A valid ID that the reference does not have.
-    NotFound { padded: bool },
+    NotFound {
+        padded: bool,
+    },
     Found(Match<'a>),
 }
 
 /// The 12-digit ID of a row as a number; `padded` when Excel dropped its
 /// leading zeros and they were put back.
 pub fn row_key(id: &IdValue) -> Option<(u64, bool)> {
-    let digits = |b: &[u8]| b.iter().try_fold(0u64, |n, c| c.is_ascii_digit().then(|| n * 10 + (c - b'0') as u64));
+    let digits = |b: &[u8]| {
+        b.iter().try_fold(0u64, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + (c - b'0') as u64)
+        })
+    };
     match id {
         IdValue::Cccd(d) => digits(d).map(|k| (k, false)),
         IdValue::DroppedZeros { padded } => digits(padded.as_bytes()).map(|k| (k, true)),
@@ -301,6 +332,7 @@ pub fn lookup<'r>(r: &'r Reference, ctx: &RowCtx) -> Lookup<'r> {
         name,
         dob,
         sex_differs,
+        padded,
     })
 }
 
@@ -350,11 +382,23 @@ mod tests {
     fn packed_dates_round_trip() {
         let d = NaiveDate::from_ymd_opt(1990, 5, 12).unwrap();
         assert_eq!(PDate::pack(DateValue::Full(d)).value(), DateValue::Full(d));
-        let y = DateValue::Partial { year: 1945, month: None };
+        let y = DateValue::Partial {
+            year: 1945,
+            month: None,
+        };
         assert_eq!(PDate::pack(y).value(), y);
-        assert_eq!(PDate::pack(y).latest(), NaiveDate::from_ymd_opt(1945, 12, 31));
-        let ym = DateValue::Partial { year: 2024, month: Some(2) };
-        assert_eq!(PDate::pack(ym).latest(), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(
+            PDate::pack(y).latest(),
+            NaiveDate::from_ymd_opt(1945, 12, 31)
+        );
+        let ym = DateValue::Partial {
+            year: 2024,
+            month: Some(2),
+        };
+        assert_eq!(
+            PDate::pack(ym).latest(),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
         assert!(PDate::pack(DateValue::Unparseable).is_none());
         assert_eq!(PDate::pack(DateValue::Full(d)).show(), "12/05/1990");
         assert_eq!(PDate::NONE.show(), "—");
@@ -364,7 +408,10 @@ mod tests {
     fn config_loads_and_rejects_bad_thresholds() {
         let c = Config::embedded().unwrap();
         assert_eq!(c.profile.name, "reference");
-        assert!(c.matching.active_record_profiles.contains(&"bhxh".to_string()));
+        assert!(c
+            .matching
+            .active_record_profiles
+            .contains(&"bhxh".to_string()));
         let bad = EMBEDDED.replace("typo_min_jaro_winkler = 0.9", "typo_min_jaro_winkler = 9");
         let e = Config::parse("r.toml", &bad).unwrap_err().to_string();
         assert!(e.contains("typo_min_jaro_winkler"), "{e}");

@@ -53,9 +53,18 @@ mod tests {
 
     #[test]
     fn accents_differ() {
-        let m = run_ref("vaccination", &vacc(&[("Họ và tên", "Nguyễn Thị Lân")]), &RULE);
+        let m = run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "Nguyễn Thị Lân")]),
+            &RULE,
+        );
         assert_eq!(m, ["Họ tên sai dấu; CSDL dân cư: Nguyễn Thị Lan"]);
-        assert!(run_ref("vaccination", &vacc(&[("Họ và tên", "Nguyen Thi Lan")]), &RULE).is_empty());
+        assert!(run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "Nguyen Thi Lan")]),
+            &RULE
+        )
+        .is_empty());
         assert!(run_ref("vaccination", &vacc(&[]), &RULE).is_empty());
     }
 }

@@ -70,7 +70,7 @@ mod tests {
     use super::super::testing::*;
     use super::*;
 
-    fn dead_vacc<'a>(date: &'a str) -> Vec<(&'a str, &'a str)> {
+    fn dead_vacc(date: &str) -> Vec<(&str, &str)> {
         vacc(&[
             ("Họ và tên", "Trần Văn Hùng"),
             ("Ngày sinh", "03/11/1975"),
@@ -92,7 +92,10 @@ mod tests {
     #[test]
     fn card_valid_after_death() {
         let m = run_ref("bhxh", &bhxh_dead(&[("Hạn thẻ đến", "31/12/2025")]), &RULE);
-        assert_eq!(m, ["Thẻ BHYT còn hạn sau ngày mất (01/03/2021) theo CSDL dân cư"]);
+        assert_eq!(
+            m,
+            ["Thẻ BHYT còn hạn sau ngày mất (01/03/2021) theo CSDL dân cư"]
+        );
         assert!(run_ref("bhxh", &bhxh_dead(&[("Hạn thẻ đến", "28/02/2021")]), &RULE).is_empty());
     }
 

@@ -35,7 +35,7 @@ fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
         return;
     };
     let active = &ctx.data.reference.matching.active_record_profiles;
-    if !active.iter().any(|p| *p == ctx.map.profile.name) {
+    if !active.contains(&ctx.map.profile.name) {
         return;
     }
     let died = match m.person.death.value() {
@@ -66,11 +66,19 @@ mod tests {
     #[test]
     fn dead_in_active_list() {
         let m = run_ref("bhxh", &bhxh_dead(&[]), &RULE);
-        assert_eq!(m, ["Người đã mất (01/03/2021) theo CSDL dân cư vẫn còn trong danh sách"]);
+        assert_eq!(
+            m,
+            ["Người đã mất (01/03/2021) theo CSDL dân cư vẫn còn trong danh sách"]
+        );
         // vaccination rows are past events: not this rule
         let v = vacc(&[("Số CCCD", "008075001122"), ("Ngày tiêm", "15/08/2020")]);
         assert!(run_ref("vaccination", &v, &RULE).is_empty());
         // alive
-        assert!(run_ref("bhxh", &bhxh_dead(&[("Số định danh cá nhân", "001190012345")]), &RULE).is_empty());
+        assert!(run_ref(
+            "bhxh",
+            &bhxh_dead(&[("Số định danh cá nhân", "001190012345")]),
+            &RULE
+        )
+        .is_empty());
     }
 }

@@ -60,7 +60,10 @@ mod tests {
         assert_eq!(m, ["Năm sinh khác CSDL dân cư (12/05/1990)"]);
         let m = run_ref("vaccination", &vacc(&[("Ngày sinh", "12/08/1990")]), &RULE);
         assert_eq!(m, ["Ngày sinh khác CSDL dân cư (12/05/1990)"]);
-        assert_eq!(run_ref("vaccination", &vacc(&[("Ngày sinh", "1991")]), &RULE).len(), 1);
+        assert_eq!(
+            run_ref("vaccination", &vacc(&[("Ngày sinh", "1991")]), &RULE).len(),
+            1
+        );
         assert!(run_ref("vaccination", &vacc(&[("Ngày sinh", "13/05/1990")]), &RULE).is_empty());
         // not a date: DOB002 reports it, nothing to compare
         assert!(run_ref("vaccination", &vacc(&[("Ngày sinh", "abc")]), &RULE).is_empty());

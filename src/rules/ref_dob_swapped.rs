@@ -51,7 +51,10 @@ mod tests {
     #[test]
     fn swapped() {
         let m = run_ref("vaccination", &vacc(&[("Ngày sinh", "05/12/1990")]), &RULE);
-        assert_eq!(m, ["Ngày sinh bị đảo ngày và tháng; CSDL dân cư: 12/05/1990"]);
+        assert_eq!(
+            m,
+            ["Ngày sinh bị đảo ngày và tháng; CSDL dân cư: 12/05/1990"]
+        );
         assert!(run_ref("vaccination", &vacc(&[("Ngày sinh", "05/12/1991")]), &RULE).is_empty());
         assert!(run_ref("vaccination", &vacc(&[]), &RULE).is_empty());
     }

@@ -59,7 +59,10 @@ mod tests {
     #[test]
     fn year_only() {
         let m = run_ref("vaccination", &vacc(&[("Ngày sinh", "1990")]), &RULE);
-        assert_eq!(m, ["Chỉ có năm sinh; CSDL dân cư: 12/05/1990 — bổ sung ngày, tháng"]);
+        assert_eq!(
+            m,
+            ["Chỉ có năm sinh; CSDL dân cư: 12/05/1990 — bổ sung ngày, tháng"]
+        );
         let old = vacc(&[
             ("Họ và tên", "Lê Văn Cụ"),
             ("Ngày sinh", "02/09/1945"),
@@ -67,7 +70,10 @@ mod tests {
             ("Số CCCD", "001945000111"),
         ]);
         let (m, verified) = run_ref_verified("vaccination", &old, &RULE);
-        assert!(m[0].starts_with("CSDL dân cư chỉ có năm sinh (1945)"), "{m:?}");
+        assert!(
+            m[0].starts_with("CSDL dân cư chỉ có năm sinh (1945)"),
+            "{m:?}"
+        );
         assert!(!verified);
         assert!(run_ref("vaccination", &vacc(&[("Ngày sinh", "1989")]), &RULE).is_empty());
     }

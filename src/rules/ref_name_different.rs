@@ -53,10 +53,30 @@ mod tests {
 
     #[test]
     fn another_person() {
-        let m = run_ref("vaccination", &vacc(&[("Họ và tên", "Trần Văn Lan")]), &RULE);
-        assert_eq!(m, ["Họ tên khác hẳn CSDL dân cư (Nguyễn Thị Lan): số định danh có thể của người khác"]);
-        assert_eq!(run_ref("vaccination", &vacc(&[("Họ và tên", "Nguyễn Thị Ánh")]), &RULE).len(), 1);
-        assert!(run_ref("vaccination", &vacc(&[("Họ và tên", "Nguyen Thi Lan")]), &RULE).is_empty());
+        let m = run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "Trần Văn Lan")]),
+            &RULE,
+        );
+        assert_eq!(
+            m,
+            ["Họ tên khác hẳn CSDL dân cư (Nguyễn Thị Lan): số định danh có thể của người khác"]
+        );
+        assert_eq!(
+            run_ref(
+                "vaccination",
+                &vacc(&[("Họ và tên", "Nguyễn Thị Ánh")]),
+                &RULE
+            )
+            .len(),
+            1
+        );
+        assert!(run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "Nguyen Thi Lan")]),
+            &RULE
+        )
+        .is_empty());
         // empty name: NAME001 reports it, nothing to compare
         assert!(run_ref("vaccination", &vacc(&[("Họ và tên", "")]), &RULE).is_empty());
     }

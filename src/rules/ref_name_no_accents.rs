@@ -53,9 +53,23 @@ mod tests {
 
     #[test]
     fn without_accents() {
-        let m = run_ref("vaccination", &vacc(&[("Họ và tên", "NGUYEN THI LAN")]), &RULE);
+        let m = run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "NGUYEN THI LAN")]),
+            &RULE,
+        );
         assert_eq!(m, ["Họ tên viết không dấu; CSDL dân cư: Nguyễn Thị Lan"]);
-        assert!(run_ref("vaccination", &vacc(&[("Họ và tên", "NGUYỄN THỊ LAN")]), &RULE).is_empty());
-        assert!(run_ref("vaccination", &vacc(&[("Họ và tên", "Nguyễn Thị Lân")]), &RULE).is_empty());
+        assert!(run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "NGUYỄN THỊ LAN")]),
+            &RULE
+        )
+        .is_empty());
+        assert!(run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "Nguyễn Thị Lân")]),
+            &RULE
+        )
+        .is_empty());
     }
 }

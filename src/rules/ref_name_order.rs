@@ -51,9 +51,24 @@ mod tests {
 
     #[test]
     fn order() {
-        let m = run_ref("vaccination", &vacc(&[("Họ và tên", "Lan Nguyễn Thị")]), &RULE);
-        assert_eq!(m, ["Họ tên sai thứ tự các chữ; CSDL dân cư: Nguyễn Thị Lan"]);
-        assert!(run_ref("vaccination", &vacc(&[("Họ và tên", "lan nguyen thi")]), &RULE).len() == 1);
+        let m = run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "Lan Nguyễn Thị")]),
+            &RULE,
+        );
+        assert_eq!(
+            m,
+            ["Họ tên sai thứ tự các chữ; CSDL dân cư: Nguyễn Thị Lan"]
+        );
+        assert!(
+            run_ref(
+                "vaccination",
+                &vacc(&[("Họ và tên", "lan nguyen thi")]),
+                &RULE
+            )
+            .len()
+                == 1
+        );
         assert!(run_ref("vaccination", &vacc(&[]), &RULE).is_empty());
     }
 }

@@ -53,8 +53,19 @@ mod tests {
     #[test]
     fn part_missing() {
         let m = run_ref("vaccination", &vacc(&[("Họ và tên", "Nguyễn Lan")]), &RULE);
-        assert_eq!(m, ["Họ tên thiếu hoặc thừa chữ; CSDL dân cư: Nguyễn Thị Lan"]);
-        assert_eq!(run_ref("vaccination", &vacc(&[("Họ và tên", "Nguyễn Thị Ngọc Lan")]), &RULE).len(), 1);
+        assert_eq!(
+            m,
+            ["Họ tên thiếu hoặc thừa chữ; CSDL dân cư: Nguyễn Thị Lan"]
+        );
+        assert_eq!(
+            run_ref(
+                "vaccination",
+                &vacc(&[("Họ và tên", "Nguyễn Thị Ngọc Lan")]),
+                &RULE
+            )
+            .len(),
+            1
+        );
         assert!(run_ref("vaccination", &vacc(&[("Họ và tên", "Nguyễn Thị")]), &RULE).is_empty());
     }
 }

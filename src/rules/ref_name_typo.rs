@@ -57,9 +57,26 @@ mod tests {
 
     #[test]
     fn typos() {
-        let m = run_ref("vaccination", &vacc(&[("Họ và tên", "Ngyuễn Thị Lan")]), &RULE);
+        let m = run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "Ngyuễn Thị Lan")]),
+            &RULE,
+        );
         assert_eq!(m, ["Họ tên gõ sai chính tả; CSDL dân cư: Nguyễn Thị Lan"]);
-        assert_eq!(run_ref("vaccination", &vacc(&[("Họ và tên", "Nguyễn Thi Lann")]), &RULE).len(), 1);
-        assert!(run_ref("vaccination", &vacc(&[("Họ và tên", "Nguyễn Thị Hoa")]), &RULE).is_empty());
+        assert_eq!(
+            run_ref(
+                "vaccination",
+                &vacc(&[("Họ và tên", "Nguyễn Thi Lann")]),
+                &RULE
+            )
+            .len(),
+            1
+        );
+        assert!(run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "Nguyễn Thị Hoa")]),
+            &RULE
+        )
+        .is_empty());
     }
 }

@@ -34,7 +34,8 @@ fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
         let msg = if *padded {
             ctx.t(
                 "Số định danh (đã thêm lại số 0 đầu bị mất) không có trong CSDL dân cư".into(),
-                "ID (with its dropped leading zeros restored) is not in the population database".into(),
+                "ID (with its dropped leading zeros restored) is not in the population database"
+                    .into(),
             )
         } else {
             ctx.t(

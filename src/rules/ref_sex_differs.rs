@@ -59,10 +59,21 @@ mod tests {
 
     #[test]
     fn all_agree_is_verified() {
-        let (m, verified) = run_ref_verified("vaccination", &vacc(&[("Họ và tên", "NGUYỄN THỊ LAN")]), &RULE);
+        let (m, verified) = run_ref_verified(
+            "vaccination",
+            &vacc(&[("Họ và tên", "NGUYỄN THỊ LAN")]),
+            &RULE,
+        );
         assert!(m.is_empty() && verified);
         assert!(!run_ref_verified("vaccination", &vacc(&[("Giới tính", "Nam")]), &RULE).1);
         assert!(!run_ref_verified("vaccination", &vacc(&[("Giới tính", "")]), &RULE).1);
-        assert!(!run_ref_verified("vaccination", &vacc(&[("Họ và tên", "Nguyen Thi Lan")]), &RULE).1);
+        assert!(
+            !run_ref_verified(
+                "vaccination",
+                &vacc(&[("Họ và tên", "Nguyen Thi Lan")]),
+                &RULE
+            )
+            .1
+        );
     }
 }

@@ -26,7 +26,11 @@ pub fn reference() -> &'static Reference {
 
 /// Findings of `rule` on a row of `profile` checked against [`reference`],
 /// and whether the row is verified.
-pub fn run_ref_verified(profile: &str, cells: &[(&str, &str)], rule: &'static Rule) -> (Vec<String>, bool) {
+pub fn run_ref_verified(
+    profile: &str,
+    cells: &[(&str, &str)],
+    rule: &'static Rule,
+) -> (Vec<String>, bool) {
     let d = data();
     let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
     let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Times `lamsach check EXPORT --reference REFERENCE` (release build) against
+# the same job in Python + polars (benches/reference_polars.py), on a
+# generated pair of files (benches/gen_reference.py), and prints a table:
+# wall time and peak memory (max RSS, from /usr/bin/time -v).
+#
+#   cargo build --release
+#   benches/reference_bench.sh [ROWS=1000000] [DIR=/tmp/lamsach-bench]
+#
+# LAMSACH=path/to/lamsach overrides the binary (default:
+# $CARGO_TARGET_DIR/release/lamsach or target/release/lamsach).
+set -eu
+ROWS=${1:-1000000}
+DIR=${2:-/tmp/lamsach-bench}
+HERE=$(cd "$(dirname "$0")" && pwd)
+BIN=${LAMSACH:-${CARGO_TARGET_DIR:-$HERE/../target}/release/lamsach}
+[ -x "$BIN" ] || { echo "no binary at $BIN: cargo build --release first" >&2; exit 2; }
+mkdir -p "$DIR"
+if [ ! -f "$DIR/rows-$ROWS" ]; then
+    rm -f "$DIR"/rows-*
+    echo "generating $ROWS people and $ROWS export rows in $DIR ..." >&2
+    python3 "$HERE/gen_reference.py" --people "$ROWS" --rows "$ROWS" --out "$DIR" >&2
+    touch "$DIR/rows-$ROWS"
+fi
+EXPORT=$DIR/tiem-chung.csv
+REF=$DIR/dan-cu.csv
+# warm the page cache so the first tool is not penalised
+cat "$EXPORT" "$REF" > /dev/null
+
+measure() {
+    name=$1; shift
+    mkdir -p "$DIR/out-$name"
+    /usr/bin/time -v "$@" > "$DIR/$name.stdout" 2> "$DIR/$name.time" || true
+    wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$DIR/$name.time" |
+        awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/$name.time")
+    cpu=$(sed -n 's/.*Percent of CPU this job got: //p' "$DIR/$name.time")
+    printf '%-34s %9.2f s %9.1f MB %6s CPU\n' "$name" "$wall" "$(echo "$rss / 1024" | bc -l)" "$cpu"
+}
+
+echo "export: $(wc -l < "$EXPORT") lines, $(du -h "$EXPORT" | cut -f1); reference: $(wc -l < "$REF") lines, $(du -h "$REF" | cut -f1); $(nproc) cores"
+printf '%-34s %11s %12s %10s\n' "job" "wall" "max RSS" ""
+measure lamsach-without-reference "$BIN" check "$EXPORT" --today 2026-11-23 --quiet --out "$DIR/out-lamsach-without-reference"
+measure lamsach-with-reference "$BIN" check "$EXPORT" --reference "$REF" --today 2026-11-23 --quiet --out "$DIR/out-lamsach-with-reference"
+measure python-polars python3 "$HERE/reference_polars.py" "$EXPORT" "$REF" "$DIR/out-python-polars"
+echo "lamsach verified: $(grep -m1 '"verified"' "$DIR/out-lamsach-with-reference/tally.json" | tr -dc 0-9)"
+echo "polars  counts:   $(cat "$DIR/python-polars.stdout")"

@@ -1,0 +1,232 @@
+//! End-to-end: `lamsach check … --reference dan-cu.csv` on the fixtures in
+//! `fixtures/reference/`, running the binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/reference")
+        .join(name)
+}
+
+fn lamsach(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lamsach"))
+        .args(args)
+        .output()
+        .expect("run lamsach")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// (line, rule) pairs of the REF rules in issues.csv.
+fn ref_findings(issues: &str) -> Vec<(u64, String)> {
+    let mut rd = csv::Reader::from_reader(issues.trim_start_matches('\u{feff}').as_bytes());
+    rd.records()
+        .map(|r| r.expect("issues.csv row"))
+        .filter(|r| r[1].starts_with("REF"))
+        .map(|r| (r[0].parse().expect("line"), r[1].to_string()))
+        .collect()
+}
+
+fn check_vaccination(dir: &Path, threads: &str) -> Output {
+    lamsach(&[
+        "check",
+        fixture("tiem-chung.csv").to_str().unwrap(),
+        "--reference",
+        fixture("dan-cu.csv").to_str().unwrap(),
+        "--today",
+        "2026-11-23",
+        "--threads",
+        threads,
+        "--out",
+        dir.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn every_kind_of_disagreement_is_found_on_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = check_vaccination(dir.path(), "2");
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
+    let issues = std::fs::read_to_string(dir.path().join("issues.csv")).unwrap();
+    let got = ref_findings(&issues);
+    let want: Vec<(u64, String)> = [
+        (4, "REF002"),
+        (5, "REF003"),
+        (6, "REF004"),
+        (7, "REF005"),
+        (8, "REF006"),
+        (9, "REF007"),
+        (10, "REF008"),
+        (11, "REF009"),
+        (12, "REF010"),
+        (13, "REF011"),
+        (14, "REF012"),
+        (15, "REF013"),
+        (16, "REF001"),
+        (18, "REF009"),
+    ]
+    .iter()
+    .map(|(l, r)| (*l, r.to_string()))
+    .collect();
+    assert_eq!(got, want, "{issues}");
+    // the reference value is given beside the export value
+    assert!(
+        issues.contains("NGUYEN THI ANH,Họ tên viết không dấu; CSDL dân cư: Nguyễn Thị Ánh"),
+        "{issues}"
+    );
+    assert!(issues.contains("Xác minh Sai Thông Tin"), "{issues}");
+}
+
+#[test]
+fn verified_counts_in_summary_and_tally_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = check_vaccination(dir.path(), "1");
+    let stdout = text(&out.stdout);
+    // rows 2, 3 and 15 agree on name, date of birth and sex (17 has its zeros dropped)
+    assert!(
+        stdout.contains("Đối chiếu CSDL dân cư (dan-cu.csv, 15 người):"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("đã xác thực"), "{stdout}");
+    assert!(stdout.contains("3 / 18 (16,67%)"), "{stdout}");
+    assert!(stdout.contains("Chiêm Hóa"), "{stdout}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("tally.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["total"]["verified"], 3);
+    assert_eq!(json["reference"]["people"], 15);
+    let groups = json["groups"].as_array().unwrap();
+    let chiem_hoa = groups.iter().find(|g| g["name"] == "Chiêm Hóa").unwrap();
+    assert_eq!(chiem_hoa["verified"], 3);
+    assert_eq!(json["total"]["records"]["verification"], 12);
+    assert_eq!(json["total"]["records"]["not_in_reference"], 1);
+    assert_eq!(json["total"]["records"]["deceased"], 1);
+}
+
+#[test]
+fn reference_problems_reported_without_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = check_vaccination(dir.path(), "2");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("đã nạp 15 người từ 18 dòng"), "{stderr}");
+    assert!(
+        stderr.contains("2 số định danh trùng (giữ dòng đầu): dòng 5, 18"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 dòng không có số định danh 12 số"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ngày sinh/ngày mất không đọc được: dòng 19"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("008190012345") && !stderr.contains("Nguyễn"),
+        "{stderr}"
+    );
+    let ri = std::fs::read_to_string(dir.path().join("reference-issues.csv")).unwrap();
+    assert!(
+        ri.contains("5,duplicate_id,Số định danh trùng với dòng 2 (cùng thông tin)"),
+        "{ri}"
+    );
+    assert!(
+        ri.contains("18,duplicate_id,Số định danh trùng với dòng 10 nhưng khác"),
+        "{ri}"
+    );
+    assert!(ri.contains("17,bad_id,"), "{ri}");
+    assert!(!ri.contains("008090000008"), "{ri}");
+}
+
+#[test]
+fn same_output_for_any_thread_count() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    check_vaccination(a.path(), "1");
+    check_vaccination(b.path(), "2");
+    for f in ["issues.csv", "tally.json", "reference-issues.csv"] {
+        assert_eq!(
+            std::fs::read(a.path().join(f)).unwrap(),
+            std::fs::read(b.path().join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn dead_person_in_bhxh_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lamsach(&[
+        "check",
+        fixture("bhxh.csv").to_str().unwrap(),
+        "--reference",
+        fixture("dan-cu.csv").to_str().unwrap(),
+        "--today",
+        "2026-11-23",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
+    let issues = std::fs::read_to_string(dir.path().join("issues.csv")).unwrap();
+    assert_eq!(
+        ref_findings(&issues),
+        [(2, "REF013".to_string()), (2, "REF014".to_string())],
+        "{issues}"
+    );
+    assert!(
+        issues.contains("BHYT card valid after the date of death (01/03/2021)"),
+        "{issues}"
+    );
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("2 / 2 (100.00%)"), "{stdout}");
+}
+
+#[test]
+fn reference_missing_a_column_is_a_clear_error() {
+    let out = lamsach(&[
+        "check",
+        fixture("tiem-chung.csv").to_str().unwrap(),
+        "--reference",
+        fixture("dan-cu-thieu-cot.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("dan-cu-thieu-cot.csv: thiếu cột bắt buộc"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("dob (\"Ngày sinh\""), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let out = lamsach(&[
+        "check",
+        fixture("tiem-chung.csv").to_str().unwrap(),
+        "--reference",
+        "/nonexistent/dan-cu.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("không mở được tệp"));
+}
+
+#[test]
+fn without_reference_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lamsach(&[
+        "check",
+        fixture("tiem-chung.csv").to_str().unwrap(),
+        "--today",
+        "2026-11-23",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!text(&out.stdout).contains("CSDL dân cư"));
+    let issues = std::fs::read_to_string(dir.path().join("issues.csv")).unwrap();
+    assert!(ref_findings(&issues).is_empty());
+    assert!(!dir.path().join("reference-issues.csv").exists());
+}
