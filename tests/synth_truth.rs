@@ -39,6 +39,7 @@ fn run(profile: &str, rows: usize, seed: u64) {
         progress: false,
         extra: None,
         person_keys: false,
+        reference: None,
     };
     let mut found: Vec<Finding> = Vec::new();
     let out = check_file(&data_path, &data, &opts, &mut found).unwrap();
