@@ -9,6 +9,7 @@ Does less than lamsach (no typo / missing-word classification, none of the
 other rules, no per-line unreadable-row recovery), so it is a lower bound for
 what the same job costs in polars.
 """
+import os
 import sys
 import time
 
@@ -39,6 +40,7 @@ def dob(col):
 
 def main():
     export, reference, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    os.makedirs(out, exist_ok=True)
     t0 = time.time()
     ref = pl.read_csv(reference, infer_schema=False).select(
         pl.col("Số định danh cá nhân").str.strip_chars().alias("id"),

@@ -6,6 +6,47 @@
 use crate::parse::date::DateValue;
 use crate::text::{fold, normalize};
 use chrono::{Datelike, NaiveDate};
+use unicode_normalization::{is_nfc_quick, IsNormalized};
+
+/// [`normalize`] into a reused buffer, without the NFC pass when the text is
+/// already NFC (nearly always).
+pub fn normalize_into(s: &str, out: &mut String) {
+    out.clear();
+    if is_nfc_quick(s.chars()) != IsNormalized::Yes {
+        out.push_str(&normalize(s));
+        return;
+    }
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in w.chars() {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// True when `s` normalises to `norm`, checked without allocating; None when
+/// `s` is not quick-NFC (use [`normalize`]).
+fn same_normalized(s: &str, norm: &str) -> Option<bool> {
+    if is_nfc_quick(s.chars()) != IsNormalized::Yes {
+        return None;
+    }
+    let mut it = norm.chars();
+    for (i, w) in s.split_whitespace().enumerate() {
+        if i > 0 && it.next() != Some(' ') {
+            return Some(false);
+        }
+        for c in w.chars() {
+            for l in c.to_lowercase() {
+                if it.next() != Some(l) {
+                    return Some(false);
+                }
+            }
+        }
+    }
+    Some(it.next().is_none())
+}
 
 /// Thresholds from `[matching]` in `rules/reference.toml`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -42,6 +83,9 @@ pub enum NameClass {
 /// Classifies `export` (as written in the export) against `reference_norm`
 /// (the reference name already passed through [`normalize`]).
 pub fn classify_name(export: &str, reference_norm: &str, m: &Matching) -> NameClass {
+    if !reference_norm.is_empty() && same_normalized(export, reference_norm) == Some(true) {
+        return NameClass::Same;
+    }
     let ne = normalize(export);
     if ne.is_empty() || reference_norm.is_empty() {
         return NameClass::Unknown;
@@ -230,6 +274,27 @@ mod tests {
     }
 
     const ANH: &str = "Nguyễn Thị Ánh";
+
+    #[test]
+    fn fast_normalisation_matches_normalize() {
+        let mut buf = String::new();
+        for s in [
+            "  NGUYỄN   THỊ ÁNH ",
+            "Nguye\u{0302}\u{0303}n Thi\u{0323}",
+            "ĐẶNG đức",
+            "",
+            "  ",
+            "a\tb",
+        ] {
+            normalize_into(s, &mut buf);
+            assert_eq!(buf, normalize(s), "{s:?}");
+            let n = normalize(s);
+            assert_ne!(same_normalized(s, &n), Some(false), "{s:?}");
+            assert_ne!(same_normalized(s, &format!("{n}x")), Some(true), "{s:?}");
+        }
+        assert_eq!(same_normalized("Nguyễn Thị", "nguyễn thị ánh"), Some(false));
+        assert_eq!(same_normalized("Nguyễn  Thị", "nguyễn thị"), Some(true));
+    }
 
     #[test]
     fn names_from_the_issue() {

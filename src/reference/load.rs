@@ -4,7 +4,8 @@
 //! batches are merged into the index in file order, which keeps the first of
 //! duplicate IDs and makes the result independent of the thread count.
 
-use super::{sex_code, Config, PDate, Rec, Reference};
+use super::table::{Slot, Table};
+use super::{sex_code, Config, PDate, Reference};
 use crate::error::{Error, Result};
 use crate::input::{split_fields, Limits, Rec as RawRec, RecordReader};
 use crate::parse::date::{self, DateValue};
@@ -12,7 +13,7 @@ use crate::parse::id::{self, IdValue};
 use crate::profile::{Field, Mapping, RuleData};
 use crate::report::AtomicFile;
 use crate::rules::unreadable_row::{self, Reason};
-use crate::text::{fold, normalize};
+use crate::text::fold;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::fs::File;
@@ -22,8 +23,9 @@ use std::sync::mpsc::sync_channel;
 
 /// At most this many problem lines are kept (all are counted).
 pub const MAX_ISSUES: usize = 100_000;
-/// Longest name kept, in bytes (longer ones are cut at a character boundary).
-const MAX_NAME_BYTES: usize = 1024;
+/// Longest name kept, in bytes (longer ones are cut at a character boundary;
+/// the arena stores the length in one byte).
+const MAX_NAME_BYTES: usize = 255;
 
 /// Counts from loading the reference file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -156,6 +158,7 @@ fn parse_batch(b: &Batch, cols: &Cols, data: &RuleData) -> ParsedBatch {
         ..Default::default()
     };
     let mut raw: Vec<Cow<[u8]>> = Vec::with_capacity(cols.expected);
+    let mut name = String::new();
     for item in &b.items {
         let (line, start, end) = match item {
             Item::Unreadable { line, reason } => {
@@ -212,7 +215,7 @@ fn parse_batch(b: &Batch, cols: &Cols, data: &RuleData) -> ParsedBatch {
             });
             continue;
         };
-        let name = normalize(&cell(cols.name));
+        super::classify::normalize_into(&cell(cols.name), &mut name);
         let mut cut = name.len().min(MAX_NAME_BYTES);
         while !name.is_char_boundary(cut) {
             cut -= 1;
@@ -341,8 +344,7 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
     // does not reserve more than it needs up front
     let rows_hint = ((size_hint / 70) as usize).min(50_000_000);
     let mut r = Reference {
-        index: rustc_hash::FxHashMap::with_capacity_and_hasher(rows_hint, Default::default()),
-        recs: Vec::with_capacity(rows_hint),
+        table: Table::with_capacity(rows_hint),
         names: Vec::with_capacity(rows_hint * 20),
         stats: LoadStats {
             blank_lines: blank_header_lines,
@@ -354,8 +356,9 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
             |n| n.to_string_lossy().into_owned(),
         ),
     };
-    // line of each loaded record, only while loading (to name the first of duplicates)
-    let mut lines: Vec<u64> = Vec::with_capacity(rows_hint);
+    // (name offset, line) of each loaded record, in load order (so sorted by
+    // offset), only while loading: to name the first line of a duplicate
+    let mut lines: Vec<(u32, u64)> = Vec::with_capacity(rows_hint);
 
     let (tx, rx) = sync_channel::<std::io::Result<Batch>>(in_flight);
     std::thread::scope(|scope| -> Result<()> {
@@ -421,14 +424,17 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
         Ok(())
     })?;
     r.issues.sort_by_key(|i| i.line);
-    r.stats.loaded = r.recs.len() as u64;
-    r.index.shrink_to_fit();
-    r.recs.shrink_to_fit();
+    r.stats.loaded = r.table.len() as u64;
     r.names.shrink_to_fit();
     Ok(r)
 }
 
-fn merge(r: &mut Reference, lines: &mut Vec<u64>, p: ParsedBatch, path: &Path) -> Result<()> {
+fn merge(
+    r: &mut Reference,
+    lines: &mut Vec<(u32, u64)>,
+    p: ParsedBatch,
+    path: &Path,
+) -> Result<()> {
     let s = &mut r.stats;
     s.padded_ids += p.padded;
     s.blank_lines += p.blank;
@@ -453,16 +459,33 @@ fn merge(r: &mut Reference, lines: &mut Vec<u64>, p: ParsedBatch, path: &Path) -
             .names
             .get(row.name_start..row.name_start + row.name_len)
             .unwrap_or(b"");
-        match r.index.entry(row.id) {
-            std::collections::hash_map::Entry::Occupied(e) => {
-                let first = *e.get() as usize;
-                let (Some(f), Some(&first_line)) = (r.recs.get(first), lines.get(first)) else {
-                    continue;
-                };
-                let fname = r
-                    .names
-                    .get(f.name_start as usize..f.name_start as usize + f.name_len as usize);
-                let conflict = fname != Some(name) || f.dob != row.dob || f.sex != row.sex;
+        let Ok(at) = u32::try_from(r.names.len()) else {
+            return Err(Error::Usage(format!(
+                "{}: tệp tham chiếu quá lớn (quá 4 GB tên) / reference file too large (over 4 GB of names)",
+                path.display()
+            )));
+        };
+        let slot = Slot {
+            key: row.id,
+            name: at,
+            dob: row.dob.0,
+            death: row.death.0,
+            sex: row.sex,
+        };
+        match r.table.insert(slot) {
+            None => {
+                r.names.push(name.len() as u8);
+                r.names.extend_from_slice(name);
+                lines.push((at, row.line));
+            }
+            Some(first) => {
+                let first_line = lines
+                    .binary_search_by_key(&first.name, |(at, _)| *at)
+                    .ok()
+                    .and_then(|i| lines.get(i))
+                    .map_or(0, |(_, l)| *l);
+                let conflict =
+                    r.name_at(first.name) != name || first.dob != row.dob.0 || first.sex != row.sex;
                 r.stats.duplicates += 1;
                 if conflict {
                     r.stats.duplicate_conflicts += 1;
@@ -476,26 +499,6 @@ fn merge(r: &mut Reference, lines: &mut Vec<u64>, p: ParsedBatch, path: &Path) -
                         },
                     });
                 }
-            }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                let (Ok(n), Ok(start)) =
-                    (u32::try_from(r.recs.len()), u32::try_from(r.names.len()))
-                else {
-                    return Err(Error::Usage(format!(
-                        "{}: tệp tham chiếu quá lớn (quá 4 tỷ người hoặc 4 GB tên) / reference file too large (over 4 billion people or 4 GB of names)",
-                        path.display()
-                    )));
-                };
-                e.insert(n);
-                r.names.extend_from_slice(name);
-                r.recs.push(Rec {
-                    name_start: start,
-                    name_len: name.len() as u16,
-                    sex: row.sex,
-                    dob: row.dob,
-                    death: row.death,
-                });
-                lines.push(row.line);
             }
         }
     }
