@@ -34,12 +34,14 @@ measure() {
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$DIR/$name.time" |
         awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/$name.time")
-    cpu=$(sed -n 's/.*Percent of CPU this job got: //p' "$DIR/$name.time")
-    printf '%-34s %9.2f s %9.1f MB %6s CPU\n' "$name" "$wall" "$(echo "$rss / 1024" | bc -l)" "$cpu"
+    user=$(sed -n 's/.*User time (seconds): //p' "$DIR/$name.time")
+    sys=$(sed -n 's/.*System time (seconds): //p' "$DIR/$name.time")
+    printf '%-30s %8.2f s %8.2f s %9.1f MB\n' "$name" "$wall" "$(echo "$user + $sys" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
 }
 
 echo "export: $(wc -l < "$EXPORT") lines, $(du -h "$EXPORT" | cut -f1); reference: $(wc -l < "$REF") lines, $(du -h "$REF" | cut -f1); $(nproc) cores"
-printf '%-34s %11s %12s %10s\n' "job" "wall" "max RSS" ""
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs on the machine inflate wall time; CPU time = user + sys)"
+printf '%-30s %10s %10s %12s\n' "job" "wall" "CPU" "max RSS"
 measure lamsach-without-reference "$BIN" check "$EXPORT" --today 2026-11-23 --quiet --out "$DIR/out-lamsach-without-reference"
 measure lamsach-with-reference "$BIN" check "$EXPORT" --reference "$REF" --today 2026-11-23 --quiet --out "$DIR/out-lamsach-with-reference"
 measure python-polars python3 "$HERE/reference_polars.py" "$EXPORT" "$REF" "$DIR/out-python-polars"
