@@ -425,6 +425,13 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
     })?;
     r.issues.sort_by_key(|i| i.line);
     r.stats.loaded = r.table.len() as u64;
+    if r.is_empty() {
+        // every export row would be "not in the database": surely the wrong file
+        return Err(Error::Usage(format!(
+            "{}: tệp tham chiếu không có dòng nào có số định danh 12 số hợp lệ / the reference has no row with a valid 12-digit ID",
+            path.display()
+        )));
+    }
     r.names.shrink_to_fit();
     Ok(r)
 }
@@ -536,6 +543,10 @@ mod tests {
     use crate::profile::Sex;
 
     fn load_str(text: &str) -> Result<Reference> {
+        load_bytes(text.as_bytes())
+    }
+
+    fn load_bytes(text: &[u8]) -> Result<Reference> {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("dan-cu.csv");
         std::fs::write(&p, text).unwrap();
@@ -614,6 +625,19 @@ mod tests {
     }
 
     #[test]
+    fn random_bytes_never_panic() {
+        let mut rng = fastrand::Rng::with_seed(6);
+        let alphabet: &[u8] = b"0123456789,;\"\n\r /-\xC3\xA1\xE1\xBB\x85\xFFNamN\xE1\xBB\xAF";
+        for _ in 0..300 {
+            let mut text = b"CCCD,H\xE1\xBB\x8D t\xC3\xAAn,Ng\xC3\xA0y sinh,Gi\xE1\xBB\x9Bi t\xC3\xADnh,Ng\xC3\xA0y m\xE1\xBA\xA5t\n001190012345,A,1990,Nam,\n".to_vec();
+            let n = rng.usize(0..400);
+            text.extend((0..n).map(|_| alphabet[rng.usize(0..alphabet.len())]));
+            let r = load_bytes(&text).expect("one good row always loads");
+            assert!(r.get(1190012345).is_some());
+        }
+    }
+
+    #[test]
     fn missing_column_and_empty_file_are_errors() {
         let e = load_str("CCCD,Họ tên,Giới tính\n001190012345,A,Nam\n")
             .unwrap_err()
@@ -625,5 +649,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("id ("), "{e}");
+        for text in [
+            "CCCD,Họ tên,Ngày sinh,Giới tính\n",
+            "CCCD,Họ tên,Ngày sinh,Giới tính\nabc,A,1990,Nam\n",
+        ] {
+            let e = load_str(text).unwrap_err().to_string();
+            assert!(e.contains("no row with a valid 12-digit ID"), "{e}");
+        }
+        // UTF-16 is refused with a message, not misread
+        let e = load_bytes(b"\xFF\xFEC\x00C\x00").unwrap_err().to_string();
+        assert!(e.contains("UTF-16"), "{e}");
+        let e = load_str("\u{feff}").unwrap_err().to_string();
+        assert!(e.contains("empty file"), "{e}");
     }
 }
