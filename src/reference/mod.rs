@@ -317,7 +317,15 @@ pub fn lookup<'r>(r: &'r Reference, ctx: &RowCtx) -> Lookup<'r> {
     let name = ctx
         .get(Field::FullName)
         .map_or(NameClass::Unknown, |n| classify_name(n, person.name, m));
-    let dob = classify_dob(ctx.dob, person.dob.value(), m);
+    let mut dob = classify_dob(ctx.dob, person.dob.value(), m);
+    if let (DateValue::Impossible { swapped: true }, DateValue::Full(r)) =
+        (ctx.dob, person.dob.value())
+    {
+        // "05/25/1990": no such day as dd/mm, but the reference's date as mm/dd
+        if ctx.get(Field::Dob).and_then(read_as_month_first) == Some(r) {
+            dob = DobClass::Swapped;
+        }
+    }
     let sex_differs = match (ctx.sex, person.sex) {
         (Some(a), Some(b)) => Some(a != b),
         _ => None,
@@ -329,6 +337,20 @@ pub fn lookup<'r>(r: &'r Reference, ctx: &RowCtx) -> Lookup<'r> {
         sex_differs,
         padded,
     })
+}
+
+/// Reads `mm/dd/yyyy` (also with `-` or `.`), for a date that is impossible
+/// as `dd/mm/yyyy`.
+fn read_as_month_first(v: &str) -> Option<NaiveDate> {
+    let v = v.split([' ', 'T']).next()?;
+    let mut it = v
+        .split(['/', '-', '.'])
+        .map(|p| p.trim().parse::<u32>().ok());
+    let (m, d, y) = (it.next()??, it.next()??, it.next()??);
+    if it.next().is_some() || y < 1000 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y as i32, m, d)
 }
 
 /// Runs the `REF…` rules on one row; true when the row is verified.
@@ -413,6 +435,21 @@ mod tests {
         let bad = EMBEDDED.replace("near_days = 10", "near_day = 10");
         let e = Config::parse("r.toml", &bad).unwrap_err().to_string();
         assert!(e.starts_with("r.toml:") && e.contains("near_day"), "{e}");
+    }
+
+    #[test]
+    fn month_first_dates() {
+        assert_eq!(
+            read_as_month_first("05/25/1990"),
+            NaiveDate::from_ymd_opt(1990, 5, 25)
+        );
+        assert_eq!(
+            read_as_month_first("5-25-1990 00:00:00"),
+            NaiveDate::from_ymd_opt(1990, 5, 25)
+        );
+        assert_eq!(read_as_month_first("1990-05-25"), None);
+        assert_eq!(read_as_month_first("05/25"), None);
+        assert_eq!(read_as_month_first("a/b/c"), None);
     }
 
     #[test]

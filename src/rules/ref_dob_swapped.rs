@@ -56,6 +56,22 @@ mod tests {
             ["Ngày sinh bị đảo ngày và tháng; CSDL dân cư: 12/05/1990"]
         );
         assert!(run_ref("vaccination", &vacc(&[("Ngày sinh", "05/12/1991")]), &RULE).is_empty());
+        // written month first, so impossible as dd/mm (DOB003 reports that too)
+        let chau = |dob| {
+            vacc(&[
+                ("Họ và tên", "Phạm Minh Châu"),
+                ("Ngày sinh", dob),
+                ("Số CCCD", "001305001234"),
+                ("Ngày tiêm", "01/01/2023"),
+            ])
+        };
+        let m = run_ref("vaccination", &chau("02/20/2005"), &RULE);
+        assert_eq!(
+            m,
+            ["Ngày sinh bị đảo ngày và tháng; CSDL dân cư: 20/02/2005"]
+        );
+        assert_eq!(run_ref("vaccination", &chau("2/20/2005"), &RULE).len(), 1);
+        assert!(run_ref("vaccination", &chau("02/21/2005"), &RULE).is_empty());
         assert!(run_ref("vaccination", &vacc(&[]), &RULE).is_empty());
     }
 }
