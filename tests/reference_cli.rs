@@ -230,3 +230,65 @@ fn without_reference_nothing_changes() {
     assert!(ref_findings(&issues).is_empty());
     assert!(!dir.path().join("reference-issues.csv").exists());
 }
+
+/// `--rules DIR` with its own `reference.toml`: thresholds are data, and a
+/// typo in the file names the file, line, column and key.
+#[test]
+fn reference_settings_come_from_the_rules_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir_all(rules.join("profiles")).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    for f in ["settings.toml", "provinces.toml", "reference.toml"] {
+        std::fs::copy(src.join(f), rules.join(f)).unwrap();
+    }
+    for e in std::fs::read_dir(src.join("profiles")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, rules.join("profiles").join(p.file_name().unwrap())).unwrap();
+    }
+    let toml = std::fs::read_to_string(rules.join("reference.toml")).unwrap();
+    // no "few days off": 15/03 for 12/03 is then simply a different date
+    std::fs::write(
+        rules.join("reference.toml"),
+        toml.replace("near_days = 10", "near_days = 0"),
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    let args = |rules: &Path| {
+        lamsach(&[
+            "check",
+            fixture("tiem-chung.csv").to_str().unwrap(),
+            "--reference",
+            fixture("dan-cu.csv").to_str().unwrap(),
+            "--today",
+            "2026-11-23",
+            "--rules",
+            rules.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+    };
+    let out = args(&rules);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let issues = std::fs::read_to_string(out_dir.join("issues.csv")).unwrap();
+    let got = ref_findings(&issues);
+    assert!(got.contains(&(12, "REF011".to_string())), "{got:?}");
+    assert!(!got.iter().any(|(_, r)| r == "REF010"), "{got:?}");
+
+    std::fs::write(
+        rules.join("reference.toml"),
+        toml.replace("near_days = 10", "near_dayz = 10"),
+    )
+    .unwrap();
+    let out = args(&rules);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("reference.toml:") && err.contains("near_dayz"),
+        "{err}"
+    );
+
+    // a rules directory without reference.toml uses the built-in one
+    std::fs::remove_file(rules.join("reference.toml")).unwrap();
+    assert_eq!(args(&rules).status.code(), Some(1));
+}
