@@ -44,6 +44,8 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs on the m
 printf '%-30s %10s %10s %12s\n' "job" "wall" "CPU" "max RSS"
 measure lamsach-without-reference "$BIN" check "$EXPORT" --today 2026-11-23 --quiet --out "$DIR/out-lamsach-without-reference"
 measure lamsach-with-reference "$BIN" check "$EXPORT" --reference "$REF" --today 2026-11-23 --quiet --out "$DIR/out-lamsach-with-reference"
+head -1 "$EXPORT" > "$DIR/empty-export.csv"
+measure lamsach-reference-load-only "$BIN" check "$DIR/empty-export.csv" --reference "$REF" --quiet
 measure python-polars python3 "$HERE/reference_polars.py" "$EXPORT" "$REF" "$DIR/out-python-polars"
 echo "lamsach verified: $(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"total\"][\"verified\"])" "$DIR/out-lamsach-with-reference/tally.json")"
 echo "polars  counts:   $(cat "$DIR/python-polars.stdout")"

@@ -355,7 +355,7 @@ impl TallyMeta {
             reference: o
                 .reference
                 .as_ref()
-                .map(|r| json!({"file": r.file_name, "people": r.people})),
+                .map(|r| json!({"file": r.file_name, "people": r.people, "load": r.stats})),
         }
     }
 }

@@ -99,6 +99,8 @@ fn verified_counts_in_summary_and_tally_json() {
             .unwrap();
     assert_eq!(json["total"]["verified"], 3);
     assert_eq!(json["reference"]["people"], 15);
+    assert_eq!(json["reference"]["load"]["duplicates"], 2);
+    assert_eq!(json["reference"]["load"]["bad_ids"], 1);
     let groups = json["groups"].as_array().unwrap();
     let chiem_hoa = groups.iter().find(|g| g["name"] == "Chiêm Hóa").unwrap();
     assert_eq!(chiem_hoa["verified"], 3);

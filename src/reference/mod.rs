@@ -365,6 +365,7 @@ pub fn check_row(r: &Reference, ctx: &RowCtx, out: &mut Vec<crate::rules::Findin
 pub struct Summary {
     pub file_name: String,
     pub people: u64,
+    pub stats: LoadStats,
 }
 
 impl From<&Reference> for Summary {
@@ -372,6 +373,7 @@ impl From<&Reference> for Summary {
         Summary {
             file_name: r.file_name.clone(),
             people: r.len() as u64,
+            stats: r.stats.clone(),
         }
     }
 }
