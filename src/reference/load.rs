@@ -339,13 +339,21 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
 
     let batch_rows = data.limits.batch_rows.max(1);
     let in_flight = rayon::current_num_threads().max(1) * 2;
+    // rows in the file, from its size and the line length in the first
+    // buffer read (so the index is allocated once, at its final size)
     let size_hint = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    // about 70 bytes per row in a typical extract; capped so a huge file
-    // does not reserve more than it needs up front
-    let rows_hint = ((size_hint / 70) as usize).min(50_000_000);
+    let head = reader.head();
+    let head_lines = memchr::memchr_iter(b'\n', head).count() as u64;
+    let per_row = if head_lines > 0 {
+        (head.len() as u64 / head_lines).max(8)
+    } else {
+        70
+    };
+    let rows_hint =
+        ((size_hint / per_row + size_hint / per_row / 50 + 16) as usize).min(200_000_000);
     let mut r = Reference {
         table: Table::with_capacity(rows_hint),
-        names: Vec::with_capacity(rows_hint * 20),
+        names: Vec::with_capacity(rows_hint * 24),
         stats: LoadStats {
             blank_lines: blank_header_lines,
             ..Default::default()

@@ -2,8 +2,10 @@
 //! record, with the record stored in the slot itself: a lookup touches one
 //! slot (and its neighbours in the same cache line) instead of a control
 //! array, a bucket and a separate record, which is what dominates the time
-//! of a join against millions of people. Linear probing, Fibonacci hashing,
-//! load factor at most 3/4. ID 0 marks an empty slot (it is never a valid ID).
+//! of a join against millions of people. Linear probing; the slot count need
+//! not be a power of two (a multiply-shift maps the hash onto it), so a table
+//! sized from the file holds n IDs in 4n/3 slots. ID 0 marks an empty slot
+//! (it is never a valid ID).
 
 /// A record as stored in the table (24 bytes with its key).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -19,24 +21,18 @@ pub struct Slot {
 
 pub struct Table {
     slots: Vec<Slot>,
-    shift: u32,
     len: usize,
 }
 
-const MIN_BITS: u32 = 4;
-
-fn bits_for(n: usize) -> u32 {
-    // smallest power of two with n <= 3/4 of it
-    let need = n.saturating_mul(4) / 3 + 1;
-    need.next_power_of_two().trailing_zeros().max(MIN_BITS)
+/// Slots for `n` IDs at a load factor of 3/4.
+fn slots_for(n: usize) -> usize {
+    (n.saturating_mul(4) / 3 + 1).max(16)
 }
 
 impl Table {
     pub fn with_capacity(n: usize) -> Table {
-        let bits = bits_for(n);
         Table {
-            slots: vec![Slot::default(); 1usize << bits],
-            shift: 64 - bits,
+            slots: vec![Slot::default(); slots_for(n)],
             len: 0,
         }
     }
@@ -51,7 +47,17 @@ impl Table {
 
     #[inline]
     fn home(&self, key: u64) -> usize {
-        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+        let h = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (key >> 29);
+        ((h as u128 * self.slots.len() as u128) >> 64) as usize
+    }
+
+    #[inline]
+    fn next(&self, i: usize) -> usize {
+        if i + 1 >= self.slots.len() {
+            0
+        } else {
+            i + 1
+        }
     }
 
     #[inline]
@@ -59,7 +65,6 @@ impl Table {
         if key == 0 {
             return None;
         }
-        let mask = self.slots.len() - 1;
         let mut i = self.home(key);
         loop {
             let s = self.slots.get(i)?;
@@ -69,7 +74,7 @@ impl Table {
             if s.key == 0 {
                 return None;
             }
-            i = (i + 1) & mask;
+            i = self.next(i);
         }
     }
 
@@ -82,7 +87,6 @@ impl Table {
         if (self.len + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
-        let mask = self.slots.len() - 1;
         let mut i = self.home(slot.key);
         loop {
             let s = self.slots.get_mut(i)?;
@@ -94,14 +98,13 @@ impl Table {
                 self.len += 1;
                 return None;
             }
-            i = (i + 1) & mask;
+            i = self.next(i);
         }
     }
 
     fn grow(&mut self) {
-        let bits = 64 - self.shift + 1;
-        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); 1usize << bits]);
-        self.shift = 64 - bits;
+        let n = self.slots.len().saturating_mul(2);
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); n]);
         self.len = 0;
         for s in old.into_iter().filter(|s| s.key != 0) {
             self.insert(s);
@@ -143,5 +146,19 @@ mod tests {
         assert_eq!(again.map(|s| s.name), Some(1));
         assert_eq!(t.get(1_190_000_000 + 7919).map(|s| s.name), Some(1));
         assert_eq!(t.len(), 10_000);
+        // sized for 1000 (1334 slots, not a power of two), then grown
+        let mut t = Table::with_capacity(1000);
+        assert_eq!(t.heap_bytes(), 1334 * std::mem::size_of::<Slot>());
+        for k in 1..=5000u64 {
+            assert!(t
+                .insert(Slot {
+                    key: k * 1_000_003,
+                    dob: k as u32,
+                    ..Default::default()
+                })
+                .is_none());
+        }
+        assert!((1..=5000u64).all(|k| t.get(k * 1_000_003).map(|s| s.dob) == Some(k as u32)));
+        assert!(t.get(7).is_none());
     }
 }
