@@ -324,19 +324,22 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
 fn reference_notice(r: &crate::reference::Reference, en: bool) -> String {
     let n = |x: u64| report::fmt_num(x, en);
     let st = &r.stats;
+    let mb = (r.heap_bytes() as u64).div_ceil(1 << 20);
     let mut s = if en {
         format!(
-            "lamsach: reference {}: {} people loaded from {} rows\n",
+            "lamsach: reference {}: {} people loaded from {} rows ({} MB in memory)\n",
             r.file_name,
             n(st.loaded),
-            n(st.rows)
+            n(st.rows),
+            n(mb)
         )
     } else {
         format!(
-            "lamsach: tham chiếu {}: đã nạp {} người từ {} dòng\n",
+            "lamsach: tham chiếu {}: đã nạp {} người từ {} dòng ({} MB bộ nhớ)\n",
             r.file_name,
             n(st.loaded),
-            n(st.rows)
+            n(st.rows),
+            n(mb)
         )
     };
     let lines_of = |key: &str| {
