@@ -364,9 +364,6 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
             |n| n.to_string_lossy().into_owned(),
         ),
     };
-    // (name offset, line) of each loaded record, in load order (so sorted by
-    // offset), only while loading: to name the first line of a duplicate
-    let mut lines: Vec<(u32, u64)> = Vec::with_capacity(rows_hint);
 
     let (tx, rx) = sync_channel::<std::io::Result<Batch>>(in_flight);
     std::thread::scope(|scope| -> Result<()> {
@@ -426,7 +423,7 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
                 .map(|b| parse_batch(b, &cols, data))
                 .collect();
             for p in parsed {
-                merge(&mut r, &mut lines, p, path)?;
+                merge(&mut r, p, path)?;
             }
         }
         Ok(())
@@ -444,12 +441,7 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
     Ok(r)
 }
 
-fn merge(
-    r: &mut Reference,
-    lines: &mut Vec<(u32, u64)>,
-    p: ParsedBatch,
-    path: &Path,
-) -> Result<()> {
+fn merge(r: &mut Reference, p: ParsedBatch, path: &Path) -> Result<()> {
     let s = &mut r.stats;
     s.padded_ids += p.padded;
     s.blank_lines += p.blank;
@@ -480,27 +472,17 @@ fn merge(
                 path.display()
             )));
         };
-        let slot = Slot {
-            key: row.id,
-            name: at,
-            dob: row.dob.0,
-            death: row.death.0,
-            sex: row.sex,
-        };
+        let slot = Slot::new(row.id, at, row.dob.0, row.sex, row.death.0, row.line);
         match r.table.insert(slot) {
             None => {
                 r.names.push(name.len() as u8);
                 r.names.extend_from_slice(name);
-                lines.push((at, row.line));
             }
             Some(first) => {
-                let first_line = lines
-                    .binary_search_by_key(&first.name, |(at, _)| *at)
-                    .ok()
-                    .and_then(|i| lines.get(i))
-                    .map_or(0, |(_, l)| *l);
-                let conflict =
-                    r.name_at(first.name) != name || first.dob != row.dob.0 || first.sex != row.sex;
+                let first_line = u64::from(first.line);
+                let conflict = r.name_at(first.name) != name
+                    || first.dob() != row.dob.0
+                    || first.sex() != row.sex;
                 r.stats.duplicates += 1;
                 if conflict {
                     r.stats.duplicate_conflicts += 1;

@@ -4,8 +4,8 @@
 //! The extract is loaded once into a compact, read-only index shared by the
 //! worker threads: an open-addressing hash table keyed by the ID as a `u64`
 //! whose 24-byte slots hold the record itself (offset of the normalised name
-//! in one byte arena, date of birth and date of death packed in 32 bits each,
-//! sex), so a lookup costs about two cache misses. Each
+//! in one byte arena, date of birth and sex, date of death, line), so a
+//! lookup costs about two cache misses. Each
 //! export row with a usable 12-digit ID is looked up once ([`lookup`]); the
 //! `REF…` rules in `src/rules/ref_*.rs` then report what disagrees.
 
@@ -245,8 +245,8 @@ impl Reference {
         Some(Person {
             // the arena only ever receives whole `str`s cut at char boundaries
             name: std::str::from_utf8(self.name_at(s.name)).unwrap_or(""),
-            dob: PDate(s.dob),
-            sex: match s.sex {
+            dob: PDate(s.dob()),
+            sex: match s.sex() {
                 1 => Some(Sex::Male),
                 2 => Some(Sex::Female),
                 _ => None,

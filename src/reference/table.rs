@@ -7,16 +7,42 @@
 //! sized from the file holds n IDs in 4n/3 slots. ID 0 marks an empty slot
 //! (it is never a valid ID).
 
-/// A record as stored in the table (24 bytes with its key).
+/// A record as stored in the table: 24 bytes with its key.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Slot {
     pub key: u64,
     /// Offset of the name in the arena (length-prefixed).
     pub name: u32,
-    pub dob: u32,
+    /// Packed date of birth (23 bits) and, in the top two bits, the sex.
+    dob_sex: u32,
+    /// Packed date of death.
     pub death: u32,
-    /// 0 unknown, 1 male, 2 female.
-    pub sex: u8,
+    /// Line of the reference file the record comes from (saturating), to
+    /// name the first line of a duplicate ID.
+    pub line: u32,
+}
+
+const SEX_SHIFT: u32 = 30;
+
+impl Slot {
+    /// `dob` is a packed date (below 2^23), `sex` 0 unknown, 1 male, 2 female.
+    pub fn new(key: u64, name: u32, dob: u32, sex: u8, death: u32, line: u64) -> Slot {
+        Slot {
+            key,
+            name,
+            dob_sex: (dob & ((1 << SEX_SHIFT) - 1)) | (u32::from(sex & 3) << SEX_SHIFT),
+            death,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub fn dob(&self) -> u32 {
+        self.dob_sex & ((1 << SEX_SHIFT) - 1)
+    }
+
+    pub fn sex(&self) -> u8 {
+        (self.dob_sex >> SEX_SHIFT) as u8
+    }
 }
 
 pub struct Table {
@@ -121,13 +147,7 @@ mod tests {
         let mut t = Table::with_capacity(0);
         for k in 1..=10_000u64 {
             let key = 1_190_000_000 + k * 7919;
-            assert!(t
-                .insert(Slot {
-                    key,
-                    name: k as u32,
-                    ..Default::default()
-                })
-                .is_none());
+            assert!(t.insert(Slot::new(key, k as u32, 0, 0, 0, k)).is_none());
         }
         assert_eq!(t.len(), 10_000);
         for k in 1..=10_000u64 {
@@ -138,11 +158,7 @@ mod tests {
         }
         assert!(t.get(5).is_none());
         assert!(t.get(0).is_none());
-        let again = t.insert(Slot {
-            key: 1_190_000_000 + 7919,
-            name: 99,
-            ..Default::default()
-        });
+        let again = t.insert(Slot::new(1_190_000_000 + 7919, 99, 0, 0, 0, 99));
         assert_eq!(again.map(|s| s.name), Some(1));
         assert_eq!(t.get(1_190_000_000 + 7919).map(|s| s.name), Some(1));
         assert_eq!(t.len(), 10_000);
@@ -151,14 +167,13 @@ mod tests {
         assert_eq!(t.heap_bytes(), 1334 * std::mem::size_of::<Slot>());
         for k in 1..=5000u64 {
             assert!(t
-                .insert(Slot {
-                    key: k * 1_000_003,
-                    dob: k as u32,
-                    ..Default::default()
-                })
+                .insert(Slot::new(k * 1_000_003, 0, k as u32, (k % 3) as u8, 0, k))
                 .is_none());
         }
-        assert!((1..=5000u64).all(|k| t.get(k * 1_000_003).map(|s| s.dob) == Some(k as u32)));
+        assert!(
+            (1..=5000u64).all(|k| t.get(k * 1_000_003).map(|s| (s.dob(), s.sex(), s.line))
+                == Some((k as u32, (k % 3) as u8, k as u32)))
+        );
         assert!(t.get(7).is_none());
     }
 }
