@@ -344,11 +344,9 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
     let size_hint = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let head = reader.head();
     let head_lines = memchr::memchr_iter(b'\n', head).count() as u64;
-    let per_row = if head_lines > 0 {
-        (head.len() as u64 / head_lines).max(8)
-    } else {
-        70
-    };
+    let per_row = (head.len() as u64)
+        .checked_div(head_lines)
+        .map_or(70, |n| n.max(8));
     let rows_hint =
         ((size_hint / per_row + size_hint / per_row / 50 + 16) as usize).min(200_000_000);
     let mut r = Reference {
