@@ -518,7 +518,21 @@ impl WorkerCtx<'_> {
         };
         let expected = self.mapping.headers.len();
         let mut raw: Vec<Cow<[u8]>> = Vec::with_capacity(expected);
-        for item in &batch.items {
+        // the batch's reference records, looked up ahead in one tight loop
+        let pre = self
+            .reference
+            .zip(self.mapping.column(Field::Id))
+            .map(|(r, id_col)| {
+                r.prefetch(
+                    batch.items.iter().map(|it| match it {
+                        Item::Rec { start, end, .. } => batch.buf.get(*start..*end),
+                        Item::Unreadable { .. } => None,
+                    }),
+                    self.delim,
+                    id_col,
+                )
+            });
+        for (idx, item) in batch.items.iter().enumerate() {
             let first = out.findings.len();
             match item {
                 Item::Unreadable { line, reason } => {
@@ -596,9 +610,10 @@ impl WorkerCtx<'_> {
                     let ctx =
                         RowCtx::new(line, &values, self.mapping, self.data, self.today, self.en);
                     check_row(&ctx, &mut out.findings);
-                    let verified = self
-                        .reference
-                        .is_some_and(|r| crate::reference::check_row(r, &ctx, &mut out.findings));
+                    let verified = self.reference.is_some_and(|r| {
+                        let at = pre.as_ref().map(|p| (p, idx));
+                        crate::reference::check_row_at(r, at, &ctx, &mut out.findings)
+                    });
                     let group = self
                         .group_col
                         .map(|c| values[c].trim())

@@ -13,6 +13,8 @@ pub mod classify;
 mod load;
 mod table;
 
+use table::Slot;
+
 pub use classify::{classify_dob, classify_name, DobClass, Matching, NameClass};
 pub use load::{load, write_issues_csv, IssueKind, LoadStats, RefIssue};
 
@@ -242,18 +244,106 @@ impl Reference {
 
     pub fn get(&self, id: u64) -> Option<Person<'_>> {
         let s = self.table.get(id)?;
-        Some(Person {
-            // the arena only ever receives whole `str`s cut at char boundaries
-            name: std::str::from_utf8(self.name_at(s.name)).unwrap_or(""),
-            dob: PDate(s.dob()),
-            sex: match s.sex() {
-                1 => Some(Sex::Male),
-                2 => Some(Sex::Female),
-                _ => None,
-            },
-            death: PDate(s.death),
-        })
+        Some(person(s, self.name_at(s.name)))
     }
+
+    /// Looks up the IDs of a batch of export records (one `Option` per
+    /// batch item, None for items that are not records) in tight loops, where
+    /// the cache and TLB misses of many rows overlap, and copies the records
+    /// found into a small buffer; a lookup done row by row among the other
+    /// checks stalls on each miss. Pure speed-up: [`check_row_at`] gives the
+    /// same result with or without it.
+    pub fn prefetch<'b>(
+        &self,
+        records: impl Iterator<Item = Option<&'b [u8]>>,
+        delim: u8,
+        id_col: usize,
+    ) -> Prefetched {
+        let mut fields = Vec::new();
+        let keys: Vec<u64> = records
+            .map(|rec| {
+                rec.and_then(|rec| {
+                    crate::input::split_fields(rec, delim, &mut fields);
+                    fields.get(id_col).and_then(|f| quick_key(f))
+                })
+                .unwrap_or(0)
+            })
+            .collect();
+        let slots: Vec<Option<Slot>> = keys.iter().map(|&k| self.table.get(k).copied()).collect();
+        // touch the names first (independent loads, overlapped), then copy
+        let touched = slots.iter().flatten().fold(0u8, |a, s| {
+            a ^ self.names.get(s.name as usize).copied().unwrap_or(0)
+        });
+        std::hint::black_box(touched);
+        let mut p = Prefetched {
+            rows: Vec::with_capacity(keys.len()),
+            names: Vec::with_capacity(keys.len() * 24),
+        };
+        for (key, slot) in keys.into_iter().zip(slots) {
+            let at = p.names.len();
+            if let Some(s) = &slot {
+                p.names.extend_from_slice(self.name_at(s.name));
+            }
+            p.rows.push(PreRow {
+                key,
+                slot,
+                name: at..p.names.len(),
+            });
+        }
+        p
+    }
+}
+
+fn person<'a>(s: &Slot, name: &'a [u8]) -> Person<'a> {
+    Person {
+        // the arena only ever receives whole `str`s cut at char boundaries
+        name: std::str::from_utf8(name).unwrap_or(""),
+        dob: PDate(s.dob()),
+        sex: match s.sex() {
+            1 => Some(Sex::Male),
+            2 => Some(Sex::Female),
+            _ => None,
+        },
+        death: PDate(s.death),
+    }
+}
+
+struct PreRow {
+    /// The ID read ahead (0: none).
+    key: u64,
+    slot: Option<Slot>,
+    name: std::ops::Range<usize>,
+}
+
+/// A batch's records looked up ahead by [`Reference::prefetch`].
+pub struct Prefetched {
+    rows: Vec<PreRow>,
+    names: Vec<u8>,
+}
+
+impl Prefetched {
+    /// The lookup of `key` for batch item `idx`, when it was read ahead with
+    /// that same key (None: look it up in the table).
+    fn get(&self, idx: usize, key: u64) -> Option<Option<Person<'_>>> {
+        let row = self.rows.get(idx).filter(|r| r.key == key)?;
+        Some(
+            row.slot
+                .as_ref()
+                .map(|s| person(s, self.names.get(row.name.clone()).unwrap_or(b""))),
+        )
+    }
+}
+
+/// A cell holding 10 to 12 digits (spaces around allowed) as a number: the
+/// common case of [`row_key`], to read IDs ahead in [`Reference::prefetch`].
+fn quick_key(cell: &[u8]) -> Option<u64> {
+    let d = cell.trim_ascii();
+    if !(10..=12).contains(&d.len()) {
+        return None;
+    }
+    d.iter().try_fold(0u64, |n, c| {
+        c.is_ascii_digit().then(|| n * 10 + u64::from(c - b'0'))
+    })
 }
 
 /// How an export row compares with its reference record.
@@ -307,10 +397,23 @@ pub fn row_key(id: &IdValue) -> Option<(u64, bool)> {
 
 /// Looks one export row up and classifies every difference.
 pub fn lookup<'r>(r: &'r Reference, ctx: &RowCtx) -> Lookup<'r> {
+    lookup_at(r, None, ctx)
+}
+
+/// [`lookup`], using the batch's records read ahead when there are some.
+pub fn lookup_at<'r>(
+    r: &'r Reference,
+    pre: Option<(&'r Prefetched, usize)>,
+    ctx: &RowCtx,
+) -> Lookup<'r> {
     let Some((key, padded)) = row_key(&ctx.id) else {
         return Lookup::NoId;
     };
-    let Some(person) = r.get(key) else {
+    let found = match pre.and_then(|(p, idx)| p.get(idx, key)) {
+        Some(found) => found,
+        None => r.get(key),
+    };
+    let Some(person) = found else {
         return Lookup::NotFound { padded };
     };
     let m = &ctx.data.reference.matching;
@@ -355,7 +458,17 @@ fn read_as_month_first(v: &str) -> Option<NaiveDate> {
 
 /// Runs the `REF…` rules on one row; true when the row is verified.
 pub fn check_row(r: &Reference, ctx: &RowCtx, out: &mut Vec<crate::rules::Finding>) -> bool {
-    let lk = lookup(r, ctx);
+    check_row_at(r, None, ctx, out)
+}
+
+/// [`check_row`] for item `idx` of a batch read ahead with [`Reference::prefetch`].
+pub fn check_row_at(
+    r: &Reference,
+    pre: Option<(&Prefetched, usize)>,
+    ctx: &RowCtx,
+    out: &mut Vec<crate::rules::Finding>,
+) -> bool {
+    let lk = lookup_at(r, pre, ctx);
     crate::rules::check_reference(ctx, &lk, out);
     matches!(lk, Lookup::Found(m) if m.verified())
 }
@@ -437,6 +550,34 @@ mod tests {
         let bad = EMBEDDED.replace("near_days = 10", "near_day = 10");
         let e = Config::parse("r.toml", &bad).unwrap_err().to_string();
         assert!(e.starts_with("r.toml:") && e.contains("near_day"), "{e}");
+    }
+
+    #[test]
+    fn prefetch_gives_the_table_lookups() {
+        let r = crate::rules::ref_testing::reference();
+        let recs: [Option<&[u8]>; 5] = [
+            Some(b"Lan,001190012345,x"),
+            None,
+            Some(b"Ai,\" 001190099999 \",x"),
+            Some(b"Cu,1945000111,x"),
+            Some(b"broken"),
+        ];
+        let p = r.prefetch(recs.into_iter(), b',', 1);
+        let name = |o: Option<Option<Person>>| o.map(|x| x.map(|p| p.name.to_string()));
+        assert_eq!(
+            name(p.get(0, 1190012345)),
+            Some(Some("nguyễn thị lan".into()))
+        );
+        // read ahead with another key (or none): the caller falls back to the table
+        assert_eq!(name(p.get(0, 8075001122)), None);
+        assert_eq!(name(p.get(1, 1190012345)), None);
+        assert_eq!(name(p.get(2, 1190099999)), Some(None));
+        assert_eq!(name(p.get(3, 1945000111)), Some(Some("lê văn cụ".into())));
+        assert_eq!(name(p.get(4, 0)), Some(None));
+        assert_eq!(name(p.get(9, 1190012345)), None);
+        assert_eq!(quick_key(b" 001190012345 "), Some(1190012345));
+        assert_eq!(quick_key(b"1.19E+11"), None);
+        assert_eq!(quick_key(b"123456789"), None);
     }
 
     #[test]
