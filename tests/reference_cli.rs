@@ -294,3 +294,42 @@ fn reference_settings_come_from_the_rules_directory() {
     std::fs::remove_file(rules.join("reference.toml")).unwrap();
     assert_eq!(args(&rules).status.code(), Some(1));
 }
+
+/// Shards checked against the reference and merged give the whole run's
+/// verified counts (`lamsach merge` adds them up like every other count).
+#[test]
+fn verified_counts_add_up_when_shards_are_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = std::fs::read_to_string(fixture("tiem-chung.csv")).unwrap();
+    let mut lines = whole.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    let (a, b) = rows.split_at(rows.len() / 2);
+    let mut tallies = Vec::new();
+    for (i, part) in [a, b].iter().enumerate() {
+        let f = dir.path().join(format!("shard{i}.csv"));
+        std::fs::write(&f, format!("{header}\n{}\n", part.join("\n"))).unwrap();
+        let out = dir.path().join(format!("out{i}"));
+        lamsach(&[
+            "check",
+            f.to_str().unwrap(),
+            "--reference",
+            fixture("dan-cu.csv").to_str().unwrap(),
+            "--today",
+            "2026-11-23",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        tallies.push(out.join("tally.json").to_str().unwrap().to_string());
+    }
+    let merged = dir.path().join("merged");
+    let mut args = vec!["merge"];
+    args.extend(tallies.iter().map(String::as_str));
+    args.extend(["--out", merged.to_str().unwrap()]);
+    let o = lamsach(&args);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(merged.join("tally.json")).unwrap()).unwrap();
+    assert_eq!(json["total"]["verified"], 3);
+    assert_eq!(json["reference"]["file"], "dan-cu.csv");
+}
