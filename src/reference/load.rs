@@ -402,9 +402,15 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
                 let _ = tx.send(Ok(batch));
             }
         });
+        // owned here, so an early return drops it and releases the reader
+        // thread blocked on a full channel (the scope then joins it)
+        let rx = rx;
         let mut pending: Vec<Batch> = Vec::with_capacity(in_flight);
         let mut done = false;
         while !done {
+            if crate::engine::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(Error::Interrupted);
+            }
             pending.clear();
             while pending.len() < in_flight {
                 match rx.recv() {
