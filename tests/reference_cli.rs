@@ -333,3 +333,44 @@ fn verified_counts_add_up_when_shards_are_merged() {
     assert_eq!(json["total"]["verified"], 3);
     assert_eq!(json["reference"]["file"], "dan-cu.csv");
 }
+
+/// Pupil records: the verified rate per school level, as the education
+/// reports print it, and a dead pupil still on the list.
+#[test]
+fn pupils_verified_per_school_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lamsach(&[
+        "check",
+        fixture("hoc-sinh.csv").to_str().unwrap(),
+        "--reference",
+        fixture("dan-cu-hoc-sinh.csv").to_str().unwrap(),
+        "--today",
+        "2026-11-23",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("3 / 4 (75,00%)"), "{stdout}");
+    assert!(stdout.contains("theo nhóm (Cấp học):"), "{stdout}");
+    let line = |level: &str| {
+        stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(level))
+            .map(str::to_string)
+    };
+    assert!(
+        line("THCS").is_some_and(|l| l.ends_with("1 / 2 (50,00%)")),
+        "{stdout}"
+    );
+    assert!(
+        line("THPT").is_some_and(|l| l.ends_with("1 / 1 (100,00%)")),
+        "{stdout}"
+    );
+    let issues = std::fs::read_to_string(dir.path().join("issues.csv")).unwrap();
+    assert_eq!(
+        ref_findings(&issues),
+        [(3, "REF002".to_string()), (4, "REF014".to_string())],
+        "{issues}"
+    );
+}
