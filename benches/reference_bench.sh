@@ -56,10 +56,13 @@ measure() {
 echo "export: $(wc -l < "$EXPORT") lines, $(du -h "$EXPORT" | cut -f1); reference: $(wc -l < "$REF") lines, $(du -h "$REF" | cut -f1); $(nproc) cores"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs on the machine inflate wall time; CPU time = user + sys)"
 printf '%-30s %10s %10s %12s   (best of %s runs)\n' "job" "wall" "CPU" "max RSS" "$REPEAT"
-measure lamsach-without-reference "$BIN" check "$EXPORT" --today 2026-11-23 --quiet --out "$DIR/out-lamsach-without-reference"
-measure lamsach-with-reference "$BIN" check "$EXPORT" --reference "$REF" --today 2026-11-23 --quiet --out "$DIR/out-lamsach-with-reference"
+# --no-dedupe: the fuzzy-duplicate pre-pass (DUP003-DUP005) is another job,
+# measured separately in the last line
+measure lamsach-without-reference "$BIN" check "$EXPORT" --no-dedupe --today 2026-11-23 --quiet --out "$DIR/out-lamsach-without-reference"
+measure lamsach-with-reference "$BIN" check "$EXPORT" --no-dedupe --reference "$REF" --today 2026-11-23 --quiet --out "$DIR/out-lamsach-with-reference"
 head -1 "$EXPORT" > "$DIR/empty-export.csv"
 measure lamsach-reference-load-only "$BIN" check "$DIR/empty-export.csv" --reference "$REF" --quiet
 measure python-polars python3 "$HERE/reference_polars.py" "$EXPORT" "$REF" "$DIR/out-python-polars"
+REPEAT=1 measure lamsach-reference+dedupe "$BIN" check "$EXPORT" --reference "$REF" --today 2026-11-23 --quiet --out "$DIR/out-lamsach-reference+dedupe"
 echo "lamsach verified: $(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"total\"][\"verified\"])" "$DIR/out-lamsach-with-reference/tally.json")"
 echo "polars  counts:   $(cat "$DIR/python-polars.stdout")"
