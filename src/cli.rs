@@ -352,7 +352,7 @@ fn reference_notice(r: &crate::reference::Reference, en: bool) -> String {
             .collect();
         v.join(", ")
     };
-    let kinds: [(u64, &str, &str, &str); 4] = [
+    let kinds: [(u64, &str, &str, &str); 5] = [
         (
             st.duplicates,
             "duplicate_id",
@@ -370,6 +370,12 @@ fn reference_notice(r: &crate::reference::Reference, en: bool) -> String {
             "bad_date",
             "ngày sinh/ngày mất không đọc được",
             "unreadable dates of birth/death",
+        ),
+        (
+            st.bad_names,
+            "bad_name",
+            "họ tên có chữ số/ký tự lạ (lỗi font?)",
+            "names with digits/symbols (broken encoding?)",
         ),
         (
             st.unreadable,

@@ -132,7 +132,7 @@ pub fn classify_name(export: &str, reference_norm: &str, m: &Matching) -> NameCl
 /// False for text with digits or symbols (a shifted column, broken encoding
 /// such as `Nguyá»…n`): NAM002 reports those, and comparing them with the
 /// reference would only call them "another person".
-fn looks_like_a_name(s: &str) -> bool {
+pub(crate) fn looks_like_a_name(s: &str) -> bool {
     s.chars().all(|c| {
         c.is_alphabetic()
             || c == ' '

@@ -46,12 +46,15 @@ pub struct LoadStats {
     pub bad_dates: u64,
     /// Rows that could not be read (quotes, column count, size).
     pub unreadable: u64,
+    /// Names with digits or symbols (broken encoding, shifted columns): kept,
+    /// but export rows are not compared with them.
+    pub bad_names: u64,
     pub blank_lines: u64,
 }
 
 impl LoadStats {
     pub fn problems(&self) -> u64 {
-        self.duplicates + self.bad_ids + self.bad_dates + self.unreadable
+        self.duplicates + self.bad_ids + self.bad_dates + self.bad_names + self.unreadable
     }
 }
 
@@ -60,6 +63,7 @@ pub enum IssueKind {
     Duplicate { first_line: u64, conflict: bool },
     BadId,
     BadDate { field: Field },
+    BadName,
     Unreadable(Reason),
 }
 
@@ -76,6 +80,7 @@ impl RefIssue {
             IssueKind::Duplicate { .. } => "duplicate_id",
             IssueKind::BadId => "bad_id",
             IssueKind::BadDate { .. } => "bad_date",
+            IssueKind::BadName => "bad_name",
             IssueKind::Unreadable(_) => "unreadable",
         }
     }
@@ -105,6 +110,13 @@ impl RefIssue {
                     format!("The {en_name} is not a date: not compared")
                 } else {
                     format!("Giá trị {vi} không phải ngày: không đối chiếu")
+                }
+            }
+            IssueKind::BadName => {
+                if en {
+                    "The name has digits or symbols (broken encoding?): names not compared".into()
+                } else {
+                    "Họ tên có chữ số hoặc ký tự lạ (lỗi font?): không đối chiếu họ tên".into()
                 }
             }
             IssueKind::Unreadable(r) => unreadable_row::finding(self.line, r, en).message,
@@ -216,6 +228,12 @@ fn parse_batch(b: &Batch, cols: &Cols, data: &RuleData) -> ParsedBatch {
             continue;
         };
         super::classify::normalize_into(&cell(cols.name), &mut name);
+        if !name.is_empty() && !super::classify::looks_like_a_name(&name) {
+            out.issues.push(RefIssue {
+                line,
+                kind: IssueKind::BadName,
+            });
+        }
         let mut cut = name.len().min(MAX_NAME_BYTES);
         while !name.is_char_boundary(cut) {
             cut -= 1;
@@ -453,6 +471,7 @@ fn merge(r: &mut Reference, p: ParsedBatch, path: &Path) -> Result<()> {
         match i.kind {
             IssueKind::BadId => s.bad_ids += 1,
             IssueKind::BadDate { .. } => s.bad_dates += 1,
+            IssueKind::BadName => s.bad_names += 1,
             IssueKind::Unreadable(_) => s.unreadable += 1,
             IssueKind::Duplicate { .. } => {}
         }
@@ -583,7 +602,8 @@ mod tests {
              \"001190099999,Lê Văn B,01/01/2000,Nam\n\
              001190088888,Lê Văn C,31/02/2000,Nam\n\
              001190077777,Lê Văn D\n\
-             1190066666,Lê Văn E,01/01/2000,Nam\n",
+             1190066666,Lê Văn E,01/01/2000,Nam\n\
+             001190055555,Nguyá»…n Văn F,01/01/2000,Nam\n",
         )
         .unwrap();
         assert_eq!(r.stats.duplicates, 2);
@@ -592,7 +612,8 @@ mod tests {
         assert_eq!(r.stats.bad_dates, 1);
         assert_eq!(r.stats.unreadable, 2);
         assert_eq!(r.stats.padded_ids, 1);
-        assert_eq!(r.len(), 3);
+        assert_eq!(r.stats.bad_names, 1);
+        assert_eq!(r.len(), 4);
         // the first of duplicates is kept
         assert_eq!(r.get(1190012345).unwrap().name, "nguyễn thị ánh");
         let lines: Vec<(u64, &str)> = r.issues.iter().map(|i| (i.line, i.key())).collect();
@@ -604,7 +625,8 @@ mod tests {
                 (5, "bad_id"),
                 (6, "unreadable"),
                 (7, "bad_date"),
-                (8, "unreadable")
+                (8, "unreadable"),
+                (10, "bad_name")
             ]
         );
         assert_eq!(
