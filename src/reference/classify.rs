@@ -87,7 +87,11 @@ pub fn classify_name(export: &str, reference_norm: &str, m: &Matching) -> NameCl
         return NameClass::Same;
     }
     let ne = normalize(export);
-    if ne.is_empty() || reference_norm.is_empty() || !looks_like_a_name(&ne) {
+    if ne.is_empty()
+        || reference_norm.is_empty()
+        || !looks_like_a_name(&ne)
+        || !looks_like_a_name(reference_norm)
+    {
         return NameClass::Unknown;
     }
     if ne == reference_norm {
@@ -347,6 +351,8 @@ mod tests {
         // broken encoding or a shifted column: not compared (NAM002 reports it)
         assert_eq!(name("Nguyá»…n Thá»‹ Ãnh", ANH), NameClass::Unknown);
         assert_eq!(name("0912345678", ANH), NameClass::Unknown);
+        // a broken name in the reference is not compared either
+        assert_eq!(name(ANH, "Nguyá»…n Thá»‹ Ãnh"), NameClass::Unknown);
         assert_eq!(name("H'Hen Niê", "H'hen Niê"), NameClass::Same);
         assert_eq!(name("H'Hen Nie", "H'hen Niê"), NameClass::NoAccents);
     }
