@@ -137,11 +137,14 @@ pub fn classify_name(export: &str, reference_norm: &str, m: &Matching) -> NameCl
 /// such as `Nguyá»…n`): NAM002 reports those, and comparing them with the
 /// reference would only call them "another person".
 pub(crate) fn looks_like_a_name(s: &str) -> bool {
-    s.chars().all(|c| {
-        c.is_alphabetic()
-            || c == ' '
-            || unicode_normalization::char::is_combining_mark(c)
-            || matches!(c, '-' | '\'' | '.' | '’')
+    s.chars().all(|c| match c {
+        'a'..='z' | 'A'..='Z' | ' ' | '-' | '\'' | '.' | '’' => true,
+        // Latin letters with diacritics (Vietnamese and neighbours) and
+        // combining marks, without a table lookup; × and ÷ are symbols
+        '\u{C0}'..='\u{24F}' => c != '\u{D7}' && c != '\u{F7}',
+        '\u{300}'..='\u{36F}' | '\u{1E00}'..='\u{1EFF}' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c),
     })
 }
 
