@@ -374,3 +374,52 @@ fn pupils_verified_per_school_level() {
         "{issues}"
     );
 }
+
+#[test]
+fn report_tables_carry_the_verified_rate() {
+    let out = tempfile::tempdir().unwrap();
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_lamsach"))
+        .current_dir(&root)
+        .args([
+            "check",
+            "fixtures/reference/hoc-sinh.csv",
+            "--reference",
+            "fixtures/reference/dan-cu-hoc-sinh.csv",
+            "--today",
+            "2026-11-23",
+            "--format",
+            "md,json",
+            "--out",
+        ])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let md = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    assert!(md.contains("| Đã xác thực | Tỷ lệ đạt |"), "{md}");
+    assert!(md.contains("| **3** | **75,0%** |"), "{md}");
+    // without a reference the columns are absent
+    let out2 = tempfile::tempdir().unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_lamsach"))
+        .current_dir(&root)
+        .args([
+            "check",
+            "fixtures/reference/hoc-sinh.csv",
+            "--today",
+            "2026-11-23",
+            "--format",
+            "md",
+            "--out",
+        ])
+        .arg(out2.path())
+        .output()
+        .unwrap();
+    let md2 = std::fs::read_to_string(out2.path().join("report.md")).unwrap();
+    assert!(!md2.contains("Tỷ lệ đạt"));
+}

@@ -282,6 +282,25 @@ pub const OVERVIEW: &[Spec] = &[
     },
 ];
 
+/// Overview columns added when rows were verified against the population
+/// reference: "đã xác thực" and the rate the education reports print
+/// ("đạt 98,66%").
+pub const VERIFIED: &[Spec] = &[
+    Spec::Count {
+        key: "verified",
+        vi: "Đã xác thực",
+        en: "Verified",
+        get: |c| c.verified,
+    },
+    Spec::Rate {
+        key: "verified_rate",
+        vi: "Tỷ lệ đạt",
+        en: "Verified rate",
+        num: |c| c.verified,
+        den: |c| c.rows_read,
+    },
+];
+
 #[derive(Debug, Clone)]
 pub struct Table {
     /// Stable id: `findings`, `records`, `overview`, `rules`,
@@ -518,12 +537,22 @@ impl ReportTables {
                 .collect(),
             total: Some(row(total_row_label(en), &total)),
         });
-        // 3. overview
+        // 3. overview (with the verified count and rate when a reference was used)
+        let specs: Vec<&Spec> = OVERVIEW
+            .iter()
+            .chain(
+                o.reference
+                    .is_some()
+                    .then_some(VERIFIED)
+                    .into_iter()
+                    .flatten(),
+            )
+            .collect();
         let mut cols = vec![Column::text("group", &group_label)];
-        cols.extend(OVERVIEW.iter().map(|s| s.column(en)));
+        cols.extend(specs.iter().map(|s| s.column(en)));
         let row = |name: &str, c: &Counts| -> Vec<Cell> {
             let mut r = vec![Cell::Text(name.to_string())];
-            r.extend(OVERVIEW.iter().map(|s| s.cell(c)));
+            r.extend(specs.iter().map(|s| s.cell(c)));
             r
         };
         tables.push(Table {
