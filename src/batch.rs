@@ -44,7 +44,7 @@ pub struct Job {
     pub input: String,
     pub profile: Option<String>,
     pub group_by: Option<String>,
-    /// Population reference file; passed on when the engine supports it.
+    /// Population reference extract to verify against (relative to the jobs file).
     pub reference: Option<PathBuf>,
     pub formats: Option<Vec<String>>,
     pub mask_ids: Option<bool>,
@@ -311,12 +311,42 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
             Some(f) => formats_of("", Some(&job.name), f)?,
             None => default_formats.clone(),
         };
-        if job.reference.is_some() {
-            log.line(&format!(
-                "job {}: reference file noted (not used by this version)",
-                job.name
-            ))?;
-        }
+        // The population reference, loaded once per job and shared by its files.
+        let reference = match &job.reference {
+            None => None,
+            Some(p) => {
+                let p = if p.is_absolute() {
+                    p.clone()
+                } else {
+                    base.join(p)
+                };
+                match crate::reference::load(&p, &data, en) {
+                    Ok(r) => {
+                        log.line(&format!(
+                            "job {}: reference {} loaded",
+                            job.name,
+                            p.file_name()
+                                .map(|n| n.to_string_lossy())
+                                .unwrap_or_default()
+                        ))?;
+                        Some(std::sync::Arc::new(r))
+                    }
+                    Err(e) => {
+                        log.line(&format!("job {}: FAILED: {e}", job.name))?;
+                        rows.push(Row {
+                            job: job.name.clone(),
+                            status: "failed",
+                            error: e.to_string(),
+                            ..Default::default()
+                        });
+                        if let Some(b) = &bar {
+                            b.inc(files.len() as u64);
+                        }
+                        continue;
+                    }
+                }
+            }
+        };
         for file in files {
             let fname = file
                 .file_name()
@@ -362,7 +392,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
                 progress: false,
                 extra: None,
                 person_keys: false,
-                reference: None,
+                reference: reference.clone(),
             };
             let state_path = out_dir.join(STATE_FILE);
             let started = std::time::Instant::now();

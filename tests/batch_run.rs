@@ -38,7 +38,7 @@ fn monthly_batch_reports_progress_since_the_previous_run() {
     std::fs::write(
         &jobs,
         format!(
-            "formats = [\"xlsx\", \"json\", \"html\"]\nmask_ids = true\n\n[[job]]\nname = \"tiem-chung\"\ninput = \"data/*.csv\"\ngroup_by = \"Huyện\"\nreference = \"dan-cu.csv\"\n\n[[job]]\nname = \"mau\"\ninput = \"{}\"\n",
+            "formats = [\"xlsx\", \"json\", \"html\"]\nmask_ids = true\n\n[[job]]\nname = \"tiem-chung\"\ninput = \"data/*.csv\"\ngroup_by = \"Huyện\"\n\n[[job]]\nname = \"mau\"\ninput = \"{}\"\n",
             root().join("fixtures/sample/tiem-chung.csv").display()
         ),
     )
@@ -105,7 +105,6 @@ fn monthly_batch_reports_progress_since_the_previous_run() {
         assert!(!log.contains(personal));
         assert!(!csv.contains(personal));
     }
-    assert!(log.contains("reference file noted"));
     // the first day's folder is untouched
     assert!(!day1.join("tiem-chung/report.md").exists());
 }
@@ -220,4 +219,36 @@ fn globs_under_a_folder_with_brackets_and_same_stems() {
     assert!(day.join("tc/xuat-2/report.json").is_file());
     let s = json(&day.join("summary.json"));
     assert_eq!(s["jobs"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_job_with_a_reference_verifies_its_rows() {
+    let d = tempfile::tempdir().unwrap();
+    let jobs = d.path().join("jobs.toml");
+    let r = root().join("fixtures/reference");
+    std::fs::write(
+        &jobs,
+        format!(
+            "[[job]]\nname = \"xac-minh\"\ninput = \"{}\"\nreference = \"{}\"\n\n[[job]]\nname = \"thieu\"\ninput = \"{}\"\nreference = \"khong-co.csv\"\n",
+            r.join("tiem-chung.csv").display(),
+            r.join("dan-cu.csv").display(),
+            r.join("tiem-chung.csv").display(),
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let o = batch(&jobs, &out, "2026-11-23");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "the job with a missing reference fails"
+    );
+    let t = json(&out.join("2026-11-23/xac-minh/tally.json"));
+    assert!(t["total"]["verified"].as_u64().unwrap() > 0, "{t}");
+    let log = std::fs::read_to_string(out.join("2026-11-23/batch.log")).unwrap();
+    assert!(
+        log.contains("job xac-minh: reference dan-cu.csv loaded"),
+        "{log}"
+    );
+    assert!(log.contains("job thieu: FAILED"), "{log}");
 }
