@@ -3,7 +3,8 @@
 #   (a) lamsach check, all reference-free rules and duplicates, 1 and 2 threads
 #   (b) polars' CSV reader alone (the floor)
 #   (c) a Python + polars script doing the same reference-free checks
-#   (d) lamsach check --reference (when a reference file is given in $REFERENCE)
+#   (d) the same with verification against a population reference ($REFERENCE,
+#       or one built from the export by benches/reference_from_export.py)
 # Prints a Markdown table: wall time, rows/s, MB/s, peak memory (max RSS).
 #
 #   bash benches/compare.sh 1000000 10000000
@@ -37,10 +38,12 @@ for ROWS in "${@:-1000000}"; do
   n=$(printf "%'d" "$ROWS" 2>/dev/null || echo "$ROWS")
   measure "$n rows: (a) lamsach, 1 thread" "$ROWS" "$bytes" "$BIN" check "$f" --today 2026-11-23 --threads 1 --out "$WORK/r1" -q
   measure "$n rows: (a) lamsach, 2 threads" "$ROWS" "$bytes" "$BIN" check "$f" --today 2026-11-23 --threads 2 --out "$WORK/r2" -q
+  measure "$n rows: (a') lamsach --no-dedupe, 1 thread" "$ROWS" "$bytes" "$BIN" check "$f" --today 2026-11-23 --threads 1 --no-dedupe --out "$WORK/r4" -q
+  measure "$n rows: (a') lamsach --no-dedupe, 2 threads" "$ROWS" "$bytes" "$BIN" check "$f" --today 2026-11-23 --threads 2 --no-dedupe --out "$WORK/r5" -q
   cmp -s "$WORK/r1/issues.csv" "$WORK/r2/issues.csv" || echo "WARNING: outputs differ between thread counts" >&2
   measure "$n rows: (b) polars read only" "$ROWS" "$bytes" python3 benches/polars_floor.py "$f"
   measure "$n rows: (c) Python + polars checks" "$ROWS" "$bytes" python3 benches/polars_checks.py "$f" 2026-11-23
-  if [ -n "${REFERENCE:-}" ]; then
-    measure "$n rows: (d) lamsach --reference" "$ROWS" "$bytes" "$BIN" check "$f" --today 2026-11-23 --reference "$REFERENCE" --out "$WORK/r3" -q
-  fi
+  ref=${REFERENCE:-$WORK/dan-cu-$ROWS.csv}
+  [ -f "$ref" ] || python3 benches/reference_from_export.py "$f" "$ref" >&2
+  measure "$n rows: (d) lamsach --reference, 2 threads" "$ROWS" "$bytes" "$BIN" check "$f" --today 2026-11-23 --reference "$ref" --out "$WORK/r3" -q
 done
