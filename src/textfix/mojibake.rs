@@ -1,0 +1,132 @@
+//! Double-encoded UTF-8: UTF-8 bytes read as Windows-1252 (or Latin-1) and
+//! saved again, so `Nguyễn` reads `Nguyá»…n`. Undone by writing the
+//! characters back as Windows-1252 bytes and reading those as UTF-8.
+
+/// The Windows-1252 byte of a character, also accepting the C1 controls
+/// U+0080..U+009F as themselves (what Windows and Latin-1 readers produce
+/// for the five bytes 1252 leaves undefined).
+pub(crate) fn cp1252_byte(c: char) -> Option<u8> {
+    let u = c as u32;
+    if u < 0x100 {
+        return Some(u as u8);
+    }
+    Some(match c {
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mojibake {
+    /// Certain: the value re-read as UTF-8 (as many rounds as were applied).
+    Fixed(String),
+    /// Some sequences decode, others do not (a byte was lost on the way).
+    Unsure,
+}
+
+/// One round of undoing; None when the value is not double-encoded.
+fn undo_once(s: &str) -> Option<Result<String, ()>> {
+    if s.is_ascii() {
+        return None;
+    }
+    // Fast check, no allocation: double-encoding leaves a lead byte
+    // (Â..ô) followed by a continuation byte (0x80..0xBF).
+    let is_lead = |c: char| ('\u{C2}'..='\u{F4}').contains(&c);
+    let is_cont = |c: char| {
+        ('\u{80}'..='\u{BF}').contains(&c) || (c as u32 > 0xFF && cp1252_byte(c).is_some())
+    };
+    let mut prev = ' ';
+    if !s.chars().any(|c| {
+        let hit = is_lead(prev) && is_cont(c);
+        prev = c;
+        hit
+    }) {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        bytes.push(cp1252_byte(c)?);
+    }
+    match String::from_utf8(bytes) {
+        Ok(t) => (t.len() < s.len() && !t.is_ascii()).then_some(Ok(t)),
+        Err(e) => {
+            // Partly decodable: at least one whole multi-byte sequence.
+            let b = e.as_bytes();
+            let lossy = String::from_utf8_lossy(b);
+            let good = lossy.chars().any(|c| c as u32 >= 0x100 && c != '\u{FFFD}');
+            good.then_some(Err(()))
+        }
+    }
+}
+
+/// Looks for double-encoded UTF-8. Fast: returns None at once for ASCII
+/// values and values with a character that Windows-1252 does not have.
+pub fn detect(s: &str) -> Option<Mojibake> {
+    let mut cur = match undo_once(s)? {
+        Ok(t) => t,
+        Err(()) => return Some(Mojibake::Unsure),
+    };
+    for _ in 0..3 {
+        match undo_once(&cur) {
+            Some(Ok(t)) => cur = t,
+            _ => break,
+        }
+    }
+    Some(Mojibake::Fixed(cur))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undoes_double_encoding() {
+        assert_eq!(detect("Nguyá»…n"), Some(Mojibake::Fixed("Nguyễn".into())));
+        assert_eq!(
+            detect("Tráº§n Thá»‹ HÃ²a"),
+            Some(Mojibake::Fixed("Trần Thị Hòa".into()))
+        );
+        // ề is E1 BB 81: 0x81 is undefined in 1252 and comes back as U+0081
+        assert_eq!(detect("Ngá»\u{81}"), Some(Mojibake::Fixed("Ngề".into())));
+        // twice double-encoded
+        assert_eq!(
+            detect("NguyÃ¡Â»â€¦n"),
+            Some(Mojibake::Fixed("Nguyễn".into()))
+        );
+    }
+
+    #[test]
+    fn leaves_genuine_text() {
+        for s in ["Nguyễn", "Hà", "José", "Café Ô", "abc", "Â"] {
+            assert_eq!(detect(s), None, "{s}");
+        }
+        // the undefined byte was dropped: cannot be sure what ề/ọ/ỏ/Ố/ờ it was
+        assert_eq!(detect("Ngá» Thá»‹"), Some(Mojibake::Unsure));
+    }
+}
