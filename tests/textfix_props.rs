@@ -49,6 +49,18 @@ proptest! {
     }
 
     #[test]
+    fn rows_repair_once(row in prop::collection::vec(name_like(), 1..5)) {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        let once: Vec<String> = textfix::repair_row(&cells).into_iter().map(|r| r.value.into_owned()).collect();
+        let again: Vec<&str> = once.iter().map(String::as_str).collect();
+        let twice = textfix::repair_row(&again);
+        for (a, b) in twice.iter().zip(&once) {
+            prop_assert_eq!(a.value.as_ref(), b.as_str());
+            prop_assert!(a.issues.is_empty(), "{:?} -> {:?}", row, once);
+        }
+    }
+
+    #[test]
     fn names_repair_once(s in name_like()) {
         let once = textfix::repair(&s);
         prop_assert!(!once.issues.contains(&Issue::Unsure), "{:?}", s);
