@@ -42,6 +42,21 @@ pub(crate) fn cp1252_byte(c: char) -> Option<u8> {
     })
 }
 
+/// Characters a repaired value may hold: Latin letters (with Vietnamese),
+/// combining marks, punctuation and symbols of the Windows code pages. A
+/// "repair" giving anything else (`LÊ` + no-break space reads as U+02A0) was
+/// not double encoding.
+fn plausible(c: char) -> bool {
+    let u = c as u32;
+    cp1252_byte(c).is_some() // ASCII, Latin-1, C1 and the 1252 symbols (a second round)
+        || (0x100..=0x24F).contains(&u)
+        || (0x300..=0x36F).contains(&u)
+        || (0x1E00..=0x1EFF).contains(&u)
+        || (0x2000..=0x206F).contains(&u)
+        || (0x20A0..=0x20CF).contains(&u)
+        || (0x2100..=0x214F).contains(&u)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mojibake {
     /// Certain: the value re-read as UTF-8 (as many rounds as were applied).
@@ -74,12 +89,15 @@ fn undo_once(s: &str) -> Option<Result<String, ()>> {
         bytes.push(cp1252_byte(c)?);
     }
     match String::from_utf8(bytes) {
-        Ok(t) => (t.len() < s.len() && !t.is_ascii()).then_some(Ok(t)),
+        Ok(t) => (t.len() < s.len() && !t.is_ascii() && t.chars().all(plausible)).then_some(Ok(t)),
         Err(e) => {
             // Partly decodable: at least one whole multi-byte sequence.
             let b = e.as_bytes();
             let lossy = String::from_utf8_lossy(b);
-            let good = lossy.chars().any(|c| c as u32 >= 0x100 && c != '\u{FFFD}');
+            // a Vietnamese letter came out: it was double encoding
+            let good = lossy
+                .chars()
+                .any(|c| c as u32 >= 0x100 && super::viet::is_letter(c));
             good.then_some(Err(()))
         }
     }
@@ -123,7 +141,16 @@ mod tests {
 
     #[test]
     fn leaves_genuine_text() {
-        for s in ["Nguyễn", "Hà", "José", "Café Ô", "abc", "Â"] {
+        for s in [
+            "Nguyễn",
+            "Hà",
+            "José",
+            "Café Ô",
+            "abc",
+            "Â",
+            "LÊ\u{A0}AN",
+            "Ô\u{A0}AN",
+        ] {
             assert_eq!(detect(s), None, "{s}");
         }
         // the undefined byte was dropped: cannot be sure what ề/ọ/ỏ/Ố/ờ it was
