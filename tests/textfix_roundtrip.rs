@@ -58,6 +58,9 @@ fn mojibake_round_trip() {
         assert_repairs(&mojibake(&name), &name, Issue::Mojibake);
         // damaged twice
         assert_repairs(&mojibake(&mojibake(&name)), &name, Issue::Mojibake);
+        // and with the no-break space (0xA0 of à, Ạ, Ơ…) turned into a space
+        let spaced = mojibake(&name).replace('\u{A0}', " ");
+        assert_repairs(&spaced, &name, Issue::Mojibake);
     }
 }
 

@@ -91,9 +91,22 @@ fn undo_once(s: &str) -> Option<Result<String, ()>> {
     match String::from_utf8(bytes) {
         Ok(t) => (t.len() < s.len() && !t.is_ascii() && t.chars().all(plausible)).then_some(Ok(t)),
         Err(e) => {
+            let b = e.into_bytes();
+            // The no-break space (0xA0) that ends à, Ạ, Ơ… is often turned
+            // into a plain space on the way: `HoÃ ng`. Put it back where a
+            // multi-byte sequence lacks exactly that byte.
+            if let Some(t) = restore_nbsp(&b) {
+                // a space was swallowed: only when every word still reads as
+                // Vietnamese (`Ngá» Thá»‹` lost a byte, it is not `NgỠThị`)
+                let ok = t.len() < s.len()
+                    && t.chars().all(plausible)
+                    && super::viet::words(&t).all(|w| w.is_ascii() || super::viet::is_syllable(w));
+                if ok {
+                    return Some(Ok(t));
+                }
+            }
             // Partly decodable: at least one whole multi-byte sequence.
-            let b = e.as_bytes();
-            let lossy = String::from_utf8_lossy(b);
+            let lossy = String::from_utf8_lossy(&b);
             // a Vietnamese letter came out: it was double encoding
             let good = lossy
                 .chars()
@@ -101,6 +114,36 @@ fn undo_once(s: &str) -> Option<Result<String, ()>> {
             good.then_some(Err(()))
         }
     }
+}
+
+/// Replaces each space that stands where a multi-byte sequence expects a
+/// continuation byte with 0xA0; Some when the result is valid UTF-8.
+fn restore_nbsp(b: &[u8]) -> Option<String> {
+    let mut v = b.to_vec();
+    let mut need = 0u8;
+    let mut changed = false;
+    for x in v.iter_mut() {
+        if need > 0 && *x == b' ' {
+            *x = 0xA0;
+            changed = true;
+            need -= 1;
+            continue;
+        }
+        if need > 0 && (0x80..=0xBF).contains(x) {
+            need -= 1;
+            continue;
+        }
+        need = match *x {
+            0xC2..=0xDF => 1,
+            0xE0..=0xEF => 2,
+            0xF0..=0xF4 => 3,
+            _ => 0,
+        };
+    }
+    if !changed {
+        return None;
+    }
+    String::from_utf8(v).ok()
 }
 
 /// Looks for double-encoded UTF-8. Fast: returns None at once for ASCII
@@ -132,6 +175,12 @@ mod tests {
         );
         // ề is E1 BB 81: 0x81 is undefined in 1252 and comes back as U+0081
         assert_eq!(detect("Ngá»\u{81}"), Some(Mojibake::Fixed("Ngề".into())));
+        // the no-break space of à became a plain space
+        assert_eq!(
+            detect("HoÃ ng VÄƒn"),
+            Some(Mojibake::Fixed("Hoàng Văn".into()))
+        );
+        assert_eq!(detect("Ã  Ä‘Ã "), Some(Mojibake::Fixed("à đà".into())));
         // twice double-encoded
         assert_eq!(
             detect("NguyÃ¡Â»â€¦n"),
