@@ -459,3 +459,20 @@ fn tcvn3_header_is_repaired_before_mapping() {
     let want = format!("{header}\r\n{}\r\n", rows.join("\r\n"));
     assert_eq!(cleaned, want);
 }
+
+#[test]
+fn encoding_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "in.csv", text_file().as_bytes());
+    let o = lamsach(&["check", s(&p), "--encoding", "klingon"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--encoding 'klingon'"));
+    // a TCVN3 file forced as tcvn3 reads the same as detected
+    let mut bytes = tcvn3_bytes(HEADER);
+    bytes.push(b'\n');
+    bytes.extend(tcvn3_bytes(ROWS[0]));
+    bytes.push(b'\n');
+    let t = write(dir.path(), "t.csv", &bytes);
+    let (cleaned, _) = fix(&t, &dir.path().join("c.csv"), &["--encoding", "tcvn3"]);
+    assert_eq!(cleaned, format!("{HEADER}\n{}\n", ROWS[0]));
+}

@@ -24,6 +24,10 @@ The name matches nobody and is unreadable for the officer who must fix it.
 |---|---|
 | `Nguyá»…n Thá»‹ Lan` | UTF-8 bị mã hóa hai lần; sửa thành «Nguyễn Thị Lan» |
 
+The no-break space that ends `à`, `Ạ`, `Ơ`… in UTF-8 is often turned into a
+plain space on the way (`HoÃ ng`); it is put back when every word then reads
+as Vietnamese.
+
 When a byte was lost on the way (`Ngá» ` — ề, ọ, ỏ, Ố and ờ all lose the same
 byte) the value cannot be repaired with certainty: TXT008 reports it.
 "#,
