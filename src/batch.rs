@@ -393,6 +393,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
                 extra: None,
                 person_keys: false,
                 reference: reference.clone(),
+                input: Default::default(),
             };
             let state_path = out_dir.join(STATE_FILE);
             let started = std::time::Instant::now();

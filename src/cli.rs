@@ -43,6 +43,8 @@ pub struct Common {
 pub enum Command {
     /// Kiểm tra một tệp xuất / check one export file
     Check(CheckArgs),
+    /// Ghi bản đã làm sạch và changes.csv / write a cleaned copy and changes.csv
+    Fix(crate::fix::FixArgs),
     /// Liệt kê các quy tắc / list every rule
     Rules {
         #[command(flatten)]
@@ -109,6 +111,12 @@ pub struct CheckArgs {
     /// Trích xuất CSDL dân cư để xác minh họ tên, ngày sinh, giới tính / population database extract to verify name, date of birth and sex against
     #[arg(long, value_name = "FILE")]
     pub reference: Option<PathBuf>,
+    /// Bảng mã: utf-8, utf-16le, utf-16be, windows-1258, windows-1252, tcvn3, vni; mặc định tự nhận / input encoding; detected when omitted
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// Trang tính (tên hoặc số thứ tự) của tệp Excel / sheet name or number in a workbook
+    #[arg(long, value_name = "SHEET")]
+    pub sheet: Option<String>,
     /// Số luồng / worker threads (default: all cores)
     #[arg(long)]
     pub threads: Option<usize>,
@@ -212,6 +220,10 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         extra: None,
         person_keys: false,
         reference: reference.clone(),
+        input: crate::ingest::InputOptions {
+            encoding: a.encoding.clone(),
+            sheet: a.sheet.clone(),
+        },
     };
     if !a.no_dedupe {
         opts.extra = Some(crate::dedupe::cli::prepass(
@@ -456,6 +468,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             run_check(a)
         }
+        Command::Fix(a) => crate::fix::run_fix(a),
         Command::Rules { common } => run_rules(common),
         Command::Explain { code, common } => run_explain(code, common),
         Command::Merge {

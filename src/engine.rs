@@ -13,7 +13,6 @@ use crate::text::header_key;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 
@@ -36,6 +35,8 @@ pub struct Options {
     pub person_keys: bool,
     /// Population reference extract to verify rows against (`--reference`).
     pub reference: Option<std::sync::Arc<crate::reference::Reference>>,
+    /// Encoding and sheet (`--encoding`, `--sheet`).
+    pub input: crate::ingest::InputOptions,
 }
 
 /// Who a row is about, for progress between runs: the 12-digit ID when it
@@ -208,7 +209,9 @@ fn resolve_group(opt: Option<&str>, mapping: &Mapping) -> Result<Option<usize>> 
 
 /// A file opened for checking: its header read and mapped.
 pub struct Opened {
-    pub reader: RecordReader<File>,
+    pub reader: RecordReader<Box<dyn std::io::Read + Send>>,
+    /// The encoding the file was read in (`UTF-8`, `UTF-16LE`, `windows-1258`, `xlsx`…).
+    pub source: String,
     pub delim: u8,
     pub mapping: Mapping,
     pub group_col: Option<usize>,
@@ -217,10 +220,7 @@ pub struct Opened {
 /// Opens a file, reads its header, and resolves the profile, the column
 /// mapping and the group column. Errors here stop the run (exit code 2).
 pub fn open(path: &Path, data: &RuleData, opts: &Options) -> Result<Opened> {
-    let file = File::open(path).map_err(|source| Error::Open {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let input = crate::ingest::open(path, &opts.input)?;
     let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -229,13 +229,8 @@ pub fn open(path: &Path, data: &RuleData, opts: &Options) -> Result<Opened> {
         max_record_bytes: data.limits.max_record_bytes,
         max_quoted_lines: data.limits.max_quoted_lines,
     };
-    let mut reader = RecordReader::new(file, limits).map_err(read_err)?;
-    if reader.head().starts_with(b"\xFF\xFE") || reader.head().starts_with(b"\xFE\xFF") {
-        return Err(Error::Usage(format!(
-            "{}: tệp UTF-16 chưa được hỗ trợ, hãy lưu lại dạng CSV UTF-8 / UTF-16 files are not supported yet; save as CSV UTF-8",
-            path.display()
-        )));
-    }
+    let source = input.source;
+    let mut reader = RecordReader::new(input.reader, limits).map_err(read_err)?;
     let delim = match opts.delimiter {
         Some(d) => {
             reader.delim = d;
@@ -262,9 +257,16 @@ pub fn open(path: &Path, data: &RuleData, opts: &Options) -> Result<Opened> {
             Some(Rec::Ok { bytes, .. }) => {
                 let mut f = Vec::new();
                 split_fields(bytes, delim, &mut f);
-                break f
+                // header names in a legacy font or double-encoded are repaired
+                // (as a row: one broken name is evidence for the others)
+                let raw: Vec<String> = f
                     .iter()
                     .map(|c| String::from_utf8_lossy(c).trim().to_string())
+                    .collect();
+                let cells: Vec<&str> = raw.iter().map(String::as_str).collect();
+                break crate::textfix::repair_row(&cells)
+                    .into_iter()
+                    .map(|r| r.value.trim().to_string())
                     .collect();
             }
         }
@@ -294,6 +296,7 @@ pub fn open(path: &Path, data: &RuleData, opts: &Options) -> Result<Opened> {
     let group_col = resolve_group(opts.group_by.as_deref(), &mapping)?;
     Ok(Opened {
         reader,
+        source,
         delim,
         mapping,
         group_col,
@@ -315,6 +318,7 @@ pub fn check_file(
     let Opened {
         mut reader,
         delim,
+        source: _,
         mapping,
         group_col,
     } = open(path, data, opts)?;

@@ -43,6 +43,10 @@ pub struct RecordReader<R> {
     /// Field count of the header, once known (for multi-line recovery).
     pub expected_fields: usize,
     bytes_read: u64,
+    /// When set, the bytes of each line skipped as unreadable are kept in
+    /// `skipped` (for `lamsach fix`, which passes such lines through).
+    pub keep_skipped: bool,
+    pub skipped: Vec<u8>,
 }
 
 enum Scan {
@@ -74,6 +78,8 @@ impl<R: Read> RecordReader<R> {
             limits,
             expected_fields: 0,
             bytes_read: 0,
+            keep_skipped: false,
+            skipped: Vec::new(),
         };
         r.fill()?;
         if r.buf[..r.end].starts_with(b"\xEF\xBB\xBF") {
@@ -264,6 +270,7 @@ impl<R: Read> RecordReader<R> {
     /// Skips the first physical line of the pending data (after a failed
     /// record), reading and discarding as much input as that takes.
     fn skip_first_line(&mut self) -> std::io::Result<()> {
+        self.skipped.clear();
         loop {
             let data = &self.buf[self.start..self.end];
             if let Some(off) = memchr2(b'\n', b'\r', data) {
@@ -272,12 +279,19 @@ impl<R: Read> RecordReader<R> {
                     self.fill()?;
                     continue;
                 }
+                if self.keep_skipped {
+                    self.skipped.extend_from_slice(&self.buf[self.start..at]);
+                }
                 let crlf = self.buf[at] == b'\r'
                     && self.buf.get(at + 1) == Some(&b'\n')
                     && at + 1 < self.end;
                 self.start = at + if crlf { 2 } else { 1 };
                 self.line += 1;
                 return Ok(());
+            }
+            if self.keep_skipped {
+                self.skipped
+                    .extend_from_slice(&self.buf[self.start..self.end]);
             }
             if self.eof {
                 self.start = self.end;

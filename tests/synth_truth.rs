@@ -40,6 +40,7 @@ fn run(profile: &str, rows: usize, seed: u64) {
         extra: None,
         person_keys: false,
         reference: None,
+        input: Default::default(),
     };
     let mut found: Vec<Finding> = Vec::new();
     let out = check_file(&data_path, &data, &opts, &mut found).unwrap();

@@ -122,6 +122,7 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
         extra: None,
         person_keys: false,
         reference: None,
+        input: Default::default(),
     };
     let t0 = std::time::Instant::now();
     let o = super::run(&a.file, &data, &cfg, &opts)?;

@@ -54,7 +54,15 @@ mod school_level_age;
 mod school_level_unknown;
 mod sex_missing;
 mod sex_unrecognised;
+mod text_control;
+mod text_decomposed;
+pub mod text_fields;
 pub mod text_invalid_utf8;
+mod text_mojibake;
+mod text_spacing;
+mod text_tcvn3;
+mod text_unsure;
+mod text_vni;
 pub mod unreadable_row;
 mod vacc_before_birth;
 mod vacc_date_invalid;
@@ -79,6 +87,13 @@ pub static REGISTRY: &[&Rule] = &[
     &school_level_age::RULE,
     &school_level_unknown::RULE,
     &text_invalid_utf8::RULE,
+    &text_tcvn3::RULE,
+    &text_vni::RULE,
+    &text_mojibake::RULE,
+    &text_decomposed::RULE,
+    &text_control::RULE,
+    &text_spacing::RULE,
+    &text_unsure::RULE,
     &field_missing::RULE,
     &id_missing::RULE,
     &id_malformed::RULE,
@@ -356,6 +371,9 @@ pub struct RowCtx<'a> {
     pub sex: Option<Sex>,
     /// The vaccination date (Missing when there is no such column).
     pub vaccination_date: DateValue,
+    /// Broken-text analysis of the text cells, made on first use and shared
+    /// by the TXT rules.
+    pub text_issues: std::cell::OnceCell<Vec<text_fields::CellIssue>>,
 }
 
 impl<'a> RowCtx<'a> {
@@ -378,6 +396,7 @@ impl<'a> RowCtx<'a> {
             dob: DateValue::Missing,
             sex: None,
             vaccination_date: DateValue::Missing,
+            text_issues: std::cell::OnceCell::new(),
         };
         ctx.id = ctx
             .get(Field::Id)
