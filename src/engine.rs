@@ -7,7 +7,9 @@ use crate::error::{Error, Result};
 use crate::input::{split_fields, Limits, Rec, RecordReader};
 use crate::profile::{detect, parse_toml, Field, Mapping, Profile, RuleData};
 use crate::rules::unreadable_row::{self, Reason};
-use crate::rules::{check_row, dup_event, id_shared, text_invalid_utf8, Finding, RowCtx};
+use crate::rules::{
+    check_row, dup_event, id_shared, text_fields, text_invalid_utf8, Finding, RowCtx,
+};
 use crate::tally::{Tally, ALL_GROUP_VI, EMPTY_GROUP_VI, UNREADABLE_GROUP_VI};
 use crate::text::header_key;
 use chrono::NaiveDate;
@@ -610,9 +612,47 @@ impl WorkerCtx<'_> {
                             }
                         })
                         .collect();
-                    let values: Vec<&str> = texts.iter().map(|c| c.trim()).collect();
-                    let ctx =
-                        RowCtx::new(line, &values, self.mapping, self.data, self.today, self.en);
+                    let raw_values: Vec<&str> = texts.iter().map(|c| c.trim()).collect();
+                    // Broken text (TCVN3, VNI, mojibake, NFD, …) is found once per
+                    // row; where the repair is certain, every other rule, the
+                    // group and the keys see the repaired value, while the TXT
+                    // rules report the raw one.
+                    let raw_ctx = RowCtx::new(
+                        line,
+                        &raw_values,
+                        self.mapping,
+                        self.data,
+                        self.today,
+                        self.en,
+                    );
+                    let issues = text_fields::with_issues(&raw_ctx, |c| c.to_vec());
+                    let mut fixed_values = raw_values.clone();
+                    for c in &issues {
+                        if !c.issues.contains(&crate::textfix::Issue::Unsure) {
+                            if let Some(v) = fixed_values.get_mut(c.col) {
+                                *v = c.fixed.trim();
+                            }
+                        }
+                    }
+                    let values = if issues.is_empty() {
+                        raw_values.clone()
+                    } else {
+                        fixed_values
+                    };
+                    let ctx = if issues.is_empty() {
+                        raw_ctx
+                    } else {
+                        let ctx = RowCtx::new(
+                            line,
+                            &values,
+                            self.mapping,
+                            self.data,
+                            self.today,
+                            self.en,
+                        );
+                        let _ = ctx.text_issues.set(issues.clone());
+                        ctx
+                    };
                     check_row(&ctx, &mut out.findings);
                     let verified = self.reference.is_some_and(|r| {
                         let at = pre.as_ref().map(|p| (p, idx));

@@ -111,9 +111,15 @@ fn nul_bytes() {
     assert_eq!(o.status.code(), Some(1));
     let (pairs, read, unreadable) = results(out.path());
     assert_eq!((read, unreadable), (3, 1));
-    assert!(
-        pairs.contains(&(2, "NAM002".into())) && pairs.contains(&(4, "ID002".into())),
-        "{pairs:?}"
+    // the NUL inside the name is a control character (TXT006), repaired for
+    // the other rules, so the name itself is fine
+    assert_eq!(
+        pairs,
+        [
+            (2, "TXT006".to_string()),
+            (3, "ROW001".into()),
+            (4, "ID002".into())
+        ]
     );
 }
 

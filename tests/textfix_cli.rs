@@ -476,3 +476,32 @@ fn encoding_option() {
     let (cleaned, _) = fix(&t, &dir.path().join("c.csv"), &["--encoding", "tcvn3"]);
     assert_eq!(cleaned, format!("{HEADER}\n{}\n", ROWS[0]));
 }
+
+#[test]
+fn other_rules_and_groups_see_the_repaired_text() {
+    let out = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_lamsach"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "check",
+            "fixtures/encodings/tcvn3.csv",
+            "--today",
+            "2026-11-23",
+            "--out",
+        ])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let issues = std::fs::read_to_string(out.path().join("issues.csv")).unwrap();
+    // a TCVN3 name or "N÷" is broken text (TXT002), not an invalid name or sex
+    assert!(
+        !issues.contains(",NAM002,") && !issues.contains(",SEX002,"),
+        "{issues}"
+    );
+    let tally = std::fs::read_to_string(out.path().join("tally.json")).unwrap();
+    assert!(
+        tally.contains("\"Chiêm Hóa\"") && !tally.contains("Chiªm"),
+        "{tally}"
+    );
+}
