@@ -171,3 +171,56 @@ fn merge_rejects_other_files() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("tally.json"));
 }
+
+#[test]
+fn outputs_are_identical_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |n: &str| dir.path().join(n);
+    let f = d("x.csv");
+    let o = lamsach(&[
+        "synth",
+        "--rows",
+        "40000",
+        "--seed",
+        "9",
+        "--out",
+        f.to_str().unwrap(),
+        "--truth",
+        d("t.csv").to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let mut outs = Vec::new();
+    for t in ["1", "2", "3"] {
+        let out = d(&format!("out{t}"));
+        let o = lamsach(&[
+            "check",
+            f.to_str().unwrap(),
+            "--today",
+            "2026-11-23",
+            "--threads",
+            t,
+            "--format",
+            "all",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        outs.push(out);
+    }
+    for name in [
+        "issues.csv",
+        "tally.csv",
+        "tally.json",
+        "report.json",
+        "report.md",
+    ] {
+        let a = std::fs::read(outs[0].join(name)).unwrap();
+        for o in &outs[1..] {
+            assert!(
+                a == std::fs::read(o.join(name)).unwrap(),
+                "{name} differs between thread counts"
+            );
+        }
+    }
+}
