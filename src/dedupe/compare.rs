@@ -142,12 +142,31 @@ pub fn near_digits(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).take(3).collect();
-    match diff.as_slice() {
+    // The first three differing positions, without allocating.
+    let mut diff = [0usize; 3];
+    let mut n = 0;
+    for i in (0..a.len()).filter(|&i| a[i] != b[i]).take(3) {
+        diff[n] = i;
+        n += 1;
+    }
+    match diff.get(..n).unwrap_or_default() {
         [_] => true,
         [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
         _ => false,
     }
+}
+
+/// Words of a name kept on the stack.
+const WORDS: usize = 12;
+
+/// Splits `s` on spaces into `out`; None when it has more than [`WORDS`] words.
+fn words<'a>(s: &'a str, out: &mut [&'a str; WORDS]) -> Option<usize> {
+    let mut n = 0;
+    for w in s.split(' ') {
+        *out.get_mut(n)? = w;
+        n += 1;
+    }
+    Some(n)
 }
 
 fn cmp_name(a: &Person, b: &Person) -> NameLevel {
@@ -164,8 +183,23 @@ fn cmp_name(a: &Person, b: &Person) -> NameLevel {
             NameLevel::Folded
         };
     }
-    let wa: Vec<&str> = a.name_fold.split(' ').collect();
-    let wb: Vec<&str> = b.name_fold.split(' ').collect();
+    // Words on the stack (names have a handful); a Vec only for long ones.
+    let (mut sa, mut sb) = ([""; WORDS], [""; WORDS]);
+    let (va, vb): (Vec<&str>, Vec<&str>);
+    let wa: &[&str] = match words(&a.name_fold, &mut sa) {
+        Some(n) => sa.get(..n).unwrap_or_default(),
+        None => {
+            va = a.name_fold.split(' ').collect();
+            &va
+        }
+    };
+    let wb: &[&str] = match words(&b.name_fold, &mut sb) {
+        Some(n) => sb.get(..n).unwrap_or_default(),
+        None => {
+            vb = b.name_fold.split(' ').collect();
+            &vb
+        }
+    };
     let (ga, gb) = (
         wa.last().copied().unwrap_or(""),
         wb.last().copied().unwrap_or(""),
@@ -179,9 +213,9 @@ fn cmp_name(a: &Person, b: &Person) -> NameLevel {
         // name; another middle name (Minh / Hữu) is another person, unless
         // it is a typo (below).
         let (short, long) = if wa.len() <= wb.len() {
-            (&wa, &wb)
+            (wa, wb)
         } else {
-            (&wb, &wa)
+            (wb, wa)
         };
         let long_mid = long.get(1..long.len() - 1).unwrap_or_default();
         let short_mid = short.get(1..short.len() - 1).unwrap_or_default();
@@ -219,16 +253,20 @@ fn cmp_name(a: &Person, b: &Person) -> NameLevel {
     }
 }
 
+/// `ddmmyyyy` digits (the year modulo 10000), for one-digit typos.
 fn ymd_digits(d: chrono::NaiveDate) -> [u8; 8] {
-    let s = format!(
-        "{:02}{:02}{:04}",
-        d.day(),
-        d.month(),
-        d.year().rem_euclid(10000)
-    );
-    let mut out = [0u8; 8];
-    out.copy_from_slice(&s.as_bytes()[..8]);
-    out
+    let (day, month, year) = (d.day(), d.month(), d.year().rem_euclid(10000) as u32);
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    [
+        digit(day / 10),
+        digit(day),
+        digit(month / 10),
+        digit(month),
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+    ]
 }
 
 fn cmp_dob(a: DateValue, b: DateValue) -> DobLevel {

@@ -27,10 +27,10 @@ use crate::engine::{self, Opened, Options};
 use crate::error::{Error, Result};
 use crate::input::{split_fields, Rec};
 use crate::parse::date::{self, DateValue};
-use crate::parse::id::{IdProblem, IdValue};
+use crate::parse::id::{self, IdProblem, IdValue};
 use crate::profile::{Field, Mapping, RuleData};
-use crate::rules::{dup_event, Finding, RowCtx};
-use crate::text::{fold, normalize};
+use crate::rules::Finding;
+use crate::text::{fold_into, normalize};
 use chrono::NaiveDate;
 use compare::{compare_events, Comparison, IdKey, IdLevel, Person};
 use config::{Config, KeyPart};
@@ -39,7 +39,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Rows read per batch before parsing them in parallel.
 const BATCH: usize = 32_768;
@@ -165,20 +165,19 @@ fn phone_key(v: &str) -> Option<Box<str>> {
 }
 
 /// Dose written as `1`, `Mũi 1`, `1.0`, `Mũi thứ nhất`: the digits when any.
-fn event_value(f: Field, v: &str) -> String {
+fn event_value<'s>(f: Field, v: &str, buf: &'s mut String) -> &'s str {
+    buf.clear();
     if f == Field::Dose {
-        let d: String = v
-            .split(['.', ','])
-            .next()
-            .unwrap_or("")
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
-        if !d.is_empty() {
-            return d.trim_start_matches('0').to_string();
+        let head = v.split(['.', ',']).next().unwrap_or("");
+        buf.extend(head.chars().filter(char::is_ascii_digit));
+        if !buf.is_empty() {
+            let zeros = buf.len() - buf.trim_start_matches('0').len();
+            buf.drain(..zeros);
+            return buf;
         }
     }
-    fold(v)
+    fold_into(v, buf);
+    buf
 }
 
 /// What reading the file gives: rows, person records, and the event fields used.
@@ -200,10 +199,11 @@ struct Parsed {
 struct Parser<'a> {
     mapping: &'a Mapping,
     data: &'a RuleData,
-    opts: &'a Options,
     event_fields: &'a [Field],
     expected: usize,
     delim: u8,
+    /// Columns some field is mapped to.
+    used: Vec<bool>,
 }
 
 impl Parser<'_> {
@@ -224,58 +224,118 @@ impl Parser<'_> {
         }
     }
 
+    /// `dup_event::key` of the row, reusing the folded name and vaccine.
+    fn exact_key(&self, x: ExactIn<'_, '_>) -> Option<u64> {
+        let h = x.hash;
+        h.clear();
+        let mut any = false;
+        for &f in &self.mapping.profile.event_key {
+            let v = (x.get)(f).unwrap_or("");
+            any |= !v.is_empty();
+            let date = match f {
+                Field::Dob => Some(x.dob),
+                Field::VaccinationDate => Some(x.vaccination_date),
+                Field::BhytValidTo | Field::DeathDate => Some(date::parse(v)),
+                _ => None,
+            };
+            match (f, date) {
+                (Field::Id, _) => match x.id {
+                    IdValue::Cccd(d) => h.extend_from_slice(d),
+                    _ => h.extend_from_slice(v.as_bytes()),
+                },
+                (_, Some(DateValue::Full(d))) => {
+                    h.extend_from_slice(&chrono::Datelike::num_days_from_ce(&d).to_le_bytes());
+                }
+                (_, Some(_)) => h.extend_from_slice(v.as_bytes()),
+                _ if v.is_ascii() && !v.bytes().any(|b| b.is_ascii_uppercase() || b == b' ') => {
+                    h.extend_from_slice(v.as_bytes())
+                }
+                (Field::FullName, _) if x.name_fold.is_some() => {
+                    h.extend_from_slice(x.name_fold.unwrap_or("").as_bytes())
+                }
+                (Field::Vaccine, _) => h.extend_from_slice(x.vaccine.as_bytes()),
+                _ => {
+                    x.buf.clear();
+                    fold_into(v, x.buf);
+                    h.extend_from_slice(x.buf.as_bytes());
+                }
+            }
+            h.push(0x1f);
+        }
+        any.then(|| xxh3_64(h))
+    }
+
     /// Parses one record; None for blank or unreadable rows (the engine
-    /// reports those).
-    fn parse(&self, line: u64, bytes: &[u8]) -> Option<Parsed> {
-        let mut raw: Vec<Cow<[u8]>> = Vec::with_capacity(self.expected);
-        split_fields(bytes, self.delim, &mut raw);
-        if raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+    /// reports those). Only the cells dedupe uses are decoded; `s` holds
+    /// buffers reused from row to row.
+    fn parse<'b>(&self, s: &mut Scratch<'b>, bytes: &'b [u8]) -> Option<Parsed> {
+        split_fields(bytes, self.delim, &mut s.raw);
+        if s.raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             return None;
         }
-        if raw.len() > self.expected
-            && raw[self.expected..]
+        if s.raw.len() > self.expected
+            && s.raw[self.expected..]
                 .iter()
                 .all(|f| f.trim_ascii().is_empty())
         {
-            raw.truncate(self.expected);
+            s.raw.truncate(self.expected);
         }
-        if raw.len() != self.expected {
+        if s.raw.len() != self.expected {
             return None;
         }
-        let texts: Vec<Cow<str>> = raw.iter().map(|f| String::from_utf8_lossy(f)).collect();
-        let values: Vec<&str> = texts.iter().map(|c| c.as_ref()).collect();
-        let ctx = RowCtx::new(
-            line,
-            &values,
-            self.mapping,
-            self.data,
-            self.opts.today,
-            self.opts.en,
-        );
-        let name = ctx.get(Field::FullName).unwrap_or("");
+        // Cells of mapped columns as text (lossy only when not UTF-8); the
+        // others stay empty: nothing here reads them.
+        s.text.clear();
+        for (c, f) in s.raw.drain(..).enumerate() {
+            let used = self.used.get(c).copied().unwrap_or(false);
+            s.text.push(if used { utf8(f) } else { Cow::Borrowed("") });
+        }
+        let values: Vec<&str> = s.text.iter().map(|c| c.as_ref()).collect();
+        let get = |f: Field| {
+            self.mapping
+                .column(f)
+                .map(|c| values.get(c).copied().unwrap_or("").trim())
+        };
+        let full_name = get(Field::FullName).unwrap_or("");
         // Names are compared with edit distances: a hostile 1 MB "name" must
         // not make one comparison cost 10¹² steps.
-        let name = match name.char_indices().nth(MAX_NAME_CHARS) {
-            Some((i, _)) => name.get(..i).unwrap_or(name),
-            None => name,
+        let name = match full_name.char_indices().nth(MAX_NAME_CHARS) {
+            Some((i, _)) => full_name.get(..i).unwrap_or(full_name),
+            None => full_name,
         };
-        let folded = |f: Field| {
-            ctx.get(f)
-                .map(fold)
-                .filter(|s| !s.is_empty())
-                .map(String::into_boxed_str)
+        let buf = &mut s.fold;
+        let name_fold: Box<str> = fold_box(buf, Some(name)).unwrap_or_default();
+        // ASCII: normalising is folding (lower case, single spaces).
+        let name_norm: Box<str> = if name.is_ascii() {
+            name_fold.clone()
+        } else {
+            normalize_name(name, buf);
+            Box::from(buf.as_str())
         };
+        let commune = fold_box(buf, get(Field::Commune));
+        let district = fold_box(buf, get(Field::District));
+        let address = fold_box(buf, get(Field::Address));
+        let vaccine = fold_box(buf, get(Field::Vaccine));
+        let sex = get(Field::Sex).and_then(|v| {
+            buf.clear();
+            fold_into(v, buf);
+            self.data.sex_of(buf)
+        });
+        let id_raw = get(Field::Id);
+        let id_value = id_raw.map_or(IdValue::Missing, |v| id::parse(v, self.data));
+        let dob_raw = get(Field::Dob);
+        let dob = dob_raw.map_or(DateValue::Missing, date::parse);
         let person = Person {
-            name_norm: normalize(name).into(),
-            name_fold: fold(name).into(),
-            dob: ctx.dob,
-            sex: ctx.sex,
-            id: Self::id_key(&ctx.id, ctx.get(Field::Id).unwrap_or("")),
-            phone: ctx.get(Field::Phone).and_then(phone_key),
-            commune: folded(Field::Commune),
-            district: folded(Field::District),
-            address: folded(Field::Address),
-            vaccine: folded(Field::Vaccine),
+            name_norm,
+            name_fold,
+            dob,
+            sex,
+            id: Self::id_key(&id_value, id_raw.unwrap_or("")),
+            phone: get(Field::Phone).and_then(phone_key),
+            commune,
+            district,
+            address,
+            vaccine,
             events: Vec::new(),
             name_count: 1,
             given_count: 1,
@@ -287,7 +347,8 @@ impl Parser<'_> {
             .flatten()
             .filter(|&&c| values.get(c).is_some_and(|v| !v.trim().is_empty()))
             .count() as u16;
-        let mut h = Xxh3::new();
+        let h = &mut s.key;
+        h.clear();
         if let Some(d) = person.id.digits() {
             h.update(d);
         }
@@ -295,39 +356,192 @@ impl Parser<'_> {
         h.update(person.name_fold.as_bytes());
         h.update(&[0x1f]);
         match person.dob {
-            DateValue::Full(d) => h.update(d.format("%Y-%m-%d").to_string().as_bytes()),
+            DateValue::Full(d) => match iso_date(d) {
+                Some(b) => h.update(&b),
+                None => h.update(d.format("%Y-%m-%d").to_string().as_bytes()),
+            },
             DateValue::Partial { year, month } => h.update(format!("{year}-{month:?}").as_bytes()),
-            _ => h.update(fold(ctx.get(Field::Dob).unwrap_or("")).as_bytes()),
+            _ => {
+                s.fold.clear();
+                fold_into(dob_raw.unwrap_or(""), &mut s.fold);
+                h.update(s.fold.as_bytes());
+            }
         }
+        let key = h.digest();
         let event = (!self.event_fields.is_empty()).then(|| {
-            let mut k = Xxh3::new();
+            let k = &mut s.event;
+            k.clear();
             let mut date = None;
+            let mut vaccination_date = None;
             for &f in self.event_fields {
-                let v = ctx.get(f).unwrap_or("");
+                let v = get(f).unwrap_or("");
                 if is_date_field(f) {
+                    let parsed = date::parse(v);
+                    if f == Field::VaccinationDate {
+                        vaccination_date = Some(parsed);
+                    }
                     if date.is_none() {
-                        if let DateValue::Full(d) = date::parse(v) {
+                        if let DateValue::Full(d) = parsed {
                             date = Some(d);
                         }
                     }
+                } else if f == Field::Vaccine {
+                    // event_value folds it, as `vaccine` above
+                    k.update(person.vaccine.as_deref().unwrap_or("").as_bytes());
+                    k.update(&[0x1f]);
                 } else {
-                    k.update(event_value(f, v).as_bytes());
+                    k.update(event_value(f, v, &mut s.fold).as_bytes());
                     k.update(&[0x1f]);
                 }
             }
+            // DUP001's key (`dup_event::key`), from the values parsed above.
+            let exact = self.exact_key(ExactIn {
+                get: &get,
+                id: &id_value,
+                dob,
+                vaccination_date: vaccination_date.unwrap_or(DateValue::Missing),
+                name_fold: (name.len() == full_name.len()).then_some(&*person.name_fold),
+                vaccine: person.vaccine.as_deref().unwrap_or(""),
+                buf: &mut s.fold,
+                hash: &mut s.hash,
+            });
             Event {
                 key: k.digest(),
                 date,
-                exact: dup_event::key(&ctx),
+                exact,
             }
         });
         Some(Parsed {
             person,
-            key: h.digest(),
+            key,
             filled,
             event,
         })
     }
+}
+
+/// True for the letters of Vietnamese (and other Latin) text that are NFC
+/// as they stand and combine with nothing before them: ASCII, Latin-1 and
+/// Latin Extended-A/B letters, Latin Extended Additional (ạ … ỹ).
+fn nfc_starter(c: char) -> bool {
+    matches!(c, '\0'..='\u{7f}' | '\u{c0}'..='\u{24f}' | '\u{1e00}'..='\u{1eff}')
+}
+
+/// [`normalize`] into `out`, without the NFC pass when every character is
+/// NFC as it stands.
+fn normalize_name(s: &str, out: &mut String) {
+    out.clear();
+    if !s.chars().all(nfc_starter) {
+        out.push_str(&normalize(s));
+        return;
+    }
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in w.chars() {
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        }
+    }
+}
+
+/// The folded value, boxed; None when missing or empty once folded.
+fn fold_box(buf: &mut String, v: Option<&str>) -> Option<Box<str>> {
+    buf.clear();
+    fold_into(v?, buf);
+    (!buf.is_empty()).then(|| Box::from(buf.as_str()))
+}
+
+/// What [`Parser::exact_key`] needs of a parsed row.
+struct ExactIn<'a, 'v> {
+    get: &'a dyn Fn(Field) -> Option<&'v str>,
+    id: &'a IdValue,
+    dob: DateValue,
+    vaccination_date: DateValue,
+    /// The folded full name, when it was not cut.
+    name_fold: Option<&'a str>,
+    /// The folded vaccine ("" when empty).
+    vaccine: &'a str,
+    buf: &'a mut String,
+    hash: &'a mut Vec<u8>,
+}
+
+/// Buffers one worker reuses from row to row.
+struct Scratch<'b> {
+    raw: Vec<Cow<'b, [u8]>>,
+    text: Vec<Cow<'b, str>>,
+    fold: String,
+    hash: Vec<u8>,
+    key: HashBuf,
+    event: HashBuf,
+}
+
+impl Scratch<'_> {
+    fn new() -> Self {
+        Scratch {
+            raw: Vec::new(),
+            text: Vec::new(),
+            fold: String::new(),
+            hash: Vec::new(),
+            key: HashBuf::default(),
+            event: HashBuf::default(),
+        }
+    }
+}
+
+/// Bytes to hash, collected first and hashed in one call: the same digest
+/// as `Xxh3` fed the same bytes piece by piece, without its large state.
+#[derive(Default)]
+struct HashBuf(Vec<u8>);
+
+impl HashBuf {
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+    fn update(&mut self, b: &[u8]) {
+        self.0.extend_from_slice(b);
+    }
+    fn digest(&self) -> u64 {
+        xxh3_64(&self.0)
+    }
+}
+
+/// A cell as text: borrowed when it is UTF-8, lossy otherwise.
+fn utf8(f: Cow<'_, [u8]>) -> Cow<'_, str> {
+    match f {
+        Cow::Borrowed(b) => match std::str::from_utf8(b) {
+            Ok(t) => Cow::Borrowed(t),
+            Err(_) => String::from_utf8_lossy(b),
+        },
+        Cow::Owned(v) => match String::from_utf8(v) {
+            Ok(s) => Cow::Owned(s),
+            Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        },
+    }
+}
+
+/// `YYYY-MM-DD` as chrono's `%Y-%m-%d` writes it, for years 0–9999.
+fn iso_date(d: NaiveDate) -> Option<[u8; 10]> {
+    use chrono::Datelike;
+    let y = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    let (m, dd) = (d.month(), d.day());
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    Some([
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(dd / 10),
+        digit(dd),
+    ])
 }
 
 /// Fills a record's empty fields from another row of the same record.
@@ -375,10 +589,12 @@ fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<Loaded> {
     let parser = Parser {
         mapping: &mapping,
         data,
-        opts,
         event_fields: &event_fields,
         expected: mapping.headers.len(),
         delim,
+        used: (0..mapping.headers.len())
+            .map(|c| mapping.col.contains(&Some(c)))
+            .collect(),
     };
     let mut rows = Vec::new();
     let mut persons: Vec<Person> = Vec::new();
@@ -408,7 +624,9 @@ fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<Loaded> {
         }
         let parsed: Vec<Option<Parsed>> = items
             .par_iter()
-            .map(|&(line, s, e)| parser.parse(line, buf.get(s..e).unwrap_or_default()))
+            .map_init(Scratch::new, |scratch, &(_, s, e)| {
+                parser.parse(scratch, buf.get(s..e).unwrap_or_default())
+            })
             .collect();
         for (&(line, _, _), p) in items.iter().zip(parsed) {
             let Some(p) = p else { continue };
@@ -472,9 +690,9 @@ fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<Loaded> {
 }
 
 /// The block key of one record for one block definition; 0 when a part is empty.
-fn block_key(p: &Person, block: usize, parts: &[KeyPart]) -> u64 {
+fn block_key(h: &mut HashBuf, p: &Person, block: usize, parts: &[KeyPart]) -> u64 {
     use chrono::Datelike;
-    let mut h = Xxh3::new();
+    h.clear();
     h.update(&(block as u32).to_le_bytes());
     for part in parts {
         let ok = match part {
@@ -508,23 +726,23 @@ fn block_key(p: &Person, block: usize, parts: &[KeyPart]) -> u64 {
                 }
                 None => false,
             },
-            KeyPart::GivenName => upd(&mut h, p.given()),
-            KeyPart::FamilyName => upd(&mut h, p.family()),
-            KeyPart::FullName => upd(&mut h, &p.name_fold),
-            KeyPart::Id => upd_bytes(&mut h, p.id.digits()),
+            KeyPart::GivenName => upd(h, p.given()),
+            KeyPart::FamilyName => upd(h, p.family()),
+            KeyPart::FullName => upd(h, &p.name_fold),
+            KeyPart::Id => upd_bytes(h, p.id.digits()),
             KeyPart::IdPrefix(n) => upd_bytes(
-                &mut h,
+                h,
                 p.id.digits()
                     .filter(|d| d.len() >= *n)
                     .and_then(|d| d.get(..*n)),
             ),
             KeyPart::IdSuffix(n) => upd_bytes(
-                &mut h,
+                h,
                 p.id.digits()
                     .filter(|d| d.len() >= *n)
                     .and_then(|d| d.get(d.len() - n..)),
             ),
-            KeyPart::Phone => upd(&mut h, p.phone.as_deref().unwrap_or("")),
+            KeyPart::Phone => upd(h, p.phone.as_deref().unwrap_or("")),
             KeyPart::Sex => match p.sex {
                 Some(s) => {
                     h.update(&[s as u8]);
@@ -532,8 +750,8 @@ fn block_key(p: &Person, block: usize, parts: &[KeyPart]) -> u64 {
                 }
                 None => false,
             },
-            KeyPart::Commune => upd(&mut h, p.commune.as_deref().unwrap_or("")),
-            KeyPart::District => upd(&mut h, p.district.as_deref().unwrap_or("")),
+            KeyPart::Commune => upd(h, p.commune.as_deref().unwrap_or("")),
+            KeyPart::District => upd(h, p.district.as_deref().unwrap_or("")),
         };
         if !ok {
             return 0;
@@ -543,18 +761,56 @@ fn block_key(p: &Person, block: usize, parts: &[KeyPart]) -> u64 {
     h.digest().max(1)
 }
 
-fn upd(h: &mut Xxh3, s: &str) -> bool {
+fn upd(h: &mut HashBuf, s: &str) -> bool {
     h.update(s.as_bytes());
     !s.is_empty()
 }
 
-fn upd_bytes(h: &mut Xxh3, s: Option<&[u8]>) -> bool {
+fn upd_bytes(h: &mut HashBuf, s: Option<&[u8]>) -> bool {
     match s {
         Some(b) if !b.is_empty() => {
             h.update(b);
             true
         }
         _ => false,
+    }
+}
+
+/// Stable LSD radix sort on the `u64` (16 bits a pass; passes where every
+/// entry has the same digit are skipped).
+fn radix_sort_by_key(v: &mut Vec<(u64, u32)>) {
+    let n = v.len();
+    if n < 2 {
+        return;
+    }
+    let mut tmp = vec![(0u64, 0u32); n];
+    let mut counts = vec![0usize; 1 << 16];
+    for shift in [0u32, 16, 32, 48] {
+        counts.fill(0);
+        let digit = |e: &(u64, u32)| ((e.0 >> shift) & 0xffff) as usize;
+        for e in v.iter() {
+            if let Some(c) = counts.get_mut(digit(e)) {
+                *c += 1;
+            }
+        }
+        if counts.contains(&n) {
+            continue;
+        }
+        let mut sum = 0;
+        for c in counts.iter_mut() {
+            let x = *c;
+            *c = sum;
+            sum += x;
+        }
+        for e in v.iter() {
+            if let Some(c) = counts.get_mut(digit(e)) {
+                if let Some(slot) = tmp.get_mut(*c) {
+                    *slot = *e;
+                }
+                *c += 1;
+            }
+        }
+        std::mem::swap(v, &mut tmp);
     }
 }
 
@@ -572,17 +828,24 @@ fn candidate_edges(
     stats: &mut Stats,
 ) -> (Vec<Edge>, Vec<Oversized>) {
     let k = cfg.parts.len();
-    let keys: Vec<u64> = persons
-        .par_iter()
-        .flat_map_iter(|p| (0..k).map(move |b| block_key(p, b, &cfg.parts[b])))
-        .collect();
+    let mut keys: Vec<u64> = vec![0; persons.len() * k];
+    if k > 0 {
+        keys.par_chunks_mut(k)
+            .zip(persons.par_iter())
+            .for_each_init(HashBuf::default, |h, (out, p)| {
+                for (b, (slot, parts)) in out.iter_mut().zip(&cfg.parts).enumerate() {
+                    *slot = block_key(h, p, b, parts);
+                }
+            });
+    }
     let mut entries: Vec<(u64, u32)> = keys
         .par_iter()
         .enumerate()
         .filter(|(_, &key)| key != 0)
         .map(|(i, &key)| (key, (i / k) as u32))
         .collect();
-    entries.par_sort_unstable();
+    // In person order already: a stable sort by key orders by (key, person).
+    radix_sort_by_key(&mut entries);
     // Runs of equal keys: the blocks.
     let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut oversized_keys: FxHashSet<u64> = FxHashSet::default();
@@ -992,5 +1255,199 @@ impl Outcome {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{data, today};
+    use crate::rules::{dup_event, RowCtx};
+
+    /// Parses every combination of the cells and checks the values against
+    /// the slow path they replace: `RowCtx`, `dup_event::key`, `normalize`.
+    fn same_as_slow_path(profile: &str, cells: &[(Field, &[&str])]) {
+        let d = data();
+        let prof = d.profile(profile).unwrap();
+        let headers: Vec<String> = cells
+            .iter()
+            .map(|(f, _)| prof.fields.get(f).unwrap()[0].clone())
+            .collect();
+        let mapping = Mapping::new(prof, &headers);
+        let event_fields: Vec<Field> = mapping
+            .profile
+            .event_key
+            .iter()
+            .copied()
+            .filter(|f| !is_person_field(*f) && mapping.column(*f).is_some())
+            .collect();
+        assert!(!event_fields.is_empty());
+        let parser = Parser {
+            mapping: &mapping,
+            data: d,
+            event_fields: &event_fields,
+            expected: headers.len(),
+            delim: b',',
+            used: (0..headers.len())
+                .map(|c| mapping.col.contains(&Some(c)))
+                .collect(),
+        };
+        let combos: usize = cells.iter().map(|(_, v)| v.len()).max().unwrap() * 7;
+        let rows: Vec<Vec<&str>> = (0..combos)
+            .map(|n| {
+                cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, v))| v[(n * (i + 1) + n / v.len()) % v.len()])
+                    .collect()
+            })
+            .collect();
+        let lines: Vec<String> = rows.iter().map(|r| r.join(",")).collect();
+        // One scratch for all rows, as a worker uses it.
+        let mut s = Scratch::new();
+        for (row, line) in rows.iter().zip(&lines) {
+            let p = parser.parse(&mut s, line.as_bytes()).unwrap();
+            let ctx = RowCtx::new(2, row, &mapping, d, today(), false);
+            let e = p.event.unwrap();
+            assert_eq!(e.exact, dup_event::key(&ctx), "{row:?}");
+            assert_eq!(p.person.dob, ctx.dob, "{row:?}");
+            assert_eq!(p.person.sex, ctx.sex, "{row:?}");
+            let name = ctx.get(Field::FullName).unwrap_or("");
+            let name = match name.char_indices().nth(MAX_NAME_CHARS) {
+                Some((i, _)) => &name[..i],
+                None => name,
+            };
+            assert_eq!(&*p.person.name_norm, normalize(name), "{row:?}");
+            assert_eq!(&*p.person.name_fold, crate::text::fold(name), "{row:?}");
+        }
+    }
+
+    const NAMES: &[&str] = &[
+        "Nguyễn Thị Lan",
+        "NGUYEN  THI LAN",
+        "nguyen\tthi lan",
+        "lan",
+        "Nguye\u{0302}\u{0303}n Văn A",
+        "ĐẶNG ĐỨC ĐẠT",
+        "Ω Ǆemal Æsir",
+        "",
+        "  Trần   Văn Hùng  ",
+        "Lê Ngọc Thắng Lê Ngọc Thắng Lê Ngọc Thắng Lê Ngọc Thắng Lê Ngọc Thắng Lê Ngọc Thắng Lê Ngọc Thắng",
+    ];
+    const DATES: &[&str] = &[
+        "12/05/1990",
+        "1990-05-12",
+        "1990",
+        "31/02/2000",
+        "abc",
+        "",
+        "32937",
+        "03/1945",
+    ];
+    const IDS: &[&str] = &[
+        "001190012345",
+        "1.23457E+11",
+        "",
+        "123456789",
+        "38089012345",
+        "001 089 012 345",
+        "Không có",
+    ];
+
+    #[test]
+    fn fast_parse_matches_row_ctx_vaccination() {
+        same_as_slow_path(
+            "vaccination",
+            &[
+                (Field::FullName, NAMES),
+                (Field::Dob, DATES),
+                (Field::Sex, &["Nữ", "nam", "", "X", "NAM "]),
+                (Field::Id, IDS),
+                (
+                    Field::Vaccine,
+                    &["AstraZeneca", "", "pfizer", "Vero Cell", "VERO  cell"],
+                ),
+                (Field::Dose, &["1", "Mũi 2", "", "02", "1.0"]),
+                (Field::VaccinationDate, DATES),
+            ],
+        );
+    }
+
+    #[test]
+    fn fast_parse_matches_row_ctx_other_profiles() {
+        same_as_slow_path(
+            "bhxh",
+            &[
+                (Field::FullName, NAMES),
+                (Field::Dob, DATES),
+                (Field::Id, IDS),
+                (Field::BhxhCode, &["0123456789", "", "AB 12"]),
+                (Field::Employer, &["Công ty A", "", "cong ty a"]),
+            ],
+        );
+        same_as_slow_path(
+            "education",
+            &[
+                (Field::FullName, NAMES),
+                (Field::Dob, DATES),
+                (Field::Id, IDS),
+                (Field::School, &["THCS Tân Quang", "", "thcs"]),
+                (Field::Class, &["6A", "", "6a"]),
+            ],
+        );
+    }
+
+    #[test]
+    fn nfc_starters_are_nfc() {
+        use unicode_normalization::char::canonical_combining_class;
+        use unicode_normalization::{is_nfc_quick, IsNormalized};
+        for c in (0u32..0x2000)
+            .filter_map(char::from_u32)
+            .filter(|&c| nfc_starter(c))
+        {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+        }
+        let mut out = String::new();
+        for s in NAMES {
+            normalize_name(s, &mut out);
+            assert_eq!(out, normalize(s));
+        }
+    }
+
+    #[test]
+    fn dates_written_as_chrono_does() {
+        for (y, m, d) in [
+            (1990, 5, 12),
+            (1, 1, 1),
+            (0, 12, 31),
+            (9999, 2, 3),
+            (2026, 11, 23),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(
+                iso_date(date).unwrap().as_slice(),
+                date.format("%Y-%m-%d").to_string().as_bytes()
+            );
+        }
+        assert!(iso_date(NaiveDate::from_ymd_opt(-5, 1, 1).unwrap()).is_none());
+    }
+
+    #[test]
+    fn radix_sort_orders_like_sort() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut v: Vec<(u64, u32)> = (0..5000u32)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // few distinct keys, some equal in the high bits only
+                (if i % 3 == 0 { x % 17 } else { x }, i)
+            })
+            .collect();
+        let mut want = v.clone();
+        want.sort_unstable();
+        radix_sort_by_key(&mut v);
+        assert_eq!(v, want);
     }
 }
