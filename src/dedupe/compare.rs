@@ -169,7 +169,7 @@ fn words<'a>(s: &'a str, out: &mut [&'a str; WORDS]) -> Option<usize> {
     Some(n)
 }
 
-fn cmp_name(a: &Person, b: &Person) -> NameLevel {
+fn cmp_name<'a>(a: &'a Person, b: &'a Person) -> NameLevel {
     if a.name_fold.is_empty() || b.name_fold.is_empty() {
         return NameLevel::Missing;
     }
@@ -245,8 +245,8 @@ fn cmp_name(a: &Person, b: &Person) -> NameLevel {
         && close(ga, gb)
         && strsim::osa_distance(&a.name_fold, &b.name_fold) <= 2;
     // Letters run together or split ("Thị Lan" / "ThịLan") count as one edit.
-    let squashed = |s: &str| s.chars().filter(|c| *c != ' ').collect::<Vec<char>>();
-    if typo || (la.abs_diff(lb) <= 3 && squashed(&a.name_fold) == squashed(&b.name_fold)) {
+    let squashed = |s: &'a str| s.chars().filter(|c| *c != ' ');
+    if typo || (la.abs_diff(lb) <= 3 && squashed(&a.name_fold).eq(squashed(&b.name_fold))) {
         NameLevel::Typo
     } else {
         NameLevel::Differ
