@@ -161,12 +161,18 @@ const WORDS: usize = 12;
 
 /// Splits `s` on spaces into `out`; None when it has more than [`WORDS`] words.
 fn words<'a>(s: &'a str, out: &mut [&'a str; WORDS]) -> Option<usize> {
+    // Split on the byte b' ': it never occurs inside a multi-byte character.
     let mut n = 0;
-    for w in s.split(' ') {
-        *out.get_mut(n)? = w;
-        n += 1;
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b == b' ' {
+            *out.get_mut(n)? = s.get(start..i).unwrap_or("");
+            n += 1;
+            start = i + 1;
+        }
     }
-    Some(n)
+    *out.get_mut(n)? = s.get(start..).unwrap_or("");
+    Some(n + 1)
 }
 
 fn cmp_name<'a>(a: &'a Person, b: &'a Person) -> NameLevel {
@@ -507,6 +513,28 @@ impl Comparison {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_split_like_str_split() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "nguyen thi lan",
+            " a  b ",
+            "đ ư ơ",
+            "a b c d e f g h i j k l",
+        ] {
+            let mut out = [""; WORDS];
+            let n = words(s, &mut out).unwrap();
+            assert_eq!(
+                &out[..n],
+                s.split(' ').collect::<Vec<_>>().as_slice(),
+                "{s:?}"
+            );
+        }
+        assert!(words("a b c d e f g h i j k l m", &mut [""; WORDS]).is_none());
+    }
     use crate::dedupe::config::Config;
     use crate::text::{fold, normalize};
     use chrono::NaiveDate;
