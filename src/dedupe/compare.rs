@@ -243,8 +243,9 @@ fn cmp_name<'a>(a: &'a Person, b: &'a Person) -> NameLevel {
     }
     // Cheap tests first: most compared pairs are different people.
     let (la, lb) = (a.name_fold.len(), b.name_fold.len());
-    let close =
-        |x: &str, y: &str| x.len().abs_diff(y.len()) <= 1 && strsim::osa_distance(x, y) <= 1;
+    let close = |x: &str, y: &str| {
+        x == y || (x.len().abs_diff(y.len()) <= 1 && strsim::osa_distance(x, y) <= 1)
+    };
     let typo = la.min(lb) >= 8
         && la.abs_diff(lb) <= 2
         && close(fa, fb)
