@@ -4,7 +4,7 @@
 //! findings go to the sink. Output is identical for any thread count.
 
 use crate::error::{Error, Result};
-use crate::input::{split_fields, Limits, Rec, RecordReader};
+use crate::input::{split_fields, Batch, Item, Limits, Rec, RecordReader};
 use crate::profile::{detect, parse_toml, Field, Mapping, Profile, RuleData};
 use crate::rules::unreadable_row::{self, Reason};
 use crate::rules::{
@@ -126,16 +126,6 @@ pub struct Outcome {
     pub bytes: u64,
     /// Set when the rows were verified against a population reference.
     pub reference: Option<crate::reference::Summary>,
-}
-
-enum Item {
-    Rec { line: u64, start: usize, end: usize },
-    Unreadable { line: u64, reason: Reason },
-}
-
-struct Batch {
-    buf: Vec<u8>,
-    items: Vec<Item>,
 }
 
 enum RowKind {
@@ -363,48 +353,7 @@ pub fn check_file(
         let rx = rx;
         let bytes_done = &bytes_done;
         let producer = scope.spawn(move || {
-            let mut batch = Batch {
-                buf: Vec::with_capacity(batch_rows * 128),
-                items: Vec::with_capacity(batch_rows),
-            };
-            loop {
-                match reader.next_rec() {
-                    Ok(Some(Rec::Ok { line, bytes, .. })) => {
-                        let start = batch.buf.len();
-                        batch.buf.extend_from_slice(bytes);
-                        batch.items.push(Item::Rec {
-                            line,
-                            start,
-                            end: batch.buf.len(),
-                        });
-                    }
-                    Ok(Some(Rec::Unreadable { line, reason })) => {
-                        batch.items.push(Item::Unreadable { line, reason })
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return reader.bytes_read();
-                    }
-                }
-                if batch.items.len() >= batch_rows {
-                    bytes_done.store(reader.bytes_read(), std::sync::atomic::Ordering::Relaxed);
-                    let full = std::mem::replace(
-                        &mut batch,
-                        Batch {
-                            buf: Vec::with_capacity(batch_rows * 128),
-                            items: Vec::with_capacity(batch_rows),
-                        },
-                    );
-                    if tx.send(Ok(full)).is_err() {
-                        return reader.bytes_read();
-                    }
-                }
-            }
-            if !batch.items.is_empty() {
-                let _ = tx.send(Ok(batch));
-            }
-            reader.bytes_read()
+            crate::input::send_batches(&mut reader, batch_rows, &tx, Some(bytes_done))
         });
 
         // Pipeline: the reader thread fills batches; a group of batches is

@@ -370,6 +370,74 @@ impl<R: Read> RecordReader<R> {
     }
 }
 
+/// Records copied out of the reader into one buffer, for a worker thread.
+pub struct Batch {
+    pub buf: Vec<u8>,
+    pub items: Vec<Item>,
+}
+
+/// One item of a batch: a record (a range of `Batch::buf`) or an unreadable line.
+pub enum Item {
+    Rec { line: u64, start: usize, end: usize },
+    Unreadable { line: u64, reason: Reason },
+}
+
+impl Batch {
+    fn with_capacity(rows: usize) -> Batch {
+        Batch {
+            buf: Vec::with_capacity(rows * 128),
+            items: Vec::with_capacity(rows),
+        }
+    }
+}
+
+/// Reads the rest of `reader` in batches of `rows` items and sends them on
+/// `tx` (a read error is sent as the last item); stops early when the
+/// receiver is gone. `bytes_done`, when given, follows the bytes read, for
+/// progress. Returns the bytes read.
+pub fn send_batches<R: Read>(
+    reader: &mut RecordReader<R>,
+    rows: usize,
+    tx: &std::sync::mpsc::SyncSender<std::io::Result<Batch>>,
+    bytes_done: Option<&std::sync::atomic::AtomicU64>,
+) -> u64 {
+    let mut batch = Batch::with_capacity(rows);
+    loop {
+        match reader.next_rec() {
+            Ok(Some(Rec::Ok { line, bytes, .. })) => {
+                let start = batch.buf.len();
+                batch.buf.extend_from_slice(bytes);
+                batch.items.push(Item::Rec {
+                    line,
+                    start,
+                    end: batch.buf.len(),
+                });
+            }
+            Ok(Some(Rec::Unreadable { line, reason })) => {
+                batch.items.push(Item::Unreadable { line, reason })
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return reader.bytes_read();
+            }
+        }
+        if batch.items.len() >= rows {
+            if let Some(b) = bytes_done {
+                b.store(reader.bytes_read(), std::sync::atomic::Ordering::Relaxed);
+            }
+            let full = std::mem::replace(&mut batch, Batch::with_capacity(rows));
+            if tx.send(Ok(full)).is_err() {
+                return reader.bytes_read();
+            }
+        }
+    }
+    if !batch.items.is_empty() {
+        let _ = tx.send(Ok(batch));
+    }
+    reader.bytes_read()
+}
+
 /// Splits one record into fields (quotes removed, `""` unescaped).
 pub fn split_fields<'a>(rec: &'a [u8], delim: u8, out: &mut Vec<Cow<'a, [u8]>>) {
     out.clear();

@@ -7,7 +7,7 @@
 use super::table::{Slot, Table};
 use super::{sex_code, Config, PDate, Reference};
 use crate::error::{Error, Result};
-use crate::input::{split_fields, Limits, Rec as RawRec, RecordReader};
+use crate::input::{split_fields, Batch, Item, Limits, Rec as RawRec, RecordReader};
 use crate::parse::date::{self, DateValue};
 use crate::parse::id::{self, IdValue};
 use crate::profile::{Field, Mapping, RuleData};
@@ -122,16 +122,6 @@ impl RefIssue {
             IssueKind::Unreadable(r) => unreadable_row::finding(self.line, r, en).message,
         }
     }
-}
-
-struct Batch {
-    buf: Vec<u8>,
-    items: Vec<Item>,
-}
-
-enum Item {
-    Rec { line: u64, start: usize, end: usize },
-    Unreadable { line: u64, reason: Reason },
 }
 
 struct Parsed {
@@ -384,41 +374,7 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
     let (tx, rx) = sync_channel::<std::io::Result<Batch>>(in_flight);
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || {
-            let new_batch = || Batch {
-                buf: Vec::with_capacity(batch_rows * 96),
-                items: Vec::with_capacity(batch_rows),
-            };
-            let mut batch = new_batch();
-            loop {
-                match reader.next_rec() {
-                    Ok(Some(RawRec::Ok { line, bytes, .. })) => {
-                        let start = batch.buf.len();
-                        batch.buf.extend_from_slice(bytes);
-                        batch.items.push(Item::Rec {
-                            line,
-                            start,
-                            end: batch.buf.len(),
-                        });
-                    }
-                    Ok(Some(RawRec::Unreadable { line, reason })) => {
-                        batch.items.push(Item::Unreadable { line, reason })
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
-                }
-                if batch.items.len() >= batch_rows {
-                    let full = std::mem::replace(&mut batch, new_batch());
-                    if tx.send(Ok(full)).is_err() {
-                        return;
-                    }
-                }
-            }
-            if !batch.items.is_empty() {
-                let _ = tx.send(Ok(batch));
-            }
+            crate::input::send_batches(&mut reader, batch_rows, &tx, None);
         });
         // owned here, so an early return drops it and releases the reader
         // thread blocked on a full channel (the scope then joins it)
