@@ -438,7 +438,11 @@ pub fn check_file(
             }
         }
         progress.finish();
-        Ok(producer.join().unwrap_or(0))
+        // A reader that died must fail the run, not end it early as if
+        // the file were shorter.
+        producer.join().map_err(|_| {
+            Error::Usage("lỗi nội bộ khi đọc tệp / internal error in the reader".into())
+        })
     })?;
 
     Ok(Outcome {

@@ -157,6 +157,12 @@ struct ProvincesFile {
     provinces: BTreeMap<String, String>,
 }
 
+/// Upper bound of `[limits] batch_rows`: each batch preallocates
+/// `batch_rows * 128` bytes, and several batches are in flight.
+pub const MAX_BATCH_ROWS: usize = 1_000_000;
+/// Upper bound of `[limits] max_record_bytes` (1 GiB): a record is held whole.
+pub const MAX_RECORD_BYTES: usize = 1 << 30;
+
 /// Everything loaded from `rules/`, with lookup tables prepared.
 #[derive(Debug, Clone)]
 pub struct RuleData {
@@ -272,9 +278,16 @@ impl RuleData {
         Self::from_files(&files, &reference)
     }
 
-    /// `files[0]` is settings, `files[1]` provinces, the rest profiles.
-    /// All errors are collected and reported together.
-    fn from_files(files: &[(String, String)], reference: &(String, String)) -> Result<Self> {
+    /// `files[0]` is settings, `files[1]` provinces, the rest profiles, as
+    /// (name, text) pairs; `reference` is `reference.toml`. All errors are
+    /// collected and reported together. Public for the fuzz targets (`fuzz/`).
+    pub fn from_files(files: &[(String, String)], reference: &(String, String)) -> Result<Self> {
+        if files.len() < 2 {
+            return Err(Error::Config(
+                "thiếu settings.toml / provinces.toml / settings.toml or provinces.toml missing"
+                    .into(),
+            ));
+        }
         let mut errors = Vec::new();
         let reference = crate::reference::Config::parse(&reference.0, &reference.1)
             .map_err(|e| errors.push(e.to_string()))
@@ -298,6 +311,19 @@ impl RuleData {
         };
         if !errors.is_empty() {
             return Err(Error::Config(errors.join("\n")));
+        }
+        let l = &settings.limits;
+        for (key, value, max) in [
+            ("max_record_bytes", l.max_record_bytes, MAX_RECORD_BYTES),
+            ("max_quoted_lines", l.max_quoted_lines, usize::MAX),
+            ("batch_rows", l.batch_rows, MAX_BATCH_ROWS),
+        ] {
+            if value == 0 || value > max {
+                errors.push(format!(
+                    "{}: [limits] {key} = {value}: phải từ 1 đến {max} / must be 1 to {max}",
+                    files[0].0
+                ));
+            }
         }
         let mut table = vec![None; 1000];
         for (code, name) in provinces.provinces {

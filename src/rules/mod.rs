@@ -10,6 +10,7 @@ use serde::Serialize;
 
 mod bhxh_invalid;
 mod bhyt_invalid;
+pub use bhyt_invalid::bhxh_of_card;
 mod bhyt_mismatch;
 mod dob_future;
 mod dob_impossible;
