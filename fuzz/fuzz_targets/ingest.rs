@@ -91,6 +91,7 @@ fuzz_target!(|input: &[u8]| {
         progress: false,
         extra: None,
         person_keys: cfg[2] & 0x80 != 0,
+        ..Default::default()
     };
     std::fs::write(path(), body).expect("write the input to a temporary file");
     let mut sink = Check::default();
