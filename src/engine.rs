@@ -126,6 +126,8 @@ pub struct Outcome {
     pub bytes: u64,
     /// Set when the rows were verified against a population reference.
     pub reference: Option<crate::reference::Summary>,
+    /// How the file was read: its encoding (`UTF-8`, `windows-1258`, …) or `xlsx`.
+    pub encoding: String,
 }
 
 enum RowKind {
@@ -310,7 +312,7 @@ pub fn check_file(
     let Opened {
         mut reader,
         delim,
-        source: _,
+        source: encoding,
         mapping,
         group_col,
     } = open(path, data, opts)?;
@@ -455,6 +457,7 @@ pub fn check_file(
         blank_lines,
         bytes,
         reference: opts.reference.as_deref().map(Into::into),
+        encoding,
     })
 }
 

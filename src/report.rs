@@ -440,14 +440,16 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
     let _ = if en {
         writeln!(
             s,
-            "lamsach: {} — {label} (delimiter {delim})",
-            o.path.display()
+            "lamsach: {} — {label} ({}, delimiter {delim})",
+            o.path.display(),
+            o.encoding
         )
     } else {
         writeln!(
             s,
-            "lamsach: {} — {label} (dấu phân cách {delim})",
-            o.path.display()
+            "lamsach: {} — {label} ({}, dấu phân cách {delim})",
+            o.path.display(),
+            o.encoding
         )
     };
     let rows = if en {
