@@ -582,30 +582,26 @@ impl WorkerCtx<'_> {
                         self.en,
                     );
                     let issues = text_fields::with_issues(&raw_ctx, |c| c.to_vec());
-                    let mut fixed_values = raw_values.clone();
-                    for c in &issues {
-                        if !c.issues.contains(&crate::textfix::Issue::Unsure) {
-                            if let Some(v) = fixed_values.get_mut(c.col) {
-                                *v = c.fixed.trim();
+                    let fixed_values: Vec<&str>;
+                    let values: &[&str] = if issues.is_empty() {
+                        &raw_values
+                    } else {
+                        let mut v = raw_values.clone();
+                        for c in &issues {
+                            if !c.issues.contains(&crate::textfix::Issue::Unsure) {
+                                if let Some(cell) = v.get_mut(c.col) {
+                                    *cell = c.fixed.trim();
+                                }
                             }
                         }
-                    }
-                    let values = if issues.is_empty() {
-                        raw_values.clone()
-                    } else {
-                        fixed_values
+                        fixed_values = v;
+                        &fixed_values
                     };
                     let ctx = if issues.is_empty() {
                         raw_ctx
                     } else {
-                        let ctx = RowCtx::new(
-                            line,
-                            &values,
-                            self.mapping,
-                            self.data,
-                            self.today,
-                            self.en,
-                        );
+                        let ctx =
+                            RowCtx::new(line, values, self.mapping, self.data, self.today, self.en);
                         let _ = ctx.text_issues.set(issues.clone());
                         ctx
                     };

@@ -17,23 +17,29 @@ fn tally(dir: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("tally.json")).unwrap()).unwrap()
 }
 
+/// Writes a generated vaccination export of `rows` rows to `out` (truth beside it).
+fn synth(rows: &str, seed: &str, out: &Path) {
+    let truth = out.with_extension("truth.csv");
+    let o = lamsach(&[
+        "synth",
+        "--rows",
+        rows,
+        "--seed",
+        seed,
+        "--out",
+        out.to_str().unwrap(),
+        "--truth",
+        truth.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 #[test]
 fn merged_shards_equal_the_whole() {
     let dir = tempfile::tempdir().unwrap();
     let d = |n: &str| dir.path().join(n);
     let whole = d("whole.csv");
-    let o = lamsach(&[
-        "synth",
-        "--rows",
-        "6000",
-        "--seed",
-        "5",
-        "--out",
-        whole.to_str().unwrap(),
-        "--truth",
-        d("truth.csv").to_str().unwrap(),
-    ]);
-    assert!(o.status.success());
+    synth("6000", "5", &whole);
     let bytes = std::fs::read(&whole).unwrap();
     let mut lines = bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty());
     let header = lines.next().unwrap().to_vec();
@@ -177,18 +183,7 @@ fn outputs_are_identical_for_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let d = |n: &str| dir.path().join(n);
     let f = d("x.csv");
-    let o = lamsach(&[
-        "synth",
-        "--rows",
-        "40000",
-        "--seed",
-        "9",
-        "--out",
-        f.to_str().unwrap(),
-        "--truth",
-        d("t.csv").to_str().unwrap(),
-    ]);
-    assert!(o.status.success());
+    synth("40000", "9", &f);
     let mut outs = Vec::new();
     for t in ["1", "2", "3"] {
         let out = d(&format!("out{t}"));
