@@ -139,7 +139,8 @@ enum RowKind {
 struct RowOut {
     line: u64,
     kind: RowKind,
-    group: Option<String>,
+    /// Index into [`BatchOut::groups`]; None when the group cell is empty.
+    group: Option<u32>,
     findings: std::ops::Range<usize>,
     event: Option<u64>,
     holder: Option<id_shared::Holder>,
@@ -151,6 +152,10 @@ struct RowOut {
 struct BatchOut {
     rows: Vec<RowOut>,
     findings: Vec<Finding>,
+    /// The distinct group names of the batch, in order of first use: rows
+    /// point into it, so the merge step interns each name once per batch
+    /// instead of once per row.
+    groups: Vec<String>,
 }
 
 fn resolve_profile<'a>(
@@ -335,6 +340,7 @@ pub fn check_file(
     let mut blank_lines = 0u64;
     let mut row_findings: Vec<Finding> = Vec::new();
     let unreadable_gid = std::cell::OnceCell::new();
+    let mut all_gid: Option<usize> = None;
 
     let ctx = WorkerCtx {
         mapping: &mapping,
@@ -387,6 +393,7 @@ pub fn check_file(
             };
             prev = next;
             for out in outs {
+                let gids: Vec<usize> = out.groups.iter().map(|g| tally.group_id(g)).collect();
                 let mut found = out.findings.into_iter();
                 for row in out.rows {
                     row_findings.clear();
@@ -400,8 +407,10 @@ pub fn check_file(
                             *unreadable_gid.get_or_init(|| tally.group_id(UNREADABLE_GROUP_VI))
                         }
                         RowKind::Checked => {
-                            let name = row.group.as_deref().unwrap_or(all_group);
-                            tally.group_id(name)
+                            match row.group.and_then(|g| gids.get(g as usize).copied()) {
+                                Some(g) => g,
+                                None => *all_gid.get_or_insert_with(|| tally.group_id(all_group)),
+                            }
                         }
                     };
                     if let Some(k) = row.event {
@@ -416,7 +425,10 @@ pub fn check_file(
                     row_findings.sort_by(|a, b| a.rule.code.cmp(b.rule.code));
                     let gname = match row.kind {
                         RowKind::Unreadable => UNREADABLE_GROUP_VI,
-                        _ => row.group.as_deref().unwrap_or(all_group),
+                        _ => row
+                            .group
+                            .and_then(|g| out.groups.get(g as usize))
+                            .map_or(all_group, String::as_str),
                     };
                     for f in &row_findings {
                         sink.finding(f, gname)?;
@@ -477,7 +489,9 @@ impl WorkerCtx<'_> {
         let mut out = BatchOut {
             rows: Vec::with_capacity(batch.items.len()),
             findings: Vec::new(),
+            groups: Vec::new(),
         };
+        let mut group_index: rustc_hash::FxHashMap<String, u32> = Default::default();
         let expected = self.mapping.headers.len();
         let mut raw: Vec<Cow<[u8]>> = Vec::with_capacity(expected);
         // the batch's reference records, looked up ahead in one tight loop
@@ -614,7 +628,15 @@ impl WorkerCtx<'_> {
                         .group_col
                         .map(|c| values[c].trim())
                         .filter(|g| !g.is_empty())
-                        .map(str::to_string);
+                        .map(|g| match group_index.get(g) {
+                            Some(&i) => i,
+                            None => {
+                                let i = out.groups.len() as u32;
+                                out.groups.push(g.to_string());
+                                group_index.insert(g.to_string(), i);
+                                i
+                            }
+                        });
                     out.rows.push(RowOut {
                         line,
                         kind: RowKind::Checked,
