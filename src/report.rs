@@ -84,9 +84,12 @@ impl Drop for AtomicFile {
 /// Control characters other than tab and line breaks (NUL, …) are replaced
 /// by `�` so no output carries bytes that break spreadsheet tools.
 pub fn excel_safe(s: &str) -> Cow<'_, str> {
-    let s: Cow<'_, str> = if s
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    // Control characters are C0 (bytes < 0x20), DEL and C1 (U+0080–U+009F,
+    // UTF-8 lead byte 0xC2): text with none of these bytes needs no scan.
+    let suspect = |b: &u8| *b < 0x20 || *b == 0x7f || *b == 0xc2;
+    let s: Cow<'_, str> = if s.as_bytes().iter().any(suspect)
+        && s.chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
     {
         Cow::Owned(
             s.chars()
@@ -168,14 +171,13 @@ impl IssuesCsv {
     }
 
     fn write_record(&mut self, rec: &[&str]) -> Result<()> {
+        for s in rec {
+            self.w
+                .write_field(excel_safe(s).as_bytes())
+                .map_err(csv_err(&self.path))?;
+        }
         self.w
-            .write_record(
-                rec.iter()
-                    .map(|s| excel_safe(s))
-                    .collect::<Vec<_>>()
-                    .iter()
-                    .map(|c| c.as_bytes()),
-            )
+            .write_record(None::<&[u8]>)
             .map_err(csv_err(&self.path))
     }
 
