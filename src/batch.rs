@@ -383,7 +383,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
                 Some(d) => d.as_bytes().first().copied(),
                 None => None,
             };
-            let mut opts = Options {
+            let opts = Options {
                 profile: job.profile.clone(),
                 group_by: job.group_by.clone(),
                 today: today_d,
@@ -397,14 +397,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
             };
             let state_path = out_dir.join(STATE_FILE);
             let started = std::time::Instant::now();
-            // Fuzzy duplicates (DUP003–DUP005), as `check` does unless --no-dedupe.
-            let res = if job.no_dedupe {
-                Ok(())
-            } else {
-                crate::dedupe::cli::prepass(file, &data, a.common.rules.as_deref(), &opts)
-                    .map(|x| opts.extra = Some(x))
-            };
-            let res = res.and_then(|()| {
+            let check = |opts: Options| {
                 check_with_reports(
                     RunSpec {
                         file,
@@ -418,7 +411,19 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
                     &data,
                     &mut Vec::new(),
                 )
-            });
+            };
+            // Fuzzy duplicates (DUP003–DUP005), as `check` does unless --no-dedupe.
+            let res = if job.no_dedupe {
+                check(opts)
+            } else {
+                crate::dedupe::cli::check_beside_prepass(
+                    file,
+                    &data,
+                    a.common.rules.as_deref(),
+                    opts,
+                    check,
+                )
+            };
             let mut row = Row {
                 job: job.name.clone(),
                 file: fname.clone(),

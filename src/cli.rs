@@ -210,7 +210,7 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let mut opts = Options {
+    let opts = Options {
         profile: a.profile.clone(),
         group_by: a.group_by.clone(),
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
@@ -225,14 +225,6 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
             sheet: a.sheet.clone(),
         },
     };
-    if !a.no_dedupe {
-        opts.extra = Some(crate::dedupe::cli::prepass(
-            &a.file,
-            &data,
-            a.common.rules.as_deref(),
-            &opts,
-        )?);
-    }
     let formats = a
         .format
         .as_deref()
@@ -255,19 +247,32 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         headers: mapping.headers.clone(),
         out: Vec::new(),
     };
-    let res = crate::export::run::check_with_reports(
-        crate::export::run::RunSpec {
-            file: &a.file,
+    let mut check = |opts: Options| {
+        crate::export::run::check_with_reports(
+            crate::export::run::RunSpec {
+                file: &a.file,
+                opts,
+                out: a.out.as_deref(),
+                formats: formats.as_deref(),
+                mask_ids: a.mask_ids,
+                since: a.since.as_deref(),
+                save_state: a.save_state.as_deref(),
+            },
+            &data,
+            &mut term,
+        )
+    };
+    let res = if a.no_dedupe {
+        check(opts)?
+    } else {
+        crate::dedupe::cli::check_beside_prepass(
+            &a.file,
+            &data,
+            a.common.rules.as_deref(),
             opts,
-            out: a.out.as_deref(),
-            formats: formats.as_deref(),
-            mask_ids: a.mask_ids,
-            since: a.since.as_deref(),
-            save_state: a.save_state.as_deref(),
-        },
-        &data,
-        &mut term,
-    )?;
+            check,
+        )?
+    };
     let outcome: Outcome = res.outcome;
     if let (Some(dir), Some(r)) = (&a.out, &reference) {
         crate::reference::write_issues_csv(&dir.join("reference-issues.csv"), r, en)?;

@@ -29,9 +29,10 @@ pub struct Options {
     pub delimiter: Option<u8>,
     /// Show a progress line on stderr (only when it is a terminal).
     pub progress: bool,
-    /// Findings computed before the run (duplicate detection), by line; the
-    /// merge step adds them to their rows.
-    pub extra: Option<std::sync::Arc<std::collections::BTreeMap<u64, Vec<Finding>>>>,
+    /// Findings computed beside the run (the fuzzy duplicate pre-pass), by
+    /// line; the merge step adds them to their rows, waiting for them if
+    /// they are not ready yet.
+    pub extra: Option<Later>,
     /// When set, every checked row carries who it is about ([`PersonKey`])
     /// to `Sink::row`; used by `--save-state` / `--since`.
     pub person_keys: bool,
@@ -78,6 +79,73 @@ impl PersonKey {
             _ => s.push_str(&crate::text::fold(d)),
         }
         Some(s)
+    }
+}
+
+/// Findings for given lines, sorted by line.
+pub type ExtraFindings = std::collections::BTreeMap<u64, Vec<Finding>>;
+
+/// Findings another thread is still computing (the duplicate pre-pass runs
+/// beside the check, so the second core works while the pre-pass has
+/// sequential phases). The check's workers go on while they are pending; its
+/// merge step keeps up to [`MAX_WAITING_ROWS`] checked rows waiting for them.
+#[derive(Clone, Default)]
+pub struct Later(std::sync::Arc<(std::sync::Mutex<LaterState>, std::sync::Condvar)>);
+
+#[derive(Default)]
+enum LaterState {
+    #[default]
+    Pending,
+    Ready(std::sync::Arc<ExtraFindings>),
+    Failed,
+}
+
+/// Rows the merge step holds back while the pre-pass runs: about 200 bytes
+/// each, so at most ~200 MB beside the pre-pass.
+pub const MAX_WAITING_ROWS: usize = 1 << 20;
+
+impl Later {
+    /// Findings known already.
+    pub fn ready(found: ExtraFindings) -> Self {
+        let l = Later::default();
+        l.set(Some(std::sync::Arc::new(found)));
+        l
+    }
+
+    /// Publishes the findings; `None` when the task computing them failed.
+    pub fn set(&self, found: Option<std::sync::Arc<ExtraFindings>>) {
+        let (m, cv) = &*self.0;
+        let mut st = m.lock().unwrap_or_else(|e| e.into_inner());
+        *st = match found {
+            Some(f) => LaterState::Ready(f),
+            None => LaterState::Failed,
+        };
+        cv.notify_all();
+    }
+
+    /// The findings when ready (waiting for them when `block`); an error
+    /// when their task failed (that task reports why).
+    fn poll(&self, block: bool) -> Result<Option<std::sync::Arc<ExtraFindings>>> {
+        let (m, cv) = &*self.0;
+        let mut st = m.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            match &*st {
+                LaterState::Ready(f) => return Ok(Some(f.clone())),
+                LaterState::Failed => {
+                    return Err(Error::Usage(
+                        "tìm bản ghi trùng không thành công / the duplicate pre-pass failed".into(),
+                    ))
+                }
+                LaterState::Pending if !block => return Ok(None),
+                LaterState::Pending => st = cv.wait(st).unwrap_or_else(|e| e.into_inner()),
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Later {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Later")
     }
 }
 
@@ -369,6 +437,10 @@ pub fn check_file(
         // group is merged here, in input order.
         let mut prev: Option<std::thread::ScopedJoinHandle<Vec<BatchOut>>> = None;
         let mut done = false;
+        // Checked batches waiting for the pre-pass findings (`opts.extra`).
+        let mut waiting: std::collections::VecDeque<BatchOut> = Default::default();
+        let mut waiting_rows = 0usize;
+        let mut extra: Option<std::sync::Arc<ExtraFindings>> = None;
         while !done || prev.is_some() {
             let mut pending: Vec<Batch> = Vec::with_capacity(in_flight);
             while !done && pending.len() < in_flight {
@@ -393,6 +465,19 @@ pub fn check_file(
             };
             prev = next;
             for out in outs {
+                waiting_rows += out.rows.len();
+                waiting.push_back(out);
+            }
+            if let (Some(later), None) = (&opts.extra, &extra) {
+                // Wait only when the buffer is full or the file is read.
+                let block = waiting_rows >= MAX_WAITING_ROWS || (done && prev.is_none());
+                extra = later.poll(block)?;
+                if extra.is_none() {
+                    continue;
+                }
+            }
+            waiting_rows = 0;
+            while let Some(out) = waiting.pop_front() {
                 let gids: Vec<usize> = out.groups.iter().map(|g| tally.group_id(g)).collect();
                 let mut found = out.findings.into_iter();
                 for row in out.rows {
@@ -419,8 +504,8 @@ pub fn check_file(
                     if let Some(h) = row.holder {
                         row_findings.extend(shared.check(h, row.line, opts.en));
                     }
-                    if let Some(extra) = opts.extra.as_ref().and_then(|x| x.get(&row.line)) {
-                        row_findings.extend(extra.iter().cloned());
+                    if let Some(x) = extra.as_ref().and_then(|x| x.get(&row.line)) {
+                        row_findings.extend(x.iter().cloned());
                     }
                     row_findings.sort_by(|a, b| a.rule.code.cmp(b.rule.code));
                     let gname = match row.kind {

@@ -5,7 +5,6 @@ use crate::cli::{load_rules, Common, Lang};
 use crate::engine::Options;
 use crate::error::{Error, Result};
 use crate::profile::RuleData;
-use crate::rules::Finding;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -63,7 +62,7 @@ pub fn prepass(
     data: &RuleData,
     rules_dir: Option<&Path>,
     opts: &Options,
-) -> Result<Arc<BTreeMap<u64, Vec<Finding>>>> {
+) -> Result<Arc<crate::engine::ExtraFindings>> {
     let cfg = Config::load(rules_dir)?;
     let size = std::fs::metadata(file).map_or(0, |m| m.len());
     if size > cfg.check_max_bytes {
@@ -252,4 +251,37 @@ fn cluster_line(c: &super::Cluster, en: bool) -> String {
     } else {
         format!("  cụm {} ({kind}): dòng {}\n", c.id, members.join(", "))
     }
+}
+
+/// Runs `check` (given as `run`) with the duplicate pre-pass beside it on
+/// another thread: the check's workers use the cores the pre-pass leaves
+/// idle in its sequential phases, and its merge step waits for the pre-pass
+/// findings (see [`crate::engine::Later`]). Outputs are the same as running
+/// the pre-pass first. A pre-pass error is reported before the check's.
+pub fn check_beside_prepass<T>(
+    file: &Path,
+    data: &RuleData,
+    rules_dir: Option<&Path>,
+    opts: Options,
+    run: impl FnOnce(Options) -> Result<T>,
+) -> Result<T> {
+    let later = crate::engine::Later::default();
+    let mut check_opts = opts.clone();
+    check_opts.extra = Some(later.clone());
+    // The check's progress line speaks for both.
+    let mut pre_opts = opts;
+    pre_opts.progress = false;
+    std::thread::scope(|s| {
+        let pre = s.spawn(|| {
+            let r = prepass(file, data, rules_dir, &pre_opts);
+            later.set(r.as_ref().ok().cloned());
+            r
+        });
+        let res = run(check_opts);
+        let pre = pre.join().map_err(|_| {
+            Error::Usage("lỗi nội bộ khi tìm bản ghi trùng / internal error in the pre-pass".into())
+        })?;
+        pre?;
+        res
+    })
 }
