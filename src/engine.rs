@@ -212,7 +212,7 @@ struct RowOut {
     findings: std::ops::Range<usize>,
     event: Option<u64>,
     holder: Option<id_shared::Holder>,
-    person: Option<PersonKey>,
+    person: Option<Box<PersonKey>>,
     /// Found in the reference with name, date of birth and sex agreeing.
     verified: bool,
 }
@@ -523,7 +523,7 @@ pub fn check_file(
                         group: gname,
                         unreadable: matches!(row.kind, RowKind::Unreadable),
                         findings: &row_findings,
-                        person: row.person.as_ref(),
+                        person: row.person.as_deref(),
                     })?;
                     tally.add_row(
                         group,
@@ -730,7 +730,7 @@ impl WorkerCtx<'_> {
                         event: dup_event::key(&ctx),
                         holder: id_shared::key(&ctx),
                         person: if self.person_keys {
-                            PersonKey::of(&ctx)
+                            PersonKey::of(&ctx).map(Box::new)
                         } else {
                             None
                         },
