@@ -506,6 +506,25 @@ pub fn display_name(norm: &str) -> String {
     out
 }
 
+/// The body of the name rules REF002–REF006 and REF007: emits `rule` on the
+/// full name when the row was found in the reference and its name compares
+/// as `class`; `msg(registered name)` words the message (Vietnamese, English).
+pub fn emit_name_class(
+    ctx: &RowCtx,
+    lk: &Lookup,
+    out: &mut Vec<crate::rules::Finding>,
+    rule: &'static crate::rules::Rule,
+    class: NameClass,
+    msg: impl Fn(&str) -> (String, String),
+) {
+    if let Lookup::Found(m) = lk {
+        if m.name == class {
+            let (vi, en) = msg(&display_name(m.person.name));
+            ctx.emit(out, rule, Field::FullName, ctx.t(vi, en));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::reference::{display_name, Lookup, NameClass};
+use crate::reference::{emit_name_class, Lookup, NameClass};
 
 pub static RULE: Rule = Rule {
     code: "REF003",
@@ -29,20 +29,12 @@ one; correct it to the registered spelling (the message gives it).
 };
 
 fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
-    if let Lookup::Found(m) = lk {
-        if m.name == NameClass::AccentDiffers {
-            let r = display_name(m.person.name);
-            ctx.emit(
-                out,
-                &RULE,
-                Field::FullName,
-                ctx.t(
-                    format!("Họ tên sai dấu; CSDL dân cư: {r}"),
-                    format!("Name diacritics differ; population database: {r}"),
-                ),
-            );
-        }
-    }
+    emit_name_class(ctx, lk, out, &RULE, NameClass::AccentDiffers, |r| {
+        (
+            format!("Họ tên sai dấu; CSDL dân cư: {r}"),
+            format!("Name diacritics differ; population database: {r}"),
+        )
+    });
 }
 
 #[cfg(test)]

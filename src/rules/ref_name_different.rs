@@ -1,5 +1,5 @@
 use super::*;
-use crate::reference::{display_name, Lookup, NameClass};
+use crate::reference::{emit_name_class, Lookup, NameClass};
 
 pub static RULE: Rule = Rule {
     code: "REF007",
@@ -29,20 +29,14 @@ then checked against the wrong person. Find the person's own ID.
 };
 
 fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
-    if let Lookup::Found(m) = lk {
-        if m.name == NameClass::Different {
-            let r = display_name(m.person.name);
-            ctx.emit(
-                out,
-                &RULE,
-                Field::FullName,
-                ctx.t(
-                    format!("Họ tên khác hẳn CSDL dân cư ({r}): số định danh có thể của người khác"),
-                    format!("Name differs from the population database ({r}): the ID may be someone else's"),
-                ),
-            );
-        }
-    }
+    emit_name_class(ctx, lk, out, &RULE, NameClass::Different, |r| {
+        (
+            format!("Họ tên khác hẳn CSDL dân cư ({r}): số định danh có thể của người khác"),
+            format!(
+                "Name differs from the population database ({r}): the ID may be someone else's"
+            ),
+        )
+    });
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 use super::*;
-use crate::reference::{display_name, Lookup, NameClass};
+use crate::reference::{emit_name_class, Lookup, NameClass};
 
 pub static RULE: Rule = Rule {
     code: "REF002",
@@ -29,20 +29,12 @@ severity: retype the name with diacritics (the message gives it).
 };
 
 fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
-    if let Lookup::Found(m) = lk {
-        if m.name == NameClass::NoAccents {
-            let r = display_name(m.person.name);
-            ctx.emit(
-                out,
-                &RULE,
-                Field::FullName,
-                ctx.t(
-                    format!("Họ tên viết không dấu; CSDL dân cư: {r}"),
-                    format!("Name typed without diacritics; population database: {r}"),
-                ),
-            );
-        }
-    }
+    emit_name_class(ctx, lk, out, &RULE, NameClass::NoAccents, |r| {
+        (
+            format!("Họ tên viết không dấu; CSDL dân cư: {r}"),
+            format!("Name typed without diacritics; population database: {r}"),
+        )
+    });
 }
 
 #[cfg(test)]

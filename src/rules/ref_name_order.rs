@@ -1,5 +1,5 @@
 use super::*;
-use crate::reference::{display_name, Lookup, NameClass};
+use crate::reference::{emit_name_class, Lookup, NameClass};
 
 pub static RULE: Rule = Rule {
     code: "REF004",
@@ -27,20 +27,12 @@ The person is right; the name must be written family name first.
 };
 
 fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
-    if let Lookup::Found(m) = lk {
-        if m.name == NameClass::WordOrder {
-            let r = display_name(m.person.name);
-            ctx.emit(
-                out,
-                &RULE,
-                Field::FullName,
-                ctx.t(
-                    format!("Họ tên sai thứ tự các chữ; CSDL dân cư: {r}"),
-                    format!("Name words in another order; population database: {r}"),
-                ),
-            );
-        }
-    }
+    emit_name_class(ctx, lk, out, &RULE, NameClass::WordOrder, |r| {
+        (
+            format!("Họ tên sai thứ tự các chữ; CSDL dân cư: {r}"),
+            format!("Name words in another order; population database: {r}"),
+        )
+    });
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 use super::*;
-use crate::reference::{display_name, Lookup, NameClass};
+use crate::reference::{emit_name_class, Lookup, NameClass};
 
 pub static RULE: Rule = Rule {
     code: "REF006",
@@ -28,20 +28,12 @@ The person is probably right; the record must carry the full registered name.
 };
 
 fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
-    if let Lookup::Found(m) = lk {
-        if m.name == NameClass::PartMissing {
-            let r = display_name(m.person.name);
-            ctx.emit(
-                out,
-                &RULE,
-                Field::FullName,
-                ctx.t(
-                    format!("Họ tên thiếu hoặc thừa chữ; CSDL dân cư: {r}"),
-                    format!("Name has a word missing or extra; population database: {r}"),
-                ),
-            );
-        }
-    }
+    emit_name_class(ctx, lk, out, &RULE, NameClass::PartMissing, |r| {
+        (
+            format!("Họ tên thiếu hoặc thừa chữ; CSDL dân cư: {r}"),
+            format!("Name has a word missing or extra; population database: {r}"),
+        )
+    });
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 use super::*;
-use crate::reference::{display_name, Lookup, NameClass};
+use crate::reference::{emit_name_class, Lookup, NameClass};
 
 pub static RULE: Rule = Rule {
     code: "REF005",
@@ -33,20 +33,12 @@ registered spelling (the message gives it).
 };
 
 fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
-    if let Lookup::Found(m) = lk {
-        if m.name == NameClass::Typo {
-            let r = display_name(m.person.name);
-            ctx.emit(
-                out,
-                &RULE,
-                Field::FullName,
-                ctx.t(
-                    format!("Họ tên gõ sai chính tả; CSDL dân cư: {r}"),
-                    format!("Name misspelt; population database: {r}"),
-                ),
-            );
-        }
-    }
+    emit_name_class(ctx, lk, out, &RULE, NameClass::Typo, |r| {
+        (
+            format!("Họ tên gõ sai chính tả; CSDL dân cư: {r}"),
+            format!("Name misspelt; population database: {r}"),
+        )
+    });
 }
 
 #[cfg(test)]
