@@ -506,7 +506,7 @@ pub fn display_name(norm: &str) -> String {
     out
 }
 
-/// The body of the name rules REF002–REF006 and REF007: emits `rule` on the
+/// The body of the name rules REF002–REF007: emits `rule` on the
 /// full name when the row was found in the reference and its name compares
 /// as `class`; `msg(registered name)` words the message (Vietnamese, English).
 pub fn emit_name_class(
