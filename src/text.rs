@@ -5,23 +5,8 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::UnicodeNormalization;
 
 /// Base letter of a Vietnamese letter without its diacritics, lower-cased.
-/// `Đ`/`đ` fold to `d` (they do not decompose in Unicode).
-fn fold_char(c: char, out: &mut String) {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-        return;
-    }
-    // Latin letters up to U+1FFF (all Vietnamese letters) fold to one ASCII
-    // letter: look it up in a table built once.
-    if let Some(&b) = fold_table().get(c as usize) {
-        if b != 0 {
-            out.push(b as char);
-            return;
-        }
-    }
-    fold_slow(c, out);
-}
-
+/// `Đ`/`đ` fold to `d` (they do not decompose in Unicode). Letters up to
+/// U+1FFF (all Vietnamese letters) are looked up in [`fold_table`] first.
 fn fold_slow(c: char, out: &mut String) {
     match c {
         'đ' | 'Đ' => out.push('d'),
@@ -67,9 +52,26 @@ pub fn fold(s: &str) -> String {
 
 /// [`fold`] appending to a reusable buffer (no allocation once it is warm).
 pub fn fold_into(s: &str, out: &mut String) {
+    // the folded value is never longer than the input but for the rare
+    // letters that fold to more than one character
+    out.reserve(s.len());
     let base = out.len();
+    let table = fold_table();
     let mut pending_space = false;
     for c in s.chars() {
+        if c.is_ascii() {
+            // the ASCII characters `char::is_whitespace` accepts
+            if matches!(c, '\t'..='\r' | ' ') {
+                pending_space = out.len() > base;
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         if c.is_whitespace() {
             pending_space = out.len() > base;
             continue;
@@ -78,8 +80,28 @@ pub fn fold_into(s: &str, out: &mut String) {
             out.push(' ');
             pending_space = false;
         }
-        fold_char(c, out);
+        match table.get(c as usize) {
+            Some(&b) if b != 0 => out.push(b as char),
+            _ => fold_slow(c, out),
+        }
     }
+}
+
+/// Calls `f` with the folded value, folded in a per-thread buffer (no
+/// allocation once it is warm).
+pub fn with_folded<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    thread_local! {
+        static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    BUF.with(|b| match b.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            fold_into(s, &mut buf);
+            f(&buf)
+        }
+        // re-entered from `f`: fold into a fresh buffer
+        Err(_) => f(&fold(s)),
+    })
 }
 
 /// Folds and keeps only ASCII letters and digits: the key used to match
@@ -120,6 +142,48 @@ mod tests {
         assert_eq!(fold("Đặng Đức Đạt"), "dang duc dat");
         // decomposed input folds the same as precomposed
         assert_eq!(fold("Nguye\u{0302}\u{0303}n"), "nguyen");
+    }
+
+    /// The plain definition [`fold_into`] must agree with.
+    fn fold_plain(s: &str) -> String {
+        let mut out = String::new();
+        let mut pending_space = false;
+        for c in s.chars() {
+            if c.is_whitespace() {
+                pending_space = !out.is_empty();
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            fold_slow(c, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn fold_agrees_with_plain_definition() {
+        let pool: Vec<char> =
+            " \t\n\u{0B}\u{0C}\r\u{85}\u{A0}\u{2009}\u{3000}aZ9-'ĐđÀàÂẫỹỴƯơ\u{300}\u{303}\u{323}İßǅﬁΩЖ€\u{1F600}"
+                .chars()
+                .collect();
+        let mut rng = fastrand::Rng::with_seed(11);
+        for _ in 0..50_000 {
+            let n = rng.usize(0..12);
+            let s: String = (0..n).map(|_| pool[rng.usize(0..pool.len())]).collect();
+            assert_eq!(fold(&s), fold_plain(&s), "{s:?}");
+            let mut pre = String::from("x");
+            fold_into(&s, &mut pre);
+            assert_eq!(&pre[1..], fold_plain(&s).as_str(), "{s:?}");
+            assert_eq!(with_folded(&s, str::to_string), fold_plain(&s));
+        }
+        for u in 0..0x3000u32 {
+            if let Some(c) = char::from_u32(u) {
+                let s = format!("a{c}b {c}");
+                assert_eq!(fold(&s), fold_plain(&s), "{u:x}");
+            }
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
 use super::*;
-use crate::text::fold_into;
+use crate::text::with_folded;
 use xxhash_rust::xxh3::Xxh3;
 
 pub static RULE: Rule = Rule {
@@ -35,7 +35,6 @@ Reports count these as "Xóa trùng thông tin công dân".
 pub fn key(ctx: &RowCtx) -> Option<u64> {
     let mut h = Xxh3::new();
     let mut any = false;
-    let mut buf = String::new();
     for &f in &ctx.map.profile.event_key {
         let v = ctx.get(f).unwrap_or("");
         any |= !v.is_empty();
@@ -57,11 +56,8 @@ pub fn key(ctx: &RowCtx) -> Option<u64> {
             _ if v.is_ascii() && !v.bytes().any(|b| b.is_ascii_uppercase() || b == b' ') => {
                 h.update(v.as_bytes())
             }
-            _ => {
-                buf.clear();
-                fold_into(v, &mut buf);
-                h.update(buf.as_bytes());
-            }
+            (Field::FullName, _) => h.update(ctx.name_folded().as_bytes()),
+            _ => with_folded(v, |f| h.update(f.as_bytes())),
         }
         h.update(&[0x1f]);
     }

@@ -1,5 +1,4 @@
 use super::*;
-use crate::text::fold_into;
 
 pub static RULE: Rule = Rule {
     code: "DUP002",
@@ -46,10 +45,8 @@ pub fn key(ctx: &RowCtx) -> Option<Holder> {
     let name = ctx
         .get(Field::FullName)
         .filter(|n| !n.is_empty())
-        .map_or(0, |n| {
-            let mut buf = String::with_capacity(n.len());
-            fold_into(n, &mut buf);
-            xxhash_rust::xxh3::xxh3_64(buf.as_bytes())
+        .map_or(0, |_| {
+            xxhash_rust::xxh3::xxh3_64(ctx.name_folded().as_bytes())
         });
     Some(Holder {
         id,

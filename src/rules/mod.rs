@@ -375,6 +375,9 @@ pub struct RowCtx<'a> {
     /// Broken-text analysis of the text cells, made on first use and shared
     /// by the TXT rules.
     pub text_issues: std::cell::OnceCell<Vec<text_fields::CellIssue>>,
+    /// The full name folded ([`crate::text::fold`]), made on first use and
+    /// shared by the rules and keys that compare names.
+    name_fold: std::cell::OnceCell<String>,
 }
 
 impl<'a> RowCtx<'a> {
@@ -398,6 +401,7 @@ impl<'a> RowCtx<'a> {
             sex: None,
             vaccination_date: DateValue::Missing,
             text_issues: std::cell::OnceCell::new(),
+            name_fold: std::cell::OnceCell::new(),
         };
         ctx.id = ctx
             .get(Field::Id)
@@ -408,8 +412,14 @@ impl<'a> RowCtx<'a> {
             .map_or(DateValue::Missing, date::parse);
         ctx.sex = ctx
             .get(Field::Sex)
-            .and_then(|v| data.sex_of(&crate::text::fold(v)));
+            .and_then(|v| crate::text::with_folded(v, |f| data.sex_of(f)));
         ctx
+    }
+
+    /// The full name folded (`""` when there is no name column).
+    pub fn name_folded(&self) -> &str {
+        self.name_fold
+            .get_or_init(|| crate::text::fold(self.get(Field::FullName).unwrap_or("")))
     }
 
     /// The trimmed value of a field; None when the file has no such column.
