@@ -579,6 +579,9 @@ impl WorkerCtx<'_> {
         let mut group_index: rustc_hash::FxHashMap<String, u32> = Default::default();
         let expected = self.mapping.headers.len();
         let mut raw: Vec<Cow<[u8]>> = Vec::with_capacity(expected);
+        // per-row vectors, their allocations kept from row to row
+        let mut texts_store: Vec<Cow<'static, str>> = Vec::with_capacity(expected);
+        let mut values_store: Vec<&'static str> = Vec::with_capacity(expected);
         // the batch's reference records, looked up ahead in one tight loop
         let pre = self
             .reference
@@ -612,7 +615,8 @@ impl WorkerCtx<'_> {
                 }
                 Item::Rec { line, start, end } => {
                     let line = *line;
-                    split_fields(&batch.buf[*start..*end], self.delim, &mut raw);
+                    let rec = &batch.buf[*start..*end];
+                    split_fields(rec, self.delim, &mut raw);
                     if raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                         out.rows.push(RowOut {
                             line,
@@ -650,24 +654,38 @@ impl WorkerCtx<'_> {
                         });
                         continue;
                     }
-                    let texts: Vec<Cow<str>> = raw
-                        .iter()
-                        .enumerate()
-                        .map(|(i, f)| match std::str::from_utf8(f) {
-                            Ok(t) => Cow::Borrowed(t),
-                            Err(_) => {
-                                let t = String::from_utf8_lossy(f).into_owned();
-                                out.findings.push(text_invalid_utf8::finding(
-                                    line,
-                                    i,
-                                    t.trim().to_string(),
-                                    self.en,
-                                ));
-                                Cow::Owned(t)
-                            }
-                        })
-                        .collect();
-                    let raw_values: Vec<&str> = texts.iter().map(|c| c.trim()).collect();
+                    // Fields are split at ASCII bytes: when the whole record
+                    // is valid UTF-8, so is every field, checked once.
+                    let rec_str = if self.delim.is_ascii() {
+                        simdutf8::basic::from_utf8(rec).ok()
+                    } else {
+                        None
+                    };
+                    let mut texts: Vec<Cow<str>> = recycle(std::mem::take(&mut texts_store));
+                    for (i, f) in raw.iter().enumerate() {
+                        let within = match (rec_str, f) {
+                            (Some(r), Cow::Borrowed(b)) => sub_str(r, b),
+                            _ => None,
+                        };
+                        texts.push(match within {
+                            Some(t) => Cow::Borrowed(t),
+                            None => match std::str::from_utf8(f) {
+                                Ok(t) => Cow::Borrowed(t),
+                                Err(_) => {
+                                    let t = String::from_utf8_lossy(f).into_owned();
+                                    out.findings.push(text_invalid_utf8::finding(
+                                        line,
+                                        i,
+                                        t.trim().to_string(),
+                                        self.en,
+                                    ));
+                                    Cow::Owned(t)
+                                }
+                            },
+                        });
+                    }
+                    let mut raw_values: Vec<&str> = recycle(std::mem::take(&mut values_store));
+                    raw_values.extend(texts.iter().map(|c| crate::text::trim(c)));
                     // Broken text (TCVN3, VNI, mojibake, NFD, …) is found once per
                     // row; where the repair is certain, every other rule, the
                     // group and the keys see the repaired value, while the TXT
@@ -711,7 +729,7 @@ impl WorkerCtx<'_> {
                     });
                     let group = self
                         .group_col
-                        .map(|c| values[c].trim())
+                        .map(|c| crate::text::trim(values[c]))
                         .filter(|g| !g.is_empty())
                         .map(|g| match group_index.get(g) {
                             Some(&i) => i,
@@ -736,11 +754,27 @@ impl WorkerCtx<'_> {
                         },
                         verified,
                     });
+                    values_store = recycle(raw_values);
+                    texts_store = recycle(texts);
                 }
             }
         }
         out
     }
+}
+
+/// An emptied vector of another element type of the same layout (here: the
+/// same type with another lifetime), on the same allocation: collecting a
+/// `vec::IntoIter` in place reuses its buffer.
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
+/// `part` as a slice of `whole` when it lies inside it, on character boundaries.
+fn sub_str<'a>(whole: &'a str, part: &[u8]) -> Option<&'a str> {
+    let off = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    whole.get(off..off.checked_add(part.len())?)
 }
 
 /// A one-line progress display on stderr, only when stderr is a terminal.

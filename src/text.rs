@@ -104,6 +104,36 @@ pub fn with_folded<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
     })
 }
 
+/// `s.trim()`, returning at once when neither end is whitespace (the
+/// common case: cells arrive trimmed).
+#[inline]
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return s;
+    };
+    // bytes above the space and below 0x80 are ASCII and not whitespace
+    let plain = |x: u8| x > b' ' && x < 0x80;
+    if plain(first) && plain(last) {
+        return s;
+    }
+    let ws_first = if first < 0x80 {
+        !plain(first) && (first as char).is_whitespace()
+    } else {
+        s.chars().next().is_some_and(char::is_whitespace)
+    };
+    let ws_last = if last < 0x80 {
+        !plain(last) && (last as char).is_whitespace()
+    } else {
+        s.chars().next_back().is_some_and(char::is_whitespace)
+    };
+    if ws_first || ws_last {
+        s.trim()
+    } else {
+        s
+    }
+}
+
 /// Folds and keeps only ASCII letters and digits: the key used to match
 /// header names against aliases (`"Số CCCD/ Mã định danh"` → `"socccdmadinhdanh"`).
 pub fn header_key(s: &str) -> String {
@@ -183,6 +213,20 @@ mod tests {
                 let s = format!("a{c}b {c}");
                 assert_eq!(fold(&s), fold_plain(&s), "{u:x}");
             }
+        }
+    }
+
+    #[test]
+    fn trim_agrees_with_str_trim() {
+        let pool: Vec<char> =
+            " \t\n\u{0B}\u{0C}\r\u{1C}\u{0}\u{7F}\u{85}\u{A0}\u{2009}\u{3000}\u{FEFF}aĐễ\u{300}"
+                .chars()
+                .collect();
+        let mut rng = fastrand::Rng::with_seed(5);
+        for _ in 0..50_000 {
+            let n = rng.usize(0..6);
+            let s: String = (0..n).map(|_| pool[rng.usize(0..pool.len())]).collect();
+            assert_eq!(trim(&s), s.trim(), "{s:?}");
         }
     }
 

@@ -426,7 +426,7 @@ impl<'a> RowCtx<'a> {
     pub fn get(&self, f: Field) -> Option<&'a str> {
         self.map
             .column(f)
-            .map(|c| self.values.get(c).copied().unwrap_or("").trim())
+            .map(|c| crate::text::trim(self.values.get(c).copied().unwrap_or("")))
     }
 
     /// True when the column exists and the cell is empty.
