@@ -8,7 +8,7 @@ use crate::input::{split_fields, Batch, Item, Limits, Rec, RecordReader};
 use crate::profile::{detect, parse_toml, Field, Mapping, Profile, RuleData};
 use crate::rules::unreadable_row::{self, Reason};
 use crate::rules::{
-    check_row, dup_event, id_shared, text_fields, text_invalid_utf8, Finding, RowCtx,
+    check_row, dup_event, id_shared, text_fields, text_invalid_utf8, Finding, RowBufs, RowCtx,
 };
 use crate::tally::{Tally, ALL_GROUP_VI, EMPTY_GROUP_VI, UNREADABLE_GROUP_VI};
 use crate::text::header_key;
@@ -582,6 +582,7 @@ impl WorkerCtx<'_> {
         // per-row vectors, their allocations kept from row to row
         let mut texts_store: Vec<Cow<'static, str>> = Vec::with_capacity(expected);
         let mut values_store: Vec<&'static str> = Vec::with_capacity(expected);
+        let mut bufs = RowBufs::default();
         // the batch's reference records, looked up ahead in one tight loop
         let pre = self
             .reference
@@ -690,13 +691,14 @@ impl WorkerCtx<'_> {
                     // row; where the repair is certain, every other rule, the
                     // group and the keys see the repaired value, while the TXT
                     // rules report the raw one.
-                    let raw_ctx = RowCtx::new(
+                    let raw_ctx = RowCtx::new_in(
                         line,
                         &raw_values,
                         self.mapping,
                         self.data,
                         self.today,
                         self.en,
+                        std::mem::take(&mut bufs),
                     );
                     let issues = text_fields::with_issues(&raw_ctx, |c| c.to_vec());
                     let fixed_values: Vec<&str>;
@@ -717,8 +719,15 @@ impl WorkerCtx<'_> {
                     let ctx = if issues.is_empty() {
                         raw_ctx
                     } else {
-                        let ctx =
-                            RowCtx::new(line, values, self.mapping, self.data, self.today, self.en);
+                        let ctx = RowCtx::new_in(
+                            line,
+                            values,
+                            self.mapping,
+                            self.data,
+                            self.today,
+                            self.en,
+                            raw_ctx.into_bufs(),
+                        );
                         let _ = ctx.text_issues.set(issues.clone());
                         ctx
                     };
@@ -754,6 +763,7 @@ impl WorkerCtx<'_> {
                         },
                         verified,
                     });
+                    bufs = ctx.into_bufs();
                     values_store = recycle(raw_values);
                     texts_store = recycle(texts);
                 }

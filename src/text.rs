@@ -87,23 +87,6 @@ pub fn fold_into(s: &str, out: &mut String) {
     }
 }
 
-/// Calls `f` with the folded value, folded in a per-thread buffer (no
-/// allocation once it is warm).
-pub fn with_folded<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
-    thread_local! {
-        static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-    }
-    BUF.with(|b| match b.try_borrow_mut() {
-        Ok(mut buf) => {
-            buf.clear();
-            fold_into(s, &mut buf);
-            f(&buf)
-        }
-        // re-entered from `f`: fold into a fresh buffer
-        Err(_) => f(&fold(s)),
-    })
-}
-
 /// `s.trim()`, returning at once when neither end is whitespace (the
 /// common case: cells arrive trimmed).
 #[inline]
@@ -206,7 +189,6 @@ mod tests {
             let mut pre = String::from("x");
             fold_into(&s, &mut pre);
             assert_eq!(&pre[1..], fold_plain(&s).as_str(), "{s:?}");
-            assert_eq!(with_folded(&s, str::to_string), fold_plain(&s));
         }
         for u in 0..0x3000u32 {
             if let Some(c) = char::from_u32(u) {

@@ -1,5 +1,4 @@
 use super::*;
-use crate::text::with_folded;
 use xxhash_rust::xxh3::Xxh3;
 
 pub static RULE: Rule = Rule {
@@ -57,7 +56,7 @@ pub fn key(ctx: &RowCtx) -> Option<u64> {
                 h.update(v.as_bytes())
             }
             (Field::FullName, _) => h.update(ctx.name_folded().as_bytes()),
-            _ => with_folded(v, |f| h.update(f.as_bytes())),
+            _ => ctx.fold_with(v, |f| h.update(f.as_bytes())),
         }
         h.update(&[0x1f]);
     }

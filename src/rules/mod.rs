@@ -378,6 +378,18 @@ pub struct RowCtx<'a> {
     /// The full name folded ([`crate::text::fold`]), made on first use and
     /// shared by the rules and keys that compare names.
     name_fold: std::cell::OnceCell<String>,
+    /// The buffer `name_fold` is made in, until it is.
+    name_spare: std::cell::Cell<String>,
+    /// A buffer for [`RowCtx::fold_with`].
+    scratch: std::cell::Cell<String>,
+}
+
+/// The buffers a row context folds values into, kept by the caller from row
+/// to row ([`RowCtx::new_in`], [`RowCtx::into_bufs`]): no allocation per row.
+#[derive(Default)]
+pub struct RowBufs {
+    name: String,
+    scratch: String,
 }
 
 impl<'a> RowCtx<'a> {
@@ -389,6 +401,20 @@ impl<'a> RowCtx<'a> {
         today: NaiveDate,
         en: bool,
     ) -> Self {
+        Self::new_in(line, values, map, data, today, en, RowBufs::default())
+    }
+
+    /// [`RowCtx::new`] folding into the given buffers.
+    pub fn new_in(
+        line: u64,
+        values: &'a [&'a str],
+        map: &'a Mapping,
+        data: &'a RuleData,
+        today: NaiveDate,
+        en: bool,
+        bufs: RowBufs,
+    ) -> Self {
+        let RowBufs { name, mut scratch } = bufs;
         let mut ctx = RowCtx {
             line,
             values,
@@ -402,6 +428,8 @@ impl<'a> RowCtx<'a> {
             vaccination_date: DateValue::Missing,
             text_issues: std::cell::OnceCell::new(),
             name_fold: std::cell::OnceCell::new(),
+            name_spare: std::cell::Cell::new(name),
+            scratch: std::cell::Cell::default(),
         };
         ctx.id = ctx
             .get(Field::Id)
@@ -410,16 +438,44 @@ impl<'a> RowCtx<'a> {
         ctx.vaccination_date = ctx
             .get(Field::VaccinationDate)
             .map_or(DateValue::Missing, date::parse);
-        ctx.sex = ctx
-            .get(Field::Sex)
-            .and_then(|v| crate::text::with_folded(v, |f| data.sex_of(f)));
+        ctx.sex = ctx.get(Field::Sex).and_then(|v| {
+            scratch.clear();
+            crate::text::fold_into(v, &mut scratch);
+            data.sex_of(&scratch)
+        });
+        ctx.scratch.set(scratch);
         ctx
+    }
+
+    /// The buffers back, for the next row.
+    pub fn into_bufs(self) -> RowBufs {
+        RowBufs {
+            name: self
+                .name_fold
+                .into_inner()
+                .unwrap_or_else(|| self.name_spare.into_inner()),
+            scratch: self.scratch.into_inner(),
+        }
     }
 
     /// The full name folded (`""` when there is no name column).
     pub fn name_folded(&self) -> &str {
-        self.name_fold
-            .get_or_init(|| crate::text::fold(self.get(Field::FullName).unwrap_or("")))
+        self.name_fold.get_or_init(|| {
+            let mut s = self.name_spare.take();
+            s.clear();
+            crate::text::fold_into(self.get(Field::FullName).unwrap_or(""), &mut s);
+            s
+        })
+    }
+
+    /// Calls `f` with `v` folded ([`crate::text::fold`]), in the row's buffer.
+    pub fn fold_with<R>(&self, v: &str, f: impl FnOnce(&str) -> R) -> R {
+        let mut buf = self.scratch.take();
+        buf.clear();
+        crate::text::fold_into(v, &mut buf);
+        let r = f(&buf);
+        self.scratch.set(buf);
+        r
     }
 
     /// The trimmed value of a field; None when the file has no such column.
