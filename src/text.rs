@@ -72,7 +72,9 @@ pub fn fold_into(s: &str, out: &mut String) {
             out.push(c.to_ascii_lowercase());
             continue;
         }
-        if c.is_whitespace() {
+        // a letter of the table is not whitespace
+        let folded = table.get(c as usize).copied().unwrap_or(0);
+        if folded == 0 && c.is_whitespace() {
             pending_space = out.len() > base;
             continue;
         }
@@ -80,9 +82,10 @@ pub fn fold_into(s: &str, out: &mut String) {
             out.push(' ');
             pending_space = false;
         }
-        match table.get(c as usize) {
-            Some(&b) if b != 0 => out.push(b as char),
-            _ => fold_slow(c, out),
+        if folded != 0 {
+            out.push(folded as char);
+        } else {
+            fold_slow(c, out);
         }
     }
 }
@@ -91,25 +94,19 @@ pub fn fold_into(s: &str, out: &mut String) {
 /// common case: cells arrive trimmed).
 #[inline]
 pub fn trim(s: &str) -> &str {
-    let b = s.as_bytes();
-    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
-        return s;
-    };
     // bytes above the space and below 0x80 are ASCII and not whitespace
-    let plain = |x: u8| x > b' ' && x < 0x80;
-    if plain(first) && plain(last) {
+    let plain = |x: Option<&u8>| x.is_some_and(|&x| x > b' ' && x < 0x80);
+    let b = s.as_bytes();
+    if plain(b.first()) && plain(b.last()) {
         return s;
     }
-    let ws_first = if first < 0x80 {
-        !plain(first) && (first as char).is_whitespace()
-    } else {
-        s.chars().next().is_some_and(char::is_whitespace)
-    };
-    let ws_last = if last < 0x80 {
-        !plain(last) && (last as char).is_whitespace()
-    } else {
-        s.chars().next_back().is_some_and(char::is_whitespace)
-    };
+    trim_rest(s)
+}
+
+#[inline(never)]
+fn trim_rest(s: &str) -> &str {
+    let ws_first = s.chars().next().is_some_and(char::is_whitespace);
+    let ws_last = s.chars().next_back().is_some_and(char::is_whitespace);
     if ws_first || ws_last {
         s.trim()
     } else {

@@ -1,5 +1,5 @@
 use super::*;
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::xxh3_64;
 
 pub static RULE: Rule = Rule {
     code: "DUP001",
@@ -31,36 +31,39 @@ Reports count these as "Xóa trùng thông tin công dân".
 };
 
 /// Hash of the row's event-key fields, normalised; None when they are all empty.
+/// The fields are joined in the row's byte buffer and hashed at once (the
+/// same hash as streaming them into an `Xxh3`: dedupe computes it so).
 pub fn key(ctx: &RowCtx) -> Option<u64> {
-    let mut h = Xxh3::new();
-    let mut any = false;
-    for &f in &ctx.map.profile.event_key {
-        let v = ctx.get(f).unwrap_or("");
-        any |= !v.is_empty();
-        let date = match f {
-            Field::Dob => Some(ctx.dob),
-            Field::VaccinationDate => Some(ctx.vaccination_date),
-            Field::BhytValidTo | Field::DeathDate => Some(date::parse(v)),
-            _ => None,
-        };
-        match (f, date) {
-            (Field::Id, _) => match &ctx.id {
-                IdValue::Cccd(d) => h.update(d),
-                _ => h.update(v.as_bytes()),
-            },
-            (_, Some(DateValue::Full(d))) => {
-                h.update(&chrono::Datelike::num_days_from_ce(&d).to_le_bytes());
+    ctx.with_bytes(|h| {
+        let mut any = false;
+        for &f in &ctx.map.profile.event_key {
+            let v = ctx.get(f).unwrap_or("");
+            any |= !v.is_empty();
+            let date = match f {
+                Field::Dob => Some(ctx.dob),
+                Field::VaccinationDate => Some(ctx.vaccination_date),
+                Field::BhytValidTo | Field::DeathDate => Some(date::parse(v)),
+                _ => None,
+            };
+            match (f, date) {
+                (Field::Id, _) => match &ctx.id {
+                    IdValue::Cccd(d) => h.extend_from_slice(d),
+                    _ => h.extend_from_slice(v.as_bytes()),
+                },
+                (_, Some(DateValue::Full(d))) => {
+                    h.extend_from_slice(&chrono::Datelike::num_days_from_ce(&d).to_le_bytes());
+                }
+                (_, Some(_)) => h.extend_from_slice(v.as_bytes()),
+                _ if v.is_ascii() && !v.bytes().any(|b| b.is_ascii_uppercase() || b == b' ') => {
+                    h.extend_from_slice(v.as_bytes())
+                }
+                (Field::FullName, _) => h.extend_from_slice(ctx.name_folded().as_bytes()),
+                _ => ctx.fold_with(v, |f| h.extend_from_slice(f.as_bytes())),
             }
-            (_, Some(_)) => h.update(v.as_bytes()),
-            _ if v.is_ascii() && !v.bytes().any(|b| b.is_ascii_uppercase() || b == b' ') => {
-                h.update(v.as_bytes())
-            }
-            (Field::FullName, _) => h.update(ctx.name_folded().as_bytes()),
-            _ => ctx.fold_with(v, |f| h.update(f.as_bytes())),
+            h.push(0x1f);
         }
-        h.update(&[0x1f]);
-    }
-    any.then(|| h.digest())
+        any.then(|| xxh3_64(h))
+    })
 }
 
 /// First line of each event key seen so far.
@@ -98,6 +101,26 @@ mod tests {
         let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
         let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
         key(&RowCtx::new(2, &values, &map, d, today(), false))
+    }
+
+    #[test]
+    fn one_shot_hash_is_the_streamed_one() {
+        // dedupe streams the same fields into an Xxh3: the two must agree
+        let mut rng = fastrand::Rng::with_seed(1);
+        for _ in 0..2_000 {
+            let parts: Vec<Vec<u8>> = (0..rng.usize(0..8))
+                .map(|_| (0..rng.usize(0..40)).map(|_| rng.u8(..)).collect())
+                .collect();
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            let mut all = Vec::new();
+            for p in &parts {
+                h.update(p);
+                h.update(&[0x1f]);
+                all.extend_from_slice(p);
+                all.push(0x1f);
+            }
+            assert_eq!(h.digest(), xxh3_64(&all));
+        }
     }
 
     #[test]

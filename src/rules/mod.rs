@@ -382,6 +382,8 @@ pub struct RowCtx<'a> {
     name_spare: std::cell::Cell<String>,
     /// A buffer for [`RowCtx::fold_with`].
     scratch: std::cell::Cell<String>,
+    /// A buffer for [`RowCtx::with_bytes`].
+    bytes: std::cell::Cell<Vec<u8>>,
 }
 
 /// The buffers a row context folds values into, kept by the caller from row
@@ -390,6 +392,7 @@ pub struct RowCtx<'a> {
 pub struct RowBufs {
     name: String,
     scratch: String,
+    bytes: Vec<u8>,
 }
 
 impl<'a> RowCtx<'a> {
@@ -414,7 +417,11 @@ impl<'a> RowCtx<'a> {
         en: bool,
         bufs: RowBufs,
     ) -> Self {
-        let RowBufs { name, mut scratch } = bufs;
+        let RowBufs {
+            name,
+            mut scratch,
+            bytes,
+        } = bufs;
         let mut ctx = RowCtx {
             line,
             values,
@@ -430,6 +437,7 @@ impl<'a> RowCtx<'a> {
             name_fold: std::cell::OnceCell::new(),
             name_spare: std::cell::Cell::new(name),
             scratch: std::cell::Cell::default(),
+            bytes: std::cell::Cell::new(bytes),
         };
         ctx.id = ctx
             .get(Field::Id)
@@ -455,7 +463,17 @@ impl<'a> RowCtx<'a> {
                 .into_inner()
                 .unwrap_or_else(|| self.name_spare.into_inner()),
             scratch: self.scratch.into_inner(),
+            bytes: self.bytes.into_inner(),
         }
+    }
+
+    /// Calls `f` with the row's byte buffer, emptied.
+    pub fn with_bytes<R>(&self, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+        let mut buf = self.bytes.take();
+        buf.clear();
+        let r = f(&mut buf);
+        self.bytes.set(buf);
+        r
     }
 
     /// The full name folded (`""` when there is no name column).
