@@ -384,6 +384,9 @@ pub struct RowCtx<'a> {
     scratch: std::cell::Cell<String>,
     /// A buffer for [`RowCtx::with_bytes`].
     bytes: std::cell::Cell<Vec<u8>>,
+    /// Text cells found clean on earlier rows, by text field (see
+    /// [`text_fields::with_issues`]).
+    clean_memo: std::cell::Cell<Vec<String>>,
 }
 
 /// The buffers a row context folds values into, kept by the caller from row
@@ -393,6 +396,7 @@ pub struct RowBufs {
     name: String,
     scratch: String,
     bytes: Vec<u8>,
+    clean_memo: Vec<String>,
 }
 
 impl<'a> RowCtx<'a> {
@@ -421,6 +425,7 @@ impl<'a> RowCtx<'a> {
             name,
             mut scratch,
             bytes,
+            clean_memo,
         } = bufs;
         let mut ctx = RowCtx {
             line,
@@ -438,6 +443,7 @@ impl<'a> RowCtx<'a> {
             name_spare: std::cell::Cell::new(name),
             scratch: std::cell::Cell::default(),
             bytes: std::cell::Cell::new(bytes),
+            clean_memo: std::cell::Cell::new(clean_memo),
         };
         ctx.id = ctx
             .get(Field::Id)
@@ -464,7 +470,16 @@ impl<'a> RowCtx<'a> {
                 .unwrap_or_else(|| self.name_spare.into_inner()),
             scratch: self.scratch.into_inner(),
             bytes: self.bytes.into_inner(),
+            clean_memo: self.clean_memo.into_inner(),
         }
+    }
+
+    /// Calls `f` with the memo of clean text cells kept from row to row.
+    pub fn with_clean_memo<R>(&self, f: impl FnOnce(&mut Vec<String>) -> R) -> R {
+        let mut memo = self.clean_memo.take();
+        let r = f(&mut memo);
+        self.clean_memo.set(memo);
+        r
     }
 
     /// Calls `f` with the row's byte buffer, emptied.

@@ -42,10 +42,25 @@ fn raw<'a>(ctx: &RowCtx<'a>, f: Field) -> Option<(usize, &'a str)> {
 pub fn with_issues<R>(ctx: &RowCtx, f: impl FnOnce(&[CellIssue]) -> R) -> R {
     f(ctx.text_issues.get_or_init(|| {
         let mut issues = Vec::new();
-        // fast path without allocation: most rows are clean
-        let clean = TEXT_FIELDS
-            .iter()
-            .all(|&f| raw(ctx, f).is_none_or(|(_, v)| textfix::repair(v).issues.is_empty()));
+        // fast path without allocation: most rows are clean, and repeat the
+        // cells of the rows before them (whether a cell is clean depends on
+        // its value alone, so the last clean value of each field is kept)
+        let clean = ctx.with_clean_memo(|memo| {
+            memo.resize_with(TEXT_FIELDS.len(), String::new);
+            TEXT_FIELDS.iter().zip(memo.iter_mut()).all(|(&f, seen)| {
+                raw(ctx, f).is_none_or(|(_, v)| {
+                    if !seen.is_empty() && seen == v {
+                        return true;
+                    }
+                    let ok = textfix::repair(v).issues.is_empty();
+                    if ok {
+                        seen.clear();
+                        seen.push_str(v);
+                    }
+                    ok
+                })
+            })
+        });
         if clean {
             return issues;
         }
@@ -93,4 +108,36 @@ pub fn emit_for(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn clean_memo_across_rows_changes_nothing() {
+        let d = data();
+        let rows = [
+            vacc(&[]),
+            vacc(&[("Họ và tên", "NguyÔn ThÞ Lan")]),
+            vacc(&[]),
+            vacc(&[("Huyện", "Chiêm  Hóa")]),
+            vacc(&[("Họ và tên", "Nguyễn Thị Lan"), ("Huyện", "Chiêm Hóa")]),
+            vacc(&[("Họ và tên", "NguyÔn ThÞ Lan")]),
+        ];
+        let headers: Vec<String> = rows[0].iter().map(|(h, _)| h.to_string()).collect();
+        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
+        let mut bufs = RowBufs::default();
+        for (i, row) in rows.iter().enumerate() {
+            let values: Vec<&str> = row.iter().map(|(_, v)| *v).collect();
+            let fresh = RowCtx::new(2, &values, &map, d, today(), false);
+            let carried = RowCtx::new_in(2, &values, &map, d, today(), false, bufs);
+            let a = with_issues(&fresh, |c| format!("{c:?}"));
+            let b = with_issues(&carried, |c| format!("{c:?}"));
+            assert_eq!(a, b, "row {i}");
+            assert_eq!(a == "[]", [0, 2, 4].contains(&i), "row {i}: {a}");
+            bufs = carried.into_bufs();
+        }
+    }
 }
