@@ -66,7 +66,7 @@ fn digits(b: &[u8]) -> Option<u32> {
 }
 
 pub fn parse(value: &str) -> DateValue {
-    let v = value.trim();
+    let v = crate::text::trim(value);
     if v.is_empty() {
         return DateValue::Missing;
     }

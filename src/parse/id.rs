@@ -87,7 +87,7 @@ fn is_scientific(s: &str) -> bool {
 
 /// Classifies a trimmed ID cell.
 pub fn parse(value: &str, data: &RuleData) -> IdValue {
-    let v = value.trim();
+    let v = crate::text::trim(value);
     if all_digits(v) {
         return match v.len() {
             12 => {

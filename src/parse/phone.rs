@@ -17,15 +17,9 @@ pub enum PhoneValue {
 }
 
 pub fn parse(value: &str) -> PhoneValue {
-    let v = value.trim();
+    let v = crate::text::trim(value);
     if v.is_empty() {
         return PhoneValue::Missing;
-    }
-    if !v
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')' | '+'))
-    {
-        return PhoneValue::Malformed;
     }
     // fast path: already 10 plain digits
     let b = v.as_bytes();
@@ -35,6 +29,12 @@ pub fn parse(value: &str) -> PhoneValue {
         && b.iter().all(u8::is_ascii_digit)
     {
         return PhoneValue::Valid;
+    }
+    if !v
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')' | '+'))
+    {
+        return PhoneValue::Malformed;
     }
     let digits: String = v.chars().filter(char::is_ascii_digit).collect();
     let national = if v.starts_with('+') || (digits.starts_with("84") && digits.len() == 11) {

@@ -33,18 +33,31 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
         return;
     };
     let (mut digit, mut symbol, mut letters) = (false, false, 0usize);
-    for c in name.chars() {
-        if c.is_ascii_digit() {
-            digit = true;
-        } else if is_letter(c) {
-            letters += 1;
-        } else if !(c.is_whitespace()
-            || is_combining_mark(c)
-            || matches!(c, '-' | '\'' | '.' | '’'))
-        {
-            symbol = true;
+    // ASCII bytes at once; the other characters one by one
+    let mut rest = name;
+    while let Some(&b) = rest.as_bytes().first() {
+        if b >= 0x80 {
+            let Some(c) = rest.chars().next() else {
+                break;
+            };
+            rest = &rest[c.len_utf8()..];
+            if is_letter(c) {
+                letters += 1;
+            } else if !(c.is_whitespace() || is_combining_mark(c) || c == '’') {
+                symbol = true;
+            }
+            continue;
+        }
+        rest = &rest[1..];
+        match b {
+            b'0'..=b'9' => digit = true,
+            b'a'..=b'z' | b'A'..=b'Z' => letters += 1,
+            b'\t'..=b'\r' | b' ' | b'-' | b'\'' | b'.' => {}
+            _ => symbol = true,
         }
     }
+    #[cfg(test)]
+    assert_eq!((digit, symbol, letters), scan_plain(name));
     let reason = if digit {
         Some(("chứa chữ số", "contains digits"))
     } else if symbol {
@@ -65,6 +78,25 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
 }
 
 /// Letters, with a fast path for ASCII and the Latin blocks Vietnamese uses.
+/// The former per-character scan, which the byte scan must agree with.
+#[cfg(test)]
+fn scan_plain(name: &str) -> (bool, bool, usize) {
+    let (mut digit, mut symbol, mut letters) = (false, false, 0usize);
+    for c in name.chars() {
+        if c.is_ascii_digit() {
+            digit = true;
+        } else if is_letter(c) {
+            letters += 1;
+        } else if !(c.is_whitespace()
+            || is_combining_mark(c)
+            || matches!(c, '-' | '\'' | '.' | '’'))
+        {
+            symbol = true;
+        }
+    }
+    (digit, symbol, letters)
+}
+
 fn is_letter(c: char) -> bool {
     match c {
         'a'..='z' | 'A'..='Z' => true,
@@ -82,6 +114,21 @@ mod tests {
 
     fn m(v: &str) -> Vec<String> {
         run("vaccination", &vacc(&[("Họ và tên", v)]), &RULE)
+    }
+
+    #[test]
+    fn byte_scan_agrees_with_char_scan() {
+        let pool: Vec<char> = "aZ09 -'.’\t\u{B}\u{A0}\u{300}@#×÷ĐễƯΩЖア\u{1F600}\u{7F}\u{0}"
+            .chars()
+            .collect();
+        let mut rng = fastrand::Rng::with_seed(4);
+        for _ in 0..20_000 {
+            let s: String = (0..rng.usize(1..10))
+                .map(|_| pool[rng.usize(0..pool.len())])
+                .collect();
+            // check() asserts the agreement in test builds
+            let _ = m(&s);
+        }
     }
 
     #[test]
