@@ -34,13 +34,14 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
     };
     let (mut digit, mut symbol, mut letters) = (false, false, 0usize);
     // ASCII bytes at once; the other characters one by one
-    let mut rest = name;
-    while let Some(&b) = rest.as_bytes().first() {
-        if b >= 0x80 {
-            let Some(c) = rest.chars().next() else {
+    let b = name.as_bytes();
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        if x >= 0x80 {
+            let Some(c) = name.get(i..).and_then(|r| r.chars().next()) else {
                 break;
             };
-            rest = &rest[c.len_utf8()..];
+            i += c.len_utf8();
             if is_letter(c) {
                 letters += 1;
             } else if !(c.is_whitespace() || is_combining_mark(c) || c == '’') {
@@ -48,8 +49,8 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
             }
             continue;
         }
-        rest = &rest[1..];
-        match b {
+        i += 1;
+        match x {
             b'0'..=b'9' => digit = true,
             b'a'..=b'z' | b'A'..=b'Z' => letters += 1,
             b'\t'..=b'\r' | b' ' | b'-' | b'\'' | b'.' => {}
