@@ -378,8 +378,10 @@ pub struct RowCtx<'a> {
     /// The full name folded ([`crate::text::fold`]), made on first use and
     /// shared by the rules and keys that compare names.
     name_fold: std::cell::OnceCell<String>,
-    /// The buffer `name_fold` is made in, until it is.
+    /// The buffer `name_fold` is made in, until it is: the fold of
+    /// `name_src` (an earlier row's name), kept when the name repeats.
     name_spare: std::cell::Cell<String>,
+    name_src: std::cell::Cell<String>,
     /// A buffer for [`RowCtx::fold_with`].
     scratch: std::cell::Cell<String>,
     /// A buffer for [`RowCtx::with_bytes`].
@@ -387,13 +389,21 @@ pub struct RowCtx<'a> {
     /// Text cells found clean on earlier rows, by text field (see
     /// [`text_fields::with_issues`]).
     clean_memo: std::cell::Cell<Vec<String>>,
+    /// See [`RowBufs`].
+    sex_src: String,
+    sex_memo: Option<Option<Sex>>,
 }
 
 /// The buffers a row context folds values into, kept by the caller from row
 /// to row ([`RowCtx::new_in`], [`RowCtx::into_bufs`]): no allocation per row.
 #[derive(Default)]
 pub struct RowBufs {
+    /// Always `fold(name_src)` (both empty at first).
     name: String,
+    name_src: String,
+    /// The last sex value read, and what it meant.
+    sex_src: String,
+    sex: Option<Option<Sex>>,
     scratch: String,
     bytes: Vec<u8>,
     clean_memo: Vec<String>,
@@ -423,6 +433,9 @@ impl<'a> RowCtx<'a> {
     ) -> Self {
         let RowBufs {
             name,
+            name_src,
+            mut sex_src,
+            sex: mut sex_memo,
             mut scratch,
             bytes,
             clean_memo,
@@ -441,9 +454,12 @@ impl<'a> RowCtx<'a> {
             text_issues: std::cell::OnceCell::new(),
             name_fold: std::cell::OnceCell::new(),
             name_spare: std::cell::Cell::new(name),
+            name_src: std::cell::Cell::new(name_src),
             scratch: std::cell::Cell::default(),
             bytes: std::cell::Cell::new(bytes),
             clean_memo: std::cell::Cell::new(clean_memo),
+            sex_src: String::new(),
+            sex_memo: None,
         };
         ctx.id = ctx
             .get(Field::Id)
@@ -452,12 +468,21 @@ impl<'a> RowCtx<'a> {
         ctx.vaccination_date = ctx
             .get(Field::VaccinationDate)
             .map_or(DateValue::Missing, date::parse);
-        ctx.sex = ctx.get(Field::Sex).and_then(|v| {
-            scratch.clear();
-            crate::text::fold_into(v, &mut scratch);
-            data.sex_of(&scratch)
+        ctx.sex = ctx.get(Field::Sex).and_then(|v| match sex_memo {
+            Some(sex) if sex_src == v => sex,
+            _ => {
+                scratch.clear();
+                crate::text::fold_into(v, &mut scratch);
+                let sex = data.sex_of(&scratch);
+                sex_src.clear();
+                sex_src.push_str(v);
+                sex_memo = Some(sex);
+                sex
+            }
         });
         ctx.scratch.set(scratch);
+        ctx.sex_src = sex_src;
+        ctx.sex_memo = sex_memo;
         ctx
     }
 
@@ -468,6 +493,9 @@ impl<'a> RowCtx<'a> {
                 .name_fold
                 .into_inner()
                 .unwrap_or_else(|| self.name_spare.into_inner()),
+            name_src: self.name_src.into_inner(),
+            sex_src: self.sex_src,
+            sex: self.sex_memo,
             scratch: self.scratch.into_inner(),
             bytes: self.bytes.into_inner(),
             clean_memo: self.clean_memo.into_inner(),
@@ -494,10 +522,17 @@ impl<'a> RowCtx<'a> {
     /// The full name folded (`""` when there is no name column).
     pub fn name_folded(&self) -> &str {
         self.name_fold.get_or_init(|| {
-            let mut s = self.name_spare.take();
-            s.clear();
-            crate::text::fold_into(self.get(Field::FullName).unwrap_or(""), &mut s);
-            s
+            let name = self.get(Field::FullName).unwrap_or("");
+            let mut folded = self.name_spare.take();
+            let mut src = self.name_src.take();
+            if src != name {
+                folded.clear();
+                crate::text::fold_into(name, &mut folded);
+                src.clear();
+                src.push_str(name);
+            }
+            self.name_src.set(src);
+            folded
         })
     }
 
@@ -651,6 +686,39 @@ mod tests {
         let mut out = Vec::new();
         check_row(&ctx, &mut out);
         assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn carried_buffers_change_nothing() {
+        let d = data();
+        let rows = [
+            vacc(&[]),
+            vacc(&[]),
+            vacc(&[("Họ và tên", "NGUYỄN  Văn Hùng"), ("Giới tính", "nam")]),
+            vacc(&[("Họ và tên", ""), ("Giới tính", "")]),
+            vacc(&[("Họ và tên", ""), ("Giới tính", "")]),
+            vacc(&[("Giới tính", "?")]),
+            vacc(&[("Giới tính", "Nữ")]),
+        ];
+        let headers: Vec<String> = rows[0].iter().map(|(h, _)| h.to_string()).collect();
+        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
+        let mut bufs = RowBufs::default();
+        for (i, row) in rows.iter().enumerate() {
+            let values: Vec<&str> = row.iter().map(|(_, v)| *v).collect();
+            let fresh = RowCtx::new(2, &values, &map, d, today(), false);
+            let carried = RowCtx::new_in(2, &values, &map, d, today(), false, bufs);
+            assert_eq!(fresh.sex, carried.sex, "row {i}");
+            // every other row leaves the name unfolded
+            if i % 2 == 0 {
+                assert_eq!(fresh.name_folded(), carried.name_folded(), "row {i}");
+            }
+            assert_eq!(
+                crate::rules::dup_event::key(&fresh),
+                crate::rules::dup_event::key(&carried),
+                "row {i}"
+            );
+            bufs = carried.into_bufs();
+        }
     }
 
     #[test]
