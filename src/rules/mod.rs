@@ -585,10 +585,20 @@ impl<'a> RowCtx<'a> {
 
 /// Runs every row rule on one row.
 pub fn check_row(ctx: &RowCtx, out: &mut Vec<Finding>) {
-    for rule in REGISTRY {
-        if let Check::Row(f) = rule.check {
-            f(ctx, out);
-        }
+    type RowCheck = fn(&RowCtx, &mut Vec<Finding>);
+    // the row checks of the registry, in its order, listed once
+    static ROW_CHECKS: std::sync::OnceLock<Vec<RowCheck>> = std::sync::OnceLock::new();
+    let checks = ROW_CHECKS.get_or_init(|| {
+        REGISTRY
+            .iter()
+            .filter_map(|rule| match rule.check {
+                Check::Row(f) => Some(f),
+                _ => None,
+            })
+            .collect()
+    });
+    for f in checks {
+        f(ctx, out);
     }
 }
 
