@@ -86,8 +86,11 @@ impl Drop for AtomicFile {
 pub fn excel_safe(s: &str) -> Cow<'_, str> {
     // Control characters are C0 (bytes < 0x20), DEL and C1 (U+0080–U+009F,
     // UTF-8 lead byte 0xC2): text with none of these bytes needs no scan.
-    let suspect = |b: &u8| *b < 0x20 || *b == 0x7f || *b == 0xc2;
-    let s: Cow<'_, str> = if s.as_bytes().iter().any(suspect)
+    // (A fold without early exit, so the compiler vectorises it.)
+    let suspect = s.as_bytes().iter().fold(false, |acc, &b| {
+        acc | (b < 0x20) | (b == 0x7f) | (b == 0xc2)
+    });
+    let s: Cow<'_, str> = if suspect
         && s.chars()
             .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
     {
@@ -171,14 +174,7 @@ impl IssuesCsv {
     }
 
     fn write_record(&mut self, rec: &[&str]) -> Result<()> {
-        for s in rec {
-            self.w
-                .write_field(excel_safe(s).as_bytes())
-                .map_err(csv_err(&self.path))?;
-        }
-        self.w
-            .write_record(None::<&[u8]>)
-            .map_err(csv_err(&self.path))
+        write_safe_record(&mut self.w, &self.path, rec)
     }
 
     pub fn finish(self) -> Result<()> {
@@ -191,6 +187,15 @@ impl IssuesCsv {
     }
 }
 
+/// Writes one record, each cell made [`excel_safe`].
+fn write_safe_record(w: &mut csv::Writer<AtomicFile>, path: &Path, rec: &[&str]) -> Result<()> {
+    for s in rec {
+        w.write_field(excel_safe(s).as_bytes())
+            .map_err(csv_err(path))?;
+    }
+    w.write_record(None::<&[u8]>).map_err(csv_err(path))
+}
+
 /// Renders a finding's cell value, masking identifiers when asked.
 pub fn shown_value(f: &Finding, mask_ids: bool, id_columns: &[usize]) -> String {
     match f.column {
@@ -201,33 +206,36 @@ pub fn shown_value(f: &Finding, mask_ids: bool, id_columns: &[usize]) -> String 
 
 impl Sink for IssuesCsv {
     fn finding(&mut self, f: &Finding, group: &str) -> Result<()> {
-        let line = f.line.to_string();
+        let mut line = itoa::Buffer::new();
+        let line = line.format(f.line);
         let column = f
             .column
             .and_then(|c| self.headers.get(c))
-            .cloned()
-            .unwrap_or_default();
-        let value = shown_value(f, self.mask_ids, &self.id_columns);
+            .map_or("", String::as_str);
+        let value: Cow<str> = match f.column {
+            Some(c) if self.mask_ids && self.id_columns.contains(&c) => Cow::Owned(mask(&f.value)),
+            _ => Cow::Borrowed(&f.value),
+        };
         // Messages may quote an ID (e.g. the padded value of ID003).
-        let message = if self.mask_ids {
-            crate::export::mask_digits(&f.message)
+        let message: Cow<str> = if self.mask_ids {
+            Cow::Owned(crate::export::mask_digits(&f.message))
         } else {
-            f.message.clone()
+            Cow::Borrowed(&f.message)
         };
         let rec = [
-            line.as_str(),
+            line,
             f.rule.code,
             f.rule.pillar.label(self.en),
             f.rule.category.label(self.en),
             f.rule.severity.label(self.en),
             f.rule.label(self.en),
             group,
-            column.as_str(),
-            value.as_str(),
-            message.as_str(),
+            column,
+            &value,
+            &message,
         ];
         self.rows += 1;
-        self.write_record(&rec)
+        write_safe_record(&mut self.w, &self.path, &rec)
     }
 }
 
