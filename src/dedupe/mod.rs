@@ -25,14 +25,16 @@ pub mod synth;
 
 use crate::engine::{self, Opened, Options};
 use crate::error::{Error, Result};
-use crate::input::{split_fields, Rec};
+use crate::input::split_fields;
+use crate::input::{Batch, Item};
 use crate::parse::date::{self, DateValue};
 use crate::parse::id::{self, IdProblem, IdValue};
+use crate::profile::Sex;
 use crate::profile::{Field, Mapping, RuleData};
 use crate::rules::Finding;
 use crate::text::{fold_into, normalize};
 use chrono::NaiveDate;
-use compare::{compare_events, Comparison, IdKey, IdLevel, Person};
+use compare::{compare_events, phone_code, phone_digits, Comparison, IdKey, IdLevel, Person, Pool};
 use config::{Config, KeyPart};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -40,9 +42,6 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 use xxhash_rust::xxh3::xxh3_64;
-
-/// Rows read per batch before parsing them in parallel.
-const BATCH: usize = 32_768;
 
 /// Names longer than this (in characters) are cut for comparison.
 const MAX_NAME_CHARS: usize = 96;
@@ -134,12 +133,9 @@ pub struct Stats {
 pub struct Outcome {
     pub mapping: Mapping,
     pub delim: u8,
-    pub rows: Vec<Row>,
-    pub persons: Vec<Person>,
     pub clusters: Vec<Cluster>,
     pub oversized: Vec<Oversized>,
     pub stats: Stats,
-    pub event_fields: Vec<Field>,
 }
 
 fn is_person_field(f: Field) -> bool {
@@ -153,15 +149,26 @@ fn is_date_field(f: Field) -> bool {
     )
 }
 
-/// Phone digits in national form, or None when not a plausible number.
-fn phone_key(v: &str) -> Option<Box<str>> {
-    let digits: String = v.chars().filter(char::is_ascii_digit).collect();
-    let national = match digits.strip_prefix("84") {
-        Some(rest) if digits.len() == 11 => format!("0{rest}"),
-        _ if digits.len() == 9 && !digits.starts_with('0') => format!("0{digits}"),
-        _ => digits,
-    };
-    (national.len() >= 9 && national.bytes().any(|b| b != b'0')).then(|| national.into())
+/// Phone digits in national form into `out` ("" when not a plausible number).
+fn phone_key(v: &str, out: &mut String) {
+    out.clear();
+    let digits = v.bytes().filter(u8::is_ascii_digit);
+    let n = digits.clone().count();
+    let mut it = v.bytes().filter(u8::is_ascii_digit);
+    let starts_84 = n >= 2 && it.next() == Some(b'8') && it.next() == Some(b'4');
+    let first = v.bytes().find(u8::is_ascii_digit);
+    if starts_84 && n == 11 {
+        out.push('0');
+        out.extend(digits.skip(2).map(char::from));
+    } else {
+        if n == 9 && first != Some(b'0') {
+            out.push('0');
+        }
+        out.extend(digits.map(char::from));
+    }
+    if !(out.len() >= 9 && out.bytes().any(|b| b != b'0')) {
+        out.clear();
+    }
 }
 
 /// Dose written as `1`, `Mũi 1`, `1.0`, `Mũi thứ nhất`: the digits when any.
@@ -186,14 +193,61 @@ struct Loaded {
     delim: u8,
     rows: Vec<Row>,
     persons: Vec<Person>,
+    pool: Pool,
     event_fields: Vec<Field>,
 }
 
+/// A string a worker parsed: a range of its batch's text, and its xxh3.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    start: usize,
+    end: usize,
+    hash: u64,
+}
+
+impl Span {
+    fn put(text: &mut String, s: &str) -> Span {
+        let start = text.len();
+        text.push_str(s);
+        Span {
+            start,
+            end: text.len(),
+            hash: xxh3_64(s.as_bytes()),
+        }
+    }
+    fn get(self, text: &str) -> &str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+/// A person record as a worker parsed it: strings not yet interned.
+#[derive(Debug, Clone, Copy)]
+struct RawPerson {
+    name: Span,
+    /// None when the normalised name is the folded one.
+    norm: Option<Span>,
+    dob: DateValue,
+    sex: Option<Sex>,
+    id: IdKey,
+    phone: Span,
+    commune: Span,
+    district: Span,
+    address: Span,
+    vaccine: Span,
+}
+
 struct Parsed {
-    person: Person,
+    line: u64,
+    person: RawPerson,
     key: u64,
     filled: u16,
     event: Option<Event>,
+}
+
+/// The parsed rows of one batch, their strings in one buffer.
+struct BatchOut {
+    text: String,
+    rows: Vec<Parsed>,
 }
 
 struct Parser<'a> {
@@ -218,7 +272,11 @@ impl Parser<'_> {
                 d.copy_from_slice(padded.as_bytes());
                 IdKey::Cccd(d)
             }
-            IdValue::Cmnd9 => IdKey::Other(raw.trim().as_bytes().into()),
+            IdValue::Cmnd9 => raw
+                .trim()
+                .as_bytes()
+                .try_into()
+                .map_or(IdKey::Invalid, IdKey::Other),
             IdValue::Missing => IdKey::None,
             _ => IdKey::Invalid,
         }
@@ -268,7 +326,12 @@ impl Parser<'_> {
     /// Parses one record; None for blank or unreadable rows (the engine
     /// reports those). Only the cells dedupe uses are decoded; `s` holds
     /// buffers reused from row to row.
-    fn parse<'b>(&self, s: &mut Scratch<'b>, bytes: &'b [u8]) -> Option<Parsed> {
+    fn parse<'b>(
+        &self,
+        s: &mut Scratch<'b>,
+        bytes: &'b [u8],
+        text: &mut String,
+    ) -> Option<(RawPerson, u64, u16, Option<Event>)> {
         split_fields(bytes, self.delim, &mut s.raw);
         if s.raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             return None;
@@ -304,42 +367,52 @@ impl Parser<'_> {
             None => full_name,
         };
         let buf = &mut s.fold;
-        let name_fold: Box<str> = fold_box(buf, Some(name)).unwrap_or_default();
+        buf.clear();
+        fold_into(name, buf);
+        let name_span = Span::put(text, buf);
         // ASCII: normalising is folding (lower case, single spaces).
-        let name_norm: Box<str> = if name.is_ascii() {
-            name_fold.clone()
+        let norm = if name.is_ascii() {
+            None
         } else {
             normalize_name(name, buf);
-            Box::from(buf.as_str())
+            (buf.as_str() != name_span.get(text)).then(|| Span::put(text, buf))
         };
-        let commune = fold_box(buf, get(Field::Commune));
-        let district = fold_box(buf, get(Field::District));
-        let address = fold_box(buf, get(Field::Address));
-        let vaccine = fold_box(buf, get(Field::Vaccine));
+        let mut fold_span = |v: Option<&str>| {
+            buf.clear();
+            if let Some(v) = v {
+                fold_into(v, buf);
+            }
+            Span::put(text, buf)
+        };
+        let commune = fold_span(get(Field::Commune));
+        let district = fold_span(get(Field::District));
+        let address = fold_span(get(Field::Address));
+        let vaccine = fold_span(get(Field::Vaccine));
         let sex = get(Field::Sex).and_then(|v| {
             buf.clear();
             fold_into(v, buf);
             self.data.sex_of(buf)
         });
+        phone_key(get(Field::Phone).unwrap_or(""), buf);
+        let phone = Span::put(text, buf);
         let id_raw = get(Field::Id);
         let id_value = id_raw.map_or(IdValue::Missing, |v| id::parse(v, self.data));
         let dob_raw = get(Field::Dob);
         let dob = dob_raw.map_or(DateValue::Missing, date::parse);
-        let person = Person {
-            name_norm,
-            name_fold,
+        let person = RawPerson {
+            name: name_span,
+            norm,
             dob,
             sex,
             id: Self::id_key(&id_value, id_raw.unwrap_or("")),
-            phone: get(Field::Phone).and_then(phone_key),
+            phone,
             commune,
             district,
             address,
             vaccine,
-            events: Vec::new(),
-            name_count: 1,
-            given_count: 1,
         };
+        let name_fold = name_span.get(text);
+        let vaccine = vaccine.get(text);
         let filled = self
             .mapping
             .col
@@ -353,7 +426,7 @@ impl Parser<'_> {
             h.update(d);
         }
         h.update(&[0x1f]);
-        h.update(person.name_fold.as_bytes());
+        h.update(name_fold.as_bytes());
         h.update(&[0x1f]);
         match person.dob {
             DateValue::Full(d) => match iso_date(d) {
@@ -387,7 +460,7 @@ impl Parser<'_> {
                     }
                 } else if f == Field::Vaccine {
                     // event_value folds it, as `vaccine` above
-                    k.update(person.vaccine.as_deref().unwrap_or("").as_bytes());
+                    k.update(vaccine.as_bytes());
                     k.update(&[0x1f]);
                 } else {
                     k.update(event_value(f, v, &mut s.fold).as_bytes());
@@ -400,8 +473,8 @@ impl Parser<'_> {
                 id: &id_value,
                 dob,
                 vaccination_date: vaccination_date.unwrap_or(DateValue::Missing),
-                name_fold: (name.len() == full_name.len()).then_some(&*person.name_fold),
-                vaccine: person.vaccine.as_deref().unwrap_or(""),
+                name_fold: (name.len() == full_name.len()).then_some(name_fold),
+                vaccine,
                 buf: &mut s.fold,
                 hash: &mut s.hash,
             });
@@ -411,12 +484,32 @@ impl Parser<'_> {
                 exact,
             }
         });
-        Some(Parsed {
-            person,
-            key,
-            filled,
-            event,
-        })
+        Some((person, key, filled, event))
+    }
+
+    /// Parses the records of one batch.
+    fn parse_batch(&self, b: &Batch) -> BatchOut {
+        let mut s = Scratch::new();
+        let mut out = BatchOut {
+            text: String::with_capacity(b.items.len() * 48),
+            rows: Vec::with_capacity(b.items.len()),
+        };
+        for item in &b.items {
+            let Item::Rec { line, start, end } = *item else {
+                continue;
+            };
+            let bytes = b.buf.get(start..end).unwrap_or_default();
+            if let Some((person, key, filled, event)) = self.parse(&mut s, bytes, &mut out.text) {
+                out.rows.push(Parsed {
+                    line,
+                    person,
+                    key,
+                    filled,
+                    event,
+                });
+            }
+        }
+        out
     }
 }
 
@@ -447,13 +540,6 @@ fn normalize_name(s: &str, out: &mut String) {
             }
         }
     }
-}
-
-/// The folded value, boxed; None when missing or empty once folded.
-fn fold_box(buf: &mut String, v: Option<&str>) -> Option<Box<str>> {
-    buf.clear();
-    fold_into(v?, buf);
-    (!buf.is_empty()).then(|| Box::from(buf.as_str()))
 }
 
 /// What [`Parser::exact_key`] needs of a parsed row.
@@ -544,22 +630,146 @@ fn iso_date(d: NaiveDate) -> Option<[u8; 10]> {
     ])
 }
 
-/// Fills a record's empty fields from another row of the same record.
-fn merge_into(p: &mut Person, q: Person) {
-    if p.sex.is_none() {
-        p.sex = q.sex;
+/// Person records as they are read: rows merged into records, strings interned.
+#[derive(Default)]
+struct Records {
+    rows: Vec<Row>,
+    persons: Vec<Person>,
+    pool: Pool,
+    index: FxHashMap<u64, u32>,
+    /// For each record, the rows read so far (for the event table).
+    ev_count: Vec<u8>,
+}
+
+impl Records {
+    fn phone(&mut self, text: &str, s: Span) -> u64 {
+        let d = s.get(text);
+        if d.len() <= 17 {
+            phone_code(d, &mut self.pool.long_phones)
+        } else {
+            (1 << 63) | u64::from(self.pool.long_phones.intern_hashed(s.hash, d))
+        }
     }
-    if p.phone.is_none() {
-        p.phone = q.phone;
+    fn value(&mut self, text: &str, s: Span) -> u32 {
+        if s.start == s.end {
+            0
+        } else {
+            self.pool.values.intern_hashed(s.hash, s.get(text))
+        }
     }
-    if p.commune.is_none() {
-        p.commune = q.commune;
+
+    fn add(&mut self, out: BatchOut) -> Result<()> {
+        let text = out.text.as_str();
+        for p in out.rows {
+            let next = u32::try_from(self.persons.len())
+                .ok()
+                .filter(|n| *n < u32::MAX && self.rows.len() < u32::MAX as usize)
+                .ok_or_else(|| {
+                    Error::Usage(
+                        "tệp quá lớn để tìm bản ghi trùng / file too large for duplicate search"
+                            .into(),
+                    )
+                })?;
+            let q = &p.person;
+            let id = *self.index.entry(p.key).or_insert(next);
+            if id == next {
+                let strings = &mut self.pool.names.strings;
+                let name = strings.intern_hashed(q.name.hash, q.name.get(text));
+                let norm = match q.norm {
+                    Some(n) => strings.intern_hashed(n.hash, n.get(text)),
+                    None => name,
+                };
+                let person = Person {
+                    name,
+                    norm,
+                    dob: q.dob,
+                    sex: q.sex,
+                    id: q.id,
+                    phone: self.phone(text, q.phone),
+                    commune: self.value(text, q.commune),
+                    district: self.value(text, q.district),
+                    address: self.value(text, q.address),
+                    vaccine: self.value(text, q.vaccine),
+                    ev_at: 0,
+                    ev_n: 0,
+                };
+                self.persons.push(person);
+                self.ev_count.push(0);
+            } else if let Some(e) = self.persons.get(id as usize).copied() {
+                // Fill the record's empty fields from this row.
+                let mut m = e;
+                if m.sex.is_none() {
+                    m.sex = q.sex;
+                }
+                if m.phone == 0 {
+                    m.phone = self.phone(text, q.phone);
+                }
+                if m.commune == 0 {
+                    m.commune = self.value(text, q.commune);
+                }
+                if m.district == 0 {
+                    m.district = self.value(text, q.district);
+                }
+                if m.address == 0 {
+                    m.address = self.value(text, q.address);
+                }
+                if let Some(slot) = self.persons.get_mut(id as usize) {
+                    *slot = m;
+                }
+            }
+            if let (Some(Event { date: Some(_), .. }), Some(c)) =
+                (p.event, self.ev_count.get_mut(id as usize))
+            {
+                // A few events are enough to compare; a record with thousands
+                // of rows (a test record) must not make comparisons quadratic.
+                *c = (*c + 1).min(16);
+            }
+            self.rows.push(Row {
+                line: p.line,
+                person: id,
+                filled: p.filled,
+                event: p.event,
+            });
+        }
+        Ok(())
     }
-    if p.district.is_none() {
-        p.district = q.district;
-    }
-    if p.address.is_none() {
-        p.address = q.address;
+
+    /// The events of each record, in one table (the first 16 of each).
+    fn finish_events(&mut self) {
+        use chrono::Datelike;
+        let mut at = 0usize;
+        for (p, &c) in self.persons.iter_mut().zip(&self.ev_count) {
+            match u32::try_from(at) {
+                Ok(a) => {
+                    p.ev_at = a;
+                    at += usize::from(c);
+                }
+                Err(_) => p.ev_at = 0,
+            }
+        }
+        self.ev_count = Vec::new();
+        self.pool.events = vec![(0, 0); at];
+        for r in &self.rows {
+            let (
+                Some(Event {
+                    key, date: Some(d), ..
+                }),
+                Some(p),
+            ) = (r.event, self.persons.get_mut(r.person as usize))
+            else {
+                continue;
+            };
+            if p.ev_n < 16 {
+                if let Some(slot) = self
+                    .pool
+                    .events
+                    .get_mut(p.ev_at as usize + usize::from(p.ev_n))
+                {
+                    *slot = (key, d.num_days_from_ce());
+                    p.ev_n += 1;
+                }
+            }
+        }
     }
 }
 
@@ -596,101 +806,64 @@ fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<Loaded> {
             .map(|c| mapping.col.contains(&Some(c)))
             .collect(),
     };
-    let mut rows = Vec::new();
-    let mut persons: Vec<Person> = Vec::new();
-    let mut index: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut buf: Vec<u8> = Vec::with_capacity(BATCH * 128);
-    let mut items: Vec<(u64, usize, usize)> = Vec::with_capacity(BATCH);
-    let mut eof = false;
-    while !eof {
-        if engine::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(Error::Interrupted);
-        }
-        buf.clear();
-        items.clear();
-        while items.len() < BATCH {
-            match reader.next_rec().map_err(read_err)? {
-                Some(Rec::Ok { line, bytes, .. }) => {
-                    let start = buf.len();
-                    buf.extend_from_slice(bytes);
-                    items.push((line, start, buf.len()));
-                }
-                Some(Rec::Unreadable { .. }) => {}
-                None => {
-                    eof = true;
-                    break;
+    let mut rec = Records::default();
+    let batch_rows = data.limits.batch_rows.max(1);
+    let in_flight = rayon::current_num_threads().max(1) * 2;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Batch>>(in_flight);
+    // Pipeline, as the check's: a reader thread fills batches; a group of
+    // batches is parsed in parallel on a helper thread while the previous
+    // group is merged here, in input order.
+    std::thread::scope(|scope| -> Result<()> {
+        // Owned here so that an early return drops it, which unblocks the
+        // reader thread (its send fails) and lets the scope join.
+        let rx = rx;
+        scope.spawn(move || crate::input::send_batches(&mut reader, batch_rows, &tx, None));
+        let parser = &parser;
+        let mut prev: Option<std::thread::ScopedJoinHandle<Vec<BatchOut>>> = None;
+        let mut done = false;
+        while !done || prev.is_some() {
+            let mut pending: Vec<Batch> = Vec::with_capacity(in_flight);
+            while !done && pending.len() < in_flight {
+                match rx.recv() {
+                    Ok(Ok(b)) => pending.push(b),
+                    Ok(Err(e)) => return Err(read_err(e)),
+                    Err(_) => done = true,
                 }
             }
-        }
-        let parsed: Vec<Option<Parsed>> = items
-            .par_iter()
-            .map_init(Scratch::new, |scratch, &(_, s, e)| {
-                parser.parse(scratch, buf.get(s..e).unwrap_or_default())
-            })
-            .collect();
-        for (&(line, _, _), p) in items.iter().zip(parsed) {
-            let Some(p) = p else { continue };
-            let next = persons.len() as u32;
-            let id = *index.entry(p.key).or_insert(next);
-            if id == next {
-                persons.push(p.person);
-            } else if let Some(existing) = persons.get_mut(id as usize) {
-                merge_into(existing, p.person);
-            }
-            rows.push(Row {
-                line,
-                person: id,
-                filled: p.filled,
-                event: p.event,
+            let next = (!pending.is_empty()).then(|| {
+                scope.spawn(move || pending.par_iter().map(|b| parser.parse_batch(b)).collect())
             });
-        }
-    }
-    for r in &rows {
-        if let (
-            Some(Event {
-                key, date: Some(d), ..
-            }),
-            Some(p),
-        ) = (r.event, persons.get_mut(r.person as usize))
-        {
-            use chrono::Datelike;
-            // A few events are enough to compare; a record with thousands
-            // of rows (a test record) must not make comparisons quadratic.
-            if p.events.len() < 16 {
-                p.events.push((key, d.num_days_from_ce()));
+            if engine::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(Error::Interrupted);
+            }
+            let outs: Vec<BatchOut> = match prev.take() {
+                Some(h) => h.join().map_err(|_| {
+                    Error::Usage("lỗi nội bộ khi đọc / internal error in a worker".into())
+                })?,
+                None => Vec::new(),
+            };
+            prev = next;
+            for out in outs {
+                rec.add(out)?;
             }
         }
-    }
-    let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut given: FxHashMap<&str, u32> = FxHashMap::default();
-    for p in &persons {
-        *counts.entry(&p.name_fold).or_default() += 1;
-        *given.entry(p.given()).or_default() += 1;
-    }
-    let counts: Vec<(u32, u32)> = persons
-        .iter()
-        .map(|p| {
-            (
-                counts.get(&*p.name_fold).copied().unwrap_or(1),
-                given.get(p.given()).copied().unwrap_or(1),
-            )
-        })
-        .collect();
-    for (p, (c, g)) in persons.iter_mut().zip(counts) {
-        p.name_count = c;
-        p.given_count = g;
-    }
+        Ok(())
+    })?;
+    rec.index = FxHashMap::default();
+    rec.finish_events();
+    rec.pool.names.finish(&rec.persons);
     Ok(Loaded {
         mapping,
         delim,
-        rows,
-        persons,
+        rows: rec.rows,
+        persons: rec.persons,
+        pool: rec.pool,
         event_fields,
     })
 }
 
 /// The block key of one record for one block definition; 0 when a part is empty.
-fn block_key(h: &mut HashBuf, p: &Person, block: usize, parts: &[KeyPart]) -> u64 {
+fn block_key(h: &mut HashBuf, p: &Person, pool: &Pool, block: usize, parts: &[KeyPart]) -> u64 {
     use chrono::Datelike;
     h.clear();
     h.update(&(block as u32).to_le_bytes());
@@ -726,9 +899,9 @@ fn block_key(h: &mut HashBuf, p: &Person, block: usize, parts: &[KeyPart]) -> u6
                 }
                 None => false,
             },
-            KeyPart::GivenName => upd(h, p.given()),
-            KeyPart::FamilyName => upd(h, p.family()),
-            KeyPart::FullName => upd(h, &p.name_fold),
+            KeyPart::GivenName => upd(h, pool.names.given(p)),
+            KeyPart::FamilyName => upd(h, pool.names.family(p)),
+            KeyPart::FullName => upd(h, pool.names.fold(p)),
             KeyPart::Id => upd_bytes(h, p.id.digits()),
             KeyPart::IdPrefix(n) => upd_bytes(
                 h,
@@ -742,7 +915,10 @@ fn block_key(h: &mut HashBuf, p: &Person, block: usize, parts: &[KeyPart]) -> u6
                     .filter(|d| d.len() >= *n)
                     .and_then(|d| d.get(d.len() - n..)),
             ),
-            KeyPart::Phone => upd(h, p.phone.as_deref().unwrap_or("")),
+            KeyPart::Phone => {
+                let mut buf = [0u8; 17];
+                upd(h, phone_digits(p.phone, &pool.long_phones, &mut buf))
+            }
             KeyPart::Sex => match p.sex {
                 Some(s) => {
                     h.update(&[s as u8]);
@@ -750,8 +926,8 @@ fn block_key(h: &mut HashBuf, p: &Person, block: usize, parts: &[KeyPart]) -> u6
                 }
                 None => false,
             },
-            KeyPart::Commune => upd(h, p.commune.as_deref().unwrap_or("")),
-            KeyPart::District => upd(h, p.district.as_deref().unwrap_or("")),
+            KeyPart::Commune => upd(h, pool.values.get(p.commune)),
+            KeyPart::District => upd(h, pool.values.get(p.district)),
         };
         if !ok {
             return 0;
@@ -824,92 +1000,103 @@ struct Edge {
 
 fn candidate_edges(
     persons: &[Person],
+    pool: &Pool,
     cfg: &Config,
     stats: &mut Stats,
 ) -> (Vec<Edge>, Vec<Oversized>) {
     let k = cfg.parts.len();
-    let mut keys: Vec<u64> = vec![0; persons.len() * k];
-    if k > 0 {
-        keys.par_chunks_mut(k)
-            .zip(persons.par_iter())
-            .for_each_init(HashBuf::default, |h, (out, p)| {
-                for (b, (slot, parts)) in out.iter_mut().zip(&cfg.parts).enumerate() {
-                    *slot = block_key(h, p, b, parts);
-                }
-            });
-    }
-    let mut entries: Vec<(u64, u32)> = keys
-        .par_iter()
-        .enumerate()
-        .filter(|(_, &key)| key != 0)
-        .map(|(i, &key)| (key, (i / k) as u32))
-        .collect();
-    // In person order already: a stable sort by key orders by (key, person).
-    radix_sort_by_key(&mut entries);
-    // Runs of equal keys: the blocks.
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut oversized_keys: FxHashSet<u64> = FxHashSet::default();
+    // One block definition at a time. For each earlier definition, each
+    // record's group there: the number of the compared block holding it, 0
+    // when it had no key or its block was skipped. Two records with the
+    // same non-zero group were scored already.
+    let mut groups: Vec<Vec<u32>> = Vec::new();
+    let mut edges: Vec<Edge> = Vec::new();
     let mut over: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-    let mut i = 0;
-    while i < entries.len() {
-        let key = entries[i].0;
-        let mut j = i + 1;
-        while j < entries.len() && entries[j].0 == key {
-            j += 1;
-        }
-        let size = j - i;
-        if size > cfg.max_block {
-            oversized_keys.insert(key);
-            let kind = (entries[i].1 as usize * k..(entries[i].1 as usize + 1) * k)
-                .position(|x| keys.get(x) == Some(&key))
-                .unwrap_or(0);
-            let e = over.entry(kind).or_insert((0, 0));
-            e.0 += 1;
-            e.1 = e.1.max(size);
-        } else if size > 1 {
-            runs.push((i, j));
-        }
-        i = j;
-    }
-    let compared = std::sync::atomic::AtomicU64::new(0);
-    let edges: Vec<Edge> = runs
-        .par_iter()
-        .flat_map_iter(|&(s, e)| {
-            let block = &entries[s..e];
-            let key = block[0].0;
-            let kind = (0..k)
-                .find(|&b| keys.get(block[0].1 as usize * k + b) == Some(&key))
-                .unwrap_or(0);
-            let mut out = Vec::new();
-            let mut n = 0u64;
-            for (x, &(_, a)) in block.iter().enumerate() {
-                for &(_, b) in &block[x + 1..] {
-                    let (a, b) = (a.min(b), a.max(b));
-                    let (ka, kb) = (a as usize * k, b as usize * k);
-                    // Scored already in an earlier block they share (unless that one was skipped).
-                    let earlier = (0..kind).any(|e| {
-                        let x = keys.get(ka + e).copied().unwrap_or(0);
-                        x != 0 && Some(&x) == keys.get(kb + e) && !oversized_keys.contains(&x)
-                    });
-                    if earlier || a == b {
-                        continue;
-                    }
-                    n += 1;
-                    let (Some(pa), Some(pb)) = (persons.get(a as usize), persons.get(b as usize))
-                    else {
-                        continue;
-                    };
-                    let cmp = compare_events(pa, pb, &cfg.weights, cfg.event.max_days);
-                    if cmp.score >= cfg.threshold {
-                        out.push(Edge { a, b, cmp });
+    let mut compared = 0u64;
+    for (kind, parts) in cfg.parts.iter().enumerate() {
+        let mut entries: Vec<(u64, u32)> = persons
+            .par_iter()
+            .enumerate()
+            .map_init(HashBuf::default, |h, (i, p)| {
+                (block_key(h, p, pool, kind, parts), i as u32)
+            })
+            .filter(|&(key, _)| key != 0)
+            .collect();
+        // In person order already: a stable sort by key orders by (key, person).
+        radix_sort_by_key(&mut entries);
+        // Runs of equal keys: the blocks.
+        let last = kind + 1 == k;
+        let mut group: Vec<u32> = if last {
+            Vec::new()
+        } else {
+            vec![0; persons.len()]
+        };
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while let Some(&(key, _)) = entries.get(i) {
+            let mut j = i + 1;
+            while entries.get(j).is_some_and(|e| e.0 == key) {
+                j += 1;
+            }
+            let size = j - i;
+            if size > cfg.max_block {
+                let e = over.entry(kind).or_insert((0, 0));
+                e.0 += 1;
+                e.1 = e.1.max(size);
+            } else if size > 1 {
+                runs.push((i, j));
+                let g = u32::try_from(runs.len()).unwrap_or(u32::MAX);
+                for &(_, p) in entries.get(i..j).unwrap_or_default() {
+                    if let Some(slot) = group.get_mut(p as usize) {
+                        *slot = g;
                     }
                 }
             }
-            compared.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
-            out
-        })
-        .collect();
-    stats.compared_pairs = compared.into_inner();
+            i = j;
+        }
+        let earlier_groups = &groups;
+        let entries = &entries;
+        let found: Vec<(Vec<Edge>, u64)> = runs
+            .par_iter()
+            .map(|&(s, e)| {
+                let block = entries.get(s..e).unwrap_or_default();
+                let mut out = Vec::new();
+                let mut n = 0u64;
+                for (x, &(_, a)) in block.iter().enumerate() {
+                    for &(_, b) in block.get(x + 1..).unwrap_or_default() {
+                        let (a, b) = (a.min(b), a.max(b));
+                        // Scored already in an earlier block they share (unless that one was skipped).
+                        let earlier = earlier_groups.iter().any(|g| {
+                            let ga = g.get(a as usize).copied().unwrap_or(0);
+                            ga != 0 && Some(&ga) == g.get(b as usize)
+                        });
+                        if earlier || a == b {
+                            continue;
+                        }
+                        n += 1;
+                        let (Some(pa), Some(pb)) =
+                            (persons.get(a as usize), persons.get(b as usize))
+                        else {
+                            continue;
+                        };
+                        let cmp = compare_events(pa, pb, pool, &cfg.weights, cfg.event.max_days);
+                        if cmp.score >= cfg.threshold {
+                            out.push(Edge { a, b, cmp });
+                        }
+                    }
+                }
+                (out, n)
+            })
+            .collect();
+        for (out, n) in found {
+            edges.extend(out);
+            compared += n;
+        }
+        if !last {
+            groups.push(group);
+        }
+    }
+    stats.compared_pairs = compared;
     let oversized = over
         .into_iter()
         .map(|(kind, (blocks, largest))| Oversized {
@@ -965,6 +1152,7 @@ pub fn run(path: &Path, data: &RuleData, cfg: &Config, opts: &Options) -> Result
         delim,
         rows,
         persons,
+        pool,
         event_fields,
     } = read_rows(path, data, opts)?;
     let mut stats = Stats {
@@ -972,22 +1160,43 @@ pub fn run(path: &Path, data: &RuleData, cfg: &Config, opts: &Options) -> Result
         persons: persons.len(),
         ..Stats::default()
     };
-    let (edges, oversized) = candidate_edges(&persons, cfg, &mut stats);
+    let (edges, oversized) = candidate_edges(&persons, &pool, cfg, &mut stats);
     stats.matched_pairs = edges.len();
 
-    // Rows of each person record, and each record's best row for ranking.
-    let mut rows_of: Vec<Vec<usize>> = vec![Vec::new(); persons.len()];
-    for (i, r) in rows.iter().enumerate() {
-        if let Some(v) = rows_of.get_mut(r.person as usize) {
-            v.push(i);
+    // Rows of each person record (in one table, by record), and each
+    // record's best row for ranking.
+    let mut row_at: Vec<usize> = vec![0; persons.len() + 1];
+    for r in &rows {
+        if let Some(c) = row_at.get_mut(r.person as usize + 1) {
+            *c += 1;
         }
     }
+    for i in 1..row_at.len() {
+        row_at[i] += row_at[i - 1];
+    }
+    let mut row_ids: Vec<u32> = vec![0; rows.len()];
+    {
+        let mut fill = row_at.clone();
+        for (i, r) in rows.iter().enumerate() {
+            if let Some(c) = fill.get_mut(r.person as usize) {
+                if let Some(slot) = row_ids.get_mut(*c) {
+                    *slot = i as u32;
+                }
+                *c += 1;
+            }
+        }
+    }
+    let rows_of = |p: u32| -> &[u32] {
+        let p = p as usize;
+        match (row_at.get(p), row_at.get(p + 1)) {
+            (Some(&s), Some(&e)) => row_ids.get(s..e).unwrap_or_default(),
+            _ => &[],
+        }
+    };
     let best_row = |p: u32| -> (u16, u64) {
-        rows_of
-            .get(p as usize)
-            .into_iter()
-            .flatten()
-            .filter_map(|&i| rows.get(i))
+        rows_of(p)
+            .iter()
+            .filter_map(|&i| rows.get(i as usize))
             .map(|r| (r.filled, r.line))
             .max()
             .unwrap_or((0, 0))
@@ -1026,19 +1235,19 @@ pub fn run(path: &Path, data: &RuleData, cfg: &Config, opts: &Options) -> Result
         }) else {
             continue;
         };
-        let (Some(sp), surv_rows) = (persons.get(surv as usize), rows_of.get(surv as usize)) else {
+        let Some(sp) = persons.get(surv as usize) else {
             continue;
         };
-        let survivor_line = surv_rows
-            .and_then(|v| v.first())
-            .and_then(|&i| rows.get(i))
+        let survivor_line = rows_of(surv)
+            .first()
+            .and_then(|&i| rows.get(i as usize))
             .map_or(0, |r| r.line);
         let mut members = Vec::new();
         for &p in &ps {
             let Some(pp) = persons.get(p as usize) else {
                 continue;
             };
-            let cmp = compare_events(pp, sp, &cfg.weights, cfg.event.max_days);
+            let cmp = compare_events(pp, sp, &pool, &cfg.weights, cfg.event.max_days);
             let same_id = pp.id.present() && pp.id == sp.id;
             let flag = (p != surv && !same_id).then(|| {
                 if pp.id.present() && sp.id.present() {
@@ -1047,11 +1256,13 @@ pub fn run(path: &Path, data: &RuleData, cfg: &Config, opts: &Options) -> Result
                     Flag::NoId
                 }
             });
-            for &i in rows_of.get(p as usize).into_iter().flatten() {
-                let Some(r) = rows.get(i) else { continue };
+            for &i in rows_of(p) {
+                let Some(r) = rows.get(i as usize) else {
+                    continue;
+                };
                 members.push(Member {
                     line: r.line,
-                    row: i,
+                    row: i as usize,
                     score: best.get(&p).copied().unwrap_or(0.0),
                     cmp,
                     survivor: p == surv,
@@ -1071,33 +1282,41 @@ pub fn run(path: &Path, data: &RuleData, cfg: &Config, opts: &Options) -> Result
     // Event clusters: rows of one person (same record, same ID, or a person
     // cluster) with the same event fields and dates at most max_days apart.
     if !event_fields.is_empty() {
-        let mut ev: Vec<(u32, u64, i64, u64, usize)> = rows
+        let mut ev: Vec<EvRow> = rows
             .iter()
             .enumerate()
             .filter_map(|(i, r)| {
                 let e = r.event?;
                 let d = e.date?;
-                Some((0, e.key, d.num_days_from_ce_i64(), r.line, i))
+                Some(EvRow {
+                    root: event_uf.find(r.person),
+                    key: e.key,
+                    day: d.num_days_from_ce_i64() as i32,
+                    row: i as u32,
+                })
             })
             .collect();
-        for x in ev.iter_mut() {
-            if let Some(r) = rows.get(x.4) {
-                x.0 = event_uf.find(r.person);
-            }
-        }
-        ev.par_sort_unstable();
+        ev.par_sort_unstable_by_key(|e| (e.root, e.key, e.day, e.row));
         let mut i = 0;
-        while i < ev.len() {
+        while let Some(first) = ev.get(i) {
             let mut j = i + 1;
-            while j < ev.len()
-                && ev[j].0 == ev[i].0
-                && ev[j].1 == ev[i].1
-                && ev[j].2 - ev[j - 1].2 <= cfg.event.max_days
-            {
+            while let (Some(x), Some(prev)) = (ev.get(j), ev.get(j - 1)) {
+                if x.root != first.root
+                    || x.key != first.key
+                    || i64::from(x.day) - i64::from(prev.day) > cfg.event.max_days
+                {
+                    break;
+                }
                 j += 1;
             }
             if j - i >= 2 {
-                if let Some(c) = event_cluster(&ev[i..j], &rows, &persons, cfg) {
+                if let Some(c) = event_cluster(
+                    ev.get(i..j).unwrap_or_default(),
+                    &rows,
+                    &persons,
+                    &pool,
+                    cfg,
+                ) {
                     clusters.push(c);
                 }
             }
@@ -1108,15 +1327,13 @@ pub fn run(path: &Path, data: &RuleData, cfg: &Config, opts: &Options) -> Result
     for (i, c) in clusters.iter_mut().enumerate() {
         c.id = i as u32 + 1;
     }
+    let _ = event_fields;
     Ok(Outcome {
         mapping,
         delim,
-        rows,
-        persons,
         clusters,
         oversized,
         stats,
-        event_fields,
     })
 }
 
@@ -1130,14 +1347,27 @@ impl DaysI64 for NaiveDate {
     }
 }
 
+/// A dated event row, for the search of events recorded twice.
+#[derive(Debug, Clone, Copy)]
+struct EvRow {
+    /// The person cluster (or record) of the row.
+    root: u32,
+    key: u64,
+    day: i32,
+    /// Index in the rows (in line order).
+    row: u32,
+}
+
 fn event_cluster(
-    chunk: &[(u32, u64, i64, u64, usize)],
+    chunk: &[EvRow],
     rows: &[Row],
     persons: &[Person],
+    pool: &Pool,
     cfg: &Config,
 ) -> Option<Cluster> {
-    let exact = |i: usize| rows.get(i).and_then(|r| r.event).and_then(|e| e.exact);
-    let mut keys: Vec<Option<u64>> = chunk.iter().map(|c| exact(c.4)).collect();
+    let row = |c: &EvRow| rows.get(c.row as usize);
+    let exact = |c: &EvRow| row(c).and_then(|r| r.event).and_then(|e| e.exact);
+    let mut keys: Vec<Option<u64>> = chunk.iter().map(exact).collect();
     keys.sort_unstable();
     keys.dedup();
     if keys.len() < 2 {
@@ -1145,31 +1375,32 @@ fn event_cluster(
     }
     // Kept: a valid ID, the most complete, then the *first* row, as DUP001
     // keeps the first occurrence.
-    let rank = |c: &(u32, u64, i64, u64, usize)| {
-        let r = rows.get(c.4)?;
+    let rank = |c: &&EvRow| {
+        let r = row(c)?;
         let (id, any, filled, _) = survivor_rank(persons.get(r.person as usize)?, r.filled, r.line);
         Some((id, any, filled, std::cmp::Reverse(r.line)))
     };
-    let surv = chunk.iter().max_by_key(|c| rank(c))?;
-    let sr = rows.get(surv.4)?;
+    let surv = chunk.iter().max_by_key(rank)?;
+    let sr = row(surv)?;
     let sp = persons.get(sr.person as usize)?;
-    let surv_key = exact(surv.4);
+    let surv_key = exact(surv);
     let mut seen: FxHashSet<Option<u64>> = FxHashSet::default();
     seen.insert(surv_key);
-    let mut sorted: Vec<&(u32, u64, i64, u64, usize)> = chunk.iter().collect();
-    sorted.sort_by_key(|c| c.3);
+    // Already in line order: rows are, and ties are sorted by row.
+    let mut sorted: Vec<&EvRow> = chunk.iter().collect();
+    sorted.sort_by_key(|c| c.row);
     let mut members = Vec::new();
     for c in sorted {
-        let r = rows.get(c.4)?;
+        let r = row(c)?;
         let p = persons.get(r.person as usize)?;
-        let cmp = compare_events(p, sp, &cfg.weights, cfg.event.max_days);
-        let is_surv = c.3 == surv.3;
-        let flag = (!is_surv && seen.insert(exact(c.4))).then_some(Flag::Event {
-            days: (c.2 - surv.2).abs(),
+        let cmp = compare_events(p, sp, pool, &cfg.weights, cfg.event.max_days);
+        let is_surv = c.row == surv.row;
+        let flag = (!is_surv && seen.insert(exact(c))).then_some(Flag::Event {
+            days: (i64::from(c.day) - i64::from(surv.day)).abs(),
         });
         members.push(Member {
-            line: c.3,
-            row: c.4,
+            line: r.line,
+            row: c.row as usize,
             score: cmp.score,
             cmp,
             survivor: is_surv,
@@ -1180,7 +1411,7 @@ fn event_cluster(
         id: 0,
         kind: Kind::Event,
         members,
-        survivor_line: surv.3,
+        survivor_line: sr.line,
     })
 }
 
@@ -1306,19 +1537,21 @@ mod tests {
         // One scratch for all rows, as a worker uses it.
         let mut s = Scratch::new();
         for (row, line) in rows.iter().zip(&lines) {
-            let p = parser.parse(&mut s, line.as_bytes()).unwrap();
+            let mut text = String::new();
+            let (person, _, _, event) = parser.parse(&mut s, line.as_bytes(), &mut text).unwrap();
             let ctx = RowCtx::new(2, row, &mapping, d, today(), false);
-            let e = p.event.unwrap();
+            let e = event.unwrap();
             assert_eq!(e.exact, dup_event::key(&ctx), "{row:?}");
-            assert_eq!(p.person.dob, ctx.dob, "{row:?}");
-            assert_eq!(p.person.sex, ctx.sex, "{row:?}");
+            assert_eq!(person.dob, ctx.dob, "{row:?}");
+            assert_eq!(person.sex, ctx.sex, "{row:?}");
             let name = ctx.get(Field::FullName).unwrap_or("");
             let name = match name.char_indices().nth(MAX_NAME_CHARS) {
                 Some((i, _)) => &name[..i],
                 None => name,
             };
-            assert_eq!(&*p.person.name_norm, normalize(name), "{row:?}");
-            assert_eq!(&*p.person.name_fold, crate::text::fold(name), "{row:?}");
+            let norm = person.norm.unwrap_or(person.name);
+            assert_eq!(norm.get(&text), normalize(name), "{row:?}");
+            assert_eq!(person.name.get(&text), crate::text::fold(name), "{row:?}");
         }
     }
 
