@@ -1,6 +1,7 @@
 //! Field comparisons of two person records and their Fellegi–Sunter score.
 
 use super::config::Weights;
+use super::Row;
 use crate::parse::date::DateValue;
 use crate::profile::Sex;
 use chrono::Datelike;
@@ -244,9 +245,9 @@ pub struct Person {
     pub address: u32,
     /// Folded vaccine of the record's first row.
     pub vaccine: u32,
-    /// The record's events, `Pool::events[ev_at..ev_at + ev_n]`.
-    pub ev_at: u32,
-    pub ev_n: u8,
+    /// The record's rows, `Pool::row_ids[rows_at..rows_at + rows_n]`.
+    pub rows_at: u32,
+    pub rows_n: u32,
 }
 
 impl Person {
@@ -263,16 +264,38 @@ pub struct Pool {
     pub values: Strings,
     /// Phone numbers too long for a `u64` code.
     pub long_phones: Strings,
-    /// Events of all records: (event key without dates, day number of the date).
-    pub events: Vec<(u64, i32)>,
+    /// The data rows, in line order.
+    pub rows: Vec<Row>,
+    /// Row numbers grouped by record (see [`Person::rows_at`]).
+    pub row_ids: Vec<u32>,
 }
 
+/// Events compared per record: a few are enough; a record with thousands
+/// of rows (a test record) must not make comparisons quadratic.
+pub const MAX_EVENTS: usize = 16;
+
 impl Pool {
-    pub fn events(&self, p: &Person) -> &[(u64, i32)] {
-        let at = p.ev_at as usize;
-        self.events
-            .get(at..at + usize::from(p.ev_n))
+    /// Indexes of the rows of a record, in line order.
+    pub fn rows_of(&self, p: &Person) -> &[u32] {
+        let at = p.rows_at as usize;
+        self.row_ids
+            .get(at..at.saturating_add(p.rows_n as usize))
             .unwrap_or_default()
+    }
+    /// The record's first [`MAX_EVENTS`] dated events into `out`: (event key
+    /// without dates, day number of the date); their count.
+    pub fn events(&self, p: &Person, out: &mut [(u64, i32); MAX_EVENTS]) -> usize {
+        let mut n = 0;
+        let dated = self
+            .rows_of(p)
+            .iter()
+            .filter_map(|&i| self.rows.get(i as usize)?.event)
+            .filter_map(|e| Some((e.key, e.date?.num_days_from_ce())));
+        for (slot, e) in out.iter_mut().zip(dated) {
+            *slot = e;
+            n += 1;
+        }
+        n
     }
 }
 
@@ -596,33 +619,61 @@ pub fn compare_events(
     w: &Weights,
     max_days: i64,
 ) -> Comparison {
-    let mut c = Comparison {
-        name: cmp_name(a, b, &pool.names),
-        dob: cmp_dob(a.dob, b.dob),
-        sex: agree(a.sex.as_ref(), b.sex.as_ref()),
-        id: cmp_id(&a.id, &b.id),
-        phone: agree_id(a.phone, b.phone),
-        commune: agree_id(a.commune, b.commune),
-        address: agree_id(a.address, b.address),
-        vaccine: agree_id(a.vaccine, b.vaccine),
-        events: cmp_events(pool.events(a), pool.events(b), max_days),
-        score: 0.0,
-    };
-    let count = |p: &Person| pool.names.info(p.name).count.max(1);
-    let n = &w.name;
-    let d = &w.dob;
-    let common = count(a).min(count(b)).max(2) as f32;
-    let tf = (n.frequent_penalty * (common / 2.0).log2()).clamp(0.0, n.frequent_max.max(0.0));
-    c.score = match c.name {
-        NameLevel::Missing => 0.0,
-        NameLevel::Exact => n.exact - tf,
-        NameLevel::Folded => n.folded - tf,
-        NameLevel::AccentDiffers => n.accent_differs,
-        NameLevel::Partial => n.partial,
-        NameLevel::Typo => n.typo,
-        NameLevel::GivenDiffers => n.given_differs,
-        NameLevel::Differ => n.differ,
-    } + match c.dob {
+    compare_inner(a, b, pool, w, max_days, None).unwrap_or_default()
+}
+
+/// The most each group of fields can add to a score, for [`compare_min`].
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    name: f32,
+    /// Sex, phone, commune, address, vaccine and events together.
+    rest: f32,
+}
+
+impl Bounds {
+    pub fn new(w: &Weights) -> Bounds {
+        let n = &w.name;
+        let name = [
+            0.0,
+            n.exact,
+            n.folded,
+            n.accent_differs,
+            n.partial,
+            n.typo,
+            n.given_differs,
+            n.differ,
+        ]
+        .into_iter()
+        .fold(0.0f32, f32::max);
+        let agree = |a: &super::config::AgreeW| a.agree.max(a.differ).max(0.0);
+        let e = &w.events;
+        let rest = agree(&w.sex)
+            + agree(&w.phone)
+            + agree(&w.commune)
+            + agree(&w.address)
+            + agree(&w.vaccine)
+            + e.same.max(e.conflict).max(e.disjoint).max(0.0);
+        Bounds { name, rest }
+    }
+}
+
+/// [`compare_events`] when the score reaches `min`; None when it does not.
+/// The cheap fields go first: a pair that cannot reach `min` whatever its
+/// name and events is left before comparing them.
+pub fn compare_min(
+    a: &Person,
+    b: &Person,
+    pool: &Pool,
+    w: &Weights,
+    max_days: i64,
+    bounds: &Bounds,
+    min: f32,
+) -> Option<Comparison> {
+    compare_inner(a, b, pool, w, max_days, Some((bounds, min))).filter(|c| c.score >= min)
+}
+
+fn dob_w(l: DobLevel, d: &super::config::DobW) -> f32 {
+    match l {
         DobLevel::Missing => 0.0,
         DobLevel::Exact => d.exact,
         DobLevel::Swapped => d.swapped,
@@ -630,12 +681,88 @@ pub fn compare_events(
         DobLevel::YearOff => d.year_off,
         DobLevel::YearOnly => d.year_only,
         DobLevel::Differ => d.differ,
-    } + match c.id {
+    }
+}
+
+fn id_w(l: IdLevel, w: &super::config::IdW) -> f32 {
+    match l {
         IdLevel::Missing => 0.0,
-        IdLevel::Same => w.id.same,
-        IdLevel::Near => w.id.near,
-        IdLevel::Differ => w.id.differ,
-    } + aw(c.sex, &w.sex)
+        IdLevel::Same => w.same,
+        IdLevel::Near => w.near,
+        IdLevel::Differ => w.differ,
+    }
+}
+
+/// Below this by more than rounding: the sum cannot reach `min`.
+const MARGIN: f32 = 1e-3;
+
+fn compare_inner(
+    a: &Person,
+    b: &Person,
+    pool: &Pool,
+    w: &Weights,
+    max_days: i64,
+    bound: Option<(&Bounds, f32)>,
+) -> Option<Comparison> {
+    let dob = cmp_dob(a.dob, b.dob);
+    let id = cmp_id(&a.id, &b.id);
+    let known = dob_w(dob, &w.dob) + id_w(id, &w.id);
+    if let Some((bd, min)) = bound {
+        if known + bd.name + bd.rest < min - MARGIN {
+            return None;
+        }
+    }
+    let name = cmp_name(a, b, &pool.names);
+    let n = &w.name;
+    let name_w = match name {
+        NameLevel::Missing => 0.0,
+        NameLevel::Exact | NameLevel::Folded => {
+            let count = |p: &Person| pool.names.info(p.name).count.max(1);
+            let common = count(a).min(count(b)).max(2) as f32;
+            let tf =
+                (n.frequent_penalty * (common / 2.0).log2()).clamp(0.0, n.frequent_max.max(0.0));
+            if name == NameLevel::Exact {
+                n.exact - tf
+            } else {
+                n.folded - tf
+            }
+        }
+        NameLevel::AccentDiffers => n.accent_differs,
+        NameLevel::Partial => n.partial,
+        NameLevel::Typo => n.typo,
+        NameLevel::GivenDiffers => n.given_differs,
+        NameLevel::Differ => n.differ,
+    };
+    if let Some((bd, min)) = bound {
+        if name_w + known + bd.rest < min - MARGIN {
+            return None;
+        }
+    }
+    let mut c = Comparison {
+        name,
+        dob,
+        sex: agree(a.sex.as_ref(), b.sex.as_ref()),
+        id,
+        phone: agree_id(a.phone, b.phone),
+        commune: agree_id(a.commune, b.commune),
+        address: agree_id(a.address, b.address),
+        vaccine: agree_id(a.vaccine, b.vaccine),
+        events: {
+            let (mut ea, mut eb) = ([(0, 0); MAX_EVENTS], [(0, 0); MAX_EVENTS]);
+            let (na, nb) = (pool.events(a, &mut ea), pool.events(b, &mut eb));
+            cmp_events(
+                ea.get(..na).unwrap_or_default(),
+                eb.get(..nb).unwrap_or_default(),
+                max_days,
+            )
+        },
+        score: 0.0,
+    };
+    // Summed in the same order as always: the same rounding.
+    c.score = name_w
+        + dob_w(c.dob, &w.dob)
+        + id_w(c.id, &w.id)
+        + aw(c.sex, &w.sex)
         + aw(c.phone, &w.phone)
         + aw(c.commune, &w.commune)
         + aw(c.address, &w.address)
@@ -646,7 +773,7 @@ pub fn compare_events(
             EventsLevel::Conflict => w.events.conflict,
             EventsLevel::Disjoint => w.events.disjoint,
         };
-    c
+    Some(c)
 }
 
 /// A field key of [`Comparison::fields`] in words (`dob~swapped` →
@@ -791,8 +918,8 @@ mod tests {
             district: 0,
             address: 0,
             vaccine: 0,
-            ev_at: 0,
-            ev_n: 0,
+            rows_at: 0,
+            rows_n: 0,
         }
     }
 
@@ -841,6 +968,47 @@ mod tests {
         };
         assert_eq!(h(0), NameLevel::GivenDiffers);
         assert_eq!(h(40), NameLevel::Typo);
+    }
+
+    #[test]
+    fn compare_min_keeps_every_pair_over_the_threshold() {
+        let cfg = Config::embedded().unwrap();
+        let w = &cfg.weights;
+        let bounds = Bounds::new(w);
+        let mut pool = Pool::default();
+        let names = [
+            "Nguyễn Thị Lan",
+            "NGUYEN THI LAN",
+            "Nguyễn Lan",
+            "Trần Văn Hùng",
+            "",
+        ];
+        let dobs = [(1990, 5, 12), (1990, 12, 5), (1991, 5, 12), (1975, 1, 1)];
+        let ids = ["", "001190012345", "001190012354", "079090099999"];
+        let mut all = Vec::new();
+        for n in names {
+            for d in dobs {
+                for id in ids {
+                    all.push(p(&mut pool, n, d, Sex::Female, id));
+                }
+            }
+        }
+        pool.names.finish(&all);
+        let mut kept = 0;
+        for a in &all {
+            for b in &all {
+                for min in [cfg.threshold, 0.0, 20.0] {
+                    let full = compare_events(a, b, &pool, w, 7);
+                    let got = compare_min(a, b, &pool, w, 7, &bounds, min);
+                    assert_eq!(got.is_some(), full.score >= min);
+                    if let Some(c) = got {
+                        assert_eq!(c, full);
+                        kept += 1;
+                    }
+                }
+            }
+        }
+        assert!(kept > 0);
     }
 
     #[test]

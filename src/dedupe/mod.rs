@@ -34,7 +34,10 @@ use crate::profile::{Field, Mapping, RuleData};
 use crate::rules::Finding;
 use crate::text::{fold_into, normalize};
 use chrono::NaiveDate;
-use compare::{compare_events, phone_code, phone_digits, Comparison, IdKey, IdLevel, Person, Pool};
+use compare::{
+    compare_events, compare_min, phone_code, phone_digits, Bounds, Comparison, IdKey, IdLevel,
+    Person, Pool,
+};
 use config::{Config, KeyPart};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -60,9 +63,25 @@ pub struct Row {
 pub struct Event {
     /// Hash of the event fields other than dates (vaccine, dose), folded.
     pub key: u64,
+    /// DUP001's key, when `has_exact` (see [`Event::exact`]).
+    exact_key: u64,
+    has_exact: bool,
     pub date: Option<NaiveDate>,
+}
+
+impl Event {
+    fn new(key: u64, date: Option<NaiveDate>, exact: Option<u64>) -> Event {
+        Event {
+            key,
+            exact_key: exact.unwrap_or(0),
+            has_exact: exact.is_some(),
+            date,
+        }
+    }
     /// DUP001's key: rows equal on it are DUP001's, not ours.
-    pub exact: Option<u64>,
+    pub fn exact(&self) -> Option<u64> {
+        self.has_exact.then_some(self.exact_key)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -191,7 +210,6 @@ fn event_value<'s>(f: Field, v: &str, buf: &'s mut String) -> &'s str {
 struct Loaded {
     mapping: Mapping,
     delim: u8,
-    rows: Vec<Row>,
     persons: Vec<Person>,
     pool: Pool,
     event_fields: Vec<Field>,
@@ -207,12 +225,15 @@ struct Span {
 
 impl Span {
     fn put(text: &mut String, s: &str) -> Span {
+        Self::put_hashed(text, s, xxh3_64(s.as_bytes()))
+    }
+    fn put_hashed(text: &mut String, s: &str, hash: u64) -> Span {
         let start = text.len();
         text.push_str(s);
         Span {
             start,
             end: text.len(),
-            hash: xxh3_64(s.as_bytes()),
+            hash,
         }
     }
     fn get(self, text: &str) -> &str {
@@ -348,16 +369,24 @@ impl Parser<'_> {
         }
         // Cells of mapped columns as text (lossy only when not UTF-8); the
         // others stay empty: nothing here reads them.
+        // Trimmed once here: every reader below wants them trimmed.
         s.text.clear();
         for (c, f) in s.raw.drain(..).enumerate() {
             let used = self.used.get(c).copied().unwrap_or(false);
-            s.text.push(if used { utf8(f) } else { Cow::Borrowed("") });
+            s.text.push(if used {
+                match utf8(f) {
+                    Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
+                    Cow::Owned(t) => Cow::Owned(t.trim().to_string()),
+                }
+            } else {
+                Cow::Borrowed("")
+            });
         }
-        let values: Vec<&str> = s.text.iter().map(|c| c.as_ref()).collect();
+        let values = &s.text;
         let get = |f: Field| {
             self.mapping
                 .column(f)
-                .map(|c| values.get(c).copied().unwrap_or("").trim())
+                .map(|c| values.get(c).map_or("", |v| v.as_ref()))
         };
         let full_name = get(Field::FullName).unwrap_or("");
         // Names are compared with edit distances: a hostile 1 MB "name" must
@@ -377,22 +406,17 @@ impl Parser<'_> {
             normalize_name(name, buf);
             (buf.as_str() != name_span.get(text)).then(|| Span::put(text, buf))
         };
-        let mut fold_span = |v: Option<&str>| {
-            buf.clear();
-            if let Some(v) = v {
-                fold_into(v, buf);
-            }
-            Span::put(text, buf)
+        let caches = &mut s.caches;
+        let mut fold_span = |i: usize, v: Option<&str>| match caches.get_mut(i) {
+            Some(c) => c.fold(v.unwrap_or(""), buf, text),
+            None => Span::default(),
         };
-        let commune = fold_span(get(Field::Commune));
-        let district = fold_span(get(Field::District));
-        let address = fold_span(get(Field::Address));
-        let vaccine = fold_span(get(Field::Vaccine));
-        let sex = get(Field::Sex).and_then(|v| {
-            buf.clear();
-            fold_into(v, buf);
-            self.data.sex_of(buf)
-        });
+        let commune = fold_span(0, get(Field::Commune));
+        let district = fold_span(1, get(Field::District));
+        let address = fold_span(2, get(Field::Address));
+        let vaccine = fold_span(3, get(Field::Vaccine));
+        let sex = get(Field::Sex).map(|v| fold_span(4, Some(v)));
+        let sex = sex.and_then(|sp| self.data.sex_of(sp.get(text)));
         phone_key(get(Field::Phone).unwrap_or(""), buf);
         let phone = Span::put(text, buf);
         let id_raw = get(Field::Id);
@@ -418,7 +442,7 @@ impl Parser<'_> {
             .col
             .iter()
             .flatten()
-            .filter(|&&c| values.get(c).is_some_and(|v| !v.trim().is_empty()))
+            .filter(|&&c| values.get(c).is_some_and(|v| !v.is_empty()))
             .count() as u16;
         let h = &mut s.key;
         h.clear();
@@ -478,18 +502,13 @@ impl Parser<'_> {
                 buf: &mut s.fold,
                 hash: &mut s.hash,
             });
-            Event {
-                key: k.digest(),
-                date,
-                exact,
-            }
+            Event::new(k.digest(), date, exact)
         });
         Some((person, key, filled, event))
     }
 
     /// Parses the records of one batch.
-    fn parse_batch(&self, b: &Batch) -> BatchOut {
-        let mut s = Scratch::new();
+    fn parse_batch<'b>(&self, s: &mut Scratch<'b>, b: &'b Batch) -> BatchOut {
         let mut out = BatchOut {
             text: String::with_capacity(b.items.len() * 48),
             rows: Vec::with_capacity(b.items.len()),
@@ -499,7 +518,7 @@ impl Parser<'_> {
                 continue;
             };
             let bytes = b.buf.get(start..end).unwrap_or_default();
-            if let Some((person, key, filled, event)) = self.parse(&mut s, bytes, &mut out.text) {
+            if let Some((person, key, filled, event)) = self.parse(s, bytes, &mut out.text) {
                 out.rows.push(Parsed {
                     line,
                     person,
@@ -564,6 +583,40 @@ struct Scratch<'b> {
     hash: Vec<u8>,
     key: HashBuf,
     event: HashBuf,
+    /// Folded commune, district, address, vaccine, sex.
+    caches: [FoldCache; 5],
+}
+
+/// Folded values of a column of few distinct values (communes, vaccines),
+/// by raw cell, so that each is folded and hashed once. Turns itself off
+/// for a column of many distinct values.
+#[derive(Default)]
+struct FoldCache {
+    map: FxHashMap<Box<str>, (Box<str>, u64)>,
+    hits: u32,
+    misses: u32,
+}
+
+impl FoldCache {
+    /// The folded `v` ("" stays ""), appended to `text`.
+    fn fold(&mut self, v: &str, buf: &mut String, text: &mut String) -> Span {
+        if let Some((f, h)) = self.map.get(v) {
+            self.hits = self.hits.saturating_add(1);
+            return Span::put_hashed(text, f, *h);
+        }
+        buf.clear();
+        fold_into(v, buf);
+        let span = Span::put(text, buf);
+        self.misses = self.misses.saturating_add(1);
+        // Off when most values are new (addresses); bounded either way.
+        if self.misses <= 256 || self.misses < self.hits / 4 {
+            if self.map.len() >= 4096 {
+                self.map.clear();
+            }
+            self.map.insert(v.into(), (buf.as_str().into(), span.hash));
+        }
+        span
+    }
 }
 
 impl Scratch<'_> {
@@ -575,6 +628,7 @@ impl Scratch<'_> {
             hash: Vec::new(),
             key: HashBuf::default(),
             event: HashBuf::default(),
+            caches: Default::default(),
         }
     }
 }
@@ -633,12 +687,9 @@ fn iso_date(d: NaiveDate) -> Option<[u8; 10]> {
 /// Person records as they are read: rows merged into records, strings interned.
 #[derive(Default)]
 struct Records {
-    rows: Vec<Row>,
     persons: Vec<Person>,
     pool: Pool,
     index: FxHashMap<u64, u32>,
-    /// For each record, the rows read so far (for the event table).
-    ev_count: Vec<u8>,
 }
 
 impl Records {
@@ -663,7 +714,7 @@ impl Records {
         for p in out.rows {
             let next = u32::try_from(self.persons.len())
                 .ok()
-                .filter(|n| *n < u32::MAX && self.rows.len() < u32::MAX as usize)
+                .filter(|n| *n < u32::MAX && self.pool.rows.len() < u32::MAX as usize)
                 .ok_or_else(|| {
                     Error::Usage(
                         "tệp quá lớn để tìm bản ghi trùng / file too large for duplicate search"
@@ -690,11 +741,10 @@ impl Records {
                     district: self.value(text, q.district),
                     address: self.value(text, q.address),
                     vaccine: self.value(text, q.vaccine),
-                    ev_at: 0,
-                    ev_n: 0,
+                    rows_at: 0,
+                    rows_n: 0,
                 };
                 self.persons.push(person);
-                self.ev_count.push(0);
             } else if let Some(e) = self.persons.get(id as usize).copied() {
                 // Fill the record's empty fields from this row.
                 let mut m = e;
@@ -717,14 +767,7 @@ impl Records {
                     *slot = m;
                 }
             }
-            if let (Some(Event { date: Some(_), .. }), Some(c)) =
-                (p.event, self.ev_count.get_mut(id as usize))
-            {
-                // A few events are enough to compare; a record with thousands
-                // of rows (a test record) must not make comparisons quadratic.
-                *c = (*c + 1).min(16);
-            }
-            self.rows.push(Row {
+            self.pool.rows.push(Row {
                 line: p.line,
                 person: id,
                 filled: p.filled,
@@ -734,39 +777,29 @@ impl Records {
         Ok(())
     }
 
-    /// The events of each record, in one table (the first 16 of each).
-    fn finish_events(&mut self) {
-        use chrono::Datelike;
-        let mut at = 0usize;
-        for (p, &c) in self.persons.iter_mut().zip(&self.ev_count) {
-            match u32::try_from(at) {
-                Ok(a) => {
-                    p.ev_at = a;
-                    at += usize::from(c);
-                }
-                Err(_) => p.ev_at = 0,
+    /// The rows of each record, in one table.
+    fn finish_rows(&mut self) {
+        for r in &self.pool.rows {
+            if let Some(p) = self.persons.get_mut(r.person as usize) {
+                p.rows_n = p.rows_n.saturating_add(1);
             }
         }
-        self.ev_count = Vec::new();
-        self.pool.events = vec![(0, 0); at];
-        for r in &self.rows {
-            let (
-                Some(Event {
-                    key, date: Some(d), ..
-                }),
-                Some(p),
-            ) = (r.event, self.persons.get_mut(r.person as usize))
-            else {
-                continue;
-            };
-            if p.ev_n < 16 {
+        let mut at = 0u32;
+        for p in &mut self.persons {
+            p.rows_at = at;
+            at = at.saturating_add(p.rows_n);
+            p.rows_n = 0;
+        }
+        self.pool.row_ids = vec![0; self.pool.rows.len()];
+        for (i, r) in self.pool.rows.iter().enumerate() {
+            if let Some(p) = self.persons.get_mut(r.person as usize) {
                 if let Some(slot) = self
                     .pool
-                    .events
-                    .get_mut(p.ev_at as usize + usize::from(p.ev_n))
+                    .row_ids
+                    .get_mut((p.rows_at as usize).saturating_add(p.rows_n as usize))
                 {
-                    *slot = (key, d.num_days_from_ce());
-                    p.ev_n += 1;
+                    *slot = i as u32;
+                    p.rows_n += 1;
                 }
             }
         }
@@ -831,7 +864,12 @@ fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<Loaded> {
                 }
             }
             let next = (!pending.is_empty()).then(|| {
-                scope.spawn(move || pending.par_iter().map(|b| parser.parse_batch(b)).collect())
+                scope.spawn(move || {
+                    pending
+                        .par_iter()
+                        .map_init(Scratch::new, |s, b| parser.parse_batch(s, b))
+                        .collect()
+                })
             });
             if engine::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
                 return Err(Error::Interrupted);
@@ -850,12 +888,11 @@ fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<Loaded> {
         Ok(())
     })?;
     rec.index = FxHashMap::default();
-    rec.finish_events();
+    rec.finish_rows();
     rec.pool.names.finish(&rec.persons);
     Ok(Loaded {
         mapping,
         delim,
-        rows: rec.rows,
         persons: rec.persons,
         pool: rec.pool,
         event_fields,
@@ -1013,6 +1050,7 @@ fn candidate_edges(
     let mut edges: Vec<Edge> = Vec::new();
     let mut over: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
     let mut compared = 0u64;
+    let bounds = Bounds::new(&cfg.weights);
     for (kind, parts) in cfg.parts.iter().enumerate() {
         let mut entries: Vec<(u64, u32)> = persons
             .par_iter()
@@ -1079,8 +1117,15 @@ fn candidate_edges(
                         else {
                             continue;
                         };
-                        let cmp = compare_events(pa, pb, pool, &cfg.weights, cfg.event.max_days);
-                        if cmp.score >= cfg.threshold {
+                        if let Some(cmp) = compare_min(
+                            pa,
+                            pb,
+                            pool,
+                            &cfg.weights,
+                            cfg.event.max_days,
+                            &bounds,
+                            cfg.threshold,
+                        ) {
                             out.push(Edge { a, b, cmp });
                         }
                     }
@@ -1150,49 +1195,21 @@ pub fn run(path: &Path, data: &RuleData, cfg: &Config, opts: &Options) -> Result
     let Loaded {
         mapping,
         delim,
-        rows,
         persons,
         pool,
         event_fields,
     } = read_rows(path, data, opts)?;
     let mut stats = Stats {
-        rows: rows.len() as u64,
+        rows: pool.rows.len() as u64,
         persons: persons.len(),
         ..Stats::default()
     };
     let (edges, oversized) = candidate_edges(&persons, &pool, cfg, &mut stats);
     stats.matched_pairs = edges.len();
 
-    // Rows of each person record (in one table, by record), and each
-    // record's best row for ranking.
-    let mut row_at: Vec<usize> = vec![0; persons.len() + 1];
-    for r in &rows {
-        if let Some(c) = row_at.get_mut(r.person as usize + 1) {
-            *c += 1;
-        }
-    }
-    for i in 1..row_at.len() {
-        row_at[i] += row_at[i - 1];
-    }
-    let mut row_ids: Vec<u32> = vec![0; rows.len()];
-    {
-        let mut fill = row_at.clone();
-        for (i, r) in rows.iter().enumerate() {
-            if let Some(c) = fill.get_mut(r.person as usize) {
-                if let Some(slot) = row_ids.get_mut(*c) {
-                    *slot = i as u32;
-                }
-                *c += 1;
-            }
-        }
-    }
-    let rows_of = |p: u32| -> &[u32] {
-        let p = p as usize;
-        match (row_at.get(p), row_at.get(p + 1)) {
-            (Some(&s), Some(&e)) => row_ids.get(s..e).unwrap_or_default(),
-            _ => &[],
-        }
-    };
+    let rows = &pool.rows;
+    let rows_of = |p: u32| -> &[u32] { persons.get(p as usize).map_or(&[], |q| pool.rows_of(q)) };
+    // Each record's best row, for ranking.
     let best_row = |p: u32| -> (u16, u64) {
         rows_of(p)
             .iter()
@@ -1310,13 +1327,9 @@ pub fn run(path: &Path, data: &RuleData, cfg: &Config, opts: &Options) -> Result
                 j += 1;
             }
             if j - i >= 2 {
-                if let Some(c) = event_cluster(
-                    ev.get(i..j).unwrap_or_default(),
-                    &rows,
-                    &persons,
-                    &pool,
-                    cfg,
-                ) {
+                if let Some(c) =
+                    event_cluster(ev.get(i..j).unwrap_or_default(), rows, &persons, &pool, cfg)
+                {
                     clusters.push(c);
                 }
             }
@@ -1366,7 +1379,7 @@ fn event_cluster(
     cfg: &Config,
 ) -> Option<Cluster> {
     let row = |c: &EvRow| rows.get(c.row as usize);
-    let exact = |c: &EvRow| row(c).and_then(|r| r.event).and_then(|e| e.exact);
+    let exact = |c: &EvRow| row(c).and_then(|r| r.event).and_then(|e| e.exact());
     let mut keys: Vec<Option<u64>> = chunk.iter().map(exact).collect();
     keys.sort_unstable();
     keys.dedup();
@@ -1541,7 +1554,7 @@ mod tests {
             let (person, _, _, event) = parser.parse(&mut s, line.as_bytes(), &mut text).unwrap();
             let ctx = RowCtx::new(2, row, &mapping, d, today(), false);
             let e = event.unwrap();
-            assert_eq!(e.exact, dup_event::key(&ctx), "{row:?}");
+            assert_eq!(e.exact(), dup_event::key(&ctx), "{row:?}");
             assert_eq!(person.dob, ctx.dob, "{row:?}");
             assert_eq!(person.sex, ctx.sex, "{row:?}");
             let name = ctx.get(Field::FullName).unwrap_or("");
