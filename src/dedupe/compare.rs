@@ -622,12 +622,11 @@ pub fn compare_events(
     compare_inner(a, b, pool, w, max_days, None).unwrap_or_default()
 }
 
-/// The most each group of fields can add to a score, for [`compare_min`].
+/// The most the name and the events can add to a score, for [`compare_min`].
 #[derive(Debug, Clone, Copy)]
 pub struct Bounds {
     name: f32,
-    /// Sex, phone, commune, address, vaccine and events together.
-    rest: f32,
+    events: f32,
 }
 
 impl Bounds {
@@ -645,21 +644,16 @@ impl Bounds {
         ]
         .into_iter()
         .fold(0.0f32, f32::max);
-        let agree = |a: &super::config::AgreeW| a.agree.max(a.differ).max(0.0);
         let e = &w.events;
-        let rest = agree(&w.sex)
-            + agree(&w.phone)
-            + agree(&w.commune)
-            + agree(&w.address)
-            + agree(&w.vaccine)
-            + e.same.max(e.conflict).max(e.disjoint).max(0.0);
-        Bounds { name, rest }
+        let events = e.same.max(e.conflict).max(e.disjoint).max(0.0);
+        Bounds { name, events }
     }
 }
 
 /// [`compare_events`] when the score reaches `min`; None when it does not.
 /// The cheap fields go first: a pair that cannot reach `min` whatever its
-/// name and events is left before comparing them.
+/// name and events is left before comparing them, and one that cannot
+/// whatever its events before reading its rows.
 pub fn compare_min(
     a: &Person,
     b: &Person,
@@ -706,9 +700,21 @@ fn compare_inner(
 ) -> Option<Comparison> {
     let dob = cmp_dob(a.dob, b.dob);
     let id = cmp_id(&a.id, &b.id);
-    let known = dob_w(dob, &w.dob) + id_w(id, &w.id);
+    let sex = agree(a.sex.as_ref(), b.sex.as_ref());
+    let phone = agree_id(a.phone, b.phone);
+    let commune = agree_id(a.commune, b.commune);
+    let address = agree_id(a.address, b.address);
+    let vaccine = agree_id(a.vaccine, b.vaccine);
+    // Only to bound the score (the score itself is summed below).
+    let known = dob_w(dob, &w.dob)
+        + id_w(id, &w.id)
+        + aw(sex, &w.sex)
+        + aw(phone, &w.phone)
+        + aw(commune, &w.commune)
+        + aw(address, &w.address)
+        + aw(vaccine, &w.vaccine);
     if let Some((bd, min)) = bound {
-        if known + bd.name + bd.rest < min - MARGIN {
+        if known + bd.name + bd.events < min - MARGIN {
             return None;
         }
     }
@@ -734,19 +740,19 @@ fn compare_inner(
         NameLevel::Differ => n.differ,
     };
     if let Some((bd, min)) = bound {
-        if name_w + known + bd.rest < min - MARGIN {
+        if known + name_w + bd.events < min - MARGIN {
             return None;
         }
     }
     let mut c = Comparison {
         name,
         dob,
-        sex: agree(a.sex.as_ref(), b.sex.as_ref()),
+        sex,
         id,
-        phone: agree_id(a.phone, b.phone),
-        commune: agree_id(a.commune, b.commune),
-        address: agree_id(a.address, b.address),
-        vaccine: agree_id(a.vaccine, b.vaccine),
+        phone,
+        commune,
+        address,
+        vaccine,
         events: {
             let (mut ea, mut eb) = ([(0, 0); MAX_EVENTS], [(0, 0); MAX_EVENTS]);
             let (na, nb) = (pool.events(a, &mut ea), pool.events(b, &mut eb));

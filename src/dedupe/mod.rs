@@ -989,43 +989,21 @@ fn upd_bytes(h: &mut HashBuf, s: Option<&[u8]>) -> bool {
     }
 }
 
-/// Stable LSD radix sort on the `u64` (16 bits a pass; passes where every
-/// entry has the same digit are skipped).
-fn radix_sort_by_key(v: &mut Vec<(u64, u32)>) {
-    let n = v.len();
-    if n < 2 {
-        return;
-    }
-    let mut tmp = vec![(0u64, 0u32); n];
-    let mut counts = vec![0usize; 1 << 16];
-    for shift in [0u32, 16, 32, 48] {
-        counts.fill(0);
-        let digit = |e: &(u64, u32)| ((e.0 >> shift) & 0xffff) as usize;
-        for e in v.iter() {
-            if let Some(c) = counts.get_mut(digit(e)) {
-                *c += 1;
-            }
-        }
-        if counts.contains(&n) {
-            continue;
-        }
-        let mut sum = 0;
-        for c in counts.iter_mut() {
-            let x = *c;
-            *c = sum;
-            sum += x;
-        }
-        for e in v.iter() {
-            if let Some(c) = counts.get_mut(digit(e)) {
-                if let Some(slot) = tmp.get_mut(*c) {
-                    *slot = *e;
-                }
-                *c += 1;
-            }
-        }
-        std::mem::swap(v, &mut tmp);
-    }
-}
+/// A record with nothing in it (never compared: only fills a gap).
+const EMPTY_PERSON: Person = Person {
+    name: 0,
+    norm: 0,
+    dob: DateValue::Missing,
+    sex: None,
+    id: IdKey::None,
+    phone: 0,
+    commune: 0,
+    district: 0,
+    address: 0,
+    vaccine: 0,
+    rows_at: 0,
+    rows_n: 0,
+};
 
 /// A scored pair at or over the threshold.
 #[derive(Debug, Clone, Copy)]
@@ -1046,7 +1024,9 @@ fn candidate_edges(
     // record's group there: the number of the compared block holding it, 0
     // when it had no key or its block was skipped. Two records with the
     // same non-zero group were scored already.
-    let mut groups: Vec<Vec<u32>> = Vec::new();
+    // By record, then definition: one cache line holds a record's groups.
+    let stride = k.saturating_sub(1);
+    let mut groups: Vec<u32> = vec![0; persons.len().saturating_mul(stride)];
     let mut edges: Vec<Edge> = Vec::new();
     let mut over: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
     let mut compared = 0u64;
@@ -1060,15 +1040,11 @@ fn candidate_edges(
             })
             .filter(|&(key, _)| key != 0)
             .collect();
-        // In person order already: a stable sort by key orders by (key, person).
-        radix_sort_by_key(&mut entries);
+        // Sorted by (key, record); no two entries are equal (one key per
+        // record and definition), so unstable is the same order, in place.
+        entries.par_sort_unstable();
         // Runs of equal keys: the blocks.
         let last = kind + 1 == k;
-        let mut group: Vec<u32> = if last {
-            Vec::new()
-        } else {
-            vec![0; persons.len()]
-        };
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut i = 0;
         while let Some(&(key, _)) = entries.get(i) {
@@ -1084,61 +1060,79 @@ fn candidate_edges(
             } else if size > 1 {
                 runs.push((i, j));
                 let g = u32::try_from(runs.len()).unwrap_or(u32::MAX);
-                for &(_, p) in entries.get(i..j).unwrap_or_default() {
-                    if let Some(slot) = group.get_mut(p as usize) {
-                        *slot = g;
+                if !last {
+                    for &(_, p) in entries.get(i..j).unwrap_or_default() {
+                        if let Some(slot) = groups.get_mut(p as usize * stride + kind) {
+                            *slot = g;
+                        }
                     }
                 }
             }
             i = j;
         }
-        let earlier_groups = &groups;
+        let groups = &groups;
         let entries = &entries;
         let found: Vec<(Vec<Edge>, u64)> = runs
             .par_iter()
-            .map(|&(s, e)| {
-                let block = entries.get(s..e).unwrap_or_default();
-                let mut out = Vec::new();
-                let mut n = 0u64;
-                for (x, &(_, a)) in block.iter().enumerate() {
-                    for &(_, b) in block.get(x + 1..).unwrap_or_default() {
-                        let (a, b) = (a.min(b), a.max(b));
-                        // Scored already in an earlier block they share (unless that one was skipped).
-                        let earlier = earlier_groups.iter().any(|g| {
-                            let ga = g.get(a as usize).copied().unwrap_or(0);
-                            ga != 0 && Some(&ga) == g.get(b as usize)
-                        });
-                        if earlier || a == b {
-                            continue;
-                        }
-                        n += 1;
-                        let (Some(pa), Some(pb)) =
-                            (persons.get(a as usize), persons.get(b as usize))
-                        else {
-                            continue;
-                        };
-                        if let Some(cmp) = compare_min(
-                            pa,
-                            pb,
-                            pool,
-                            &cfg.weights,
-                            cfg.event.max_days,
-                            &bounds,
-                            cfg.threshold,
-                        ) {
-                            out.push(Edge { a, b, cmp });
+            .map_init(
+                || (Vec::new(), Vec::new()),
+                |(lp, lg): &mut (Vec<Person>, Vec<u32>), &(s, e)| {
+                    let block = entries.get(s..e).unwrap_or_default();
+                    // The block's records and their earlier groups, side by
+                    // side: the pair loop reads them many times each.
+                    lp.clear();
+                    lg.clear();
+                    for &(_, p) in block {
+                        let at = p as usize * stride;
+                        lp.push(persons.get(p as usize).copied().unwrap_or(EMPTY_PERSON));
+                        lg.extend_from_slice(groups.get(at..at + kind).unwrap_or_default());
+                        lg.resize(lp.len() * kind, 0);
+                    }
+                    let mut out = Vec::new();
+                    let mut n = 0u64;
+                    let earlier_of =
+                        |x: usize| lg.get(x * kind..(x + 1) * kind).unwrap_or_default();
+                    for (x, &(_, a)) in block.iter().enumerate() {
+                        let ga = earlier_of(x);
+                        for (y, &(_, b)) in block.iter().enumerate().skip(x + 1) {
+                            // Scored already in an earlier block they share (unless that one was skipped).
+                            let earlier = ga
+                                .iter()
+                                .zip(earlier_of(y))
+                                .any(|(&g, &h)| g != 0 && g == h);
+                            if earlier || a == b {
+                                continue;
+                            }
+                            n += 1;
+                            let (Some(pa), Some(pb)) = (lp.get(x), lp.get(y)) else {
+                                continue;
+                            };
+                            // Entries of a block are in record order: a < b.
+                            let (pa, pb, a, b) = if a < b {
+                                (pa, pb, a, b)
+                            } else {
+                                (pb, pa, b, a)
+                            };
+                            if let Some(cmp) = compare_min(
+                                pa,
+                                pb,
+                                pool,
+                                &cfg.weights,
+                                cfg.event.max_days,
+                                &bounds,
+                                cfg.threshold,
+                            ) {
+                                out.push(Edge { a, b, cmp });
+                            }
                         }
                     }
-                }
-                (out, n)
-            })
+                    (out, n)
+                },
+            )
             .collect();
         for (out, n) in found {
             edges.extend(out);
             compared += n;
-        }
-        if !last {
-            groups.push(group);
         }
     }
     stats.compared_pairs = compared;
@@ -1677,23 +1671,5 @@ mod tests {
             );
         }
         assert!(iso_date(NaiveDate::from_ymd_opt(-5, 1, 1).unwrap()).is_none());
-    }
-
-    #[test]
-    fn radix_sort_orders_like_sort() {
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut v: Vec<(u64, u32)> = (0..5000u32)
-            .map(|i| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                // few distinct keys, some equal in the high bits only
-                (if i % 3 == 0 { x % 17 } else { x }, i)
-            })
-            .collect();
-        let mut want = v.clone();
-        want.sort_unstable();
-        radix_sort_by_key(&mut v);
-        assert_eq!(v, want);
     }
 }
