@@ -290,7 +290,7 @@ fn oversized_block_warns_with_kind_and_size_only() {
     // Over check_max_bytes, check skips the pre-pass and says so.
     std::fs::write(
         rules.path().join("dedupe.toml"),
-        d.replace("check_max_bytes = 1_000_000_000", "check_max_bytes = 100"),
+        d.replace("check_max_bytes = 1_500_000_000", "check_max_bytes = 100"),
     )
     .unwrap();
     let out = run(&[
