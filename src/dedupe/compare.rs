@@ -518,6 +518,13 @@ fn cmp_dob(a: DateValue, b: DateValue) -> DobLevel {
         (Full(x), Full(y)) => {
             if x == y {
                 DobLevel::Exact
+            } else if x.day() != y.day()
+                && x.month() != y.month()
+                && x.year().rem_euclid(10000) != y.year().rem_euclid(10000)
+            {
+                // Day, month and year all differ: at least three digits
+                // differ, so none of the near levels below can hold.
+                DobLevel::Differ
             } else if x.year() == y.year() && x.month() == y.day() && x.day() == y.month() {
                 DobLevel::Swapped
             } else if (x.year() - y.year()).abs() == 1
@@ -1061,6 +1068,10 @@ mod tests {
         assert_eq!(c((1990, 5, 13), "").dob, DobLevel::Near);
         assert_eq!(c((1960, 5, 12), "").dob, DobLevel::Near); // one digit: 1990 / 1960
         assert_eq!(c((1975, 5, 12), "").dob, DobLevel::Differ);
+        assert_eq!(c((1975, 6, 13), "").dob, DobLevel::Differ);
+        assert_eq!(c((1990, 6, 13), "").dob, DobLevel::Differ);
+        // same digits (the year modulo 10000), another date: not a typo
+        assert_eq!(c((11990, 5, 12), "").dob, DobLevel::Differ);
         assert_eq!(c((1990, 5, 12), "001190012354").id, IdLevel::Near);
         assert_eq!(c((1990, 5, 12), "001190012346").id, IdLevel::Near);
         assert_eq!(c((1990, 5, 12), "001190099999").id, IdLevel::Differ);
