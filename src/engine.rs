@@ -479,6 +479,8 @@ pub fn check_file(
             waiting_rows = 0;
             while let Some(out) = waiting.pop_front() {
                 let gids: Vec<usize> = out.groups.iter().map(|g| tally.group_id(g)).collect();
+                dups.warm(out.rows.iter().filter_map(|r| r.event));
+                shared.warm(out.rows.iter().filter_map(|r| r.holder.map(|h| h.id)));
                 let mut found = out.findings.into_iter();
                 for row in out.rows {
                     row_findings.clear();

@@ -68,6 +68,14 @@ pub struct Index {
 }
 
 impl Index {
+    /// Looks the keys of a batch up in one tight loop before they are
+    /// checked one by one: the cache misses of a map of millions of entries
+    /// overlap there instead of stalling each row. Pure speed-up.
+    pub fn warm(&self, keys: impl Iterator<Item = u64>) {
+        let found = keys.filter(|k| self.first.contains_key(k)).count();
+        std::hint::black_box(found);
+    }
+
     pub fn check(&mut self, h: Holder, line: u64, en: bool) -> Option<Finding> {
         let (first, first_line) = *self.first.entry(h.id).or_insert((h, line));
         if first_line == line {
