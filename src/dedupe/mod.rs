@@ -305,43 +305,26 @@ impl Parser<'_> {
 
     /// `dup_event::key` of the row, reusing the folded name and vaccine.
     fn exact_key(&self, x: ExactIn<'_, '_>) -> Option<u64> {
-        let h = x.hash;
-        h.clear();
-        let mut any = false;
-        for &f in &self.mapping.profile.event_key {
-            let v = (x.get)(f).unwrap_or("");
-            any |= !v.is_empty();
-            let date = match f {
-                Field::Dob => Some(x.dob),
-                Field::VaccinationDate => Some(x.vaccination_date),
-                Field::BhytValidTo | Field::DeathDate => Some(date::parse(v)),
-                _ => None,
-            };
-            match (f, date) {
-                (Field::Id, _) => match x.id {
-                    IdValue::Cccd(d) => h.extend_from_slice(d),
-                    _ => h.extend_from_slice(v.as_bytes()),
-                },
-                (_, Some(DateValue::Full(d))) => {
-                    h.extend_from_slice(&chrono::Datelike::num_days_from_ce(&d).to_le_bytes());
-                }
-                (_, Some(_)) => h.extend_from_slice(v.as_bytes()),
-                _ if v.is_ascii() && !v.bytes().any(|b| b.is_ascii_uppercase() || b == b' ') => {
-                    h.extend_from_slice(v.as_bytes())
-                }
-                (Field::FullName, _) if x.name_fold.is_some() => {
-                    h.extend_from_slice(x.name_fold.unwrap_or("").as_bytes())
-                }
-                (Field::Vaccine, _) => h.extend_from_slice(x.vaccine.as_bytes()),
+        let (name_fold, vaccine, buf) = (x.name_fold, x.vaccine, x.buf);
+        crate::rules::dup_event::key_of(
+            x.hash,
+            &self.mapping.profile.event_key,
+            x.get,
+            crate::rules::dup_event::KeyRow {
+                id: x.id,
+                dob: x.dob,
+                vaccination_date: x.vaccination_date,
+            },
+            |f, v, h| match (f, name_fold) {
+                (Field::FullName, Some(n)) => h.extend_from_slice(n.as_bytes()),
+                (Field::Vaccine, _) => h.extend_from_slice(vaccine.as_bytes()),
                 _ => {
-                    x.buf.clear();
-                    fold_into(v, x.buf);
-                    h.extend_from_slice(x.buf.as_bytes());
+                    buf.clear();
+                    fold_into(v, buf);
+                    h.extend_from_slice(buf.as_bytes());
                 }
-            }
-            h.push(0x1f);
-        }
-        any.then(|| xxh3_64(h))
+            },
+        )
     }
 
     /// Parses one record; None for blank or unreadable rows (the engine

@@ -32,38 +32,73 @@ Reports count these as "Xóa trùng thông tin công dân".
 
 /// Hash of the row's event-key fields, normalised; None when they are all empty.
 /// The fields are joined in the row's byte buffer and hashed at once (the
-/// same hash as streaming them into an `Xxh3`: dedupe computes it so).
+/// same hash as streaming them into an `Xxh3`).
 pub fn key(ctx: &RowCtx) -> Option<u64> {
     ctx.with_bytes(|h| {
-        let mut any = false;
-        for &f in &ctx.map.profile.event_key {
-            let v = ctx.get(f).unwrap_or("");
-            any |= !v.is_empty();
-            let date = match f {
-                Field::Dob => Some(ctx.dob),
-                Field::VaccinationDate => Some(ctx.vaccination_date),
-                Field::BhytValidTo | Field::DeathDate => Some(date::parse(v)),
-                _ => None,
-            };
-            match (f, date) {
-                (Field::Id, _) => match &ctx.id {
-                    IdValue::Cccd(d) => h.extend_from_slice(d),
-                    _ => h.extend_from_slice(v.as_bytes()),
-                },
-                (_, Some(DateValue::Full(d))) => {
-                    h.extend_from_slice(&chrono::Datelike::num_days_from_ce(&d).to_le_bytes());
-                }
-                (_, Some(_)) => h.extend_from_slice(v.as_bytes()),
-                _ if v.is_ascii() && !v.bytes().any(|b| b.is_ascii_uppercase() || b == b' ') => {
-                    h.extend_from_slice(v.as_bytes())
-                }
-                (Field::FullName, _) => h.extend_from_slice(ctx.name_folded().as_bytes()),
-                _ => ctx.fold_with(v, |f| h.extend_from_slice(f.as_bytes())),
-            }
-            h.push(0x1f);
-        }
-        any.then(|| xxh3_64(h))
+        key_of(
+            h,
+            &ctx.map.profile.event_key,
+            &|f| ctx.get(f),
+            KeyRow {
+                id: &ctx.id,
+                dob: ctx.dob,
+                vaccination_date: ctx.vaccination_date,
+            },
+            |f, v, h| match f {
+                Field::FullName => h.extend_from_slice(ctx.name_folded().as_bytes()),
+                _ => ctx.fold_with(v, |x| h.extend_from_slice(x.as_bytes())),
+            },
+        )
     })
+}
+
+/// The values of a row [`key_of`] reads parsed already.
+pub struct KeyRow<'a> {
+    pub id: &'a IdValue,
+    pub dob: DateValue,
+    pub vaccination_date: DateValue,
+}
+
+/// The event key itself, for [`key`] and for the dedupe pre-pass (which
+/// must know DUP001's key of each row without a full row context): `fields`
+/// joined in `h` (cleared first) and hashed. Dates count as dates, the ID
+/// as its 12 digits when valid, plain lower-case ASCII as it is, and other
+/// text through `fold(field, value, h)`, which appends the folded value.
+pub fn key_of<'v>(
+    h: &mut Vec<u8>,
+    fields: &[Field],
+    get: &dyn Fn(Field) -> Option<&'v str>,
+    row: KeyRow<'_>,
+    mut fold: impl FnMut(Field, &str, &mut Vec<u8>),
+) -> Option<u64> {
+    h.clear();
+    let mut any = false;
+    for &f in fields {
+        let v = get(f).unwrap_or("");
+        any |= !v.is_empty();
+        let date = match f {
+            Field::Dob => Some(row.dob),
+            Field::VaccinationDate => Some(row.vaccination_date),
+            Field::BhytValidTo | Field::DeathDate => Some(date::parse(v)),
+            _ => None,
+        };
+        match (f, date) {
+            (Field::Id, _) => match row.id {
+                IdValue::Cccd(d) => h.extend_from_slice(d),
+                _ => h.extend_from_slice(v.as_bytes()),
+            },
+            (_, Some(DateValue::Full(d))) => {
+                h.extend_from_slice(&chrono::Datelike::num_days_from_ce(&d).to_le_bytes());
+            }
+            (_, Some(_)) => h.extend_from_slice(v.as_bytes()),
+            _ if v.is_ascii() && !v.bytes().any(|b| b.is_ascii_uppercase() || b == b' ') => {
+                h.extend_from_slice(v.as_bytes())
+            }
+            _ => fold(f, v, h),
+        }
+        h.push(0x1f);
+    }
+    any.then(|| xxh3_64(h))
 }
 
 /// First line of each event key seen so far.
