@@ -163,7 +163,7 @@ impl IssuesCsv {
             headers: Vec::new(),
             rows: 0,
         };
-        me.write_record(&ISSUES_HEADER)?;
+        write_safe_record(&mut me.w, &me.path, &ISSUES_HEADER)?;
         Ok(me)
     }
 
@@ -171,10 +171,6 @@ impl IssuesCsv {
     pub fn set_columns(&mut self, headers: &[String], id_columns: Vec<usize>) {
         self.headers = headers.to_vec();
         self.id_columns = id_columns;
-    }
-
-    fn write_record(&mut self, rec: &[&str]) -> Result<()> {
-        write_safe_record(&mut self.w, &self.path, rec)
     }
 
     pub fn finish(self) -> Result<()> {
@@ -196,11 +192,12 @@ fn write_safe_record(w: &mut csv::Writer<AtomicFile>, path: &Path, rec: &[&str])
     w.write_record(None::<&[u8]>).map_err(csv_err(path))
 }
 
-/// Renders a finding's cell value, masking identifiers when asked.
-pub fn shown_value(f: &Finding, mask_ids: bool, id_columns: &[usize]) -> String {
+/// Renders a finding's cell value, masking identifiers when asked
+/// (borrowed when nothing is masked).
+pub fn shown_value<'f>(f: &'f Finding, mask_ids: bool, id_columns: &[usize]) -> Cow<'f, str> {
     match f.column {
-        Some(c) if mask_ids && id_columns.contains(&c) => mask(&f.value),
-        _ => f.value.clone(),
+        Some(c) if mask_ids && id_columns.contains(&c) => Cow::Owned(mask(&f.value)),
+        _ => Cow::Borrowed(&f.value),
     }
 }
 
@@ -212,10 +209,7 @@ impl Sink for IssuesCsv {
             .column
             .and_then(|c| self.headers.get(c))
             .map_or("", String::as_str);
-        let value: Cow<str> = match f.column {
-            Some(c) if self.mask_ids && self.id_columns.contains(&c) => Cow::Owned(mask(&f.value)),
-            _ => Cow::Borrowed(&f.value),
-        };
+        let value = shown_value(f, self.mask_ids, &self.id_columns);
         // Messages may quote an ID (e.g. the padded value of ID003).
         let message: Cow<str> = if self.mask_ids {
             Cow::Owned(crate::export::mask_digits(&f.message))
