@@ -100,8 +100,8 @@ enum LaterState {
     Failed,
 }
 
-/// Rows the merge step holds back while the pre-pass runs: about 200 bytes
-/// each, so at most ~200 MB beside the pre-pass.
+/// Rows the merge step holds back while the pre-pass runs: 96 bytes each
+/// plus their findings (one row in nine has one), so ~100–150 MB at most.
 pub const MAX_WAITING_ROWS: usize = 1 << 20;
 
 impl Later {
