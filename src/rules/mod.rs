@@ -642,6 +642,27 @@ pub(crate) mod testing {
             .collect()
     }
 
+    /// Builds each vaccination row twice, with fresh buffers and with the
+    /// buffers the rows before it left ([`RowBufs`]), and hands both row
+    /// contexts to `check` (with the row's index): carrying buffers from row
+    /// to row must change nothing.
+    pub fn fresh_and_carried(
+        rows: &[Vec<(&str, &str)>],
+        mut check: impl FnMut(usize, &RowCtx, &RowCtx),
+    ) {
+        let d = data();
+        let headers: Vec<String> = rows[0].iter().map(|(h, _)| h.to_string()).collect();
+        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
+        let mut bufs = RowBufs::default();
+        for (i, row) in rows.iter().enumerate() {
+            let values: Vec<&str> = row.iter().map(|(_, v)| *v).collect();
+            let fresh = RowCtx::new(2, &values, &map, d, today(), false);
+            let carried = RowCtx::new_in(2, &values, &map, d, today(), false, bufs);
+            check(i, &fresh, &carried);
+            bufs = carried.into_bufs();
+        }
+    }
+
     /// A well-formed vaccination row, to vary one cell at a time.
     pub fn vacc<'a>(over: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
         let mut row = vec![
@@ -700,7 +721,6 @@ mod tests {
 
     #[test]
     fn carried_buffers_change_nothing() {
-        let d = data();
         let rows = [
             vacc(&[]),
             vacc(&[]),
@@ -710,25 +730,18 @@ mod tests {
             vacc(&[("Giới tính", "?")]),
             vacc(&[("Giới tính", "Nữ")]),
         ];
-        let headers: Vec<String> = rows[0].iter().map(|(h, _)| h.to_string()).collect();
-        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
-        let mut bufs = RowBufs::default();
-        for (i, row) in rows.iter().enumerate() {
-            let values: Vec<&str> = row.iter().map(|(_, v)| *v).collect();
-            let fresh = RowCtx::new(2, &values, &map, d, today(), false);
-            let carried = RowCtx::new_in(2, &values, &map, d, today(), false, bufs);
+        fresh_and_carried(&rows, |i, fresh, carried| {
             assert_eq!(fresh.sex, carried.sex, "row {i}");
             // every other row leaves the name unfolded
             if i % 2 == 0 {
                 assert_eq!(fresh.name_folded(), carried.name_folded(), "row {i}");
             }
             assert_eq!(
-                crate::rules::dup_event::key(&fresh),
-                crate::rules::dup_event::key(&carried),
+                crate::rules::dup_event::key(fresh),
+                crate::rules::dup_event::key(carried),
                 "row {i}"
             );
-            bufs = carried.into_bufs();
-        }
+        });
     }
 
     #[test]

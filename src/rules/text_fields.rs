@@ -117,7 +117,6 @@ mod tests {
 
     #[test]
     fn clean_memo_across_rows_changes_nothing() {
-        let d = data();
         let rows = [
             vacc(&[]),
             vacc(&[("Họ và tên", "NguyÔn ThÞ Lan")]),
@@ -126,18 +125,11 @@ mod tests {
             vacc(&[("Họ và tên", "Nguyễn Thị Lan"), ("Huyện", "Chiêm Hóa")]),
             vacc(&[("Họ và tên", "NguyÔn ThÞ Lan")]),
         ];
-        let headers: Vec<String> = rows[0].iter().map(|(h, _)| h.to_string()).collect();
-        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
-        let mut bufs = RowBufs::default();
-        for (i, row) in rows.iter().enumerate() {
-            let values: Vec<&str> = row.iter().map(|(_, v)| *v).collect();
-            let fresh = RowCtx::new(2, &values, &map, d, today(), false);
-            let carried = RowCtx::new_in(2, &values, &map, d, today(), false, bufs);
-            let a = with_issues(&fresh, |c| format!("{c:?}"));
-            let b = with_issues(&carried, |c| format!("{c:?}"));
+        fresh_and_carried(&rows, |i, fresh, carried| {
+            let a = with_issues(fresh, |c| format!("{c:?}"));
+            let b = with_issues(carried, |c| format!("{c:?}"));
             assert_eq!(a, b, "row {i}");
             assert_eq!(a == "[]", [0, 2, 4].contains(&i), "row {i}: {a}");
-            bufs = carried.into_bufs();
-        }
+        });
     }
 }
