@@ -969,13 +969,7 @@ mod tests {
                 d.copy_from_slice(id.as_bytes());
                 IdKey::Cccd(d)
             },
-            phone: 0,
-            commune: 0,
-            district: 0,
-            address: 0,
-            vaccine: 0,
-            rows_at: 0,
-            rows_n: 0,
+            ..super::super::EMPTY_PERSON
         }
     }
 
