@@ -927,7 +927,7 @@ impl Comparison {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -955,7 +955,14 @@ mod tests {
     use crate::text::{fold, normalize};
     use chrono::NaiveDate;
 
-    fn p(pool: &mut Pool, name: &str, dob: (i32, u32, u32), sex: Sex, id: &str) -> Person {
+    /// A person record for tests, its strings interned in `pool`.
+    pub(crate) fn p(
+        pool: &mut Pool,
+        name: &str,
+        dob: (i32, u32, u32),
+        sex: Sex,
+        id: &str,
+    ) -> Person {
         let strings = &mut pool.names.strings;
         Person {
             name: strings.intern(&fold(name)),

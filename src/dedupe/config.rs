@@ -12,6 +12,9 @@ pub const EMBEDDED: &str = include_str!("../../rules/dedupe.toml");
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub max_block: usize,
+    /// Sorted-neighbourhood window: in a block with a `sort` key, each
+    /// record is compared with the next `window - 1` records in sort order.
+    pub window: usize,
     pub check_max_bytes: u64,
     pub threshold: f32,
     pub blocks: Vec<BlockDef>,
@@ -20,6 +23,9 @@ pub struct Config {
     /// Parsed `blocks[].keys`, filled by [`Config::parse`].
     #[serde(skip)]
     pub parts: Vec<Vec<KeyPart>>,
+    /// Parsed `blocks[].sort`, filled by [`Config::parse`].
+    #[serde(skip)]
+    pub sorts: Vec<Option<KeyPart>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -27,6 +33,10 @@ pub struct Config {
 pub struct BlockDef {
     pub name: String,
     pub keys: Vec<String>,
+    /// Optional key part that orders a block larger than `window` for the
+    /// sorted-neighbourhood comparison (see `rules/dedupe.toml`).
+    #[serde(default)]
+    pub sort: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -185,6 +195,11 @@ impl Config {
                 "{path}: max_block phải ≥ 2 / max_block must be at least 2"
             ));
         }
+        if c.window < 2 {
+            errors.push(format!(
+                "{path}: window phải ≥ 2 / window must be at least 2"
+            ));
+        }
         if c.blocks.len() > 32 {
             errors.push(format!("{path}: tối đa 32 khối / at most 32 blocks"));
         }
@@ -206,6 +221,17 @@ impl Config {
                 }
             }
             c.parts.push(parts);
+            let sort = b.sort.as_deref().and_then(|k| {
+                let part = KeyPart::parse(k);
+                if part.is_none() {
+                    errors.push(format!(
+                        "{path}: khối '{}': không biết khóa sắp xếp '{k}' / block '{}': unknown sort key '{k}'",
+                        b.name, b.name
+                    ));
+                }
+                part
+            });
+            c.sorts.push(sort);
         }
         if errors.is_empty() {
             Ok(c)
@@ -240,5 +266,23 @@ mod tests {
         let bad = EMBEDDED.replace("\"id_prefix:9\"", "\"id_prefix:x\"");
         let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
         assert!(e.contains("id_prefix:x"), "{e}");
+        let bad = EMBEDDED.replace("sort = \"dob\"", "sort = \"shoe_size\"");
+        let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
+        assert!(e.contains("shoe_size"), "{e}");
+        let bad = EMBEDDED.replace("window = 12", "window = 1");
+        let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
+        assert!(e.contains("window"), "{e}");
+    }
+
+    #[test]
+    fn sort_keys_parsed_per_block() {
+        let c = Config::embedded().unwrap();
+        assert_eq!(c.sorts.len(), c.blocks.len());
+        let of = |name: &str| {
+            let i = c.blocks.iter().position(|b| b.name == name).unwrap();
+            c.sorts[i]
+        };
+        assert_eq!(of("name_commune"), Some(KeyPart::Dob));
+        assert_eq!(of("phone"), None);
     }
 }

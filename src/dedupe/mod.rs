@@ -5,9 +5,12 @@
 //!    export has one row per dose): comparisons run on person records.
 //! 2. Blocking: each record gets one key per block of `rules/dedupe.toml`
 //!    (birth date + given name, birth year + full name, ID prefix, …); only
-//!    records sharing a key are compared. Blocks larger than `max_block` are
-//!    skipped with a warning, so work and memory grow with the blocks, not
-//!    with rows squared. A pair met in several blocks is scored once.
+//!    records sharing a key are compared. A block with a sort key and more
+//!    than `window` records is compared by sorted neighbourhood (each record
+//!    with the next `window - 1` in sort order); other blocks larger than
+//!    `max_block` are skipped with a warning. Work and memory grow with the
+//!    blocks, not with rows squared. A pair met in several blocks is scored
+//!    once (kept once when two windowed blocks both met it).
 //! 3. Scoring: field comparisons weighted Fellegi–Sunter style; pairs at or
 //!    over the threshold are joined by union–find.
 //! 4. A cluster of records with *different* IDs, or an ID missing in one, is
@@ -957,6 +960,47 @@ fn block_key(h: &mut HashBuf, p: &Person, pool: &Pool, block: usize, parts: &[Ke
     h.digest().max(1)
 }
 
+/// The order of a record in a sorted-neighbourhood block: 0 when it has no
+/// value for `part` (such records come first and meet every record).
+/// Strings order by their first eight bytes, which is all a window needs.
+fn sort_value(p: &Person, pool: &Pool, part: KeyPart) -> u64 {
+    use chrono::Datelike;
+    let prefix = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        for (d, s) in w.iter_mut().zip(b) {
+            *d = *s;
+        }
+        u64::from_be_bytes(w)
+    };
+    let number = |b: &[u8]| {
+        b.iter()
+            .take(19)
+            .fold(0u64, |n, d| n * 10 + u64::from(d.wrapping_sub(b'0') % 10))
+            .saturating_add(1)
+    };
+    let full = match p.dob {
+        DateValue::Full(d) => Some(d),
+        _ => None,
+    };
+    match part {
+        KeyPart::Dob | KeyPart::DobUnordered => {
+            full.map_or(0, |d| u64::try_from(d.num_days_from_ce()).unwrap_or(0))
+        }
+        KeyPart::DayMonth => full.map_or(0, |d| u64::from(d.month() * 32 + d.day())),
+        KeyPart::BirthYear => p.dob.year().map_or(0, |y| u64::try_from(y).unwrap_or(0)),
+        KeyPart::GivenName => prefix(pool.names.given(p).as_bytes()),
+        KeyPart::FamilyName => prefix(pool.names.family(p).as_bytes()),
+        KeyPart::FullName => prefix(pool.names.fold(p).as_bytes()),
+        KeyPart::Id | KeyPart::IdPrefix(_) | KeyPart::IdSuffix(_) => {
+            p.id.digits().filter(|d| !d.is_empty()).map_or(0, number)
+        }
+        KeyPart::Phone => p.phone,
+        KeyPart::Sex => p.sex.map_or(0, |s| s as u64 + 1),
+        KeyPart::Commune => u64::from(p.commune),
+        KeyPart::District => u64::from(p.district),
+    }
+}
+
 fn upd(h: &mut HashBuf, s: &str) -> bool {
     h.update(s.as_bytes());
     !s.is_empty()
@@ -1014,6 +1058,7 @@ fn candidate_edges(
     let mut over: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
     let mut compared = 0u64;
     let bounds = Bounds::new(&cfg.weights);
+    let mut any_windowed = false;
     for (kind, parts) in cfg.parts.iter().enumerate() {
         let mut entries: Vec<(u64, u32)> = persons
             .par_iter()
@@ -1026,8 +1071,12 @@ fn candidate_edges(
         // Sorted by (key, record); no two entries are equal (one key per
         // record and definition), so unstable is the same order, in place.
         entries.par_sort_unstable();
-        // Runs of equal keys: the blocks.
+        // Runs of equal keys: the blocks. A block with a sort key and more
+        // than `window` records is compared by sorted neighbourhood; its
+        // records get no group (not every pair of it is scored).
         let last = kind + 1 == k;
+        let sort = cfg.sorts.get(kind).copied().flatten();
+        let window = cfg.window.max(2);
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut i = 0;
         while let Some(&(key, _)) = entries.get(i) {
@@ -1036,20 +1085,22 @@ fn candidate_edges(
                 j += 1;
             }
             let size = j - i;
-            if size > cfg.max_block {
+            let windowed = sort.is_some() && size > window;
+            if size > cfg.max_block && !windowed {
                 let e = over.entry(kind).or_insert((0, 0));
                 e.0 += 1;
                 e.1 = e.1.max(size);
             } else if size > 1 {
                 runs.push((i, j));
                 let g = u32::try_from(runs.len()).unwrap_or(u32::MAX);
-                if !last {
+                if !last && !windowed {
                     for &(_, p) in entries.get(i..j).unwrap_or_default() {
                         if let Some(slot) = groups.get_mut(p as usize * stride + kind) {
                             *slot = g;
                         }
                     }
                 }
+                any_windowed |= windowed;
             }
             i = j;
         }
@@ -1058,26 +1109,51 @@ fn candidate_edges(
         let found: Vec<(Vec<Edge>, u64)> = runs
             .par_iter()
             .map_init(
-                || (Vec::new(), Vec::new()),
-                |(lp, lg): &mut (Vec<Person>, Vec<u32>), &(s, e)| {
+                || (Vec::new(), Vec::new(), Vec::new()),
+                |(lp, lg, order): &mut (Vec<Person>, Vec<u32>, Vec<(u64, u32)>), &(s, e)| {
                     let block = entries.get(s..e).unwrap_or_default();
-                    // The block's records and their earlier groups, side by
-                    // side: the pair loop reads them many times each.
+                    // The block's records in comparison order: record order,
+                    // or sort-key order (records without the key first).
+                    order.clear();
+                    order.extend(block.iter().map(|&(_, p)| (0, p)));
+                    let mut missing = 0;
+                    if let Some(part) = sort.filter(|_| block.len() > window) {
+                        for o in order.iter_mut() {
+                            let p = persons.get(o.1 as usize).unwrap_or(&EMPTY_PERSON);
+                            o.0 = sort_value(p, pool, part);
+                        }
+                        order.sort_unstable();
+                        missing = order.iter().take_while(|o| o.0 == 0).count();
+                        if block.len() > cfg.max_block {
+                            missing = 0;
+                        }
+                    }
+                    let n = order.len();
+                    let reach = |x: usize| {
+                        if x < missing || n <= window {
+                            n
+                        } else {
+                            n.min(x + window)
+                        }
+                    };
+                    // The records and their earlier groups, side by side: the
+                    // pair loop reads them many times each.
                     lp.clear();
                     lg.clear();
-                    for &(_, p) in block {
+                    for &(_, p) in order.iter() {
                         let at = p as usize * stride;
                         lp.push(persons.get(p as usize).copied().unwrap_or(EMPTY_PERSON));
                         lg.extend_from_slice(groups.get(at..at + kind).unwrap_or_default());
                         lg.resize(lp.len() * kind, 0);
                     }
                     let mut out = Vec::new();
-                    let mut n = 0u64;
+                    let mut compared = 0u64;
                     let earlier_of =
                         |x: usize| lg.get(x * kind..(x + 1) * kind).unwrap_or_default();
-                    for (x, &(_, a)) in block.iter().enumerate() {
+                    for (x, &(_, a)) in order.iter().enumerate() {
                         let ga = earlier_of(x);
-                        for (y, &(_, b)) in block.iter().enumerate().skip(x + 1) {
+                        let to = reach(x);
+                        for (y, &(_, b)) in order.iter().enumerate().take(to).skip(x + 1) {
                             // Scored already in an earlier block they share (unless that one was skipped).
                             let earlier = ga
                                 .iter()
@@ -1086,11 +1162,11 @@ fn candidate_edges(
                             if earlier || a == b {
                                 continue;
                             }
-                            n += 1;
+                            compared += 1;
                             let (Some(pa), Some(pb)) = (lp.get(x), lp.get(y)) else {
                                 continue;
                             };
-                            // Entries of a block are in record order: a < b.
+                            // The pair in record order: a < b.
                             let (pa, pb, a, b) = if a < b {
                                 (pa, pb, a, b)
                             } else {
@@ -1109,7 +1185,7 @@ fn candidate_edges(
                             }
                         }
                     }
-                    (out, n)
+                    (out, compared)
                 },
             )
             .collect();
@@ -1119,6 +1195,11 @@ fn candidate_edges(
         }
     }
     stats.compared_pairs = compared;
+    if any_windowed {
+        // A pair two windowed blocks share may have been scored in both.
+        let mut seen = rustc_hash::FxHashSet::default();
+        edges.retain(|e| seen.insert((e.a, e.b)));
+    }
     let oversized = over
         .into_iter()
         .map(|(kind, (blocks, largest))| Oversized {
@@ -1654,5 +1735,126 @@ mod tests {
             );
         }
         assert!(iso_date(NaiveDate::from_ymd_opt(-5, 1, 1).unwrap()).is_none());
+    }
+
+    /// One block of eleven "Nguyễn Văn An": ten with birth dates a year
+    /// apart, in reverse record order, and one without a date.
+    fn windowed_block(window: usize, max_block: usize) -> (Vec<Person>, Pool, Config) {
+        use super::compare::tests::p;
+        let mut cfg = Config::embedded().unwrap();
+        cfg.blocks.truncate(1);
+        cfg.parts = vec![vec![KeyPart::FullName]];
+        cfg.sorts = vec![Some(KeyPart::Dob)];
+        cfg.window = window;
+        cfg.max_block = max_block;
+        let mut pool = Pool::default();
+        let mut persons: Vec<Person> = (0..10)
+            .map(|i| p(&mut pool, "Nguyễn Văn An", (2010 - i, 3, 4), Sex::Male, ""))
+            .collect();
+        let mut undated = p(&mut pool, "Nguyễn Văn An", (2000, 1, 1), Sex::Male, "");
+        undated.dob = DateValue::Missing;
+        persons.push(undated);
+        pool.names.finish(&persons);
+        (persons, pool, cfg)
+    }
+
+    #[test]
+    fn sorted_neighbourhood_compares_the_window_and_the_undated_with_all() {
+        let (persons, pool, cfg) = windowed_block(3, 400);
+        let mut stats = Stats::default();
+        let (_, over) = candidate_edges(&persons, &pool, &cfg, &mut stats);
+        assert!(over.is_empty());
+        // Ten dated records, each with the next two in date order (2 × 8 + 1),
+        // and the undated one with all ten.
+        assert_eq!(stats.compared_pairs, 17 + 10);
+        // A window as large as the block: every pair.
+        let (persons, pool, cfg) = windowed_block(11, 400);
+        let mut stats = Stats::default();
+        candidate_edges(&persons, &pool, &cfg, &mut stats);
+        assert_eq!(stats.compared_pairs, 11 * 10 / 2);
+    }
+
+    #[test]
+    fn sorted_block_over_max_block_is_windowed_not_skipped() {
+        let (persons, pool, cfg) = windowed_block(3, 5);
+        let mut stats = Stats::default();
+        let (_, over) = candidate_edges(&persons, &pool, &cfg, &mut stats);
+        assert!(over.is_empty());
+        // Over max_block the undated record only meets its window too.
+        assert_eq!(stats.compared_pairs, 2 * 9 + 1);
+        // Without a sort key the same block is skipped.
+        let mut cfg = cfg;
+        cfg.sorts = vec![None];
+        let mut stats = Stats::default();
+        let (_, over) = candidate_edges(&persons, &pool, &cfg, &mut stats);
+        assert_eq!(stats.compared_pairs, 0);
+        assert_eq!(over.len(), 1);
+        assert_eq!(over[0].largest, 11);
+    }
+
+    #[test]
+    fn sorted_neighbours_far_apart_in_the_file_meet() {
+        use super::compare::tests::p;
+        let (mut persons, mut pool, cfg) = windowed_block(2, 400);
+        // The same person at both ends of the file: same date, ID and phone.
+        let twin = |pool: &mut Pool| {
+            let mut t = p(
+                pool,
+                "Nguyễn Văn An",
+                (1995, 6, 7),
+                Sex::Male,
+                "001095012345",
+            );
+            t.phone = 912_345_678;
+            t
+        };
+        let first = twin(&mut pool);
+        let last = twin(&mut pool);
+        persons.insert(0, first);
+        persons.push(last);
+        pool.names.finish(&persons);
+        let mut stats = Stats::default();
+        let (edges, _) = candidate_edges(&persons, &pool, &cfg, &mut stats);
+        let last = persons.len() as u32 - 1;
+        assert!(
+            edges.iter().any(|e| (e.a, e.b) == (0, last)),
+            "{:?}",
+            edges.iter().map(|e| (e.a, e.b)).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn sort_values_order_dates_and_names() {
+        use super::compare::tests::p;
+        let mut pool = Pool::default();
+        let a = p(
+            &mut pool,
+            "Trần Văn Bình",
+            (1990, 1, 2),
+            Sex::Male,
+            "001090000001",
+        );
+        let b = p(
+            &mut pool,
+            "Lê Thị Anh",
+            (1990, 1, 3),
+            Sex::Female,
+            "001190000002",
+        );
+        let mut none = EMPTY_PERSON;
+        none.dob = DateValue::Partial {
+            year: 1990,
+            month: None,
+        };
+        pool.names.finish(&[a, b, none]);
+        assert!(sort_value(&a, &pool, KeyPart::Dob) < sort_value(&b, &pool, KeyPart::Dob));
+        assert_eq!(sort_value(&none, &pool, KeyPart::Dob), 0);
+        assert!(sort_value(&none, &pool, KeyPart::BirthYear) > 0);
+        // Given names "anh" < "binh".
+        assert!(
+            sort_value(&b, &pool, KeyPart::GivenName) < sort_value(&a, &pool, KeyPart::GivenName)
+        );
+        assert!(sort_value(&a, &pool, KeyPart::Id) < sort_value(&b, &pool, KeyPart::Id));
+        assert_eq!(sort_value(&none, &pool, KeyPart::GivenName), 0);
     }
 }
