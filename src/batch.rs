@@ -413,17 +413,14 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
                 )
             };
             // Fuzzy duplicates (DUP003–DUP005), as `check` does unless --no-dedupe.
-            let res = if job.no_dedupe {
-                check(opts)
-            } else {
-                crate::dedupe::cli::check_beside_prepass(
-                    file,
-                    &data,
-                    a.common.rules.as_deref(),
-                    opts,
-                    check,
-                )
-            };
+            let res = crate::dedupe::cli::check_beside_prepass(
+                !job.no_dedupe,
+                file,
+                &data,
+                a.common.rules.as_deref(),
+                opts,
+                check,
+            );
             let mut row = Row {
                 job: job.name.clone(),
                 file: fname.clone(),

@@ -247,7 +247,7 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         headers: mapping.headers.clone(),
         out: Vec::new(),
     };
-    let mut check = |opts: Options| {
+    let check = |opts: Options| {
         crate::export::run::check_with_reports(
             crate::export::run::RunSpec {
                 file: &a.file,
@@ -262,17 +262,14 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
             &mut term,
         )
     };
-    let res = if a.no_dedupe {
-        check(opts)?
-    } else {
-        crate::dedupe::cli::check_beside_prepass(
-            &a.file,
-            &data,
-            a.common.rules.as_deref(),
-            opts,
-            check,
-        )?
-    };
+    let res = crate::dedupe::cli::check_beside_prepass(
+        !a.no_dedupe,
+        &a.file,
+        &data,
+        a.common.rules.as_deref(),
+        opts,
+        check,
+    )?;
     let outcome: Outcome = res.outcome;
     if let (Some(dir), Some(r)) = (&a.out, &reference) {
         crate::reference::write_issues_csv(&dir.join("reference-issues.csv"), r, en)?;

@@ -70,7 +70,7 @@ fn late_findings_are_merged_like_early_ones() {
 
     // And through the function `check` and `batch` use.
     let mut sink = Vec::new();
-    check_beside_prepass(&mixed(), &data, None, opts(), |o| {
+    check_beside_prepass(true, &mixed(), &data, None, opts(), |o| {
         check_file(&mixed(), &data, &o, &mut sink)
     })
     .unwrap();
@@ -90,7 +90,7 @@ fn failed_pre_pass_fails_the_run() {
     // A pre-pass error is the one reported (here: a wrong-typed setting).
     let rules = tempfile::tempdir().unwrap();
     std::fs::write(rules.path().join("dedupe.toml"), "max_block = \"many\"\n").unwrap();
-    let err = check_beside_prepass(&mixed(), &data, Some(rules.path()), opts(), |o| {
+    let err = check_beside_prepass(true, &mixed(), &data, Some(rules.path()), opts(), |o| {
         check_file(&mixed(), &data, &o, &mut Vec::new())
     })
     .map(|_| ())
@@ -99,4 +99,15 @@ fn failed_pre_pass_fails_the_run() {
         err.to_string().contains("dedupe.toml"),
         "the pre-pass error names its cause: {err}"
     );
+    // Without dedupe (--no-dedupe) there is no pre-pass to fail, and no
+    // fuzzy-duplicate finding.
+    let mut sink = Vec::new();
+    check_beside_prepass(false, &mixed(), &data, Some(rules.path()), opts(), |o| {
+        check_file(&mixed(), &data, &o, &mut sink)
+    })
+    .unwrap();
+    assert!(!sink.is_empty());
+    assert!(sink
+        .iter()
+        .all(|f| !["DUP003", "DUP004", "DUP005"].contains(&f.rule.code)));
 }

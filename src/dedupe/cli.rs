@@ -258,13 +258,18 @@ fn cluster_line(c: &super::Cluster, en: bool) -> String {
 /// idle in its sequential phases, and its merge step waits for the pre-pass
 /// findings (see [`crate::engine::Later`]). Outputs are the same as running
 /// the pre-pass first. A pre-pass error is reported before the check's.
+/// Without `dedupe` (`--no-dedupe`), only the check runs.
 pub fn check_beside_prepass<T>(
+    dedupe: bool,
     file: &Path,
     data: &RuleData,
     rules_dir: Option<&Path>,
     opts: Options,
     run: impl FnOnce(Options) -> Result<T>,
 ) -> Result<T> {
+    if !dedupe {
+        return run(opts);
+    }
     let later = crate::engine::Later::default();
     let mut check_opts = opts.clone();
     check_opts.extra = Some(later.clone());
