@@ -424,67 +424,98 @@ pub fn check_file(
     let bytes_done = std::sync::atomic::AtomicU64::new(0);
     let mut progress = Progress::new(path, opts.progress, opts.en);
     let bytes = std::thread::scope(|scope| -> Result<u64> {
-        // Owned here so that an early return drops it, which unblocks the
-        // reader thread (its send fails) and lets the scope join.
-        let rx = rx;
+        // Pipeline of four threads, each handing the next its work in
+        // input order through a bounded channel:
+        //   reader   splits the file into batches;
+        //   checker  checks a group of batches in parallel (rayon);
+        //   indexer  runs DUP001 and DUP002, whose indexes need input order;
+        //   here     merges: pre-pass findings, sinks, tally.
+        // A stage that fails or stops drops its channels, which ends the
+        // stages before it (their sends fail) and lets the scope join.
         let bytes_done = &bytes_done;
         let producer = scope.spawn(move || {
             crate::input::send_batches(&mut reader, batch_rows, &tx, Some(bytes_done))
         });
-
-        // Pipeline: the reader thread fills batches; a group of batches is
-        // checked in parallel (rayon) on a helper thread while the previous
-        // group is merged here, in input order.
-        let mut prev: Option<std::thread::ScopedJoinHandle<Vec<BatchOut>>> = None;
-        let mut done = false;
-        // Checked batches waiting for the pre-pass findings (`opts.extra`).
-        let mut waiting: std::collections::VecDeque<BatchOut> = Default::default();
-        let mut waiting_rows = 0usize;
-        let mut extra: Option<std::sync::Arc<ExtraFindings>> = None;
-        while !done || prev.is_some() {
-            let mut pending: Vec<Batch> = Vec::with_capacity(in_flight);
-            while !done && pending.len() < in_flight {
-                match rx.recv() {
-                    Ok(Ok(b)) => pending.push(b),
-                    Ok(Err(e)) => return Err(read_err(e)),
-                    Err(_) => done = true,
+        let (ctx_, dups_, shared_) = (&ctx, &mut dups, &mut shared);
+        let (gtx, grx) = sync_channel::<Result<Vec<BatchOut>>>(1);
+        let checker = scope.spawn(move || {
+            let mut done = false;
+            while !done {
+                let mut pending: Vec<Batch> = Vec::with_capacity(in_flight);
+                while !done && pending.len() < in_flight {
+                    match rx.recv() {
+                        Ok(Ok(b)) => pending.push(b),
+                        Ok(Err(e)) => {
+                            let _ = gtx.send(Err(read_err(e)));
+                            return;
+                        }
+                        Err(_) => done = true,
+                    }
+                }
+                if pending.is_empty() {
+                    break;
+                }
+                let outs = pending.par_iter().map(|b| ctx_.process(b)).collect();
+                if gtx.send(Ok(outs)).is_err() {
+                    return;
                 }
             }
-            let ctx = &ctx;
-            let next = (!pending.is_empty())
-                .then(|| scope.spawn(move || pending.par_iter().map(|b| ctx.process(b)).collect()));
+        });
+        let (itx, irx) = sync_channel::<Result<Vec<(BatchOut, Vec<Finding>)>>>(1);
+        let indexer = scope.spawn(move || {
+            for group in grx {
+                let indexed = group.map(|outs| {
+                    outs.into_iter()
+                        .map(|out| {
+                            let found = index_rows(&out, dups_, shared_, ctx_.en);
+                            (out, found)
+                        })
+                        .collect()
+                });
+                if itx.send(indexed).is_err() {
+                    return;
+                }
+            }
+        });
+
+        // Checked batches waiting for the pre-pass findings (`opts.extra`).
+        let mut waiting: std::collections::VecDeque<(BatchOut, Vec<Finding>)> = Default::default();
+        let mut waiting_rows = 0usize;
+        let mut extra: Option<std::sync::Arc<ExtraFindings>> = None;
+        let mut done = false;
+        while !done || !waiting.is_empty() {
+            match irx.recv() {
+                Ok(group) => {
+                    for (out, found) in group? {
+                        waiting_rows += out.rows.len();
+                        waiting.push_back((out, found));
+                    }
+                }
+                Err(_) => done = true,
+            }
             if INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
                 return Err(Error::Interrupted);
             }
             progress.show(bytes_done.load(std::sync::atomic::Ordering::Relaxed));
-            let outs: Vec<BatchOut> = match prev.take() {
-                Some(h) => h.join().map_err(|_| {
-                    Error::Usage("lỗi nội bộ khi kiểm tra / internal error in a worker".into())
-                })?,
-                None => Vec::new(),
-            };
-            prev = next;
-            for out in outs {
-                waiting_rows += out.rows.len();
-                waiting.push_back(out);
-            }
             if let (Some(later), None) = (&opts.extra, &extra) {
                 // Wait only when the buffer is full or the file is read.
-                let block = waiting_rows >= MAX_WAITING_ROWS || (done && prev.is_none());
+                let block = waiting_rows >= MAX_WAITING_ROWS || done;
                 extra = later.poll(block)?;
                 if extra.is_none() {
                     continue;
                 }
             }
             waiting_rows = 0;
-            while let Some(out) = waiting.pop_front() {
+            while let Some((out, indexed)) = waiting.pop_front() {
                 let gids: Vec<usize> = out.groups.iter().map(|g| tally.group_id(g)).collect();
-                dups.warm(out.rows.iter().filter_map(|r| r.event));
-                shared.warm(out.rows.iter().filter_map(|r| r.holder.map(|h| h.id)));
                 let mut found = out.findings.into_iter();
+                let mut indexed = indexed.into_iter().peekable();
                 for row in out.rows {
                     row_findings.clear();
                     row_findings.extend(found.by_ref().take(row.findings.len()));
+                    while let Some(f) = indexed.next_if(|f| f.line == row.line) {
+                        row_findings.push(f);
+                    }
                     let group = match row.kind {
                         RowKind::Blank => {
                             blank_lines += 1;
@@ -500,12 +531,6 @@ pub fn check_file(
                             }
                         }
                     };
-                    if let Some(k) = row.event {
-                        row_findings.extend(dups.check(k, row.line, opts.en));
-                    }
-                    if let Some(h) = row.holder {
-                        row_findings.extend(shared.check(h, row.line, opts.en));
-                    }
                     if let Some(x) = extra.as_ref().and_then(|x| x.get(&row.line)) {
                         row_findings.extend(x.iter().cloned());
                     }
@@ -539,8 +564,12 @@ pub fn check_file(
             }
         }
         progress.finish();
-        // A reader that died must fail the run, not end it early as if
-        // the file were shorter.
+        // A stage that died must fail the run, not end it early as if the
+        // file were shorter.
+        let internal =
+            |_| Error::Usage("lỗi nội bộ khi kiểm tra / internal error in a worker".into());
+        checker.join().map_err(internal)?;
+        indexer.join().map_err(internal)?;
         producer.join().map_err(|_| {
             Error::Usage("lỗi nội bộ khi đọc tệp / internal error in the reader".into())
         })
@@ -558,6 +587,28 @@ pub fn check_file(
         reference: opts.reference.as_deref().map(Into::into),
         encoding,
     })
+}
+
+/// DUP001 and DUP002 for the rows of a batch, in input order: the findings,
+/// in row order (one row has at most one of each).
+fn index_rows(
+    out: &BatchOut,
+    dups: &mut dup_event::Index,
+    shared: &mut id_shared::Index,
+    en: bool,
+) -> Vec<Finding> {
+    dups.warm(out.rows.iter().filter_map(|r| r.event));
+    shared.warm(out.rows.iter().filter_map(|r| r.holder.map(|h| h.id)));
+    let mut found = Vec::new();
+    for row in &out.rows {
+        if let Some(k) = row.event {
+            found.extend(dups.check(k, row.line, en));
+        }
+        if let Some(h) = row.holder {
+            found.extend(shared.check(h, row.line, en));
+        }
+    }
+    found
 }
 
 struct WorkerCtx<'a> {
