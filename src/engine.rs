@@ -1,7 +1,8 @@
 //! The pipeline: a reader thread splits the file into batches of records;
-//! batches are checked in parallel (rayon) by the row rules; results are
-//! merged in input order, where the cross-row rules (duplicates) run and the
-//! findings go to the sink. Output is identical for any thread count.
+//! batches are checked in parallel (rayon) by the row rules; an indexer
+//! thread runs the cross-row rules that need input order (DUP001, DUP002);
+//! results are merged in input order, where the pre-pass findings join them
+//! and the findings go to the sink. Output is identical for any thread count.
 
 use crate::error::{Error, Result};
 use crate::input::{split_fields, Batch, Item, Limits, Rec, RecordReader};

@@ -378,3 +378,16 @@ fn school_levels_in_report_order() {
         ["Mầm non", "Tiểu học", "THCS", "THPT", "GDTX", "Đại học"]
     );
 }
+
+#[test]
+fn xlsx_bytes_are_the_same_run_to_run_and_for_any_thread_count() {
+    // The workbook's creation time is the run date (--today), not the clock.
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    assert_eq!(check(a.path(), &["--format", "xlsx", "--threads", "1"]), 1);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(check(b.path(), &["--format", "xlsx", "--threads", "2"]), 1);
+    let xa = std::fs::read(a.path().join("report.xlsx")).unwrap();
+    let xb = std::fs::read(b.path().join("report.xlsx")).unwrap();
+    assert!(xa == xb, "report.xlsx differs between two runs");
+}

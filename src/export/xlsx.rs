@@ -6,7 +6,7 @@ use crate::engine::Sink;
 use crate::error::{Error, Result};
 use crate::report::{excel_safe, AtomicFile, ISSUES_HEADER};
 use crate::rules::Finding;
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use std::path::Path;
 
 /// Name of the findings sheet.
@@ -153,6 +153,19 @@ fn fill_tables(
     r: &ReportTables,
     used: &mut Vec<String>,
 ) -> Result<(), XlsxError> {
+    // The report's date, not the clock, as its creation time: the same run
+    // writes the same bytes.
+    if let Some(d) = r.today.get(..10).and_then(|t| {
+        let n = |a: usize, b: usize| t.get(a..b).and_then(|x| x.parse::<u16>().ok());
+        ExcelDateTime::from_ymd(
+            n(0, 4)?,
+            u8::try_from(n(5, 7)?).ok()?,
+            u8::try_from(n(8, 10)?).ok()?,
+        )
+        .ok()
+    }) {
+        wb.set_properties(&DocProperties::new().set_creation_datetime(&d));
+    }
     let f = Formats::new();
     for (i, tb) in r.tables.iter().enumerate() {
         if wb.worksheet_from_index(i).is_err() {
