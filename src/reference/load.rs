@@ -16,7 +16,6 @@ use crate::rules::unreadable_row::{self, Reason};
 use crate::text::fold;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
@@ -260,10 +259,9 @@ fn parse_batch(b: &Batch, cols: &Cols, data: &RuleData) -> ParsedBatch {
 /// error; bad rows and duplicate IDs are counted and listed in `issues`.
 pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
     let cfg: &Config = &data.reference;
-    let file = File::open(path).map_err(|source| Error::Open {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    // Read as the export is: UTF-8, UTF-16 or a legacy code page (detected),
+    // or the first sheet of a workbook.
+    let input = crate::ingest::open(path, &crate::ingest::InputOptions::default())?;
     let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -272,13 +270,7 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
         max_record_bytes: data.limits.max_record_bytes,
         max_quoted_lines: data.limits.max_quoted_lines,
     };
-    let mut reader = RecordReader::new(file, limits).map_err(read_err)?;
-    if reader.head().starts_with(b"\xFF\xFE") || reader.head().starts_with(b"\xFE\xFF") {
-        return Err(Error::Usage(format!(
-            "{}: tệp UTF-16 chưa được hỗ trợ, hãy lưu lại dạng CSV UTF-8 / UTF-16 files are not supported yet; save as CSV UTF-8",
-            path.display()
-        )));
-    }
+    let mut reader = RecordReader::new(input.reader, limits).map_err(read_err)?;
     let delim = reader.sniff_delimiter();
     let mut blank_header_lines = 0u64;
     let headers: Vec<String> = loop {
@@ -628,10 +620,45 @@ mod tests {
             let e = load_str(text).unwrap_err().to_string();
             assert!(e.contains("no row with a valid 12-digit ID"), "{e}");
         }
-        // UTF-16 is refused with a message, not misread
-        let e = load_bytes(b"\xFF\xFEC\x00C\x00").unwrap_err().to_string();
-        assert!(e.contains("UTF-16"), "{e}");
         let e = load_str("\u{feff}").unwrap_err().to_string();
         assert!(e.contains("empty file"), "{e}");
+    }
+
+    const ONE: &str =
+        "CCCD,Họ và tên,Ngày sinh,Giới tính\n001190012345,Nguyễn Thị Ánh,12/05/1990,Nữ\n";
+
+    fn ánh(r: &Reference) {
+        assert_eq!(r.len(), 1);
+        assert_eq!(r.get(1190012345).unwrap().name, "nguyễn thị ánh");
+    }
+
+    #[test]
+    fn utf16_and_windows_1258_extracts_are_decoded() {
+        // UTF-16LE with a BOM, as Excel's "Unicode text" writes it.
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(ONE.encode_utf16().flat_map(u16::to_le_bytes));
+        ánh(&load_bytes(&le).unwrap());
+        // Windows-1258: "ễ" is ê (0xEA) + combining tilde (0xDE), "ị" is
+        // i + combining dot below (0xF2), "ữ" is ư (0xFD) + tilde.
+        let cp: &[u8] = b"CCCD,Ho va ten,Ngay sinh,Gioi tinh\n\
+            001190012345,Nguy\xea\xden Thi\xf2 \xc1nh,12/05/1990,N\xfd\xde\n";
+        let r = load_bytes(cp).unwrap();
+        ánh(&r);
+        assert_eq!(r.get(1190012345).unwrap().sex, Some(Sex::Female));
+    }
+
+    #[test]
+    fn workbook_extract_reads_its_first_sheet() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("dan-cu.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, line) in ONE.lines().enumerate() {
+            for (c, v) in line.split(',').enumerate() {
+                ws.write_string(r as u32, c as u16, v).unwrap();
+            }
+        }
+        wb.save(&p).unwrap();
+        ánh(&load(&p, &RuleData::embedded().unwrap(), false).unwrap());
     }
 }
