@@ -14,7 +14,6 @@ use crate::rules::{
 use crate::tally::{Tally, ALL_GROUP_VI, EMPTY_GROUP_VI, UNREADABLE_GROUP_VI};
 use crate::text::header_key;
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
@@ -438,34 +437,12 @@ pub fn check_file(
             crate::input::send_batches(&mut reader, batch_rows, &tx, Some(bytes_done))
         });
         let (ctx_, dups_, shared_) = (&ctx, &mut dups, &mut shared);
-        let (gtx, grx) = sync_channel::<Result<Vec<BatchOut>>>(1);
-        let checker = scope.spawn(move || {
-            let mut done = false;
-            while !done {
-                let mut pending: Vec<Batch> = Vec::with_capacity(in_flight);
-                while !done && pending.len() < in_flight {
-                    match rx.recv() {
-                        Ok(Ok(b)) => pending.push(b),
-                        Ok(Err(e)) => {
-                            let _ = gtx.send(Err(read_err(e)));
-                            return;
-                        }
-                        Err(_) => done = true,
-                    }
-                }
-                if pending.is_empty() {
-                    break;
-                }
-                let outs = pending.par_iter().map(|b| ctx_.process(b)).collect();
-                if gtx.send(Ok(outs)).is_err() {
-                    return;
-                }
-            }
-        });
+        let (checker, grx) =
+            crate::input::map_groups(scope, rx, in_flight, || (), |_, b| ctx_.process(b));
         let (itx, irx) = sync_channel::<Result<Vec<(BatchOut, Vec<Finding>)>>>(1);
         let indexer = scope.spawn(move || {
             for group in grx {
-                let indexed = group.map(|outs| {
+                let indexed = group.map_err(read_err).map(|outs| {
                     outs.into_iter()
                         .map(|out| {
                             let found = index_rows(&out, dups_, shared_, ctx_.en);

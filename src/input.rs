@@ -456,6 +456,57 @@ pub fn send_batches<R: Read>(
     reader.bytes_read()
 }
 
+/// One group of batches mapped by [`map_groups`], in input order; or the
+/// read error that ended the input.
+pub type Group<T> = std::io::Result<Vec<T>>;
+
+/// The parallel stage of a pipeline: on a thread of `scope`, takes the
+/// batches of `rx` (from [`send_batches`]) in groups of `in_flight`, maps
+/// each group's batches in parallel with `f` (rayon; `init` makes one
+/// scratch value per worker) and sends the results on, in input order. The
+/// receiver maps the next group while the caller handles this one. A read
+/// error is sent on and ends the stage; so does a dropped receiver.
+pub fn map_groups<'scope, T, S>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    rx: std::sync::mpsc::Receiver<std::io::Result<Batch>>,
+    in_flight: usize,
+    init: impl Fn() -> S + Send + Sync + 'scope,
+    f: impl Fn(&mut S, &Batch) -> T + Send + Sync + 'scope,
+) -> (
+    std::thread::ScopedJoinHandle<'scope, ()>,
+    std::sync::mpsc::Receiver<Group<T>>,
+)
+where
+    T: Send + 'scope,
+{
+    use rayon::prelude::*;
+    let (tx, out) = std::sync::mpsc::sync_channel::<Group<T>>(1);
+    let handle = scope.spawn(move || {
+        let mut done = false;
+        while !done {
+            let mut pending: Vec<Batch> = Vec::with_capacity(in_flight);
+            while !done && pending.len() < in_flight.max(1) {
+                match rx.recv() {
+                    Ok(Ok(b)) => pending.push(b),
+                    Ok(Err(e)) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                    Err(_) => done = true,
+                }
+            }
+            if pending.is_empty() {
+                break;
+            }
+            let mapped = pending.par_iter().map_init(&init, &f).collect();
+            if tx.send(Ok(mapped)).is_err() {
+                return;
+            }
+        }
+    });
+    (handle, out)
+}
+
 /// Splits one record into fields (quotes removed, `""` unescaped).
 pub fn split_fields<'a>(rec: &'a [u8], delim: u8, out: &mut Vec<Cow<'a, [u8]>>) {
     out.clear();
