@@ -437,8 +437,7 @@ pub fn check_file(
             crate::input::send_batches(&mut reader, batch_rows, &tx, Some(bytes_done))
         });
         let (ctx_, dups_, shared_) = (&ctx, &mut dups, &mut shared);
-        let (checker, grx) =
-            crate::input::map_groups(scope, rx, in_flight, || (), |_, b| ctx_.process(b));
+        let (checker, grx) = crate::input::map_groups(scope, rx, in_flight, |b| ctx_.process(b));
         let (itx, irx) = sync_channel::<Result<Vec<(BatchOut, Vec<Finding>)>>>(1);
         let indexer = scope.spawn(move || {
             for group in grx {

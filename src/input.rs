@@ -462,16 +462,15 @@ pub type Group<T> = std::io::Result<Vec<T>>;
 
 /// The parallel stage of a pipeline: on a thread of `scope`, takes the
 /// batches of `rx` (from [`send_batches`]) in groups of `in_flight`, maps
-/// each group's batches in parallel with `f` (rayon; `init` makes one
-/// scratch value per worker) and sends the results on, in input order. The
+/// each group's batches in parallel with `f` (rayon) and sends the results
+/// on, in input order. The
 /// receiver maps the next group while the caller handles this one. A read
 /// error is sent on and ends the stage; so does a dropped receiver.
-pub fn map_groups<'scope, T, S>(
+pub fn map_groups<'scope, T>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     rx: std::sync::mpsc::Receiver<std::io::Result<Batch>>,
     in_flight: usize,
-    init: impl Fn() -> S + Send + Sync + 'scope,
-    f: impl Fn(&mut S, &Batch) -> T + Send + Sync + 'scope,
+    f: impl Fn(&Batch) -> T + Send + Sync + 'scope,
 ) -> (
     std::thread::ScopedJoinHandle<'scope, ()>,
     std::sync::mpsc::Receiver<Group<T>>,
@@ -498,7 +497,7 @@ where
             if pending.is_empty() {
                 break;
             }
-            let mapped = pending.par_iter().map_init(&init, &f).collect();
+            let mapped = pending.par_iter().map(&f).collect();
             if tx.send(Ok(mapped)).is_err() {
                 return;
             }

@@ -828,49 +828,29 @@ fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<Loaded> {
     let batch_rows = data.limits.batch_rows.max(1);
     let in_flight = rayon::current_num_threads().max(1) * 2;
     let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Batch>>(in_flight);
-    // Pipeline, as the check's: a reader thread fills batches; a group of
-    // batches is parsed in parallel on a helper thread while the previous
-    // group is merged here, in input order.
+    // Pipeline, as the check's: a reader thread fills batches; groups of
+    // batches are parsed in parallel while the group before is merged here,
+    // in input order.
     std::thread::scope(|scope| -> Result<()> {
-        // Owned here so that an early return drops it, which unblocks the
-        // reader thread (its send fails) and lets the scope join.
-        let rx = rx;
         scope.spawn(move || crate::input::send_batches(&mut reader, batch_rows, &tx, None));
         let parser = &parser;
-        let mut prev: Option<std::thread::ScopedJoinHandle<Vec<BatchOut>>> = None;
-        let mut done = false;
-        while !done || prev.is_some() {
-            let mut pending: Vec<Batch> = Vec::with_capacity(in_flight);
-            while !done && pending.len() < in_flight {
-                match rx.recv() {
-                    Ok(Ok(b)) => pending.push(b),
-                    Ok(Err(e)) => return Err(read_err(e)),
-                    Err(_) => done = true,
-                }
-            }
-            let next = (!pending.is_empty()).then(|| {
-                scope.spawn(move || {
-                    pending
-                        .par_iter()
-                        .map_init(Scratch::new, |s, b| parser.parse_batch(s, b))
-                        .collect()
-                })
-            });
+        // One scratch per batch: its caches hold the batch's values.
+        let (parse, groups) = crate::input::map_groups(scope, rx, in_flight, |b| {
+            parser.parse_batch(&mut Scratch::new(), b)
+        });
+        // Owned here so that an early return drops it, which ends the
+        // parse and reader threads (their sends fail) and lets the scope join.
+        for group in groups {
             if engine::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
                 return Err(Error::Interrupted);
             }
-            let outs: Vec<BatchOut> = match prev.take() {
-                Some(h) => h.join().map_err(|_| {
-                    Error::Usage("lỗi nội bộ khi đọc / internal error in a worker".into())
-                })?,
-                None => Vec::new(),
-            };
-            prev = next;
-            for out in outs {
+            for out in group.map_err(read_err)? {
                 rec.add(out)?;
             }
         }
-        Ok(())
+        parse
+            .join()
+            .map_err(|_| Error::Usage("lỗi nội bộ khi đọc / internal error in a worker".into()))
     })?;
     rec.index = FxHashMap::default();
     rec.finish_rows();
