@@ -1737,36 +1737,36 @@ mod tests {
         (persons, pool, cfg)
     }
 
+    /// Pairs compared and blocks skipped in [`windowed_block`].
+    fn compared(cfg: &Config) -> (u64, Vec<Oversized>) {
+        let (persons, pool, _) = windowed_block(cfg.window, cfg.max_block);
+        let mut stats = Stats::default();
+        let (_, over) = candidate_edges(&persons, &pool, cfg, &mut stats);
+        (stats.compared_pairs, over)
+    }
+
     #[test]
     fn sorted_neighbourhood_compares_the_window_and_the_undated_with_all() {
-        let (persons, pool, cfg) = windowed_block(3, 400);
-        let mut stats = Stats::default();
-        let (_, over) = candidate_edges(&persons, &pool, &cfg, &mut stats);
-        assert!(over.is_empty());
         // Ten dated records, each with the next two in date order (2 × 8 + 1),
         // and the undated one with all ten.
-        assert_eq!(stats.compared_pairs, 17 + 10);
+        let (n, over) = compared(&windowed_block(3, 400).2);
+        assert!(over.is_empty());
+        assert_eq!(n, 17 + 10);
         // A window as large as the block: every pair.
-        let (persons, pool, cfg) = windowed_block(11, 400);
-        let mut stats = Stats::default();
-        candidate_edges(&persons, &pool, &cfg, &mut stats);
-        assert_eq!(stats.compared_pairs, 11 * 10 / 2);
+        assert_eq!(compared(&windowed_block(11, 400).2).0, 11 * 10 / 2);
     }
 
     #[test]
     fn sorted_block_over_max_block_is_windowed_not_skipped() {
-        let (persons, pool, cfg) = windowed_block(3, 5);
-        let mut stats = Stats::default();
-        let (_, over) = candidate_edges(&persons, &pool, &cfg, &mut stats);
-        assert!(over.is_empty());
         // Over max_block the undated record only meets its window too.
-        assert_eq!(stats.compared_pairs, 2 * 9 + 1);
+        let mut cfg = windowed_block(3, 5).2;
+        let (n, over) = compared(&cfg);
+        assert!(over.is_empty());
+        assert_eq!(n, 2 * 9 + 1);
         // Without a sort key the same block is skipped.
-        let mut cfg = cfg;
         cfg.sorts = vec![None];
-        let mut stats = Stats::default();
-        let (_, over) = candidate_edges(&persons, &pool, &cfg, &mut stats);
-        assert_eq!(stats.compared_pairs, 0);
+        let (n, over) = compared(&cfg);
+        assert_eq!(n, 0);
         assert_eq!(over.len(), 1);
         assert_eq!(over[0].largest, 11);
     }
