@@ -123,9 +123,14 @@ impl Later {
         cv.notify_all();
     }
 
-    /// The findings when ready (waiting for them when `block`); an error
-    /// when their task failed (that task reports why).
-    fn poll(&self, block: bool) -> Result<Option<std::sync::Arc<ExtraFindings>>> {
+    /// The findings when ready (waiting for them when `block`, calling
+    /// `waiting` every half second meanwhile); an error when their task
+    /// failed (that task reports why).
+    fn poll(
+        &self,
+        block: bool,
+        mut waiting: impl FnMut(),
+    ) -> Result<Option<std::sync::Arc<ExtraFindings>>> {
         let (m, cv) = &*self.0;
         let mut st = m.lock().unwrap_or_else(|e| e.into_inner());
         loop {
@@ -137,7 +142,15 @@ impl Later {
                     ))
                 }
                 LaterState::Pending if !block => return Ok(None),
-                LaterState::Pending => st = cv.wait(st).unwrap_or_else(|e| e.into_inner()),
+                LaterState::Pending => {
+                    let half = std::time::Duration::from_millis(500);
+                    st = cv
+                        .wait_timeout(st, half)
+                        .map_or_else(|e| e.into_inner().0, |r| r.0);
+                    if matches!(*st, LaterState::Pending) {
+                        waiting();
+                    }
+                }
             }
         }
     }
@@ -477,7 +490,8 @@ pub fn check_file(
             if let (Some(later), None) = (&opts.extra, &extra) {
                 // Wait only when the buffer is full or the file is read.
                 let block = waiting_rows >= MAX_WAITING_ROWS || done;
-                extra = later.poll(block)?;
+                let read = bytes_done.load(std::sync::atomic::Ordering::Relaxed);
+                extra = later.poll(block, || progress.waiting(read))?;
                 if extra.is_none() {
                     continue;
                 }
@@ -821,6 +835,8 @@ fn sub_str<'a>(whole: &'a str, part: &[u8]) -> Option<&'a str> {
 struct Progress {
     total: u64,
     last: std::time::Instant,
+    /// Since when the merge has waited for the pre-pass.
+    waiting_since: Option<std::time::Instant>,
     on: bool,
     shown: bool,
     en: bool,
@@ -833,6 +849,7 @@ impl Progress {
         Progress {
             total,
             last: std::time::Instant::now(),
+            waiting_since: None,
             on: want && std::io::stderr().is_terminal() && total > 50 << 20,
             shown: false,
             en,
@@ -845,6 +862,10 @@ impl Progress {
         }
         self.last = std::time::Instant::now();
         self.shown = true;
+        if self.waiting_since.take().is_some() {
+            // The waiting line was longer.
+            eprint!("\r{:90}", "");
+        }
         let pct = done as f64 * 100.0 / self.total.max(1) as f64;
         let mb = |b: u64| b as f64 / 1e6;
         eprint!(
@@ -855,9 +876,59 @@ impl Progress {
         );
     }
 
+    /// The line while the merge waits for the duplicate pre-pass (the
+    /// reader waits too, so the bytes read stand still).
+    fn waiting(&mut self, done: u64) {
+        if !self.on {
+            return;
+        }
+        self.shown = true;
+        let since = self
+            .waiting_since
+            .get_or_insert_with(std::time::Instant::now);
+        let secs = since.elapsed().as_secs();
+        let mb = done as f64 / 1e6;
+        eprint!(
+            "\r{}   ",
+            if self.en {
+                format!("read {mb:.0} MB; finding near-duplicates (DUP003–DUP005)… {secs} s")
+            } else {
+                format!("đã đọc {mb:.0} MB; đang tìm bản ghi trùng gần đúng (DUP003–DUP005)… {secs} giây")
+            }
+        );
+    }
+
     fn finish(&mut self) {
         if self.shown {
-            eprint!("\r{:60}\r", "");
+            eprint!("\r{:90}\r", "");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn poll_reports_the_wait_until_the_findings_arrive() {
+        let later = Later::default();
+        // Not blocking: nothing yet, and no wait reported.
+        let mut waits = 0;
+        assert!(later.poll(false, || waits += 1).unwrap().is_none());
+        assert_eq!(waits, 0);
+        let setter = later.clone();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(1200));
+            setter.set(Some(std::sync::Arc::new(ExtraFindings::new())));
+        });
+        let got = later.poll(true, || waits += 1).unwrap();
+        t.join().unwrap();
+        assert!(got.is_some());
+        // Woken every half second while pending: at least twice in 1.2 s.
+        assert!(waits >= 2, "{waits}");
+        // A failed task is an error, waiting or not.
+        let failed = Later::default();
+        failed.set(None);
+        assert!(failed.poll(true, || {}).is_err());
     }
 }
