@@ -826,7 +826,7 @@ fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
 }
 
 /// `part` as a slice of `whole` when it lies inside it, on character boundaries.
-fn sub_str<'a>(whole: &'a str, part: &[u8]) -> Option<&'a str> {
+pub(crate) fn sub_str<'a>(whole: &'a str, part: &[u8]) -> Option<&'a str> {
     let off = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
     whole.get(off..off.checked_add(part.len())?)
 }

@@ -35,7 +35,7 @@ use crate::parse::id::{self, IdProblem, IdValue};
 use crate::profile::Sex;
 use crate::profile::{Field, Mapping, RuleData};
 use crate::rules::Finding;
-use crate::text::{fold_into, normalize};
+use crate::text::{fold_into, normalize, trim};
 use chrono::NaiveDate;
 use compare::{
     compare_events, compare_min, phone_code, Bounds, Comparison, IdKey, IdLevel, Person, Pool,
@@ -355,13 +355,24 @@ impl Parser<'_> {
         // Cells of mapped columns as text (lossy only when not UTF-8); the
         // others stay empty: nothing here reads them.
         // Trimmed once here: every reader below wants them trimmed.
+        // Fields are split at ASCII bytes: when the whole record is valid
+        // UTF-8, so is every unquoted field, checked once.
+        let rec = if self.delim.is_ascii() {
+            simdutf8::basic::from_utf8(bytes).ok()
+        } else {
+            None
+        };
         s.text.clear();
         for (c, f) in s.raw.drain(..).enumerate() {
             let used = self.used.get(c).copied().unwrap_or(false);
             s.text.push(if used {
-                match utf8(f) {
-                    Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
-                    Cow::Owned(t) => Cow::Owned(t.trim().to_string()),
+                let within = match (rec, &f) {
+                    (Some(r), Cow::Borrowed(b)) => crate::engine::sub_str(r, b),
+                    _ => None,
+                };
+                match within.map_or_else(|| utf8(f), Cow::Borrowed) {
+                    Cow::Borrowed(t) => Cow::Borrowed(trim(t)),
+                    Cow::Owned(t) => Cow::Owned(trim(&t).to_string()),
                 }
             } else {
                 Cow::Borrowed("")
