@@ -173,19 +173,11 @@ fn is_date_field(f: Field) -> bool {
 /// Phone digits in national form into `out` ("" when not a plausible number).
 fn phone_key(v: &str, out: &mut String) {
     out.clear();
-    let digits = v.bytes().filter(u8::is_ascii_digit);
-    let n = digits.clone().count();
-    let mut it = v.bytes().filter(u8::is_ascii_digit);
-    let starts_84 = n >= 2 && it.next() == Some(b'8') && it.next() == Some(b'4');
-    let first = v.bytes().find(u8::is_ascii_digit);
-    if starts_84 && n == 11 {
-        out.push('0');
-        out.extend(digits.skip(2).map(char::from));
-    } else {
-        if n == 9 && first != Some(b'0') {
-            out.push('0');
-        }
-        out.extend(digits.map(char::from));
+    out.extend(v.bytes().filter(u8::is_ascii_digit).map(char::from));
+    if out.len() == 11 && out.starts_with("84") {
+        out.replace_range(..2, "0");
+    } else if out.len() == 9 && !out.starts_with('0') {
+        out.insert(0, '0');
     }
     if !(out.len() >= 9 && out.bytes().any(|b| b != b'0')) {
         out.clear();
@@ -217,7 +209,8 @@ struct Loaded {
     event_fields: Vec<Field>,
 }
 
-/// A string a worker parsed: a range of its batch's text, and its xxh3.
+/// A string a worker parsed: a range of its batch's text, and its xxh3
+/// (any value for an empty span, which is never interned).
 #[derive(Debug, Clone, Copy, Default)]
 struct Span {
     start: usize,
@@ -387,9 +380,13 @@ impl Parser<'_> {
         let full_name = get(Field::FullName).unwrap_or("");
         // Names are compared with edit distances: a hostile 1 MB "name" must
         // not make one comparison cost 10¹² steps.
-        let name = match full_name.char_indices().nth(MAX_NAME_CHARS) {
-            Some((i, _)) => full_name.get(..i).unwrap_or(full_name),
-            None => full_name,
+        // (no more bytes than that: no more characters either)
+        let name = match full_name.len() > MAX_NAME_CHARS {
+            true => match full_name.char_indices().nth(MAX_NAME_CHARS) {
+                Some((i, _)) => full_name.get(..i).unwrap_or(full_name),
+                None => full_name,
+            },
+            false => full_name,
         };
         let buf = &mut s.fold;
         buf.clear();
@@ -402,9 +399,9 @@ impl Parser<'_> {
             normalize_name(name, buf);
             (buf.as_str() != name_span.get(text)).then(|| Span::put(text, buf))
         };
-        let caches = &mut s.caches;
+        let (caches, batch) = (&mut s.caches, s.batch);
         let mut fold_span = |i: usize, v: Option<&str>| match caches.get_mut(i) {
-            Some(c) => c.fold(v.unwrap_or(""), buf, text),
+            Some(c) => c.fold(v.unwrap_or(""), buf, text, batch),
             None => Span::default(),
         };
         let commune = fold_span(0, get(Field::Commune));
@@ -505,6 +502,7 @@ impl Parser<'_> {
 
     /// Parses the records of one batch.
     fn parse_batch<'b>(&self, s: &mut Scratch<'b>, b: &'b Batch) -> BatchOut {
+        s.start_batch();
         let mut out = BatchOut {
             text: String::with_capacity(b.items.len() * 48),
             rows: Vec::with_capacity(b.items.len()),
@@ -535,24 +533,59 @@ fn nfc_starter(c: char) -> bool {
     matches!(c, '\0'..='\u{7f}' | '\u{c0}'..='\u{24f}' | '\u{1e00}'..='\u{1eff}')
 }
 
+/// For each code point below U+2000: its lower case when that is one
+/// character below U+2000 (else 0), looked up instead of `to_lowercase`.
+fn lower_table() -> &'static [u16] {
+    static TABLE: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0u32..0x2000)
+            .map(|cp| {
+                let mut l = char::from_u32(cp).into_iter().flat_map(char::to_lowercase);
+                match (l.next(), l.next()) {
+                    (Some(c), None) => u16::try_from(u32::from(c)).unwrap_or(0),
+                    _ => 0,
+                }
+            })
+            .collect()
+    })
+}
+
 /// [`normalize`] into `out`, without the NFC pass when every character is
 /// NFC as it stands.
 fn normalize_name(s: &str, out: &mut String) {
     out.clear();
-    if !s.chars().all(nfc_starter) {
-        out.push_str(&normalize(s));
-        return;
-    }
-    for w in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        for c in w.chars() {
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.extend(c.to_lowercase());
+    let table = lower_table();
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c.is_ascii() {
+            // the ASCII characters `char::is_whitespace` accepts
+            if matches!(c, '\t'..='\r' | ' ') {
+                pending_space = !out.is_empty();
+                continue;
             }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        // Not ASCII: no starter here is whitespace.
+        if !nfc_starter(c) {
+            out.clear();
+            out.push_str(&normalize(s));
+            return;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        match table
+            .get(c as usize)
+            .and_then(|&l| char::from_u32(u32::from(l)))
+        {
+            Some(l) if l != '\0' => out.push(l),
+            _ => out.extend(c.to_lowercase()),
         }
     }
 }
@@ -581,24 +614,43 @@ struct Scratch<'b> {
     event: HashBuf,
     /// Folded commune, district, address, vaccine, sex.
     caches: [FoldCache; 5],
+    /// Number of the batch being parsed (see [`Scratch::start_batch`]).
+    batch: u64,
 }
 
 /// Folded values of a column of few distinct values (communes, vaccines),
-/// by raw cell, so that each is folded and hashed once. Turns itself off
-/// for a column of many distinct values.
+/// by raw cell, so that each is folded and hashed once, and written once
+/// per batch. Turns itself off for a column of many distinct values.
 #[derive(Default)]
 struct FoldCache {
-    map: FxHashMap<Box<str>, (Box<str>, u64)>,
+    map: FxHashMap<Box<str>, Folded>,
     hits: u32,
     misses: u32,
 }
 
+/// A cached folded value and where it is in the current batch's text.
+struct Folded {
+    fold: Box<str>,
+    hash: u64,
+    /// [`Scratch::batch`] of `span`.
+    batch: u64,
+    span: Span,
+}
+
 impl FoldCache {
-    /// The folded `v` ("" stays ""), appended to `text`.
-    fn fold(&mut self, v: &str, buf: &mut String, text: &mut String) -> Span {
-        if let Some((f, h)) = self.map.get(v) {
+    /// The folded `v` ("" stays ""), in `text` (the text of batch number
+    /// `batch`): appended there, or where this batch has it already.
+    fn fold(&mut self, v: &str, buf: &mut String, text: &mut String, batch: u64) -> Span {
+        if v.is_empty() {
+            return Span::default();
+        }
+        if let Some(f) = self.map.get_mut(v) {
             self.hits = self.hits.saturating_add(1);
-            return Span::put_hashed(text, f, *h);
+            if f.batch != batch {
+                f.span = Span::put_hashed(text, &f.fold, f.hash);
+                f.batch = batch;
+            }
+            return f.span;
         }
         buf.clear();
         fold_into(v, buf);
@@ -609,7 +661,17 @@ impl FoldCache {
             if self.map.len() >= 4096 {
                 self.map.clear();
             }
-            self.map.insert(v.into(), (buf.as_str().into(), span.hash));
+            let fold = buf.as_str().into();
+            let hash = span.hash;
+            self.map.insert(
+                v.into(),
+                Folded {
+                    fold,
+                    hash,
+                    batch,
+                    span,
+                },
+            );
         }
         span
     }
@@ -625,7 +687,13 @@ impl Scratch<'_> {
             key: HashBuf::default(),
             event: HashBuf::default(),
             caches: Default::default(),
+            batch: 0,
         }
+    }
+    /// Called before parsing into a new text buffer: spans of the earlier
+    /// ones are not reused in it.
+    fn start_batch(&mut self) {
+        self.batch = self.batch.wrapping_add(1);
     }
 }
 
@@ -1599,6 +1667,7 @@ mod tests {
         let mut s = Scratch::new();
         for (row, line) in rows.iter().zip(&lines) {
             let mut text = String::new();
+            s.start_batch();
             let (person, _, _, event) = parser.parse(&mut s, line.as_bytes(), &mut text).unwrap();
             let ctx = RowCtx::new(2, row, &mapping, d, today(), false);
             let e = event.unwrap();
@@ -1707,6 +1776,49 @@ mod tests {
             normalize_name(s, &mut out);
             assert_eq!(out, normalize(s));
         }
+        for c in (0u32..0x2100).filter_map(char::from_u32) {
+            for s in [format!(" A{c}b  {c}{c} "), format!("{c}\u{300} {c}")] {
+                normalize_name(&s, &mut out);
+                assert_eq!(out, normalize(&s), "{c:?}");
+            }
+        }
+    }
+
+    /// The plain definition [`phone_key`] must agree with.
+    fn phone_key_plain(v: &str) -> String {
+        let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+        let n = digits.len();
+        let mut out = String::new();
+        if n == 11 && digits.starts_with("84") {
+            out.push('0');
+            out.push_str(&digits[2..]);
+        } else {
+            if n == 9 && !digits.starts_with('0') {
+                out.push('0');
+            }
+            out.push_str(&digits);
+        }
+        if !(out.len() >= 9 && out.bytes().any(|b| b != b'0')) {
+            out.clear();
+        }
+        out
+    }
+
+    #[test]
+    fn phone_keys() {
+        let pool: Vec<char> = "0123456789848400 +.-xĐ".chars().collect();
+        let mut rng = fastrand::Rng::with_seed(3);
+        let mut out = String::new();
+        for _ in 0..50_000 {
+            let n = rng.usize(0..16);
+            let v: String = (0..n).map(|_| pool[rng.usize(0..pool.len())]).collect();
+            phone_key(&v, &mut out);
+            assert_eq!(out, phone_key_plain(&v), "{v:?}");
+        }
+        phone_key("+84 912 345 678", &mut out);
+        assert_eq!(out, "0912345678");
+        phone_key("912345678", &mut out);
+        assert_eq!(out, "0912345678");
     }
 
     #[test]
