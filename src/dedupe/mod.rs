@@ -389,15 +389,26 @@ impl Parser<'_> {
             false => full_name,
         };
         let buf = &mut s.fold;
-        buf.clear();
-        fold_into(name, buf);
-        let name_span = Span::put(text, buf);
-        // ASCII: normalising is folding (lower case, single spaces).
-        let norm = if name.is_ascii() {
-            None
+        // The rows of a person follow each other: the same name again is
+        // taken from the row before.
+        let memo = &mut s.name;
+        let (name_span, norm) = if memo.batch == s.batch && memo.raw == name {
+            (memo.fold, memo.norm)
         } else {
-            normalize_name(name, buf);
-            (buf.as_str() != name_span.get(text)).then(|| Span::put(text, buf))
+            buf.clear();
+            fold_into(name, buf);
+            let name_span = Span::put(text, buf);
+            // ASCII: normalising is folding (lower case, single spaces).
+            let norm = if name.is_ascii() {
+                None
+            } else {
+                normalize_name(name, buf);
+                (buf.as_str() != name_span.get(text)).then(|| Span::put(text, buf))
+            };
+            memo.raw.clear();
+            memo.raw.push_str(name);
+            (memo.batch, memo.fold, memo.norm) = (s.batch, name_span, norm);
+            (name_span, norm)
         };
         let (caches, batch) = (&mut s.caches, s.batch);
         let mut fold_span = |i: usize, v: Option<&str>| match caches.get_mut(i) {
@@ -616,6 +627,18 @@ struct Scratch<'b> {
     caches: [FoldCache; 5],
     /// Number of the batch being parsed (see [`Scratch::start_batch`]).
     batch: u64,
+    /// The last name parsed.
+    name: NameMemo,
+}
+
+/// A name (cut to [`MAX_NAME_CHARS`]) as parsed into the text of batch
+/// number `batch`.
+#[derive(Default)]
+struct NameMemo {
+    raw: String,
+    batch: u64,
+    fold: Span,
+    norm: Option<Span>,
 }
 
 /// Folded values of a column of few distinct values (communes, vaccines),
@@ -626,6 +649,11 @@ struct FoldCache {
     map: FxHashMap<Box<str>, Folded>,
     hits: u32,
     misses: u32,
+    /// The last value and its span, in the text of batch `last_batch`:
+    /// rows of a person follow each other.
+    last: String,
+    last_span: Span,
+    last_batch: u64,
 }
 
 /// A cached folded value and where it is in the current batch's text.
@@ -644,6 +672,18 @@ impl FoldCache {
         if v.is_empty() {
             return Span::default();
         }
+        if self.last_batch == batch && self.last == v {
+            self.hits = self.hits.saturating_add(1);
+            return self.last_span;
+        }
+        let span = self.lookup(v, buf, text, batch);
+        self.last.clear();
+        self.last.push_str(v);
+        (self.last_span, self.last_batch) = (span, batch);
+        span
+    }
+
+    fn lookup(&mut self, v: &str, buf: &mut String, text: &mut String, batch: u64) -> Span {
         if let Some(f) = self.map.get_mut(v) {
             self.hits = self.hits.saturating_add(1);
             if f.batch != batch {
@@ -688,6 +728,10 @@ impl Scratch<'_> {
             event: HashBuf::default(),
             caches: Default::default(),
             batch: 0,
+            name: NameMemo {
+                batch: u64::MAX,
+                ..NameMemo::default()
+            },
         }
     }
     /// Called before parsing into a new text buffer: spans of the earlier
