@@ -199,11 +199,16 @@ impl Names {
 /// up to 17 digits as their value and count; longer ones (hostile or
 /// garbage cells) by their id in a table. 0: no phone.
 pub fn phone_code(digits: &str, long: &mut Strings) -> u64 {
+    short_phone_code(digits).unwrap_or_else(|| (1 << 63) | u64::from(long.intern(digits)))
+}
+
+/// [`phone_code`] when it needs no table: none, or up to 17 digits.
+pub fn short_phone_code(digits: &str) -> Option<u64> {
     let n = digits.len() as u64;
     match digits.parse::<u64>() {
-        Ok(v) if (1..=17).contains(&n) => (n << 57) | v,
-        _ if digits.is_empty() => 0,
-        _ => (1 << 63) | u64::from(long.intern(digits)),
+        Ok(v) if (1..=17).contains(&n) => Some((n << 57) | v),
+        _ if digits.is_empty() => Some(0),
+        _ => None,
     }
 }
 

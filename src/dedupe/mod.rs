@@ -38,7 +38,7 @@ use crate::rules::Finding;
 use crate::text::{fold_into, normalize, trim};
 use chrono::NaiveDate;
 use compare::{
-    compare_events, compare_min, phone_code, Bounds, Comparison, IdKey, IdLevel, Person, Pool,
+    compare_events, compare_min, short_phone_code, Bounds, Comparison, IdKey, IdLevel, Person, Pool,
 };
 use config::{Config, KeyPart};
 use rayon::prelude::*;
@@ -245,7 +245,10 @@ struct RawPerson {
     dob: DateValue,
     sex: Option<Sex>,
     id: IdKey,
-    phone: Span,
+    /// [`compare::phone_code`] when it needs no table, else 0 and the
+    /// digits in `long_phone`.
+    phone: u64,
+    long_phone: Option<Span>,
     commune: Span,
     district: Span,
     address: Span,
@@ -272,11 +275,26 @@ struct Parser<'a> {
     event_fields: &'a [Field],
     expected: usize,
     delim: u8,
-    /// Columns some field is mapped to.
-    used: Vec<bool>,
+    /// By column, the number of fields mapped to it.
+    mapped: Vec<u16>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    fn new(mapping: &'a Mapping, data: &'a RuleData, event_fields: &'a [Field], delim: u8) -> Self {
+        let expected = mapping.headers.len();
+        let mapped = (0..expected)
+            .map(|c| mapping.col.iter().filter(|&&x| x == Some(c)).count() as u16)
+            .collect();
+        Parser {
+            mapping,
+            data,
+            event_fields,
+            expected,
+            delim,
+            mapped,
+        }
+    }
+
     fn id_key(id: &IdValue, raw: &str) -> IdKey {
         match id {
             IdValue::Cccd(d) => IdKey::Cccd(*d),
@@ -355,21 +373,27 @@ impl Parser<'_> {
         } else {
             None
         };
+        // Non-empty cells, counted once per field mapped to them.
+        let mut filled = 0u16;
         s.text.clear();
-        for (c, f) in s.raw.drain(..).enumerate() {
-            let used = self.used.get(c).copied().unwrap_or(false);
-            s.text.push(if used {
-                let within = match (rec, &f) {
+        for (c, f) in s.raw.iter().enumerate() {
+            let n = self.mapped.get(c).copied().unwrap_or(0);
+            let cell = if n == 0 {
+                Cow::Borrowed("")
+            } else {
+                let within = match (rec, f) {
                     (Some(r), Cow::Borrowed(b)) => crate::engine::sub_str(r, b),
                     _ => None,
                 };
-                match within.map_or_else(|| utf8(f), Cow::Borrowed) {
-                    Cow::Borrowed(t) => Cow::Borrowed(trim(t)),
-                    Cow::Owned(t) => Cow::Owned(trim(&t).to_string()),
+                match within {
+                    Some(t) => Cow::Borrowed(trim(t)),
+                    None => cell_text(f),
                 }
-            } else {
-                Cow::Borrowed("")
-            });
+            };
+            if !cell.is_empty() {
+                filled = filled.wrapping_add(n);
+            }
+            s.text.push(cell);
         }
         let values = &s.text;
         let get = |f: Field| {
@@ -422,7 +446,10 @@ impl Parser<'_> {
         let sex = get(Field::Sex).map(|v| fold_span(4, Some(v)));
         let sex = sex.and_then(|sp| self.data.sex_of(sp.get(text)));
         phone_key(get(Field::Phone).unwrap_or(""), buf);
-        let phone = Span::put(text, buf);
+        let (phone, long_phone) = match short_phone_code(buf).filter(|_| buf.len() <= 17) {
+            Some(code) => (code, None),
+            None => (0, Some(Span::put(text, buf))),
+        };
         let id_raw = get(Field::Id);
         let id_value = id_raw.map_or(IdValue::Missing, |v| id::parse(v, self.data));
         let dob_raw = get(Field::Dob);
@@ -434,6 +461,7 @@ impl Parser<'_> {
             sex,
             id: Self::id_key(&id_value, id_raw.unwrap_or("")),
             phone,
+            long_phone,
             commune,
             district,
             address,
@@ -441,13 +469,6 @@ impl Parser<'_> {
         };
         let name_fold = name_span.get(text);
         let vaccine = vaccine.get(text);
-        let filled = self
-            .mapping
-            .col
-            .iter()
-            .flatten()
-            .filter(|&&c| values.get(c).is_some_and(|v| !v.is_empty()))
-            .count() as u16;
         let h = &mut s.key;
         h.clear();
         if let Some(d) = person.id.digits() {
@@ -758,17 +779,14 @@ impl HashBuf {
     }
 }
 
-/// A cell as text: borrowed when it is UTF-8, lossy otherwise.
-fn utf8(f: Cow<'_, [u8]>) -> Cow<'_, str> {
+/// A cell as trimmed text: borrowed when it is UTF-8, lossy otherwise.
+fn cell_text<'b>(f: &Cow<'b, [u8]>) -> Cow<'b, str> {
     match f {
-        Cow::Borrowed(b) => match std::str::from_utf8(b) {
-            Ok(t) => Cow::Borrowed(t),
-            Err(_) => String::from_utf8_lossy(b),
+        Cow::Borrowed(b) => match String::from_utf8_lossy(b) {
+            Cow::Borrowed(t) => Cow::Borrowed(trim(t)),
+            Cow::Owned(t) => Cow::Owned(trim(&t).to_string()),
         },
-        Cow::Owned(v) => match String::from_utf8(v) {
-            Ok(s) => Cow::Owned(s),
-            Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        },
+        Cow::Owned(v) => Cow::Owned(trim(&String::from_utf8_lossy(v)).to_string()),
     }
 }
 
@@ -801,12 +819,14 @@ struct Records {
 }
 
 impl Records {
-    fn phone(&mut self, text: &str, s: Span) -> u64 {
-        let d = s.get(text);
-        if d.len() <= 17 {
-            phone_code(d, &mut self.pool.long_phones)
-        } else {
-            (1 << 63) | u64::from(self.pool.long_phones.intern_hashed(s.hash, d))
+    /// [`compare::phone_code`] of the record's phone.
+    fn phone(&mut self, text: &str, q: &RawPerson) -> u64 {
+        match q.long_phone {
+            None => q.phone,
+            Some(s) => {
+                let d = s.get(text);
+                (1 << 63) | u64::from(self.pool.long_phones.intern_hashed(s.hash, d))
+            }
         }
     }
     fn value(&mut self, text: &str, s: Span) -> u32 {
@@ -844,7 +864,7 @@ impl Records {
                     dob: q.dob,
                     sex: q.sex,
                     id: q.id,
-                    phone: self.phone(text, q.phone),
+                    phone: self.phone(text, q),
                     commune: self.value(text, q.commune),
                     district: self.value(text, q.district),
                     address: self.value(text, q.address),
@@ -860,7 +880,7 @@ impl Records {
                     m.sex = q.sex;
                 }
                 if m.phone == 0 {
-                    m.phone = self.phone(text, q.phone);
+                    m.phone = self.phone(text, q);
                 }
                 if m.commune == 0 {
                     m.commune = self.value(text, q.commune);
@@ -937,16 +957,7 @@ fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<Loaded> {
     } else {
         Vec::new()
     };
-    let parser = Parser {
-        mapping: &mapping,
-        data,
-        event_fields: &event_fields,
-        expected: mapping.headers.len(),
-        delim,
-        used: (0..mapping.headers.len())
-            .map(|c| mapping.col.contains(&Some(c)))
-            .collect(),
-    };
+    let parser = Parser::new(&mapping, data, &event_fields, delim);
     let mut rec = Records::default();
     let batch_rows = data.limits.batch_rows.max(1);
     let in_flight = rayon::current_num_threads().max(1) * 2;
@@ -1686,16 +1697,8 @@ mod tests {
             .filter(|f| !is_person_field(*f) && mapping.column(*f).is_some())
             .collect();
         assert!(!event_fields.is_empty());
-        let parser = Parser {
-            mapping: &mapping,
-            data: d,
-            event_fields: &event_fields,
-            expected: headers.len(),
-            delim: b',',
-            used: (0..headers.len())
-                .map(|c| mapping.col.contains(&Some(c)))
-                .collect(),
-        };
+        let parser = Parser::new(&mapping, d, &event_fields, b',');
+        assert_eq!(parser.expected, headers.len());
         let combos: usize = cells.iter().map(|(_, v)| v.len()).max().unwrap() * 7;
         let rows: Vec<Vec<&str>> = (0..combos)
             .map(|n| {
