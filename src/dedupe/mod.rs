@@ -249,10 +249,11 @@ struct RawPerson {
     /// digits in `long_phone`.
     phone: u64,
     long_phone: Option<Span>,
-    commune: Span,
-    district: Span,
-    address: Span,
-    vaccine: Span,
+    /// Ids in the batch's [`BatchOut::values`] (0: empty).
+    commune: u32,
+    district: u32,
+    address: u32,
+    vaccine: u32,
 }
 
 struct Parsed {
@@ -266,7 +267,16 @@ struct Parsed {
 /// The parsed rows of one batch, their strings in one buffer.
 struct BatchOut {
     text: String,
+    /// Values of the columns of few distinct values, each once: value `i`
+    /// (from 1) is `values[i - 1]`.
+    values: Vec<Span>,
     rows: Vec<Parsed>,
+}
+
+/// The span of value `id` of `values` (empty for 0).
+fn value_span(values: &[Span], id: u32) -> Span {
+    let i = (id as usize).wrapping_sub(1);
+    values.get(i).copied().unwrap_or_default()
 }
 
 struct Parser<'a> {
@@ -348,6 +358,7 @@ impl<'a> Parser<'a> {
         s: &mut Scratch<'b>,
         bytes: &'b [u8],
         text: &mut String,
+        folded: &mut Vec<Span>,
     ) -> Option<(RawPerson, u64, u16, Option<Event>)> {
         split_fields(bytes, self.delim, &mut s.raw);
         if s.raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
@@ -435,16 +446,16 @@ impl<'a> Parser<'a> {
             (name_span, norm)
         };
         let (caches, batch) = (&mut s.caches, s.batch);
-        let mut fold_span = |i: usize, v: Option<&str>| match caches.get_mut(i) {
-            Some(c) => c.fold(v.unwrap_or(""), buf, text, batch),
-            None => Span::default(),
+        let mut fold_value = |i: usize, v: Option<&str>| match caches.get_mut(i) {
+            Some(c) => c.fold(v.unwrap_or(""), buf, text, folded, batch),
+            None => 0,
         };
-        let commune = fold_span(0, get(Field::Commune));
-        let district = fold_span(1, get(Field::District));
-        let address = fold_span(2, get(Field::Address));
-        let vaccine = fold_span(3, get(Field::Vaccine));
-        let sex = get(Field::Sex).map(|v| fold_span(4, Some(v)));
-        let sex = sex.and_then(|sp| self.data.sex_of(sp.get(text)));
+        let commune = fold_value(0, get(Field::Commune));
+        let district = fold_value(1, get(Field::District));
+        let address = fold_value(2, get(Field::Address));
+        let vaccine = fold_value(3, get(Field::Vaccine));
+        let sex = get(Field::Sex).map(|v| fold_value(4, Some(v)));
+        let sex = sex.and_then(|id| self.data.sex_of(value_span(folded, id).get(text)));
         phone_key(get(Field::Phone).unwrap_or(""), buf);
         let (phone, long_phone) = match short_phone_code(buf).filter(|_| buf.len() <= 17) {
             Some(code) => (code, None),
@@ -468,7 +479,7 @@ impl<'a> Parser<'a> {
             vaccine,
         };
         let name_fold = name_span.get(text);
-        let vaccine = vaccine.get(text);
+        let vaccine = value_span(folded, vaccine).get(text);
         let h = &mut s.key;
         h.clear();
         if let Some(d) = person.id.digits() {
@@ -536,7 +547,8 @@ impl<'a> Parser<'a> {
     fn parse_batch<'b>(&self, s: &mut Scratch<'b>, b: &'b Batch) -> BatchOut {
         s.start_batch();
         let mut out = BatchOut {
-            text: String::with_capacity(b.items.len() * 48),
+            text: String::with_capacity(b.items.len() * 32),
+            values: Vec::new(),
             rows: Vec::with_capacity(b.items.len()),
         };
         for item in &b.items {
@@ -544,7 +556,9 @@ impl<'a> Parser<'a> {
                 continue;
             };
             let bytes = b.buf.get(start..end).unwrap_or_default();
-            if let Some((person, key, filled, event)) = self.parse(s, bytes, &mut out.text) {
+            if let Some((person, key, filled, event)) =
+                self.parse(s, bytes, &mut out.text, &mut out.values)
+            {
                 out.rows.push(Parsed {
                     line,
                     person,
@@ -670,52 +684,72 @@ struct FoldCache {
     map: FxHashMap<Box<str>, Folded>,
     hits: u32,
     misses: u32,
-    /// The last value and its span, in the text of batch `last_batch`:
+    /// The last value and its id, in the values of batch `last_batch`:
     /// rows of a person follow each other.
     last: String,
-    last_span: Span,
+    last_id: u32,
     last_batch: u64,
 }
 
-/// A cached folded value and where it is in the current batch's text.
+/// A cached folded value and its id in the current batch's values.
 struct Folded {
     fold: Box<str>,
     hash: u64,
-    /// [`Scratch::batch`] of `span`.
+    /// [`Scratch::batch`] of `id`.
     batch: u64,
-    span: Span,
+    id: u32,
 }
 
 impl FoldCache {
-    /// The folded `v` ("" stays ""), in `text` (the text of batch number
-    /// `batch`): appended there, or where this batch has it already.
-    fn fold(&mut self, v: &str, buf: &mut String, text: &mut String, batch: u64) -> Span {
+    /// The id of the folded `v` (0 for an empty cell) in `values` (of
+    /// batch number `batch`, their strings in `text`): added there, or the
+    /// one this batch has already.
+    fn fold(
+        &mut self,
+        v: &str,
+        buf: &mut String,
+        text: &mut String,
+        values: &mut Vec<Span>,
+        batch: u64,
+    ) -> u32 {
         if v.is_empty() {
-            return Span::default();
+            return 0;
         }
         if self.last_batch == batch && self.last == v {
             self.hits = self.hits.saturating_add(1);
-            return self.last_span;
+            return self.last_id;
         }
-        let span = self.lookup(v, buf, text, batch);
+        let id = self.lookup(v, buf, text, values, batch);
         self.last.clear();
         self.last.push_str(v);
-        (self.last_span, self.last_batch) = (span, batch);
-        span
+        (self.last_id, self.last_batch) = (id, batch);
+        id
     }
 
-    fn lookup(&mut self, v: &str, buf: &mut String, text: &mut String, batch: u64) -> Span {
+    fn lookup(
+        &mut self,
+        v: &str,
+        buf: &mut String,
+        text: &mut String,
+        values: &mut Vec<Span>,
+        batch: u64,
+    ) -> u32 {
+        let mut add = |span: Span| {
+            values.push(span);
+            u32::try_from(values.len()).unwrap_or(0)
+        };
         if let Some(f) = self.map.get_mut(v) {
             self.hits = self.hits.saturating_add(1);
             if f.batch != batch {
-                f.span = Span::put_hashed(text, &f.fold, f.hash);
+                f.id = add(Span::put_hashed(text, &f.fold, f.hash));
                 f.batch = batch;
             }
-            return f.span;
+            return f.id;
         }
         buf.clear();
         fold_into(v, buf);
         let span = Span::put(text, buf);
+        let id = add(span);
         self.misses = self.misses.saturating_add(1);
         // Off when most values are new (addresses); bounded either way.
         if self.misses <= 256 || self.misses < self.hits / 4 {
@@ -730,11 +764,11 @@ impl FoldCache {
                     fold,
                     hash,
                     batch,
-                    span,
+                    id,
                 },
             );
         }
-        span
+        id
     }
 }
 
@@ -829,17 +863,27 @@ impl Records {
             }
         }
     }
-    fn value(&mut self, text: &str, s: Span) -> u32 {
-        if s.start == s.end {
-            0
-        } else {
-            self.pool.values.intern_hashed(s.hash, s.get(text))
+    /// The id in `pool.values` of value `id` of the batch, interned the
+    /// first time a row uses it; `ids` holds the ids so far.
+    fn value(&mut self, out: &BatchOut, ids: &mut [u32], id: u32) -> u32 {
+        let Some(slot) = ids.get_mut((id as usize).wrapping_sub(1)) else {
+            return 0;
+        };
+        if *slot == u32::MAX {
+            let s = value_span(&out.values, id);
+            *slot = if s.start == s.end {
+                0
+            } else {
+                self.pool.values.intern_hashed(s.hash, s.get(&out.text))
+            };
         }
+        *slot
     }
 
     fn add(&mut self, out: BatchOut) -> Result<()> {
         let text = out.text.as_str();
-        for p in out.rows {
+        let ids = &mut vec![u32::MAX; out.values.len()];
+        for p in &out.rows {
             let next = u32::try_from(self.persons.len())
                 .ok()
                 .filter(|n| *n < u32::MAX && self.pool.rows.len() < u32::MAX as usize)
@@ -865,10 +909,10 @@ impl Records {
                     sex: q.sex,
                     id: q.id,
                     phone: self.phone(text, q),
-                    commune: self.value(text, q.commune),
-                    district: self.value(text, q.district),
-                    address: self.value(text, q.address),
-                    vaccine: self.value(text, q.vaccine),
+                    commune: self.value(&out, ids, q.commune),
+                    district: self.value(&out, ids, q.district),
+                    address: self.value(&out, ids, q.address),
+                    vaccine: self.value(&out, ids, q.vaccine),
                     rows_at: 0,
                     rows_n: 0,
                 };
@@ -883,13 +927,13 @@ impl Records {
                     m.phone = self.phone(text, q);
                 }
                 if m.commune == 0 {
-                    m.commune = self.value(text, q.commune);
+                    m.commune = self.value(&out, ids, q.commune);
                 }
                 if m.district == 0 {
-                    m.district = self.value(text, q.district);
+                    m.district = self.value(&out, ids, q.district);
                 }
                 if m.address == 0 {
-                    m.address = self.value(text, q.address);
+                    m.address = self.value(&out, ids, q.address);
                 }
                 if let Some(slot) = self.persons.get_mut(id as usize) {
                     *slot = m;
@@ -1713,9 +1757,11 @@ mod tests {
         // One scratch for all rows, as a worker uses it.
         let mut s = Scratch::new();
         for (row, line) in rows.iter().zip(&lines) {
-            let mut text = String::new();
+            let (mut text, mut values) = (String::new(), Vec::new());
             s.start_batch();
-            let (person, _, _, event) = parser.parse(&mut s, line.as_bytes(), &mut text).unwrap();
+            let (person, _, _, event) = parser
+                .parse(&mut s, line.as_bytes(), &mut text, &mut values)
+                .unwrap();
             let ctx = RowCtx::new(2, row, &mapping, d, today(), false);
             let e = event.unwrap();
             assert_eq!(e.exact(), dup_event::key(&ctx), "{row:?}");
