@@ -39,8 +39,11 @@ fn from_excel_serial(n: i64) -> Option<NaiveDate> {
     if !(61..=109_574).contains(&n) {
         return None;
     }
-    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(n as u64))
+    NaiveDate::from_num_days_from_ce_opt(EXCEL_DAY_ZERO + n as i32)
 }
+
+/// Day number (from the common era) of 1899-12-30, Excel's serial 0.
+const EXCEL_DAY_ZERO: i32 = 693_594;
 
 fn num(s: &str) -> Option<u32> {
     if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -99,6 +102,16 @@ pub fn parse(value: &str) -> DateValue {
                 }
             }
         }
+    } else if b.len() <= 6 && b.iter().all(u8::is_ascii_digit) {
+        // Excel serial (or year), as the general path below reads it.
+        let n = digits(b).unwrap_or(0);
+        if b.len() == 4 && (1800..=2200).contains(&n) {
+            return DateValue::Partial {
+                year: n as i32,
+                month: None,
+            };
+        }
+        return from_excel_serial(i64::from(n)).map_or(DateValue::Unparseable, DateValue::Full);
     }
     // drop a time part
     let v = match v.find([' ', 'T']) {
@@ -220,6 +233,43 @@ mod tests {
         assert_eq!(parse("32937.0"), d(1990, 3, 5));
         assert_eq!(parse("61"), d(1900, 3, 1));
         assert_eq!(parse("60"), DateValue::Unparseable);
+    }
+
+    /// Every serial of up to six digits (with or without leading zeros)
+    /// reads as Excel's date system gives it, years apart.
+    #[test]
+    fn excel_serials_all() {
+        let day_zero = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+        assert_eq!(
+            chrono::Datelike::num_days_from_ce(&day_zero),
+            EXCEL_DAY_ZERO
+        );
+        for n in 0..1_000_000u32 {
+            let want = |len: usize| {
+                if len == 4 && (1800..=2200).contains(&n) {
+                    DateValue::Partial {
+                        year: n as i32,
+                        month: None,
+                    }
+                } else if (61..=109_574).contains(&n) {
+                    DateValue::Full(
+                        day_zero
+                            .checked_add_days(chrono::Days::new(n.into()))
+                            .unwrap(),
+                    )
+                } else {
+                    DateValue::Unparseable
+                }
+            };
+            let s = n.to_string();
+            assert_eq!(parse(&s), want(s.len()), "{s}");
+            if n % 997 == 0 {
+                for w in s.len()..=6 {
+                    let z = format!("{n:0w$}");
+                    assert_eq!(parse(&z), want(z.len()), "{z}");
+                }
+            }
+        }
     }
 
     #[test]
