@@ -456,13 +456,33 @@ impl<'a> Parser<'a> {
         let vaccine = fold_value(3, get(Field::Vaccine));
         let sex = get(Field::Sex).map(|v| fold_value(4, Some(v)));
         let sex = sex.and_then(|id| self.data.sex_of(value_span(folded, id).get(text)));
-        phone_key(get(Field::Phone).unwrap_or(""), buf);
-        let (phone, long_phone) = match short_phone_code(buf).filter(|_| buf.len() <= 17) {
-            Some(code) => (code, None),
-            None => (0, Some(Span::put(text, buf))),
+        let phone_raw = get(Field::Phone).unwrap_or("");
+        let (phone, long_phone) = match s.phone.get(phone_raw) {
+            Some(&code) => (code, None),
+            None => {
+                phone_key(phone_raw, buf);
+                match short_phone_code(buf).filter(|_| buf.len() <= 17) {
+                    Some(code) => {
+                        s.phone.set(phone_raw, code);
+                        (code, None)
+                    }
+                    None => (0, Some(Span::put(text, buf))),
+                }
+            }
         };
         let id_raw = get(Field::Id);
-        let id_value = id_raw.map_or(IdValue::Missing, |v| id::parse(v, self.data));
+        let (id_value, id_key) = match id_raw {
+            None => (IdValue::Missing, Self::id_key(&IdValue::Missing, "")),
+            Some(v) => match s.id.get(v) {
+                Some(known) => known.clone(),
+                None => {
+                    let value = id::parse(v, self.data);
+                    let key = Self::id_key(&value, v);
+                    s.id.set(v, (value.clone(), key));
+                    (value, key)
+                }
+            },
+        };
         let dob_raw = get(Field::Dob);
         let dob = dob_raw.map_or(DateValue::Missing, date::parse);
         let person = RawPerson {
@@ -470,7 +490,7 @@ impl<'a> Parser<'a> {
             norm,
             dob,
             sex,
-            id: Self::id_key(&id_value, id_raw.unwrap_or("")),
+            id: id_key,
             phone,
             long_phone,
             commune,
@@ -664,6 +684,27 @@ struct Scratch<'b> {
     batch: u64,
     /// The last name parsed.
     name: NameMemo,
+    /// The last phone with its code (when short), the last ID read.
+    phone: Memo<u64>,
+    id: Memo<(IdValue, IdKey)>,
+}
+
+/// The value computed from the last cell (rows of a person follow each
+/// other: the same cell often comes again).
+struct Memo<T> {
+    raw: String,
+    value: Option<T>,
+}
+
+impl<T> Memo<T> {
+    fn get(&self, raw: &str) -> Option<&T> {
+        self.value.as_ref().filter(|_| self.raw == raw)
+    }
+    fn set(&mut self, raw: &str, value: T) {
+        self.raw.clear();
+        self.raw.push_str(raw);
+        self.value = Some(value);
+    }
 }
 
 /// A name (cut to [`MAX_NAME_CHARS`]) as parsed into the text of batch
@@ -786,6 +827,14 @@ impl Scratch<'_> {
             name: NameMemo {
                 batch: u64::MAX,
                 ..NameMemo::default()
+            },
+            phone: Memo {
+                raw: String::new(),
+                value: None,
+            },
+            id: Memo {
+                raw: String::new(),
+                value: None,
             },
         }
     }
