@@ -412,8 +412,7 @@ pub fn check_file(
         ALL_GROUP_VI
     };
     let batch_rows = data.limits.batch_rows.max(1);
-    let threads = rayon::current_num_threads().max(1);
-    let in_flight = threads * 2;
+    let in_flight = crate::input::batches_in_flight();
 
     let mut tally = Tally::default();
     let mut dups = dup_event::Index::default();

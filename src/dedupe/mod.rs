@@ -1053,7 +1053,7 @@ fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<Loaded> {
     let parser = Parser::new(&mapping, data, &event_fields, delim);
     let mut rec = Records::default();
     let batch_rows = data.limits.batch_rows.max(1);
-    let in_flight = rayon::current_num_threads().max(1) * 2;
+    let in_flight = crate::input::batches_in_flight();
     let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Batch>>(in_flight);
     // Pipeline, as the check's: a reader thread fills batches; groups of
     // batches are parsed in parallel while the group before is merged here,
