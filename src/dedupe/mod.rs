@@ -1339,7 +1339,7 @@ fn candidate_edges(
                         if x < missing || n <= window {
                             n
                         } else {
-                            n.min(x + window)
+                            n.min(x.saturating_add(window))
                         }
                     };
                     // The records and their earlier groups, side by side: the
