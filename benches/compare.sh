@@ -45,7 +45,10 @@ for ROWS in "${@:-1000000}"; do
   f="$WORK/export-$ROWS.csv"
   [ -f "$f" ] || "$BIN" synth --rows "$ROWS" --seed 42 --out "$f" --truth "$WORK/truth-$ROWS.csv" 2>/dev/null
   bytes=$(stat -c %s "$f")
-  n=$(printf "%'d" "$ROWS" 2>/dev/null || echo "$ROWS")
+  # 1000000 -> 1M, 250000 -> 250k, as the README table writes them.
+  if [ $((ROWS % 1000000)) -eq 0 ]; then n="$((ROWS / 1000000))M"
+  elif [ $((ROWS % 1000)) -eq 0 ]; then n="$((ROWS / 1000))k"
+  else n=$ROWS; fi
   pin1=(taskset -c 0)
   command -v taskset > /dev/null || pin1=()
   measure "$n rows: (a) lamsach, 1 core" "$ROWS" "$bytes" "${pin1[@]}" "$BIN" check "$f" --today 2026-11-23 --threads 1 --out "$WORK/r1" -q
