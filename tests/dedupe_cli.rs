@@ -252,8 +252,9 @@ fn user_written_profile() {
     assert_eq!(got, vec![(4, "DUP004")], "{f:?}");
 }
 
-#[test]
-fn oversized_block_warns_with_kind_and_size_only() {
+/// A copy of `rules/` whose dedupe.toml has `from` replaced by `to`; also
+/// returns the original dedupe.toml text.
+fn rules_with(from: &str, to: &str) -> (tempfile::TempDir, String) {
     let rules = tempfile::tempdir().unwrap();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     std::fs::create_dir_all(rules.path().join("profiles")).unwrap();
@@ -267,11 +268,14 @@ fn oversized_block_warns_with_kind_and_size_only() {
         std::fs::copy(src.join(f), rules.path().join(f)).unwrap();
     }
     let d = std::fs::read_to_string(src.join("dedupe.toml")).unwrap();
-    std::fs::write(
-        rules.path().join("dedupe.toml"),
-        d.replace("max_block = 400", "max_block = 2"),
-    )
-    .unwrap();
+    assert!(d.contains(from), "{from}");
+    std::fs::write(rules.path().join("dedupe.toml"), d.replace(from, to)).unwrap();
+    (rules, d)
+}
+
+#[test]
+fn oversized_block_warns_with_kind_and_size_only() {
+    let (rules, d) = rules_with("max_block = 400", "max_block = 2");
     let out = run(&[
         "dedupe",
         fixture("near-misses.csv").to_str().unwrap(),
@@ -362,23 +366,44 @@ fn same_clusters_for_any_thread_count() {
     let out = run(&["synth-dupes", "--rows", "4000", "--out", d, "--seed", "11"]);
     assert_eq!(out.status.code(), Some(0));
     let export = dir.path().join("export.csv");
-    let mut files = Vec::new();
-    for t in ["1", "2"] {
-        let o = dir.path().join(format!("t{t}"));
-        let out = run(&[
-            "dedupe",
-            export.to_str().unwrap(),
-            "--out",
-            o.to_str().unwrap(),
-            "--threads",
-            t,
-            "-q",
-        ]);
-        assert_eq!(out.status.code(), Some(1));
-        files.push(std::fs::read(o.join("clusters.csv")).unwrap());
+    // The embedded rules, and a window of 2 so that most blocks of this
+    // small file are compared by sorted neighbourhood.
+    let (narrow, _) = rules_with("window = 12", "window = 2");
+    let rules = narrow.path().to_str().unwrap();
+    let mut pairs = Vec::new();
+    for extra in [&[][..], &["--rules", rules][..]] {
+        let mut files = Vec::new();
+        for t in ["1", "2"] {
+            let o = dir.path().join(format!("t{t}-{}", extra.len()));
+            let mut args = vec![
+                "dedupe",
+                export.to_str().unwrap(),
+                "--out",
+                o.to_str().unwrap(),
+                "--threads",
+                t,
+            ];
+            args.extend_from_slice(extra);
+            let out = run(&args);
+            assert_eq!(out.status.code(), Some(1));
+            files.push(std::fs::read(o.join("clusters.csv")).unwrap());
+            // "số cặp đã so sánh: N;"
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            let n: u64 = text
+                .split("số cặp đã so sánh: ")
+                .nth(1)
+                .and_then(|r| r.split(';').next())
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or_else(|| panic!("{text}"));
+            pairs.push(n);
+        }
+        assert!(files[0].len() > 100);
+        assert_eq!(files[0], files[1]);
     }
-    assert!(files[0].len() > 100);
-    assert_eq!(files[0], files[1]);
+    // Same count for any thread count; the narrow window compares fewer.
+    assert_eq!(pairs[0], pairs[1]);
+    assert_eq!(pairs[2], pairs[3]);
+    assert!(pairs[2] < pairs[0], "{pairs:?}");
 }
 
 #[test]
