@@ -1264,8 +1264,11 @@ fn candidate_edges(
     let mut compared = 0u64;
     let bounds = Bounds::new(&cfg.weights);
     let mut any_windowed = false;
-    let mut scratch: Vec<(u64, u32)> = Vec::new();
-    for (kind, parts) in cfg.parts.iter().enumerate() {
+    // Each record's key for one definition, sorted by (key, record): the
+    // entries come in record order and the radix sort is stable. The next
+    // definition's are made while this one's pairs are compared.
+    let prepare = |kind: usize, mut scratch: Vec<(u64, u32)>| {
+        let parts = cfg.parts.get(kind).map_or(&[][..], Vec::as_slice);
         let mut entries: Vec<(u64, u32)> = persons
             .par_iter()
             .enumerate()
@@ -1274,9 +1277,14 @@ fn candidate_edges(
             })
             .filter(|&(key, _)| key != 0)
             .collect();
-        // Sorted by (key, record): the entries come in record order and the
-        // radix sort is stable.
         radix_sort_by_key(&mut entries, &mut scratch);
+        (entries, scratch)
+    };
+    let mut next = (k > 0).then(|| prepare(0, Vec::new()));
+    for kind in 0..k {
+        let Some((entries, scratch)) = next.take() else {
+            break;
+        };
         // Runs of equal keys: the blocks. A block with a sort key and more
         // than `window` records is compared by sorted neighbourhood; its
         // records get no group (not every pair of it is scored).
@@ -1312,89 +1320,94 @@ fn candidate_edges(
         }
         let groups = &groups;
         let entries = &entries;
-        let found: Vec<(Vec<Edge>, u64)> = runs
-            .par_iter()
-            .map_init(
-                || (Vec::new(), Vec::new(), Vec::new()),
-                |(lp, lg, order): &mut (Vec<Person>, Vec<u32>, Vec<(u64, u32)>), &(s, e)| {
-                    let block = entries.get(s..e).unwrap_or_default();
-                    // The block's records in comparison order: record order,
-                    // or sort-key order (records without the key first).
-                    order.clear();
-                    order.extend(block.iter().map(|&(_, p)| (0, p)));
-                    let mut missing = 0;
-                    if let Some(part) = sort.filter(|_| block.len() > window) {
-                        for o in order.iter_mut() {
-                            let p = persons.get(o.1 as usize).unwrap_or(&EMPTY_PERSON);
-                            o.0 = sort_value(p, pool, part);
-                        }
-                        order.sort_unstable();
-                        missing = order.iter().take_while(|o| o.0 == 0).count();
-                        if block.len() > cfg.max_block {
-                            missing = 0;
-                        }
-                    }
-                    let n = order.len();
-                    let reach = |x: usize| {
-                        if x < missing || n <= window {
-                            n
-                        } else {
-                            n.min(x.saturating_add(window))
-                        }
-                    };
-                    // The records and their earlier groups, side by side: the
-                    // pair loop reads them many times each.
-                    lp.clear();
-                    lg.clear();
-                    for &(_, p) in order.iter() {
-                        let at = p as usize * stride;
-                        lp.push(persons.get(p as usize).copied().unwrap_or(EMPTY_PERSON));
-                        lg.extend_from_slice(groups.get(at..at + kind).unwrap_or_default());
-                        lg.resize(lp.len() * kind, 0);
-                    }
-                    let mut out = Vec::new();
-                    let mut compared = 0u64;
-                    let earlier_of =
-                        |x: usize| lg.get(x * kind..(x + 1) * kind).unwrap_or_default();
-                    for (x, &(_, a)) in order.iter().enumerate() {
-                        let ga = earlier_of(x);
-                        let to = reach(x);
-                        for (y, &(_, b)) in order.iter().enumerate().take(to).skip(x + 1) {
-                            // Scored already in an earlier block they share (unless that one was skipped).
-                            let earlier = ga
-                                .iter()
-                                .zip(earlier_of(y))
-                                .any(|(&g, &h)| g != 0 && g == h);
-                            if earlier || a == b {
-                                continue;
+        let compare = || -> Vec<(Vec<Edge>, u64)> {
+            runs.par_iter()
+                .map_init(
+                    || (Vec::new(), Vec::new(), Vec::new()),
+                    |(lp, lg, order): &mut (Vec<Person>, Vec<u32>, Vec<(u64, u32)>), &(s, e)| {
+                        let block = entries.get(s..e).unwrap_or_default();
+                        // The block's records in comparison order: record order,
+                        // or sort-key order (records without the key first).
+                        order.clear();
+                        order.extend(block.iter().map(|&(_, p)| (0, p)));
+                        let mut missing = 0;
+                        if let Some(part) = sort.filter(|_| block.len() > window) {
+                            for o in order.iter_mut() {
+                                let p = persons.get(o.1 as usize).unwrap_or(&EMPTY_PERSON);
+                                o.0 = sort_value(p, pool, part);
                             }
-                            compared += 1;
-                            let (Some(pa), Some(pb)) = (lp.get(x), lp.get(y)) else {
-                                continue;
-                            };
-                            // The pair in record order: a < b.
-                            let (pa, pb, a, b) = if a < b {
-                                (pa, pb, a, b)
+                            order.sort_unstable();
+                            missing = order.iter().take_while(|o| o.0 == 0).count();
+                            if block.len() > cfg.max_block {
+                                missing = 0;
+                            }
+                        }
+                        let n = order.len();
+                        let reach = |x: usize| {
+                            if x < missing || n <= window {
+                                n
                             } else {
-                                (pb, pa, b, a)
-                            };
-                            if let Some(cmp) = compare_min(
-                                pa,
-                                pb,
-                                pool,
-                                &cfg.weights,
-                                cfg.event.max_days,
-                                &bounds,
-                                cfg.threshold,
-                            ) {
-                                out.push(Edge { a, b, cmp });
+                                n.min(x.saturating_add(window))
+                            }
+                        };
+                        // The records and their earlier groups, side by side: the
+                        // pair loop reads them many times each.
+                        lp.clear();
+                        lg.clear();
+                        for &(_, p) in order.iter() {
+                            let at = p as usize * stride;
+                            lp.push(persons.get(p as usize).copied().unwrap_or(EMPTY_PERSON));
+                            lg.extend_from_slice(groups.get(at..at + kind).unwrap_or_default());
+                            lg.resize(lp.len() * kind, 0);
+                        }
+                        let mut out = Vec::new();
+                        let mut compared = 0u64;
+                        let earlier_of =
+                            |x: usize| lg.get(x * kind..(x + 1) * kind).unwrap_or_default();
+                        for (x, &(_, a)) in order.iter().enumerate() {
+                            let ga = earlier_of(x);
+                            let to = reach(x);
+                            for (y, &(_, b)) in order.iter().enumerate().take(to).skip(x + 1) {
+                                // Scored already in an earlier block they share (unless that one was skipped).
+                                let earlier = ga
+                                    .iter()
+                                    .zip(earlier_of(y))
+                                    .any(|(&g, &h)| g != 0 && g == h);
+                                if earlier || a == b {
+                                    continue;
+                                }
+                                compared += 1;
+                                let (Some(pa), Some(pb)) = (lp.get(x), lp.get(y)) else {
+                                    continue;
+                                };
+                                // The pair in record order: a < b.
+                                let (pa, pb, a, b) = if a < b {
+                                    (pa, pb, a, b)
+                                } else {
+                                    (pb, pa, b, a)
+                                };
+                                if let Some(cmp) = compare_min(
+                                    pa,
+                                    pb,
+                                    pool,
+                                    &cfg.weights,
+                                    cfg.event.max_days,
+                                    &bounds,
+                                    cfg.threshold,
+                                ) {
+                                    out.push(Edge { a, b, cmp });
+                                }
                             }
                         }
-                    }
-                    (out, compared)
-                },
-            )
-            .collect();
+                        (out, compared)
+                    },
+                )
+                .collect()
+        };
+        let (found, upcoming) = rayon::join(compare, || {
+            (kind + 1 < k).then(|| prepare(kind + 1, scratch))
+        });
+        next = upcoming;
         for (out, n) in found {
             edges.extend(out);
             compared += n;
