@@ -8,16 +8,12 @@
 //! and skipped blocks.
 #![no_main]
 
+mod common;
+
 use lamsach::dedupe::config::Config;
 use lamsach::engine::Options;
-use lamsach::profile::RuleData;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
-
-fn data() -> &'static RuleData {
-    static D: OnceLock<RuleData> = OnceLock::new();
-    D.get_or_init(|| RuleData::embedded().expect("embedded rules load"))
-}
 
 fn config() -> &'static Config {
     static C: OnceLock<Config> = OnceLock::new();
@@ -26,14 +22,7 @@ fn config() -> &'static Config {
 
 fn path() -> &'static std::path::Path {
     static P: OnceLock<std::path::PathBuf> = OnceLock::new();
-    P.get_or_init(|| {
-        let dir = if std::path::Path::new("/dev/shm").is_dir() {
-            std::path::PathBuf::from("/dev/shm")
-        } else {
-            std::env::temp_dir()
-        };
-        dir.join(format!("lamsach-fuzz-dedupe-{}.csv", std::process::id()))
-    })
+    P.get_or_init(|| common::scratch_file("dedupe"))
 }
 
 fuzz_target!(|input: &[u8]| {
@@ -41,7 +30,7 @@ fuzz_target!(|input: &[u8]| {
         return;
     }
     let (b, body) = input.split_at(2);
-    let mut data = data().clone();
+    let mut data = common::data().clone();
     data.limits.batch_rows = 1 + (b[0] & 31) as usize;
     let mut cfg = config().clone();
     cfg.window = 2 + (b[1] & 7) as usize;

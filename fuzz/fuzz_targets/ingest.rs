@@ -10,27 +10,16 @@
 //! `district`, person keys.
 #![no_main]
 
+mod common;
+
 use lamsach::engine::{check_file, Options, RowReport, Sink};
-use lamsach::profile::RuleData;
 use lamsach::rules::Finding;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
-fn data() -> &'static RuleData {
-    static D: OnceLock<RuleData> = OnceLock::new();
-    D.get_or_init(|| RuleData::embedded().expect("embedded rules load"))
-}
-
 fn path() -> &'static std::path::Path {
     static P: OnceLock<std::path::PathBuf> = OnceLock::new();
-    P.get_or_init(|| {
-        let dir = if std::path::Path::new("/dev/shm").is_dir() {
-            std::path::PathBuf::from("/dev/shm")
-        } else {
-            std::env::temp_dir()
-        };
-        dir.join(format!("lamsach-fuzz-ingest-{}.csv", std::process::id()))
-    })
+    P.get_or_init(|| common::scratch_file("ingest"))
 }
 
 /// Checks the order promise of `Sink` and exercises the person keys.
@@ -65,7 +54,7 @@ fuzz_target!(|input: &[u8]| {
         return;
     }
     let (cfg, body) = input.split_at(3);
-    let mut data = data().clone();
+    let mut data = common::data().clone();
     data.limits.max_record_bytes = 16 + cfg[0] as usize * 4;
     data.limits.max_quoted_lines = 1 + (cfg[1] & 7) as usize;
     data.limits.batch_rows = 1 + (cfg[1] >> 3) as usize;

@@ -4,19 +4,14 @@
 //! result promises (digits where digits are promised, real dates, …).
 #![no_main]
 
+mod common;
+
 use chrono::{Datelike, NaiveDate};
 use lamsach::parse::date::{self, DateValue};
 use lamsach::parse::id::{self, IdStructure, IdValue};
 use lamsach::parse::phone::{self, PhoneValue};
-use lamsach::profile::RuleData;
 use lamsach::rules::bhxh_of_card;
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
-
-fn data() -> &'static RuleData {
-    static D: OnceLock<RuleData> = OnceLock::new();
-    D.get_or_init(|| RuleData::embedded().expect("embedded rules load"))
-}
 
 fn digits(s: &str, n: usize) -> bool {
     s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
@@ -25,7 +20,7 @@ fn digits(s: &str, n: usize) -> bool {
 fuzz_target!(|input: &[u8]| {
     let s = String::from_utf8_lossy(input);
     let s = s.as_ref();
-    let d = data();
+    let d = common::data();
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
 
     match id::parse(s, d) {

@@ -10,6 +10,8 @@
 //! 3 `reference.toml`.
 #![no_main]
 
+mod common;
+
 use lamsach::input::split_fields;
 use lamsach::profile::{detect, parse_toml, Mapping, Profile, RuleData};
 use lamsach::rules::{check_row, RowCtx};
@@ -55,12 +57,7 @@ fn samples() -> &'static [Table] {
 fn sample_path() -> &'static std::path::Path {
     static P: OnceLock<std::path::PathBuf> = OnceLock::new();
     P.get_or_init(|| {
-        let dir = if std::path::Path::new("/dev/shm").is_dir() {
-            std::path::PathBuf::from("/dev/shm")
-        } else {
-            std::env::temp_dir()
-        };
-        let p = dir.join(format!("lamsach-fuzz-rules-{}.csv", std::process::id()));
+        let p = common::scratch_file("rules");
         std::fs::write(&p, SAMPLES[0].0).expect("write the sample to a temporary file");
         p
     })
