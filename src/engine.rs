@@ -415,8 +415,8 @@ pub fn check_file(
     let in_flight = crate::input::batches_in_flight();
 
     let mut tally = Tally::default();
-    let mut dups = dup_event::Index::default();
-    let mut shared = id_shared::Index::default();
+    // DUP001/DUP002 indexes in two shards by key, checked on two threads.
+    let mut shards: [Shard; 2] = Default::default();
     let mut blank_lines = 0u64;
     let mut row_findings: Vec<Finding> = Vec::new();
     let unreadable_gid = std::cell::OnceCell::new();
@@ -448,19 +448,14 @@ pub fn check_file(
         let producer = scope.spawn(move || {
             crate::input::send_batches(&mut reader, batch_rows, &tx, Some(bytes_done))
         });
-        let (ctx_, dups_, shared_) = (&ctx, &mut dups, &mut shared);
+        let (ctx_, shards_) = (&ctx, &mut shards);
         let (checker, grx) = crate::input::map_groups(scope, rx, in_flight, |b| ctx_.process(b));
         let (itx, irx) = sync_channel::<Result<Vec<(BatchOut, Vec<Finding>)>>>(1);
         let indexer = scope.spawn(move || {
             for group in grx {
-                let indexed = group.map_err(read_err).map(|outs| {
-                    outs.into_iter()
-                        .map(|out| {
-                            let found = index_rows(&out, dups_, shared_, ctx_.en);
-                            (out, found)
-                        })
-                        .collect()
-                });
+                let indexed = group
+                    .map_err(read_err)
+                    .and_then(|outs| index_group(outs, shards_, ctx_.en));
                 if itx.send(indexed).is_err() {
                     return;
                 }
@@ -579,26 +574,84 @@ pub fn check_file(
     })
 }
 
-/// DUP001 and DUP002 for the rows of a batch, in input order: the findings,
-/// in row order (one row has at most one of each).
-fn index_rows(
-    out: &BatchOut,
-    dups: &mut dup_event::Index,
-    shared: &mut id_shared::Index,
+/// One shard of the DUP001 and DUP002 indexes: the event keys and IDs
+/// [`shard_of`] gives it.
+#[derive(Default)]
+struct Shard {
+    dups: dup_event::Index,
+    shared: id_shared::Index,
+}
+
+/// Which of two shards a key belongs to (event keys are hashes already;
+/// IDs are numbers, so mixed first).
+fn shard_of(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 63) as usize
+}
+
+/// DUP001 and DUP002 for the rows of shard `s`'s keys, in input order: the
+/// findings of each batch, in row order.
+fn index_shard(outs: &[BatchOut], shard: &mut Shard, s: usize, en: bool) -> Vec<Vec<Finding>> {
+    outs.iter()
+        .map(|out| {
+            let mine = |k: &u64| shard_of(*k) == s;
+            let events = || out.rows.iter().filter_map(|r| r.event).filter(mine);
+            shard.dups.warm(events());
+            let ids = || {
+                out.rows
+                    .iter()
+                    .filter_map(|r| r.holder.map(|h| h.id))
+                    .filter(mine)
+            };
+            shard.shared.warm(ids());
+            let mut found = Vec::new();
+            for row in &out.rows {
+                if let Some(k) = row.event.filter(mine) {
+                    found.extend(shard.dups.check(k, row.line, en));
+                }
+                if let Some(h) = row.holder.filter(|h| mine(&h.id)) {
+                    found.extend(shard.shared.check(h, row.line, en));
+                }
+            }
+            found
+        })
+        .collect()
+}
+
+/// DUP001 and DUP002 for a group of batches: the two shards on two threads
+/// (each index lookup is a cache miss in a map of millions of entries, so
+/// one thread was the pipeline's slowest stage). Each batch gets its
+/// findings by line; a row's findings are put in rule order at the merge.
+fn index_group(
+    outs: Vec<BatchOut>,
+    shards: &mut [Shard; 2],
     en: bool,
-) -> Vec<Finding> {
-    dups.warm(out.rows.iter().filter_map(|r| r.event));
-    shared.warm(out.rows.iter().filter_map(|r| r.holder.map(|h| h.id)));
-    let mut found = Vec::new();
-    for row in &out.rows {
-        if let Some(k) = row.event {
-            found.extend(dups.check(k, row.line, en));
-        }
-        if let Some(h) = row.holder {
-            found.extend(shared.check(h, row.line, en));
-        }
-    }
-    found
+) -> Result<Vec<(BatchOut, Vec<Finding>)>> {
+    let [s0, s1] = shards;
+    let (a, b) = std::thread::scope(|sc| {
+        let other = sc.spawn(|| index_shard(&outs, s1, 1, en));
+        let mine = index_shard(&outs, s0, 0, en);
+        (mine, other.join())
+    });
+    let b =
+        b.map_err(|_| Error::Usage("lỗi nội bộ khi kiểm tra / internal error in a worker".into()))?;
+    Ok(outs
+        .into_iter()
+        .zip(a.into_iter().zip(b))
+        .map(|(out, (x, y))| {
+            let mut found = Vec::with_capacity(x.len() + y.len());
+            let (mut x, mut y) = (x.into_iter().peekable(), y.into_iter().peekable());
+            loop {
+                let take_x = match (x.peek(), y.peek()) {
+                    (Some(f), Some(g)) => f.line <= g.line,
+                    (Some(_), None) => true,
+                    (None, Some(_)) => false,
+                    (None, None) => break,
+                };
+                found.extend(if take_x { x.next() } else { y.next() });
+            }
+            (out, found)
+        })
+        .collect())
 }
 
 struct WorkerCtx<'a> {
