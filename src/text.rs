@@ -60,16 +60,7 @@ pub fn fold_into(s: &str, out: &mut String) {
     let mut pending_space = false;
     for c in s.chars() {
         if c.is_ascii() {
-            // the ASCII characters `char::is_whitespace` accepts
-            if matches!(c, '\t'..='\r' | ' ') {
-                pending_space = out.len() > base;
-                continue;
-            }
-            if pending_space {
-                out.push(' ');
-                pending_space = false;
-            }
-            out.push(c.to_ascii_lowercase());
+            push_ascii_collapsing(c, out, base, &mut pending_space);
             continue;
         }
         // a letter of the table is not whitespace
@@ -88,6 +79,24 @@ pub fn fold_into(s: &str, out: &mut String) {
             fold_slow(c, out);
         }
     }
+}
+
+/// One ASCII character of a pass that lower-cases and collapses runs of
+/// whitespace to one space, none before the first character written after
+/// `out[..base]`: whitespace (the ASCII characters `char::is_whitespace`
+/// accepts) sets `pending`; anything else goes in lower case, after the
+/// pending space.
+#[inline(always)]
+pub(crate) fn push_ascii_collapsing(c: char, out: &mut String, base: usize, pending: &mut bool) {
+    if matches!(c, '\t'..='\r' | ' ') {
+        *pending = out.len() > base;
+        return;
+    }
+    if *pending {
+        out.push(' ');
+        *pending = false;
+    }
+    out.push(c.to_ascii_lowercase());
 }
 
 /// `s.trim()`, returning at once when neither end is whitespace (the

@@ -624,16 +624,7 @@ fn normalize_name(s: &str, out: &mut String) {
     let mut pending_space = false;
     for c in s.chars() {
         if c.is_ascii() {
-            // the ASCII characters `char::is_whitespace` accepts
-            if matches!(c, '\t'..='\r' | ' ') {
-                pending_space = !out.is_empty();
-                continue;
-            }
-            if pending_space {
-                out.push(' ');
-                pending_space = false;
-            }
-            out.push(c.to_ascii_lowercase());
+            crate::text::push_ascii_collapsing(c, out, 0, &mut pending_space);
             continue;
         }
         // Not ASCII: no starter here is whitespace.
