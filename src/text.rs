@@ -99,6 +99,24 @@ pub(crate) fn push_ascii_collapsing(c: char, out: &mut String, base: usize, pend
     out.push(c.to_ascii_lowercase());
 }
 
+/// `count` strings of fewer than `max_len` characters drawn from `pool`,
+/// the same ones for the same seed: the inputs of the property tests that
+/// hold a fast path to its plain definition.
+#[cfg(test)]
+pub(crate) fn random_strings(
+    pool: &str,
+    seed: u64,
+    count: usize,
+    max_len: usize,
+) -> impl Iterator<Item = String> {
+    let pool: Vec<char> = pool.chars().collect();
+    let mut rng = fastrand::Rng::with_seed(seed);
+    (0..count).map(move |_| {
+        let n = rng.usize(0..max_len);
+        (0..n).map(|_| pool[rng.usize(0..pool.len())]).collect()
+    })
+}
+
 /// `s.trim()`, returning at once when neither end is whitespace (the
 /// common case: cells arrive trimmed).
 #[inline]
@@ -183,14 +201,12 @@ mod tests {
 
     #[test]
     fn fold_agrees_with_plain_definition() {
-        let pool: Vec<char> =
-            " \t\n\u{0B}\u{0C}\r\u{85}\u{A0}\u{2009}\u{3000}aZ9-'ĐđÀàÂẫỹỴƯơ\u{300}\u{303}\u{323}İßǅﬁΩЖ€\u{1F600}"
-                .chars()
-                .collect();
-        let mut rng = fastrand::Rng::with_seed(11);
-        for _ in 0..50_000 {
-            let n = rng.usize(0..12);
-            let s: String = (0..n).map(|_| pool[rng.usize(0..pool.len())]).collect();
+        for s in crate::text::random_strings(
+            " \t\n\u{0B}\u{0C}\r\u{85}\u{A0}\u{2009}\u{3000}aZ9-'ĐđÀàÂẫỹỴƯơ\u{300}\u{303}\u{323}İßǅﬁΩЖ€\u{1F600}",
+            11,
+            50_000,
+            12,
+        ) {
             assert_eq!(fold(&s), fold_plain(&s), "{s:?}");
             let mut pre = String::from("x");
             fold_into(&s, &mut pre);
@@ -206,14 +222,12 @@ mod tests {
 
     #[test]
     fn trim_agrees_with_str_trim() {
-        let pool: Vec<char> =
-            " \t\n\u{0B}\u{0C}\r\u{1C}\u{0}\u{7F}\u{85}\u{A0}\u{2009}\u{3000}\u{FEFF}aĐễ\u{300}"
-                .chars()
-                .collect();
-        let mut rng = fastrand::Rng::with_seed(5);
-        for _ in 0..50_000 {
-            let n = rng.usize(0..6);
-            let s: String = (0..n).map(|_| pool[rng.usize(0..pool.len())]).collect();
+        for s in crate::text::random_strings(
+            " \t\n\u{0B}\u{0C}\r\u{1C}\u{0}\u{7F}\u{85}\u{A0}\u{2009}\u{3000}\u{FEFF}aĐễ\u{300}",
+            5,
+            50_000,
+            6,
+        ) {
             assert_eq!(trim(&s), s.trim(), "{s:?}");
         }
     }

@@ -1952,12 +1952,8 @@ mod tests {
 
     #[test]
     fn phone_keys() {
-        let pool: Vec<char> = "0123456789848400 +.-xĐ".chars().collect();
-        let mut rng = fastrand::Rng::with_seed(3);
         let mut out = String::new();
-        for _ in 0..50_000 {
-            let n = rng.usize(0..16);
-            let v: String = (0..n).map(|_| pool[rng.usize(0..pool.len())]).collect();
+        for v in crate::text::random_strings("0123456789848400 +.-xĐ", 3, 50_000, 16) {
             phone_key(&v, &mut out);
             assert_eq!(out, phone_key_plain(&v), "{v:?}");
         }
