@@ -155,14 +155,15 @@ fn fill_tables(
 ) -> Result<(), XlsxError> {
     // The report's date, not the clock, as its creation time: the same run
     // writes the same bytes.
-    if let Some(d) = r.today.get(..10).and_then(|t| {
-        let n = |a: usize, b: usize| t.get(a..b).and_then(|x| x.parse::<u16>().ok());
-        ExcelDateTime::from_ymd(
-            n(0, 4)?,
-            u8::try_from(n(5, 7)?).ok()?,
-            u8::try_from(n(8, 10)?).ok()?,
-        )
-        .ok()
+    let date = chrono::NaiveDate::parse_from_str(&r.today, "%Y-%m-%d").ok();
+    if let Some(d) = date.and_then(|d| {
+        use chrono::Datelike;
+        let (y, m, day) = (
+            u16::try_from(d.year()).ok()?,
+            d.month() as u8,
+            d.day() as u8,
+        );
+        ExcelDateTime::from_ymd(y, m, day).ok()
     }) {
         wb.set_properties(&DocProperties::new().set_creation_datetime(&d));
     }
