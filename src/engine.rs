@@ -551,13 +551,12 @@ pub fn check_file(
         progress.finish();
         // A stage that died must fail the run, not end it early as if the
         // file were shorter.
-        let internal =
-            |_| Error::Usage("lỗi nội bộ khi kiểm tra / internal error in a worker".into());
+        let internal = |_| Error::internal("kiểm tra", "a worker");
         checker.join().map_err(internal)?;
         indexer.join().map_err(internal)?;
-        producer.join().map_err(|_| {
-            Error::Usage("lỗi nội bộ khi đọc tệp / internal error in the reader".into())
-        })
+        producer
+            .join()
+            .map_err(|_| Error::internal("đọc tệp", "the reader"))
     })?;
 
     Ok(Outcome {
@@ -632,8 +631,7 @@ fn index_group(
         let mine = index_shard(&outs, s0, 0, en);
         (mine, other.join())
     });
-    let b =
-        b.map_err(|_| Error::Usage("lỗi nội bộ khi kiểm tra / internal error in a worker".into()))?;
+    let b = b.map_err(|_| Error::internal("kiểm tra", "a worker"))?;
     Ok(outs
         .into_iter()
         .zip(a.into_iter().zip(b))

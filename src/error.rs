@@ -44,3 +44,12 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A thread of the run died (a bug, not the input): "lỗi nội bộ khi
+    /// {vi} / internal error in {en}". The run fails rather than end early
+    /// as if the file were shorter.
+    pub fn internal(vi: &str, en: &str) -> Error {
+        Error::Usage(format!("lỗi nội bộ khi {vi} / internal error in {en}"))
+    }
+}

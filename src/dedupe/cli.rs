@@ -283,9 +283,9 @@ pub fn check_beside_prepass<T>(
             r
         });
         let res = run(check_opts);
-        let pre = pre.join().map_err(|_| {
-            Error::Usage("lỗi nội bộ khi tìm bản ghi trùng / internal error in the pre-pass".into())
-        })?;
+        let pre = pre
+            .join()
+            .map_err(|_| Error::internal("tìm bản ghi trùng", "the pre-pass"))?;
         pre?;
         res
     })

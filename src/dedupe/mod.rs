@@ -1066,9 +1066,7 @@ fn read_rows(path: &Path, data: &RuleData, opts: &Options) -> Result<Loaded> {
                 rec.add(out)?;
             }
         }
-        parse
-            .join()
-            .map_err(|_| Error::Usage("lỗi nội bộ khi đọc / internal error in a worker".into()))
+        parse.join().map_err(|_| Error::internal("đọc", "a worker"))
     })?;
     rec.index = FxHashMap::default();
     rec.finish_rows();
