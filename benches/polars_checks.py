@@ -2,7 +2,10 @@
 written as a short Python + polars script: the baseline lamsach is compared
 with in benches/compare.sh. It reports counts per rule code.
 
-    python3 benches/polars_checks.py export.csv 2026-11-23
+    python3 benches/polars_checks.py export.csv 2026-11-23 [--dedupe]
+
+--dedupe adds the fuzzy duplicates (DUP003-DUP005, benches/polars_dedupe.py)
+in the same process: the like-for-like of `lamsach check`, which runs them.
 """
 import sys
 import time
@@ -17,15 +20,21 @@ PROVINCES = {1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 
 MISSING = ["", "0", "-", "không có", "chưa có", "chưa cấp", "khong co", "chua co"]
 
 
-def main() -> None:
-    path, today_s = sys.argv[1], sys.argv[2]
-    today = date.fromisoformat(today_s)
-    t0 = time.perf_counter()
+def read_export(path: str) -> pl.DataFrame:
+    """The export as strings, columns renamed, `line` = physical line (header 1)."""
     df = pl.read_csv(path, infer_schema=False, truncate_ragged_lines=True,
                      ignore_errors=True, quote_char=None, encoding="utf8-lossy")
-    df = df.rename({"Họ và tên": "name", "Ngày sinh": "dob", "Giới tính": "sex", "Số CCCD": "id",
-                    "Số điện thoại": "phone", "Huyện": "district", "Vắc xin": "vaccine",
-                    "Mũi": "dose", "Ngày tiêm": "vdate"}).with_row_index("line", offset=2)
+    return df.rename({"Họ và tên": "name", "Ngày sinh": "dob", "Giới tính": "sex", "Số CCCD": "id",
+                      "Số điện thoại": "phone", "Huyện": "district", "Vắc xin": "vaccine",
+                      "Mũi": "dose", "Ngày tiêm": "vdate"}).with_row_index("line", offset=2)
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if a not in ("--dedupe", "-v")]
+    path, today_s = args[0], args[1]
+    today = date.fromisoformat(today_s)
+    t0 = time.perf_counter()
+    df = read_export(path)
     id_ = pl.col("id").fill_null("").str.strip_chars()
     digits = id_.str.contains(r"^\d+$")
     dob_s = pl.col("dob").fill_null("").str.strip_chars()
@@ -79,10 +88,20 @@ def main() -> None:
     dup = df.filter(pl.struct(key).is_duplicated() & ~pl.struct(key).is_first_distinct()).height
     shared = (df.filter(pl.col("id_12")).group_by("id")
               .agg(pl.col("name_f").n_unique().alias("n")).filter(pl.col("n") > 1).height)
+    fuzzy = {}
+    if "--dedupe" in sys.argv:
+        # The fuzzy duplicates (DUP003-DUP005) as lamsach check's pre-pass:
+        # benches/polars_dedupe.py, on the same frame.
+        from pathlib import Path
+        import polars_dedupe
+        cfg = polars_dedupe.load_config(Path(__file__).resolve().parent.parent / "rules")
+        fuzzy = polars_dedupe.dedupe(df, cfg, PROVINCES, path=path, verbose="-v" in sys.argv)
     t1 = time.perf_counter()
     out = counts.to_dicts()[0]
     out["DUP001"] = dup
     out["DUP002(ids)"] = shared
+    fuzzy.pop("rows", None)
+    out.update(fuzzy)
     print(f"rows={df.height} time={t1 - t0:.2f}s")
     print(" ".join(f"{k}={v}" for k, v in out.items()))
 
