@@ -5,6 +5,9 @@
 #   (a') the same without the fuzzy pre-pass (--no-dedupe)
 #   (b) polars' CSV reader alone (the floor)
 #   (c) a Python + polars script doing the same reference-free checks
+#   (c+) the same script with the fuzzy duplicates (benches/polars_dedupe.py:
+#       the same blocks, weights and threshold), in one process: the
+#       like-for-like of (a); needs rapidfuzz and numpy
 #   (d) the same with verification against a population reference ($REFERENCE,
 #       or one built from the export by benches/reference_from_export.py)
 # Prints a Markdown table: wall time, rows/s, MB/s, peak memory (max RSS), then
@@ -24,6 +27,7 @@ BIN=${BIN:-$TARGET/release/lamsach}
 WORK=${WORK:-/tmp/lamsach-bench}
 mkdir -p "$WORK"
 python3 -c "import polars" 2>/dev/null || pip install --quiet polars
+python3 -c "import rapidfuzz, numpy" 2>/dev/null || pip install --quiet rapidfuzz numpy
 
 measure() { # label rows bytes cmd...
   local label=$1 rows=$2 bytes=$3; shift 3
@@ -64,12 +68,14 @@ for ROWS in "${@:-1000000}"; do
   b=$WALL
   measure "$n rows: (c) Python + polars checks" "$ROWS" "$bytes" python3 benches/polars_checks.py "$f" 2026-11-23
   c=$WALL
+  measure "$n rows: (c+) Python + polars checks + fuzzy duplicates" "$ROWS" "$bytes" python3 benches/polars_checks.py "$f" 2026-11-23 --dedupe
+  cp=$WALL
   ref=${REFERENCE:-$WORK/dan-cu-$ROWS.csv}
   [ -f "$ref" ] || python3 benches/reference_from_export.py "$f" "$ref" >&2
   measure "$n rows: (d) lamsach --reference, 2 cores" "$ROWS" "$bytes" "$BIN" check "$f" --today 2026-11-23 --reference "$ref" --out "$WORK/r3" -q
-  RATIOS+=("$(awk -v n="$n" -v a1="$a1" -v a2="$a2" -v n1="$n1" -v n2="$n2" -v b="$b" -v c="$c" 'BEGIN {
-    printf "%s rows: (a)/(b) = %.2f× (aim ≤ 2), (c)/(a) = %.2f× (aim ≥ 3), 1→2 cores: (a) %.2f×, (a\x27) %.2f× (aim ≥ 1.7); without the pre-pass (a\x27)/(b) = %.2f×, (c)/(a\x27) = %.2f×",
-      n, a2 / b, c / a2, a1 / a2, n1 / n2, n2 / b, c / n2 }')")
+  RATIOS+=("$(awk -v n="$n" -v a1="$a1" -v a2="$a2" -v n1="$n1" -v n2="$n2" -v b="$b" -v c="$c" -v cp="$cp" 'BEGIN {
+    printf "%s rows: (a)/(b) = %.2f× (aim ≤ 2), (c)/(a) = %.2f× (aim ≥ 3), (c+)/(a) = %.2f×, 1→2 cores: (a) %.2f×, (a\x27) %.2f× (aim ≥ 1.7); without the pre-pass (a\x27)/(b) = %.2f×, (c)/(a\x27) = %.2f×",
+      n, a2 / b, c / a2, cp / a2, a1 / a2, n1 / n2, n2 / b, c / n2 }')")
 done
 echo
 for r in "${RATIOS[@]}"; do echo "- $r"; done
