@@ -15,11 +15,9 @@ keys, window, max_block, weights, threshold, event.max_days):
      with `sort` larger than `window` by sorted neighbourhood (each record
      with the next window - 1 in sort order, records without a sort value
      with every record of a block of at most max_block); plain blocks over
-     max_block skipped. As lamsach's candidate_edges does (not as
-     rules/dedupe.toml says): a plain block larger than `window` is also
-     compared by window, in record order (--all-pairs: every pair), and a
-     pair whose records shared an earlier block compared as a whole is not
-     compared again. Pairs met in several kinds are scored once; the count
+     max_block skipped, smaller ones compared in full. As lamsach's
+     candidate_edges does, a pair whose records shared an earlier block
+     compared as a whole is not compared again. Pairs met in several kinds are scored once; the count
      printed as compared_pairs is lamsach's "pairs compared".
   3. Scoring, vectorised over pair columns: the Fellegi-Sunter levels and
      weights of src/dedupe/compare.rs (name exact/folded/accent_differs/
@@ -291,7 +289,7 @@ def sort_expr(part: str) -> pl.Expr:
     return part_expr(part)
 
 
-def block_pairs(rec: pl.DataFrame, block: dict, cfg: dict, all_pairs: bool) -> tuple[pl.Series, pl.Series]:
+def block_pairs(rec: pl.DataFrame, block: dict, cfg: dict) -> tuple[pl.Series, pl.Series]:
     """Candidate pairs of one block kind, as a << 32 | b (a < b), and each
     record's group: the key of its block when that block was compared as a
     whole, not by window (null otherwise), which later kinds skip as
@@ -317,10 +315,6 @@ def block_pairs(rec: pl.DataFrame, block: dict, cfg: dict, all_pairs: bool) -> t
         missing = pl.when(pl.col("n") <= max_block).then(pl.col("sv").is_null().sum().over("key")).otherwise(0)
         near = (pl.col("i") - pl.col("start") < missing) | (pl.col("n") <= window)
         end = pl.when(near).then(end).otherwise(pl.min_horizontal(end, pl.col("i") + window))
-    elif not all_pairs:
-        # lamsach (candidate_edges' `reach`) compares a plain block larger
-        # than `window` by window too, in record order.
-        end = pl.when(pl.col("n") <= window).then(end).otherwise(pl.min_horizontal(end, pl.col("i") + window))
     k = k.with_columns(end=end).collect()
     pid = k["pid"].cast(pl.UInt64)
     j = k.select(a=pl.col("pid").cast(pl.UInt64), j=pl.int_ranges(pl.col("i") + 1, pl.col("end"))) \
@@ -331,17 +325,15 @@ def block_pairs(rec: pl.DataFrame, block: dict, cfg: dict, all_pairs: bool) -> t
     return codes, group
 
 
-def candidate_pairs(rec: pl.DataFrame, cfg: dict, all_pairs: bool, log) -> tuple[pl.Series, int]:
+def candidate_pairs(rec: pl.DataFrame, cfg: dict, log) -> tuple[pl.Series, int]:
     """The unique candidate pairs of every block kind, and the number of
     comparisons lamsach counts (a pair two windowed blocks share counts
     twice). A pair whose records shared a block of an earlier kind compared
-    as a whole is left out: scored there (but with lamsach's window over
-    plain blocks not every pair of such a block was, and lamsach skips them
-    all the same)."""
+    as a whole is left out: scored there."""
     codes, groups = [], []
     compared = 0
     for block in cfg["blocks"]:
-        c, g = block_pairs(rec, block, cfg, all_pairs)
+        c, g = block_pairs(rec, block, cfg)
         n = c.len()
         if groups:
             a = (c // (1 << 32)).cast(pl.UInt32)
@@ -589,7 +581,7 @@ def readable(path: str, df: pl.DataFrame) -> pl.Series | None:
 
 
 def dedupe(df: pl.DataFrame, cfg: dict, provinces, out: str | None = None, verbose=False,
-           path: str | None = None, all_pairs: bool = False) -> dict:
+           path: str | None = None) -> dict:
     t = time.perf_counter()
 
     def log(msg):
@@ -616,7 +608,7 @@ def dedupe(df: pl.DataFrame, cfg: dict, provinces, out: str | None = None, verbo
               .filter(pl.col("line").cum_count().over("pid") <= 16).select("pid", "ekey", "vday"))
     rec = rec.with_columns(has_ev=pl.col("pid").is_in(events["pid"].unique().implode()))
     log("events")
-    codes, compared = candidate_pairs(rec, cfg, all_pairs, log)
+    codes, compared = candidate_pairs(rec, cfg, log)
     unique = codes.len()
     log(f"unique pairs {unique}")
     edges = [score_pairs(codes.slice(s, CHUNK), rec, events, cfg) for s in range(0, max(codes.len(), 1), CHUNK)]
@@ -691,17 +683,13 @@ def main() -> None:
     ap.add_argument("file")
     ap.add_argument("--out", help="clusters CSV (line,cluster,kind,score,rule)")
     ap.add_argument("--rules", default=str(HERE.parent / "rules"))
-    ap.add_argument("--all-pairs", action="store_true",
-                    help="compare every pair of a plain block (as rules/dedupe.toml describes), not "
-                         "lamsach's window over plain blocks larger than `window`")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
     global DEBUG
     DEBUG = a.verbose
     from polars_checks import PROVINCES, read_export as read
     t0 = time.perf_counter()
-    stats = dedupe(read(a.file), load_config(Path(a.rules)), PROVINCES, a.out, a.verbose, path=a.file,
-                   all_pairs=a.all_pairs)
+    stats = dedupe(read(a.file), load_config(Path(a.rules)), PROVINCES, a.out, a.verbose, path=a.file)
     t1 = time.perf_counter()
     print(f"rows={stats.pop('rows')} time={t1 - t0:.2f}s")
     print(" ".join(f"{k}={v}" for k, v in stats.items()))

@@ -1332,8 +1332,11 @@ fn candidate_edges(
                             }
                         }
                         let n = order.len();
+                        // Only a block with a sort key is cut to the window;
+                        // any other one here (at most max_block) meets in full.
+                        let windowed = sort.is_some() && n > window;
                         let reach = |x: usize| {
-                            if x < missing || n <= window {
+                            if x < missing || !windowed {
                                 n
                             } else {
                                 n.min(x.saturating_add(window))
@@ -2026,12 +2029,18 @@ mod tests {
         let (n, over) = compared(&cfg);
         assert!(over.is_empty());
         assert_eq!(n, 2 * 9 + 1);
-        // Without a sort key the same block is skipped.
+        // Without a sort key the same block is skipped over max_block ...
         cfg.sorts = vec![None];
         let (n, over) = compared(&cfg);
         assert_eq!(n, 0);
         assert_eq!(over.len(), 1);
         assert_eq!(over[0].largest, 11);
+        // ... and under it every pair is compared: the window is only for
+        // blocks with a sort key.
+        cfg.max_block = 400;
+        let (n, over) = compared(&cfg);
+        assert!(over.is_empty());
+        assert_eq!(n, 11 * 10 / 2);
     }
 
     #[test]
