@@ -1609,7 +1609,6 @@ pub fn run(path: &Path, data: &RuleData, cfg: &Config, opts: &Options) -> Result
     for (i, c) in clusters.iter_mut().enumerate() {
         c.id = i as u32 + 1;
     }
-    let _ = event_fields;
     Ok(Outcome {
         mapping,
         delim,
