@@ -40,11 +40,13 @@ line-by-line read keeps the lines with the header's number of fields and no
 quote (polars reads with quote_char=None, as polars_checks.py does; on the
 generated exports every quote is an unclosed one, which lamsach skips).
 
-Checked against lamsach (current main): the same rows read, person
-records, pairs compared, matched pairs and clusters.csv clusters and rules
-on the synth export at 1M (3,695,073 compared, 7 matched) and 10M
-(156,002,271, 612), and on the synth-dupes 1M file (3,327,608, 12,637;
-person/event/all F1 0.9599/0.9858/0.9689).
+Checked against lamsach (main after the fix that compares blocks without a
+sort key in full): the same rows read, person records, pairs compared and
+matched pairs on the synth export at 1M (3,695,080 compared, 7 matched) and
+10M (160,031,674, 612), and on the synth-dupes 1M file (3,327,747, 12,637;
+person/event/all F1 0.9599/0.9858/0.9689, the same as lamsach's); before
+that fix, with its behaviour copied, also the same clusters.csv clusters and
+rules.
 
 Simplifications against lamsach (none matters on the generated exports):
   - CSV: no quoted fields (a line with a quote is dropped), "," only;
