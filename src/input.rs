@@ -467,12 +467,14 @@ pub fn batches_in_flight() -> usize {
 /// read error that ended the input.
 pub type Group<T> = std::io::Result<Vec<T>>;
 
-/// The parallel stage of a pipeline: on a thread of `scope`, takes the
-/// batches of `rx` (from [`send_batches`]) in groups of `in_flight`, maps
-/// each group's batches in parallel with `f` (rayon) and sends the results
-/// on, in input order. The
-/// receiver maps the next group while the caller handles this one. A read
-/// error is sent on and ends the stage; so does a dropped receiver.
+/// The parallel stage of a pipeline: on a thread of `scope`, maps the
+/// batches of `rx` (from [`send_batches`]) with `f` on one worker thread per
+/// rayon thread, and sends the results on in input order, in groups of
+/// `in_flight`. Each worker takes the next batch as soon as it is free (no
+/// worker waits for the slowest batch of a group); a batch is taken only
+/// when it is fewer than `in_flight` batches ahead of the oldest one not yet
+/// sent on, which bounds the results held for reordering. A read error is
+/// sent on and ends the stage; so does a dropped receiver.
 pub fn map_groups<'scope, T>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     rx: std::sync::mpsc::Receiver<std::io::Result<Batch>>,
@@ -485,32 +487,122 @@ pub fn map_groups<'scope, T>(
 where
     T: Send + 'scope,
 {
-    use rayon::prelude::*;
     let (tx, out) = std::sync::mpsc::sync_channel::<Group<T>>(1);
     let handle = scope.spawn(move || {
-        let mut done = false;
-        while !done {
-            let mut pending: Vec<Batch> = Vec::with_capacity(in_flight);
-            while !done && pending.len() < in_flight.max(1) {
-                match rx.recv() {
-                    Ok(Ok(b)) => pending.push(b),
-                    Ok(Err(e)) => {
-                        let _ = tx.send(Err(e));
-                        return;
+        let window = in_flight.max(1) as u64;
+        let workers = rayon::current_num_threads().max(1);
+        let gate = Gate::default();
+        // The input and the sequence number of its next batch, taken together.
+        let input = std::sync::Mutex::new((rx, 0u64));
+        let (rtx, rrx) = std::sync::mpsc::sync_channel::<(u64, std::io::Result<T>)>(in_flight);
+        std::thread::scope(|s| {
+            for _ in 0..workers {
+                let (rtx, gate, input, f) = (rtx.clone(), &gate, &input, &f);
+                s.spawn(move || {
+                    // A worker that panics stops the others too, which
+                    // could otherwise wait at the gate for its result.
+                    let _stop_on_panic = StopOnPanic(gate);
+                    loop {
+                        let (seq, item) = {
+                            let mut input = input.lock().unwrap_or_else(|e| e.into_inner());
+                            let seq = input.1;
+                            if !gate.wait_below(seq, window) {
+                                return;
+                            }
+                            match input.0.recv() {
+                                Ok(item) => {
+                                    input.1 += 1;
+                                    (seq, item)
+                                }
+                                Err(_) => return,
+                            }
+                        };
+                        let mapped = item.map(|b| f(&b));
+                        if rtx.send((seq, mapped)).is_err() {
+                            return;
+                        }
                     }
-                    Err(_) => done = true,
+                });
+            }
+            drop(rtx);
+            // In input order: results that arrive early wait here.
+            let mut early = std::collections::BTreeMap::new();
+            let mut group = Vec::with_capacity(in_flight.max(1));
+            let mut next = 0u64;
+            let mut ended = false;
+            'results: for (seq, mapped) in rrx {
+                early.insert(seq, mapped);
+                while let Some(mapped) = early.remove(&next) {
+                    next += 1;
+                    gate.advance(next);
+                    let sent = match mapped {
+                        Ok(t) => {
+                            group.push(t);
+                            group.len() < in_flight.max(1)
+                                || tx.send(Ok(std::mem::take(&mut group))).is_ok()
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            false
+                        }
+                    };
+                    if !sent {
+                        ended = true;
+                        break 'results;
+                    }
                 }
             }
-            if pending.is_empty() {
-                break;
+            // Stopped early or not: release the workers waiting at the gate
+            // (the results channel is closed now, so the others stop at
+            // their next send).
+            gate.stop();
+            if !ended && !group.is_empty() {
+                let _ = tx.send(Ok(group));
             }
-            let mapped = pending.par_iter().map(&f).collect();
-            if tx.send(Ok(mapped)).is_err() {
-                return;
-            }
-        }
+        });
     });
     (handle, out)
+}
+
+/// Stops the [`Gate`] when dropped by a panicking thread.
+struct StopOnPanic<'a>(&'a Gate);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop();
+        }
+    }
+}
+
+/// How far the workers of [`map_groups`] may run ahead of the results sent
+/// on: the number of results sent, and whether the stage has stopped.
+#[derive(Default)]
+struct Gate {
+    state: std::sync::Mutex<(u64, bool)>,
+    moved: std::sync::Condvar,
+}
+
+impl Gate {
+    /// Waits until batch `seq` is less than `window` ahead of the results
+    /// sent; false when the stage stopped meanwhile.
+    fn wait_below(&self, seq: u64, window: u64) -> bool {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while !st.1 && seq >= st.0 + window {
+            st = self.moved.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+        !st.1
+    }
+    fn advance(&self, sent: u64) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.0 = sent;
+        self.moved.notify_all();
+    }
+    fn stop(&self) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.1 = true;
+        self.moved.notify_all();
+    }
 }
 
 /// Splits one record into fields (quotes removed, `""` unescaped).
@@ -626,6 +718,134 @@ fn split_quoted<'a>(rec: &'a [u8], delim: u8, out: &mut Vec<Cow<'a, [u8]>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs `body` on a thread and fails the test if it takes over 60 s: a
+    /// pipeline that hangs must fail, not stall the test run.
+    fn within_a_minute(body: impl FnOnce() + Send + 'static) {
+        let (done, finished) = std::sync::mpsc::channel();
+        let t = std::thread::spawn(move || {
+            body();
+            let _ = done.send(());
+        });
+        match finished.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(()) => t.join().expect("the test body"),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("map_groups hung"),
+            // The body panicked: rethrow its panic.
+            Err(_) => std::panic::resume_unwind(t.join().expect_err("a panic")),
+        }
+    }
+
+    /// Batch `n` of [`map_groups`] tests: its number in `buf`.
+    fn numbered(n: u64) -> std::io::Result<Batch> {
+        Ok(Batch {
+            buf: n.to_le_bytes().to_vec(),
+            items: Vec::new(),
+        })
+    }
+
+    fn number(b: &Batch) -> u64 {
+        u64::from_le_bytes(b.buf.as_slice().try_into().unwrap_or_default())
+    }
+
+    /// Feeds `inputs` to [`map_groups`] (mapping each batch with `f`) and
+    /// collects what it sends on until `take` messages, then drops the
+    /// receiver; the stage's join result too.
+    fn run_groups(
+        inputs: Vec<std::io::Result<Batch>>,
+        in_flight: usize,
+        take: usize,
+        f: impl Fn(&Batch) -> u64 + Send + Sync,
+    ) -> (Vec<Group<u64>>, bool) {
+        let (tx, rx) = std::sync::mpsc::sync_channel(2);
+        std::thread::scope(|scope| {
+            let feeder = scope.spawn(move || {
+                for b in inputs {
+                    if tx.send(b).is_err() {
+                        break;
+                    }
+                }
+            });
+            let (handle, groups) = map_groups(scope, rx, in_flight, f);
+            let got: Vec<Group<u64>> = groups.iter().take(take).collect();
+            drop(groups);
+            let joined = handle.join().is_ok();
+            feeder.join().expect("the feeder");
+            (got, joined)
+        })
+    }
+
+    #[test]
+    fn map_groups_keeps_input_order_whatever_each_batch_takes() {
+        within_a_minute(|| {
+            let inputs = (0..300).map(numbered).collect();
+            // Uneven work: later batches often finish before earlier ones.
+            let (got, joined) = run_groups(inputs, 4, usize::MAX, |b| {
+                let n = number(b);
+                std::thread::sleep(std::time::Duration::from_micros((n * 7919) % 5 * 200));
+                n * 10
+            });
+            assert!(joined);
+            let groups: Vec<Vec<u64>> = got.into_iter().map(|g| g.expect("no error")).collect();
+            assert!(groups.iter().rev().skip(1).all(|g| g.len() == 4));
+            let flat: Vec<u64> = groups.into_iter().flatten().collect();
+            assert_eq!(flat, (0..300).map(|n| n * 10).collect::<Vec<_>>());
+        });
+    }
+
+    #[test]
+    fn map_groups_sends_a_read_error_on_last() {
+        within_a_minute(|| {
+            let mut inputs: Vec<std::io::Result<Batch>> = (0..10).map(numbered).collect();
+            inputs.push(Err(std::io::Error::other("disk")));
+            inputs.extend((10..50).map(numbered));
+            let (got, joined) = run_groups(inputs, 4, usize::MAX, number);
+            assert!(joined);
+            let last = got.last().expect("messages");
+            assert_eq!(
+                last.as_ref().map_err(|e| e.to_string()).err().as_deref(),
+                Some("disk")
+            );
+            // Before it, whole groups of the batches before the error, in order.
+            let before: Vec<u64> = got
+                .iter()
+                .take(got.len() - 1)
+                .flat_map(|g| g.as_ref().expect("groups").clone())
+                .collect();
+            assert_eq!(before, (0..before.len() as u64).collect::<Vec<_>>());
+            assert!(before.len() <= 10);
+        });
+    }
+
+    #[test]
+    fn map_groups_stops_when_its_receiver_goes() {
+        within_a_minute(|| {
+            let inputs = (0..10_000).map(numbered).collect();
+            let (got, joined) = run_groups(inputs, 4, 2, number);
+            assert!(joined);
+            assert_eq!(got.len(), 2);
+        });
+    }
+
+    #[test]
+    fn map_groups_fails_when_a_worker_panics() {
+        within_a_minute(|| {
+            let inputs = (0..200).map(numbered).collect();
+            let (got, joined) = run_groups(inputs, 4, usize::MAX, |b| {
+                let n = number(b);
+                assert_ne!(n, 37, "a worker's panic");
+                n
+            });
+            assert!(
+                !joined,
+                "the stage must fail, not end as if the input were shorter"
+            );
+            let flat: Vec<u64> = got
+                .into_iter()
+                .flat_map(|g| g.unwrap_or_default())
+                .collect();
+            assert!(flat.len() <= 37 && flat.iter().copied().eq(0..flat.len() as u64));
+        });
+    }
 
     const L: Limits = Limits {
         max_record_bytes: 1000,
