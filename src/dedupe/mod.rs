@@ -751,55 +751,48 @@ impl FoldCache {
             self.hits = self.hits.saturating_add(1);
             return self.last_id;
         }
-        let id = self.lookup(v, buf, text, values, batch);
-        self.last.clear();
-        self.last.push_str(v);
-        (self.last_id, self.last_batch) = (id, batch);
-        id
-    }
-
-    fn lookup(
-        &mut self,
-        v: &str,
-        buf: &mut String,
-        text: &mut String,
-        values: &mut Vec<Span>,
-        batch: u64,
-    ) -> u32 {
         let mut add = |span: Span| {
             values.push(span);
             u32::try_from(values.len()).unwrap_or(0)
         };
-        if let Some(f) = self.map.get_mut(v) {
-            self.hits = self.hits.saturating_add(1);
-            if f.batch != batch {
-                f.id = add(Span::put_hashed(text, &f.fold, f.hash));
-                f.batch = batch;
+        let id = match self.map.get_mut(v) {
+            Some(f) => {
+                self.hits = self.hits.saturating_add(1);
+                if f.batch != batch {
+                    f.id = add(Span::put_hashed(text, &f.fold, f.hash));
+                    f.batch = batch;
+                }
+                f.id
             }
-            return f.id;
-        }
-        buf.clear();
-        fold_into(v, buf);
-        let span = Span::put(text, buf);
-        let id = add(span);
-        self.misses = self.misses.saturating_add(1);
-        // Off when most values are new (addresses); bounded either way.
-        if self.misses <= 256 || self.misses < self.hits / 4 {
-            if self.map.len() >= 4096 {
-                self.map.clear();
+            None => {
+                buf.clear();
+                fold_into(v, buf);
+                let span = Span::put(text, buf);
+                let id = add(span);
+                self.misses = self.misses.saturating_add(1);
+                // Off when most values are new (addresses); bounded either way.
+                if self.misses <= 256 || self.misses < self.hits / 4 {
+                    if self.map.len() >= 4096 {
+                        self.map.clear();
+                    }
+                    let fold = buf.as_str().into();
+                    let hash = span.hash;
+                    self.map.insert(
+                        v.into(),
+                        Folded {
+                            fold,
+                            hash,
+                            batch,
+                            id,
+                        },
+                    );
+                }
+                id
             }
-            let fold = buf.as_str().into();
-            let hash = span.hash;
-            self.map.insert(
-                v.into(),
-                Folded {
-                    fold,
-                    hash,
-                    batch,
-                    id,
-                },
-            );
-        }
+        };
+        self.last.clear();
+        self.last.push_str(v);
+        (self.last_id, self.last_batch) = (id, batch);
         id
     }
 }
@@ -1280,6 +1273,9 @@ fn candidate_edges(
         let last = kind + 1 == k;
         let sort = cfg.sorts.get(kind).copied().flatten();
         let window = cfg.window.max(2);
+        // A block with a sort key and more than `window` records is cut to
+        // the window; any other one (at most max_block) meets in full.
+        let windowed = |size: usize| sort.is_some() && size > window;
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut i = 0;
         while let Some(&(key, _)) = entries.get(i) {
@@ -1288,7 +1284,7 @@ fn candidate_edges(
                 j += 1;
             }
             let size = j - i;
-            let windowed = sort.is_some() && size > window;
+            let windowed = windowed(size);
             if size > cfg.max_block && !windowed {
                 let e = over.entry(kind).or_insert((0, 0));
                 e.0 += 1;
@@ -1320,7 +1316,8 @@ fn candidate_edges(
                         order.clear();
                         order.extend(block.iter().map(|&(_, p)| (0, p)));
                         let mut missing = 0;
-                        if let Some(part) = sort.filter(|_| block.len() > window) {
+                        let windowed = windowed(block.len());
+                        if let Some(part) = sort.filter(|_| windowed) {
                             for o in order.iter_mut() {
                                 let p = persons.get(o.1 as usize).unwrap_or(&EMPTY_PERSON);
                                 o.0 = sort_value(p, pool, part);
@@ -1332,9 +1329,6 @@ fn candidate_edges(
                             }
                         }
                         let n = order.len();
-                        // Only a block with a sort key is cut to the window;
-                        // any other one here (at most max_block) meets in full.
-                        let windowed = sort.is_some() && n > window;
                         let reach = |x: usize| {
                             if x < missing || !windowed {
                                 n
