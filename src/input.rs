@@ -490,7 +490,8 @@ where
 {
     let (tx, out) = std::sync::mpsc::sync_channel::<Group<T>>(1);
     let handle = scope.spawn(move || {
-        let window = in_flight.max(1) as u64;
+        let size = in_flight.max(1);
+        let window = size as u64;
         let workers = rayon::current_num_threads().max(1);
         let gate = Gate::default();
         // The input and the sequence number of its next batch, taken together.
@@ -528,9 +529,8 @@ where
             drop(rtx);
             // In input order: results that arrive early wait here.
             let mut early = std::collections::BTreeMap::new();
-            let mut group = Vec::with_capacity(in_flight.max(1));
+            let mut group = Vec::with_capacity(size);
             let mut next = 0u64;
-            let mut ended = false;
             'results: for (seq, mapped) in rrx {
                 early.insert(seq, mapped);
                 while let Some(mapped) = early.remove(&next) {
@@ -539,16 +539,16 @@ where
                     let sent = match mapped {
                         Ok(t) => {
                             group.push(t);
-                            group.len() < in_flight.max(1)
-                                || tx.send(Ok(std::mem::take(&mut group))).is_ok()
+                            group.len() < size || tx.send(Ok(std::mem::take(&mut group))).is_ok()
                         }
                         Err(e) => {
+                            // Nothing goes on after the error.
+                            group.clear();
                             let _ = tx.send(Err(e));
                             false
                         }
                     };
                     if !sent {
-                        ended = true;
                         break 'results;
                     }
                 }
@@ -557,7 +557,7 @@ where
             // (the results channel is closed now, so the others stop at
             // their next send).
             gate.stop();
-            if !ended && !group.is_empty() {
+            if !group.is_empty() {
                 let _ = tx.send(Ok(group));
             }
         });
