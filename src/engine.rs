@@ -635,18 +635,10 @@ fn index_group(
     Ok(outs
         .into_iter()
         .zip(a.into_iter().zip(b))
-        .map(|(out, (x, y))| {
-            let mut found = Vec::with_capacity(x.len() + y.len());
-            let (mut x, mut y) = (x.into_iter().peekable(), y.into_iter().peekable());
-            loop {
-                let take_x = match (x.peek(), y.peek()) {
-                    (Some(f), Some(g)) => f.line <= g.line,
-                    (Some(_), None) => true,
-                    (None, Some(_)) => false,
-                    (None, None) => break,
-                };
-                found.extend(if take_x { x.next() } else { y.next() });
-            }
+        .map(|(out, (mut found, y))| {
+            // Both in line order; a stable sort keeps shard 0's first on a line.
+            found.extend(y);
+            found.sort_by_key(|f| f.line);
             (out, found)
         })
         .collect())
