@@ -34,6 +34,7 @@ python3 -c "import rapidfuzz, numpy" 2>/dev/null || pip install --quiet rapidfuz
 # median, the memory the largest peak. This machine is shared: one run can be
 # 10-30% off.
 REPEAT=${REPEAT:-1}
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 measure() { # label rows bytes cmd...
   local label=$1 rows=$2 bytes=$3; shift 3
   local walls=() rss=0 code
@@ -48,7 +49,7 @@ measure() { # label rows bytes cmd...
     [ "$m" -gt "$rss" ] && rss=$m
   done
   local wall
-  wall=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (REPEAT + 1) / 2 ))p")
+  wall=$(median "${walls[@]}")
   WALL=$wall
   awk -v l="$label" -v w="$wall" -v r="$rows" -v b="$bytes" -v m="$rss" 'BEGIN {
     printf "| %s | %.2f s | %.0f | %.1f | %.0f MB |\n", l, w, r / w, b / 1e6 / w, m / 1024 }'
@@ -84,7 +85,7 @@ for ROWS in "${@:-1000000}"; do
   for ((k = 0; k < REPEAT; k++)); do
     reads+=("$(python3 benches/polars_floor.py "$f" | sed -n 's/.*read=\([0-9.]*\)s.*/\1/p')")
   done
-  bi=$(printf '%s\n' "${reads[@]}" | sort -n | sed -n "$(( (REPEAT + 1) / 2 ))p")
+  bi=$(median "${reads[@]}")
   awk -v l="$n rows: (b') polars read_csv alone, timed inside the process" -v w="$bi" -v r="$ROWS" -v b="$bytes" 'BEGIN {
     printf "| %s | %.2f s | %.0f | %.1f | |\n", l, w, r / w, b / 1e6 / w }'
   measure "$n rows: (c) Python + polars checks" "$ROWS" "$bytes" python3 benches/polars_checks.py "$f" 2026-11-23
