@@ -20,6 +20,14 @@ PROVINCES = {1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 
 MISSING = ["", "0", "-", "không có", "chưa có", "chưa cấp", "khong co", "chua co"]
 
 
+def fold(e: pl.Expr) -> pl.Expr:
+    """Lower case, diacritics dropped, đ→d, whitespace runs to one space
+    (no Python UDFs)."""
+    return (e.fill_null("").str.to_lowercase().str.replace_all("đ", "d")
+            .str.normalize("NFD").str.replace_all(r"\p{Mn}", "")
+            .str.replace_all(r"\s+", " ").str.strip_chars())
+
+
 def read_export(path: str) -> pl.DataFrame:
     """The export as strings, columns renamed, `line` = physical line (header 1)."""
     df = pl.read_csv(path, infer_schema=False, truncate_ragged_lines=True,
@@ -57,10 +65,7 @@ def main() -> None:
         sex_m=male, sex_f=female, gdigit=g,
         prov=id_.str.slice(0, 3).cast(pl.Int32, strict=False),
         yy=id_.str.slice(4, 2).cast(pl.Int32, strict=False),
-        # fold names without Python UDFs: lower, đ→d, NFD, drop marks, spaces
-        name_f=pl.col("name").fill_null("").str.to_lowercase().str.replace_all("đ", "d")
-        .str.normalize("NFD").str.replace_all(r"\p{Mn}", "").str.replace_all(r"\s+", " ")
-        .str.strip_chars(),
+        name_f=fold(pl.col("name")),
     )
     rules = {
         "ID001": pl.col("id_missing"),

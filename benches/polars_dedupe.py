@@ -75,17 +75,12 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from polars_checks import fold  # the folding the checks use for names
+
 HERE = Path(__file__).resolve().parent
 # Pairs scored per chunk: bounds the memory of the pair columns.
 CHUNK = 8_000_000
 DEBUG = False
-
-
-def fold(e: pl.Expr) -> pl.Expr:
-    """Lower case, diacritics dropped, đ→d, whitespace runs to one space."""
-    return (e.fill_null("").str.to_lowercase().str.replace_all("đ", "d")
-            .str.normalize("NFD").str.replace_all(r"\p{Mn}", "")
-            .str.replace_all(r"\s+", " ").str.strip_chars())
 
 
 def norm(e: pl.Expr) -> pl.Expr:
