@@ -7,7 +7,8 @@ through `polars_checks.py --dedupe`).
     lamsach score-dupes --truth truth.csv --clusters clusters.csv
 
 Same method and the same rules/dedupe.toml (read with tomllib: blocks, sort
-keys, window, max_block, weights, threshold, event.max_days):
+keys, window (a block's own or the file's), max_block, weights, threshold,
+event.max_days):
   1. Rows with the same ID digits, folded name and birth date are one person
      record (first row's values; sex, phone, commune, address filled from
      later rows when empty).
@@ -295,7 +296,7 @@ def block_pairs(rec: pl.DataFrame, block: dict, cfg: dict) -> tuple[pl.Series, p
     key = pl.when(pl.all_horizontal([e.is_not_null() for e in parts])).then(
         pl.struct([e.alias(f"k{i}") for i, e in enumerate(parts)]).hash())
     sort = block.get("sort")
-    window, max_block = max(cfg["window"], 2), cfg["max_block"]
+    window, max_block = max(block.get("window", cfg["window"]), 2), cfg["max_block"]
     k = (rec.lazy().select("pid", key=key, sv=sort_expr(sort) if sort else pl.lit(0))
          .with_columns(n=pl.len().over("key").cast(pl.Int64)))
     compared = (pl.col("key").is_not_null() & (pl.col("n") >= 2)

@@ -37,6 +37,9 @@ pub struct BlockDef {
     /// sorted-neighbourhood comparison (see `rules/dedupe.toml`).
     #[serde(default)]
     pub sort: Option<String>,
+    /// This block's sorted-neighbourhood window, when not the file's.
+    #[serde(default)]
+    pub window: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -232,6 +235,12 @@ impl Config {
                 part
             });
             c.sorts.push(sort);
+            if b.window.is_some_and(|w| w < 2) {
+                errors.push(format!(
+                    "{path}: khối '{}': window phải ≥ 2 / block '{}': window must be at least 2",
+                    b.name, b.name
+                ));
+            }
         }
         if errors.is_empty() {
             Ok(c)
@@ -272,6 +281,13 @@ mod tests {
         let bad = EMBEDDED.replace("window = 12", "window = 1");
         let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
         assert!(e.contains("window"), "{e}");
+        // A block's own window is checked too, and named.
+        let bad = EMBEDDED.replace(
+            "keys = [\"id_suffix:7\"]\n",
+            "keys = [\"id_suffix:7\"]\nwindow = 1\n",
+        );
+        let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
+        assert!(e.contains("id_suffix") && e.contains("window"), "{e}");
     }
 
     #[test]
@@ -284,5 +300,9 @@ mod tests {
         };
         assert_eq!(of("name_commune"), Some(KeyPart::Dob));
         assert_eq!(of("phone"), None);
+        // A block without its own window has none: the file's applies.
+        let window = |name: &str| c.blocks.iter().find(|b| b.name == name).unwrap().window;
+        assert_eq!(window("dob_family"), None);
+        assert_eq!(window("name_commune"), Some(2));
     }
 }

@@ -1272,7 +1272,12 @@ fn candidate_edges(
         // records get no group (not every pair of it is scored).
         let last = kind + 1 == k;
         let sort = cfg.sorts.get(kind).copied().flatten();
-        let window = cfg.window.max(2);
+        let window = cfg
+            .blocks
+            .get(kind)
+            .and_then(|b| b.window)
+            .unwrap_or(cfg.window)
+            .max(2);
         // A block with a sort key and more than `window` records is cut to
         // the window; any other one (at most max_block) meets in full.
         let windowed = |size: usize| sort.is_some() && size > window;
@@ -2013,6 +2018,15 @@ mod tests {
         assert_eq!(n, 17 + 10);
         // A window as large as the block: every pair.
         assert_eq!(compared(&windowed_block(11, 400).2).0, 11 * 10 / 2);
+    }
+
+    #[test]
+    fn a_blocks_own_window_overrides_the_files() {
+        let mut cfg = windowed_block(11, 400).2;
+        assert_eq!(compared(&cfg).0, 11 * 10 / 2);
+        // window 2: each dated record with the next (9), the undated with all (10)
+        cfg.blocks[0].window = Some(2);
+        assert_eq!(compared(&cfg).0, 9 + 10);
     }
 
     #[test]
