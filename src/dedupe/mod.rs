@@ -1248,25 +1248,31 @@ fn candidate_edges(
     let mut any_windowed = false;
     // Each record's key for one definition, sorted by (key, record): the
     // entries come in record order and the radix sort is stable. The next
-    // definition's are made while this one's pairs are compared.
-    let prepare = |kind: usize, mut scratch: Vec<(u64, u32)>| {
+    // definition's are made while this one's pairs are compared, in the
+    // buffers the definition before used (three of a few times 16 bytes a
+    // record: allocated and paged in once, not once per definition).
+    let prepare = |kind: usize, mut entries: Vec<(u64, u32)>, mut scratch: Vec<(u64, u32)>| {
         let parts = cfg.parts.get(kind).map_or(&[][..], Vec::as_slice);
-        let mut entries: Vec<(u64, u32)> = persons
-            .par_iter()
+        entries.clear();
+        entries.resize(persons.len(), (0, 0));
+        entries
+            .par_iter_mut()
+            .zip(persons.par_iter())
             .enumerate()
-            .map_init(HashBuf::default, |h, (i, p)| {
-                (block_key(h, p, pool, kind, parts), i as u32)
-            })
-            .filter(|&(key, _)| key != 0)
-            .collect();
+            .for_each_init(HashBuf::default, |h, (i, (slot, p))| {
+                *slot = (block_key(h, p, pool, kind, parts), i as u32);
+            });
+        entries.retain(|&(key, _)| key != 0);
         radix_sort_by_key(&mut entries, &mut scratch);
         (entries, scratch)
     };
-    let mut next = (k > 0).then(|| prepare(0, Vec::new()));
+    let mut next = (k > 0).then(|| prepare(0, Vec::new(), Vec::new()));
+    let mut spare = Vec::new();
     for kind in 0..k {
-        let Some((entries, scratch)) = next.take() else {
+        let Some((owned, scratch)) = next.take() else {
             break;
         };
+        let entries = &owned;
         // Runs of equal keys: the blocks. A block with a sort key and more
         // than `window` records is compared by sorted neighbourhood; its
         // records get no group (not every pair of it is scored).
@@ -1309,7 +1315,6 @@ fn candidate_edges(
             i = j;
         }
         let groups = &groups;
-        let entries = &entries;
         let compare = || -> Vec<(Vec<Edge>, u64)> {
             runs.par_iter()
                 .map_init(
@@ -1395,10 +1400,12 @@ fn candidate_edges(
                 )
                 .collect()
         };
+        let free = std::mem::take(&mut spare);
         let (found, upcoming) = rayon::join(compare, || {
-            (kind + 1 < k).then(|| prepare(kind + 1, scratch))
+            (kind + 1 < k).then(|| prepare(kind + 1, free, scratch))
         });
         next = upcoming;
+        spare = owned;
         for (out, n) in found {
             edges.extend(out);
             compared += n;
