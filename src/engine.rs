@@ -237,6 +237,8 @@ struct BatchOut {
     /// point into it, so the merge step interns each name once per batch
     /// instead of once per row.
     groups: Vec<String>,
+    /// Bytes of the batch's records, a line end counted for each.
+    bytes: u64,
 }
 
 fn resolve_profile<'a>(
@@ -435,6 +437,7 @@ pub fn check_file(
     let (tx, rx) = sync_channel::<std::io::Result<Batch>>(in_flight);
     let bytes_done = std::sync::atomic::AtomicU64::new(0);
     let mut progress = Progress::new(path, opts.progress, opts.en);
+    let text_bytes = text_bytes(path, &encoding);
     let bytes = std::thread::scope(|scope| -> Result<u64> {
         // Pipeline of four threads, each handing the next its work in
         // input order through a bounded channel:
@@ -452,10 +455,21 @@ pub fn check_file(
         let (checker, grx) = crate::input::map_groups(scope, rx, in_flight, |b| ctx_.process(b));
         let (itx, irx) = sync_channel::<Result<Vec<(BatchOut, Vec<Finding>)>>>(1);
         let indexer = scope.spawn(move || {
+            let mut sized = false;
             for group in grx {
-                let indexed = group
-                    .map_err(read_err)
-                    .and_then(|outs| index_group(outs, shards_, ctx_.en));
+                let indexed = group.map_err(read_err).and_then(|outs| {
+                    // The first group tells how many keys the run will have.
+                    let seen = (!sized).then(|| {
+                        let rows = outs.iter().map(|o| o.rows.len()).sum::<usize>();
+                        (rows, outs.iter().map(|o| o.bytes).sum::<u64>())
+                    });
+                    let indexed = index_group(outs, shards_, ctx_.en);
+                    if let Some((rows, bytes)) = seen {
+                        presize(shards_, rows, bytes, text_bytes);
+                        sized = true;
+                    }
+                    indexed
+                });
                 if itx.send(indexed).is_err() {
                     return;
                 }
@@ -581,6 +595,40 @@ struct Shard {
     shared: id_shared::Index,
 }
 
+/// Most keys a table is sized for ahead, per shard: 8M slots, 128 MB for
+/// DUP001 and 192 MB for DUP002. A larger file's tables grow past it.
+const MAX_PRESIZE: usize = (1 << 23) / 4 * 3 - 1;
+
+/// The size of the file's text, as the reader sees it (UTF-8), roughly:
+/// UTF-16 is about twice as large; 0 when unknown.
+fn text_bytes(path: &Path, encoding: &str) -> u64 {
+    let len = std::fs::metadata(path).map_or(0, |m| m.len());
+    if encoding.starts_with("UTF-16") {
+        len / 2
+    } else {
+        len
+    }
+}
+
+/// Sizes the indexes once for the whole file, from what the first `rows`
+/// (`bytes` of text) put in them, so that they do not grow (and rehash)
+/// during the run. The estimate never exceeds [`MAX_PRESIZE`] keys per
+/// table: a wrong guess (short rows first, long ones after; a compressed
+/// workbook) costs at most that, or a growth later as without it.
+fn presize(shards: &mut [Shard; 2], rows: usize, bytes: u64, text_bytes: u64) {
+    if rows == 0 || bytes == 0 || text_bytes <= bytes {
+        return;
+    }
+    // estimated rows in all / rows seen
+    let scale = text_bytes as f64 / bytes as f64;
+    // (f64 to usize saturates)
+    let want = |seen: usize| ((seen as f64 * scale) as usize).min(MAX_PRESIZE);
+    for s in shards {
+        s.dups.reserve_total(want(s.dups.len()));
+        s.shared.reserve_total(want(s.shared.len()));
+    }
+}
+
 /// Which of two shards a key belongs to (event keys are hashes already;
 /// IDs are numbers, so mixed first).
 fn shard_of(key: u64) -> usize {
@@ -661,6 +709,7 @@ impl WorkerCtx<'_> {
             rows: Vec::with_capacity(batch.items.len()),
             findings: Vec::new(),
             groups: Vec::new(),
+            bytes: batch.buf.len() as u64 + batch.items.len() as u64,
         };
         let mut group_index: rustc_hash::FxHashMap<String, u32> = Default::default();
         let expected = self.mapping.headers.len();
@@ -950,6 +999,50 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn presize_scales_the_first_group_and_caps() {
+        let fill = |events: u64, ids: u64| {
+            let mut shards: [Shard; 2] = Default::default();
+            for s in &mut shards {
+                for k in 1..=events {
+                    s.dups.check(k, k + 1, false);
+                }
+                for k in 1..=ids {
+                    let h = id_shared::Holder {
+                        id: k,
+                        name: 1,
+                        dob: crate::parse::date::DateValue::Missing,
+                    };
+                    s.shared.check(h, k + 1, false);
+                }
+            }
+            shards
+        };
+        // 1 000 rows of 100 bytes seen, 10 MB of text: 100 000 rows
+        let mut shards = fill(500, 200);
+        presize(&mut shards, 1_000, 100_000, 10_000_000);
+        for s in &shards {
+            // room for 50 000 and 20 000 keys at a load of 3/4: 2^17 and 2^15 slots
+            assert_eq!(s.dups.capacity(), 1 << 17);
+            assert_eq!(s.shared.capacity(), 1 << 15);
+            assert_eq!(s.dups.len(), 500);
+        }
+        // short rows first in a huge file: at most 2^23 slots
+        let mut shards = fill(500, 500);
+        presize(&mut shards, 1_000, 1_000, 1 << 40);
+        for s in &shards {
+            assert_eq!(s.dups.capacity(), 1 << 23);
+            assert_eq!(s.shared.capacity(), 1 << 23);
+        }
+        // nothing known, or all of the file seen: left as they are
+        let mut shards = fill(500, 200);
+        let before = shards[0].dups.capacity();
+        presize(&mut shards, 1_000, 100_000, 0);
+        presize(&mut shards, 1_000, 100_000, 100_000);
+        presize(&mut shards, 0, 0, 10_000_000);
+        assert_eq!(shards[0].dups.capacity(), before);
+    }
 
     #[test]
     fn poll_reports_the_wait_until_the_findings_arrive() {

@@ -62,25 +62,123 @@ fn dob_differs(a: DateValue, b: DateValue) -> bool {
     }
 }
 
+/// A date of birth in 32 bits, as far as [`dob_differs`] can tell dates
+/// apart: 0 when there is no year; a full date as `FULL_BASE` plus its day
+/// number (chrono's days, |n| < 2^27, all fit); a partial date as
+/// `PARTIAL_TAG` plus its year offset by 2^30 (its month does not count).
+/// None for a partial year beyond ±2^30, which the index keeps wide.
+fn pack_dob(d: DateValue) -> Option<u32> {
+    match d {
+        DateValue::Full(x) => {
+            let n = i64::from(chrono::Datelike::num_days_from_ce(&x)) + FULL_BASE;
+            u32::try_from(n).ok().filter(|&n| n > 0 && n < PARTIAL_TAG)
+        }
+        DateValue::Partial { year, .. } => {
+            let n = i64::from(year) + (1 << 30);
+            u32::try_from(n)
+                .ok()
+                .filter(|&n| n < PARTIAL_TAG)
+                .map(|n| n | PARTIAL_TAG)
+        }
+        DateValue::Missing | DateValue::Impossible { .. } | DateValue::Unparseable => Some(0),
+    }
+}
+
+const FULL_BASE: i64 = 1 << 29;
+const PARTIAL_TAG: u32 = 1 << 31;
+
+/// What [`pack_dob`] kept of a date: the same date when full, the year
+/// when partial (without month), [`DateValue::Missing`] when yearless.
+fn unpack_dob(p: u32) -> DateValue {
+    if p == 0 {
+        DateValue::Missing
+    } else if p & PARTIAL_TAG != 0 {
+        DateValue::Partial {
+            year: ((p & !PARTIAL_TAG) as i64 - (1 << 30)) as i32,
+            month: None,
+        }
+    } else {
+        let n = i32::try_from(i64::from(p) - FULL_BASE).ok();
+        n.and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+            .map_or(DateValue::Missing, DateValue::Full)
+    }
+}
+
+/// A slot's value: xxh3 of the name, the packed date of birth, the first
+/// line; with the ID as key, 24 bytes a slot. `line == WIDE` when the entry
+/// did not fit (a line of 2^32 − 1 or more, or an unpackable date) and is in
+/// [`Index::wide`].
+type Packed = (u64, u32, u32);
+
+const WIDE: u32 = u32::MAX;
+
+/// First holder and line of each valid 12-digit ID seen so far.
 #[derive(Default)]
 pub struct Index {
-    first: rustc_hash::FxHashMap<u64, (Holder, u64)>,
+    first: super::first_seen::FirstSeen<Packed>,
+    /// Entries that do not pack: name, date of birth, line.
+    wide: rustc_hash::FxHashMap<u64, (u64, DateValue, u64)>,
 }
 
 impl Index {
-    /// Looks the keys of a batch up in one tight loop before they are
-    /// checked one by one: the cache misses of a map of millions of entries
-    /// overlap there instead of stalling each row. Pure speed-up.
+    /// Reads the slots of a batch's IDs in one tight loop before they are
+    /// checked one by one: the cache misses of a table of millions of
+    /// entries overlap there instead of stalling each row. Pure speed-up.
     pub fn warm(&self, keys: impl Iterator<Item = u64>) {
-        let found = keys.filter(|k| self.first.contains_key(k)).count();
-        std::hint::black_box(found);
+        let seen = keys.fold(0u64, |a, k| a ^ self.first.touch(k));
+        std::hint::black_box(seen);
+    }
+
+    /// IDs so far.
+    pub fn len(&self) -> usize {
+        self.first.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.first.is_empty()
+    }
+
+    /// Room for `n` IDs in all (see [`super::first_seen::FirstSeen::reserve_total`]).
+    pub fn reserve_total(&mut self, n: usize) {
+        self.first.reserve_total(n);
+    }
+
+    /// Slots of the table.
+    #[cfg(test)]
+    pub fn capacity(&self) -> usize {
+        self.first.capacity()
+    }
+
+    /// The first holder of `h`'s ID and its line; None when `h` is the first.
+    fn first_of(&mut self, h: Holder, line: u64) -> Option<(u64, DateValue, u64)> {
+        let narrow = pack_dob(h.dob)
+            .zip(u32::try_from(line).ok().filter(|&l| l != WIDE))
+            .map(|(dob, l)| (h.name, dob, l));
+        let slot = narrow.unwrap_or((h.name, 0, WIDE));
+        match self.first.first_or_insert(h.id, slot) {
+            None => {
+                if narrow.is_none() {
+                    self.wide.insert(h.id, (h.name, h.dob, line));
+                }
+                None
+            }
+            // inserted with the slot, so present (were it not, the row would
+            // count as agreeing: no finding, never a panic)
+            Some((_, _, WIDE)) => self.wide.get(&h.id).copied(),
+            Some((name, dob, l)) => Some((name, unpack_dob(dob), u64::from(l))),
+        }
     }
 
     pub fn check(&mut self, h: Holder, line: u64, en: bool) -> Option<Finding> {
-        let (first, first_line) = *self.first.entry(h.id).or_insert((h, line));
+        let (first_name, first_dob, first_line) = self.first_of(h, line)?;
         if first_line == line {
             return None;
         }
+        let first = Holder {
+            id: h.id,
+            name: first_name,
+            dob: first_dob,
+        };
         let name = first.name != 0 && h.name != 0 && first.name != h.name;
         let dob = dob_differs(first.dob, h.dob);
         let what = match (name, dob, en) {
@@ -149,5 +247,103 @@ mod tests {
         );
         let f = idx.check(h(2, d(1991, 5, 12)), 8, false).unwrap();
         assert!(f.message.ends_with("khác họ tên và ngày sinh"));
+    }
+
+    fn dates() -> Vec<DateValue> {
+        let mut v = vec![
+            DateValue::Missing,
+            DateValue::Unparseable,
+            DateValue::Impossible { swapped: true },
+            DateValue::Impossible { swapped: false },
+            DateValue::Full(NaiveDate::MIN),
+            DateValue::Full(NaiveDate::MAX),
+            DateValue::Full(NaiveDate::from_ymd_opt(1, 1, 1).unwrap()),
+            DateValue::Full(NaiveDate::from_ymd_opt(0, 12, 31).unwrap()),
+        ];
+        let mut rng = fastrand::Rng::with_seed(3);
+        for _ in 0..300 {
+            let y = rng.i32(1890..2030);
+            v.push(DateValue::Full(
+                NaiveDate::from_ymd_opt(y, rng.u32(1..=12), rng.u32(1..=28)).unwrap(),
+            ));
+            v.push(DateValue::Partial {
+                year: y,
+                month: rng.bool().then(|| rng.u32(1..=12)),
+            });
+        }
+        for year in [-(1 << 30), (1 << 30) - 1, -262_144, 262_143, 0, -1] {
+            v.push(DateValue::Partial { year, month: None });
+        }
+        v
+    }
+
+    #[test]
+    fn packed_dob_compares_as_the_date() {
+        let all = dates();
+        for &a in &all {
+            let p = pack_dob(a).expect("packs");
+            let u = unpack_dob(p);
+            // round trip: the same date, or the same year, or no year
+            match a {
+                DateValue::Full(_) => assert_eq!(u, a),
+                DateValue::Partial { year, .. } => {
+                    assert_eq!(u, DateValue::Partial { year, month: None })
+                }
+                _ => assert_eq!(u, DateValue::Missing),
+            }
+            for &b in &all {
+                assert_eq!(dob_differs(u, b), dob_differs(a, b), "{a:?} {b:?}");
+            }
+        }
+        // distinct full dates stay distinct
+        let d = |n| DateValue::Full(NaiveDate::from_num_days_from_ce_opt(n).unwrap());
+        assert_ne!(pack_dob(d(730_000)), pack_dob(d(730_001)));
+        // years beyond ±2^30 do not pack
+        for year in [i32::MAX, i32::MIN, 1 << 30, -(1 << 30) - 1] {
+            assert_eq!(pack_dob(DateValue::Partial { year, month: None }), None);
+        }
+    }
+
+    #[test]
+    fn slots_are_24_bytes() {
+        assert_eq!(std::mem::size_of::<(u64, Packed)>(), 24);
+    }
+
+    #[test]
+    fn lines_beyond_32_bits_and_unpackable_dates() {
+        let d = DateValue::Full(NaiveDate::from_ymd_opt(1990, 5, 12).unwrap());
+        let far = DateValue::Partial {
+            year: i32::MAX,
+            month: None,
+        };
+        for first_line in [u32::MAX as u64 - 1, u32::MAX as u64, 5_000_000_000] {
+            let mut idx = Index::default();
+            assert!(idx.check(h(1, d), first_line, true).is_none());
+            assert!(idx.check(h(1, d), first_line + 1, true).is_none());
+            let f = idx.check(h(2, d), first_line + 7, true).unwrap();
+            assert_eq!(f.line, first_line + 7);
+            assert_eq!(
+                f.message,
+                format!("ID also used at line {first_line} with a different name")
+            );
+        }
+        // a later row's wide line does not change the first
+        let mut idx = Index::default();
+        assert!(idx.check(h(1, d), 2, true).is_none());
+        let f = idx.check(h(1, far), 9_000_000_000, true).unwrap();
+        assert_eq!(
+            f.message,
+            "ID also used at line 2 with a different date of birth"
+        );
+        // a first row whose date does not pack keeps it whole
+        let mut idx = Index::default();
+        assert!(idx.check(h(1, far), 3, true).is_none());
+        assert!(idx.check(h(1, far), 4, true).is_none());
+        let f = idx.check(h(1, d), 5, true).unwrap();
+        assert_eq!(
+            f.message,
+            "ID also used at line 3 with a different date of birth"
+        );
+        assert_eq!(idx.len(), 1);
     }
 }

@@ -23,6 +23,7 @@ pub mod dup_event_near;
 pub mod dup_person_no_id;
 pub mod dup_person_two_ids;
 mod field_missing;
+mod first_seen;
 mod id_birth_year;
 mod id_century;
 mod id_dropped_zeros;

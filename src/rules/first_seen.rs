@@ -1,0 +1,269 @@
+//! The table behind the cross-row indexes (DUP001, DUP002): for each `u64`
+//! key, the value of its first row, insert-only.
+//!
+//! Open addressing with linear probing, the key stored inline beside its
+//! value: a lookup in a table of millions of entries costs one cache miss
+//! (a `HashMap` reads a group of control bytes, then the slot elsewhere: two
+//! misses), and a slot is only as large as key and value. The slots are
+//! allocated zeroed (key 0 marks an empty slot, so untouched pages cost
+//! nothing); key 0 itself is kept apart.
+
+/// At most 3/4 of the slots are used: a new key then probes ~2–8 slots (one
+/// or two cache lines), and growth doubles the table.
+const MAX_LOAD_NUM: usize = 3;
+const MAX_LOAD_DEN: usize = 4;
+
+/// Smallest table once something is inserted.
+const MIN_SLOTS: usize = 16;
+
+pub struct FirstSeen<V: Copy + Default> {
+    /// `(key, value)`; key 0 = empty. Length a power of two, or 0.
+    slots: Vec<(u64, V)>,
+    /// The value of key 0, which cannot live in `slots`.
+    zero: Option<V>,
+    /// Keys in `slots` (key 0 not counted).
+    used: usize,
+}
+
+impl<V: Copy + Default> Default for FirstSeen<V> {
+    fn default() -> Self {
+        FirstSeen {
+            slots: Vec::new(),
+            zero: None,
+            used: 0,
+        }
+    }
+}
+
+/// The home slot of `key` among `mask + 1` (murmur3's finaliser: IDs are
+/// plain numbers, and the engine shards keys by a multiplicative hash, so
+/// the slot must not be taken from the same bits).
+#[inline]
+fn home(key: u64, mask: usize) -> usize {
+    let mut h = key;
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^= h >> 33;
+    h as usize & mask
+}
+
+/// Slots for `n` keys within the maximum load (a power of two), saturating.
+fn slots_for(n: usize) -> usize {
+    let need = n.saturating_mul(MAX_LOAD_DEN) / MAX_LOAD_NUM + 1;
+    need.max(MIN_SLOTS)
+        .checked_next_power_of_two()
+        .unwrap_or(1 << (usize::BITS - 1))
+}
+
+impl<V: Copy + Default> FirstSeen<V> {
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.used + usize::from(self.zero.is_some())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of slots (growth is visible here).
+    #[cfg(test)]
+    pub fn capacity(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Makes room for `n` keys in all, so that the table does not grow
+    /// before it holds that many; never shrinks.
+    pub fn reserve_total(&mut self, n: usize) {
+        let want = slots_for(n);
+        if want > self.slots.len() {
+            self.rebuild(want);
+        }
+    }
+
+    fn rebuild(&mut self, slots: usize) {
+        let old = std::mem::replace(&mut self.slots, vec![(0, V::default()); slots]);
+        let mask = slots - 1;
+        for (k, v) in old.into_iter().filter(|s| s.0 != 0) {
+            let mut i = home(k, mask);
+            while self.slots[i].0 != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = (k, v);
+        }
+    }
+
+    /// Reads `key`'s home slot, for a batch to bring its slots into the
+    /// cache before it is checked row by row: the loads are independent,
+    /// so their misses overlap. Returns the key found there (to be fed to
+    /// `black_box` so that the load stays).
+    #[inline]
+    pub fn touch(&self, key: u64) -> u64 {
+        let mask = self.slots.len().wrapping_sub(1);
+        self.slots.get(home(key, mask)).map_or(0, |s| s.0)
+    }
+
+    /// The value of `key`, if present.
+    #[cfg(test)]
+    pub fn get(&self, key: u64) -> Option<V> {
+        if key == 0 {
+            return self.zero;
+        }
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = home(key, mask);
+        loop {
+            let (k, v) = self.slots[i];
+            if k == key {
+                return Some(v);
+            }
+            if k == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The value of `key` when present (the table unchanged); otherwise
+    /// `val` is stored for it and None returned.
+    pub fn first_or_insert(&mut self, key: u64, val: V) -> Option<V> {
+        if key == 0 {
+            return match self.zero {
+                Some(v) => Some(v),
+                None => {
+                    self.zero = Some(val);
+                    None
+                }
+            };
+        }
+        if self.slots.is_empty() {
+            self.rebuild(MIN_SLOTS);
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = home(key, mask);
+        // The load is at most 3/4: the probe ends at the key or an empty slot.
+        loop {
+            let (k, v) = self.slots[i];
+            if k == key {
+                return Some(v);
+            }
+            if k == 0 {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        if (self.used + 1) * MAX_LOAD_DEN > self.slots.len() * MAX_LOAD_NUM {
+            self.rebuild(self.slots.len().saturating_mul(2));
+            let mask = self.slots.len() - 1;
+            i = home(key, mask);
+            while self.slots[i].0 != 0 {
+                i = (i + 1) & mask;
+            }
+        }
+        self.slots[i] = (key, val);
+        self.used += 1;
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn agrees_with_a_hash_map() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut t: FirstSeen<(u64, u32)> = FirstSeen::default();
+        let mut m: HashMap<u64, (u64, u32)> = HashMap::new();
+        // Few distinct keys (many repeats), the extremes and 0 among them;
+        // IDs are small numbers, event keys any u64.
+        let pool: Vec<u64> = (0..3_000)
+            .map(|i| match i % 4 {
+                0 => rng.u64(..),
+                1 => rng.u64(0..1_000_000_000_000),
+                _ => i,
+            })
+            .chain([0, 1, u64::MAX, u64::MAX - 1])
+            .collect();
+        assert!(t.get(5).is_none() && t.is_empty());
+        for n in 0..20_000u64 {
+            let k = pool[rng.usize(..pool.len())];
+            let v = (n, n as u32 ^ 0xdead);
+            let want = match m.get(&k) {
+                Some(&old) => Some(old),
+                None => {
+                    m.insert(k, v);
+                    None
+                }
+            };
+            assert_eq!(t.first_or_insert(k, v), want, "key {k}");
+            assert_eq!(t.len(), m.len());
+        }
+        for k in &pool {
+            assert_eq!(t.get(*k), m.get(k).copied());
+        }
+        for _ in 0..1_000 {
+            let k = rng.u64(..);
+            assert_eq!(t.get(k), m.get(&k).copied());
+        }
+        // within the maximum load
+        assert!(t.capacity().is_power_of_two());
+        assert!(t.len() * 4 <= t.capacity() * 3);
+    }
+
+    #[test]
+    fn reserve_prevents_growth_and_keeps_entries() {
+        let mut t: FirstSeen<u64> = FirstSeen::default();
+        for k in 1..=100u64 {
+            assert_eq!(t.first_or_insert(k * 977, k), None);
+        }
+        t.reserve_total(10_000);
+        let cap = t.capacity();
+        assert!(cap >= 10_000 * 4 / 3);
+        for k in 1..=100u64 {
+            assert_eq!(t.get(k * 977), Some(k));
+        }
+        for k in 101..=10_000u64 {
+            assert_eq!(t.first_or_insert(k * 977, k), None);
+        }
+        assert_eq!(t.capacity(), cap, "grew despite the reservation");
+        assert_eq!(t.first_or_insert(5 * 977, 0), Some(5));
+        // smaller reservations never shrink it
+        t.reserve_total(3);
+        assert_eq!(t.capacity(), cap);
+    }
+
+    #[test]
+    fn at_the_maximum_load() {
+        // A tiny table filled to its maximum load, where probe runs are long
+        // and wrap past the end; looking keys up does not grow it.
+        let mut t: FirstSeen<u64> = FirstSeen::default();
+        let n = MIN_SLOTS * 3 / 4;
+        for k in 1..=n as u64 {
+            assert_eq!(t.first_or_insert(k, k + 1), None);
+        }
+        assert_eq!(t.capacity(), MIN_SLOTS);
+        for k in 1..=n as u64 {
+            assert_eq!(t.get(k), Some(k + 1));
+            assert_eq!(t.first_or_insert(k, 0), Some(k + 1));
+        }
+        assert_eq!(t.capacity(), MIN_SLOTS);
+        assert_eq!(t.get(1_000), None);
+        assert_eq!(t.first_or_insert(1_000, 9), None);
+        assert!(t.capacity() > MIN_SLOTS);
+        assert_eq!(t.get(1_000), Some(9));
+    }
+
+    #[test]
+    fn slot_sizes() {
+        assert_eq!(std::mem::size_of::<(u64, u64)>(), 16);
+        assert_eq!(std::mem::size_of::<(u64, (u64, u32, u32))>(), 24);
+        assert_eq!(slots_for(usize::MAX), 1 << (usize::BITS - 1));
+        assert_eq!(slots_for(0), MIN_SLOTS);
+        assert_eq!(slots_for(12), 32);
+    }
+}
