@@ -620,8 +620,9 @@ fn text_bytes(path: &Path, encoding: &str) -> u64 {
 /// Sizes the indexes once for the whole file, from what the first `rows`
 /// (`bytes` of text) put in them, so that they do not grow (and rehash)
 /// during the run. The estimate never exceeds [`MAX_PRESIZE`] keys per
-/// table: a wrong guess (short rows first, long ones after; a compressed
-/// workbook) costs at most that, or a growth later as without it.
+/// table: a guess too large (short rows first, long ones after) costs at
+/// most that, 640 MB in all for the four tables, resident from the start;
+/// one too small (a compressed workbook) a growth later, as without it.
 fn presize(shards: &mut [Shard; 2], rows: usize, bytes: u64, text_bytes: u64) {
     if rows == 0 || bytes == 0 || text_bytes <= bytes {
         return;
