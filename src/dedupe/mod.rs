@@ -6,8 +6,9 @@
 //! 2. Blocking: each record gets one key per block of `rules/dedupe.toml`
 //!    (birth date + given name, birth year + full name, ID prefix, …); only
 //!    records sharing a key are compared. A block with a sort key and more
-//!    than `window` records is compared by sorted neighbourhood (each record
-//!    with the next `window - 1` in sort order); other blocks larger than
+//!    than its `window` (the block's own or the file's) records is compared
+//!    by sorted neighbourhood (each record with the next `window - 1` in sort
+//!    order); other blocks larger than
 //!    `max_block` are skipped with a warning. Work and memory grow with the
 //!    blocks, not with rows squared. A pair met in several blocks is scored
 //!    once (kept once when two windowed blocks both met it).

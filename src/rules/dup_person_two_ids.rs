@@ -16,9 +16,10 @@ for, the same date of birth (also with day and month swapped), and agreeing
 sex, phone and commune, with IDs that differ (often by one digit or two
 swapped digits). Candidate pairs come from blocks (`rules/dedupe.toml`:
 birth date + given or family name, birth year + full name, name + commune,
-ID prefix and suffix, phone; a large block of a common name is compared by
-sorted neighbourhood, each record with its nearest `window` in birth-date or
-given-name order); each field comparison adds a weight and pairs reaching
+ID prefix and suffix, phone; a large block of a common name or ID prefix is
+compared by sorted neighbourhood, each record with its nearest few in
+birth-date, birth-year or given-name order); each field comparison adds a
+weight and pairs reaching
 the threshold are joined into clusters. In each cluster one record is kept (a valid
 12-digit ID, the most complete, the latest); the rows of every other record
 with another ID are flagged with the kept line. `lamsach dedupe` lists the
