@@ -110,6 +110,10 @@ impl Strings {
             }
         }
     }
+    /// True when a string with xxh3 `h` is in the table.
+    pub fn has_hash(&self, h: u64) -> bool {
+        self.by_hash.contains_key(&h)
+    }
     pub fn intern(&mut self, s: &str) -> u32 {
         self.intern_hashed(xxh3_64(s.as_bytes()), s)
     }

@@ -917,6 +917,7 @@ impl Records {
     fn add(&mut self, out: BatchOut) -> Result<()> {
         let text = out.text.as_str();
         let ids = &mut vec![u32::MAX; out.values.len()];
+        self.warm(&out);
         for p in &out.rows {
             let next = u32::try_from(self.persons.len())
                 .ok()
@@ -981,6 +982,25 @@ impl Records {
             });
         }
         Ok(())
+    }
+
+    /// Looks the batch's rows up in one tight loop before they are added one
+    /// by one: the record of a known person, the name table for a new one.
+    /// The cache misses of tables of millions of entries overlap there
+    /// instead of stalling each row. Pure speed-up.
+    fn warm(&self, out: &BatchOut) {
+        let found = out
+            .rows
+            .iter()
+            .filter(|p| match self.index.get(&p.key) {
+                Some(&id) => self
+                    .persons
+                    .get(id as usize)
+                    .is_some_and(|q| q.sex.is_none()),
+                None => self.pool.names.strings.has_hash(p.person.name.hash),
+            })
+            .count();
+        std::hint::black_box(found);
     }
 
     /// The rows of each record, in one table.
