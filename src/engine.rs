@@ -632,8 +632,10 @@ fn presize(shards: &mut [Shard; 2], rows: usize, bytes: u64, text_bytes: u64) {
     // (f64 to usize saturates)
     let want = |seen: usize| ((seen as f64 * scale) as usize).min(MAX_PRESIZE);
     for s in shards {
-        s.dups.reserve_total(want(s.dups.len()));
-        s.shared.reserve_total(want(s.shared.len()));
+        let dups = s.dups.table_mut();
+        dups.reserve_total(want(dups.len()));
+        let shared = s.shared.table_mut();
+        shared.reserve_total(want(shared.len()));
     }
 }
 
@@ -654,9 +656,9 @@ fn index_shard(outs: &[BatchOut], shard: &mut Shard, s: usize, en: bool) -> Vec<
             // still cached (and their pages still in the TLB) when checked.
             for rows in out.rows.chunks(WARM_ROWS) {
                 let events = rows.iter().filter_map(|r| r.event).filter(mine);
-                shard.dups.warm(events);
+                shard.dups.table().warm(events);
                 let ids = rows.iter().filter_map(|r| r.holder.map(|h| h.id));
-                shard.shared.warm(ids.filter(mine));
+                shard.shared.table().warm(ids.filter(mine));
                 for row in rows {
                     if let Some(k) = row.event.filter(mine) {
                         found.extend(shard.dups.check(k, row.line, en));
@@ -1034,24 +1036,24 @@ mod tests {
         presize(&mut shards, 1_000, 100_000, 10_000_000);
         for s in &shards {
             // room for 50 000 and 20 000 keys at a load of 3/4: 2^17 and 2^15 slots
-            assert_eq!(s.dups.capacity(), 1 << 17);
-            assert_eq!(s.shared.capacity(), 1 << 15);
-            assert_eq!(s.dups.len(), 500);
+            assert_eq!(s.dups.table().capacity(), 1 << 17);
+            assert_eq!(s.shared.table().capacity(), 1 << 15);
+            assert_eq!(s.dups.table().len(), 500);
         }
         // short rows first in a huge file: at most 2^23 slots
         let mut shards = fill(500, 500);
         presize(&mut shards, 1_000, 1_000, 1 << 40);
         for s in &shards {
-            assert_eq!(s.dups.capacity(), 1 << 23);
-            assert_eq!(s.shared.capacity(), 1 << 23);
+            assert_eq!(s.dups.table().capacity(), 1 << 23);
+            assert_eq!(s.shared.table().capacity(), 1 << 23);
         }
         // nothing known, or all of the file seen: left as they are
         let mut shards = fill(500, 200);
-        let before = shards[0].dups.capacity();
+        let before = shards[0].dups.table().capacity();
         presize(&mut shards, 1_000, 100_000, 0);
         presize(&mut shards, 1_000, 100_000, 100_000);
         presize(&mut shards, 0, 0, 10_000_000);
-        assert_eq!(shards[0].dups.capacity(), before);
+        assert_eq!(shards[0].dups.table().capacity(), before);
     }
 
     #[test]

@@ -90,24 +90,38 @@ impl<V: Copy + Default> FirstSeen<V> {
         let mut new = Vec::with_capacity(slots);
         new.resize(slots, (0, V::default()));
         let old = std::mem::replace(&mut self.slots, new);
-        let mask = slots - 1;
         for (k, v) in old.into_iter().filter(|s| s.0 != 0) {
-            let mut i = home(k, mask);
-            while self.slots[i].0 != 0 {
-                i = (i + 1) & mask;
+            if let Err(i) = self.find(k) {
+                self.slots[i] = (k, v);
             }
-            self.slots[i] = (k, v);
         }
     }
 
-    /// Reads `key`'s home slot, for a batch to bring its slots into the
-    /// cache before it is checked row by row: the loads are independent,
-    /// so their misses overlap. Returns the key found there (to be fed to
-    /// `black_box` so that the load stays).
-    #[inline]
-    pub fn touch(&self, key: u64) -> u64 {
+    /// The slot of `key` (not 0; `slots` not empty): Ok when it holds the
+    /// key, Err for the empty slot where it would go. The load is at most
+    /// 3/4, so the probe ends at one or the other.
+    fn find(&self, key: u64) -> Result<usize, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = home(key, mask);
+        loop {
+            match self.slots[i].0 {
+                k if k == key => return Ok(i),
+                0 => return Err(i),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Reads the home slots of `keys` in one tight loop, for a batch to bring
+    /// its slots into the cache before it is checked row by row: the loads
+    /// are independent, so their misses overlap there instead of stalling
+    /// each row. Pure speed-up.
+    pub fn warm(&self, keys: impl Iterator<Item = u64>) {
         let mask = self.slots.len().wrapping_sub(1);
-        self.slots.get(home(key, mask)).map_or(0, |s| s.0)
+        let seen = keys.fold(0u64, |a, k| {
+            a ^ self.slots.get(home(k, mask)).map_or(0, |s| s.0)
+        });
+        std::hint::black_box(seen);
     }
 
     /// The value of `key`, if present.
@@ -119,18 +133,7 @@ impl<V: Copy + Default> FirstSeen<V> {
         if self.slots.is_empty() {
             return None;
         }
-        let mask = self.slots.len() - 1;
-        let mut i = home(key, mask);
-        loop {
-            let (k, v) = self.slots[i];
-            if k == key {
-                return Some(v);
-            }
-            if k == 0 {
-                return None;
-            }
-            i = (i + 1) & mask;
-        }
+        self.find(key).ok().map(|i| self.slots[i].1)
     }
 
     /// The value of `key` when present (the table unchanged); otherwise
@@ -148,25 +151,15 @@ impl<V: Copy + Default> FirstSeen<V> {
         if self.slots.is_empty() {
             self.rebuild(MIN_SLOTS);
         }
-        let mask = self.slots.len() - 1;
-        let mut i = home(key, mask);
-        // The load is at most 3/4: the probe ends at the key or an empty slot.
-        loop {
-            let (k, v) = self.slots[i];
-            if k == key {
-                return Some(v);
-            }
-            if k == 0 {
-                break;
-            }
-            i = (i + 1) & mask;
-        }
+        let mut i = match self.find(key) {
+            Ok(i) => return Some(self.slots[i].1),
+            Err(i) => i,
+        };
         if (self.used + 1) * MAX_LOAD_DEN > self.slots.len() * MAX_LOAD_NUM {
             self.rebuild(self.slots.len().saturating_mul(2));
-            let mask = self.slots.len() - 1;
-            i = home(key, mask);
-            while self.slots[i].0 != 0 {
-                i = (i + 1) & mask;
+            match self.find(key) {
+                Err(j) => i = j,
+                Ok(j) => return Some(self.slots[j].1),
             }
         }
         self.slots[i] = (key, val);

@@ -121,32 +121,13 @@ pub struct Index {
 }
 
 impl Index {
-    /// Reads the slots of a batch's IDs in one tight loop before they are
-    /// checked one by one: the cache misses of a table of millions of
-    /// entries overlap there instead of stalling each row. Pure speed-up.
-    pub fn warm(&self, keys: impl Iterator<Item = u64>) {
-        let seen = keys.fold(0u64, |a, k| a ^ self.first.touch(k));
-        std::hint::black_box(seen);
+    /// The table (to warm, size and count it).
+    pub fn table(&self) -> &super::first_seen::FirstSeen<Packed> {
+        &self.first
     }
 
-    /// IDs so far.
-    pub fn len(&self) -> usize {
-        self.first.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.first.is_empty()
-    }
-
-    /// Room for `n` IDs in all (see [`super::first_seen::FirstSeen::reserve_total`]).
-    pub fn reserve_total(&mut self, n: usize) {
-        self.first.reserve_total(n);
-    }
-
-    /// Slots of the table.
-    #[cfg(test)]
-    pub fn capacity(&self) -> usize {
-        self.first.capacity()
+    pub fn table_mut(&mut self) -> &mut super::first_seen::FirstSeen<Packed> {
+        &mut self.first
     }
 
     /// The first holder of `h`'s ID and its line; None when `h` is the first.
@@ -344,6 +325,6 @@ mod tests {
             f.message,
             "ID also used at line 3 with a different date of birth"
         );
-        assert_eq!(idx.len(), 1);
+        assert_eq!(idx.table().len(), 1);
     }
 }
