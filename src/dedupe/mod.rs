@@ -8,9 +8,8 @@
 //!    records sharing a key are compared. A block with a sort key and more
 //!    than its `window` (the block's own or the file's) records is compared
 //!    by sorted neighbourhood (each record with the next `window - 1` in sort
-//!    order); other blocks larger than
-//!    `max_block` are skipped with a warning. Work and memory grow with the
-//!    blocks, not with rows squared. A pair met in several blocks is scored
+//!    order); other blocks larger than `max_block` are skipped with a
+//!    warning. Work and memory grow with the blocks, not with rows squared. A pair met in several blocks is scored
 //!    once (kept once when two windowed blocks both met it).
 //! 3. Scoring: field comparisons weighted Fellegi–Sunter style; pairs at or
 //!    over the threshold are joined by union–find.
