@@ -466,13 +466,10 @@ pub fn check_file(
             for group in grx {
                 let indexed = group.map_err(read_err).and_then(|outs| {
                     // The first group tells how many keys the run will have.
-                    let seen = (!sized).then(|| {
-                        let rows = outs.iter().map(|o| o.rows.len()).sum::<usize>();
-                        (rows, outs.iter().map(|o| o.bytes).sum::<u64>())
-                    });
+                    let seen = (!sized).then(|| outs.iter().map(|o| o.bytes).sum::<u64>());
                     let indexed = index_group(outs, shards_, ctx_.en);
-                    if let Some((rows, bytes)) = seen {
-                        presize(shards_, rows, bytes, text_bytes);
+                    if let Some(bytes) = seen {
+                        presize(shards_, bytes, text_bytes);
                         sized = true;
                     }
                     indexed
@@ -617,14 +614,14 @@ fn text_bytes(path: &Path, encoding: &str) -> u64 {
     }
 }
 
-/// Sizes the indexes once for the whole file, from what the first `rows`
-/// (`bytes` of text) put in them, so that they do not grow (and rehash)
+/// Sizes the indexes once for the whole file, from what the first `bytes`
+/// of its text put in them, so that they do not grow (and rehash)
 /// during the run. The estimate never exceeds [`MAX_PRESIZE`] keys per
 /// table: a guess too large (short rows first, long ones after) costs at
 /// most that, 640 MB in all for the four tables, resident from the start;
 /// one too small (a compressed workbook) a growth later, as without it.
-fn presize(shards: &mut [Shard; 2], rows: usize, bytes: u64, text_bytes: u64) {
-    if rows == 0 || bytes == 0 || text_bytes <= bytes {
+fn presize(shards: &mut [Shard; 2], bytes: u64, text_bytes: u64) {
+    if bytes == 0 || text_bytes <= bytes {
         return;
     }
     // estimated rows in all / rows seen
@@ -1031,9 +1028,9 @@ mod tests {
             }
             shards
         };
-        // 1 000 rows of 100 bytes seen, 10 MB of text: 100 000 rows
+        // 100 kB seen of 10 MB of text: 100 times the keys
         let mut shards = fill(500, 200);
-        presize(&mut shards, 1_000, 100_000, 10_000_000);
+        presize(&mut shards, 100_000, 10_000_000);
         for s in &shards {
             // room for 50 000 and 20 000 keys at a load of 3/4: 2^17 and 2^15 slots
             assert_eq!(s.dups.table().capacity(), 1 << 17);
@@ -1042,7 +1039,7 @@ mod tests {
         }
         // short rows first in a huge file: at most 2^23 slots
         let mut shards = fill(500, 500);
-        presize(&mut shards, 1_000, 1_000, 1 << 40);
+        presize(&mut shards, 1_000, 1 << 40);
         for s in &shards {
             assert_eq!(s.dups.table().capacity(), 1 << 23);
             assert_eq!(s.shared.table().capacity(), 1 << 23);
@@ -1050,9 +1047,9 @@ mod tests {
         // nothing known, or all of the file seen: left as they are
         let mut shards = fill(500, 200);
         let before = shards[0].dups.table().capacity();
-        presize(&mut shards, 1_000, 100_000, 0);
-        presize(&mut shards, 1_000, 100_000, 100_000);
-        presize(&mut shards, 0, 0, 10_000_000);
+        presize(&mut shards, 100_000, 0);
+        presize(&mut shards, 100_000, 100_000);
+        presize(&mut shards, 0, 10_000_000);
         assert_eq!(shards[0].dups.table().capacity(), before);
     }
 

@@ -9,8 +9,9 @@
 //!    than its `window` (the block's own or the file's) records is compared
 //!    by sorted neighbourhood (each record with the next `window - 1` in sort
 //!    order); other blocks larger than `max_block` are skipped with a
-//!    warning. Work and memory grow with the blocks, not with rows squared. A pair met in several blocks is scored
-//!    once (kept once when two windowed blocks both met it).
+//!    warning. Work and memory grow with the blocks, not with rows squared.
+//!    A pair met in several blocks is scored once (kept once when two
+//!    windowed blocks both met it).
 //! 3. Scoring: field comparisons weighted Fellegi–Sunter style; pairs at or
 //!    over the threshold are joined by union–find.
 //! 4. A cluster of records with *different* IDs, or an ID missing in one, is
@@ -1293,9 +1294,8 @@ fn candidate_edges(
             break;
         };
         let entries = &owned;
-        // Runs of equal keys: the blocks. A block with a sort key and more
-        // than `window` records is compared by sorted neighbourhood; its
-        // records get no group (not every pair of it is scored).
+        // Runs of equal keys: the blocks. A windowed block's records get no
+        // group (not every pair of it is scored).
         let last = kind + 1 == k;
         let sort = cfg.sorts.get(kind).copied().flatten();
         let window = cfg

@@ -155,13 +155,8 @@ impl Index {
         if first_line == line {
             return None;
         }
-        let first = Holder {
-            id: h.id,
-            name: first_name,
-            dob: first_dob,
-        };
-        let name = first.name != 0 && h.name != 0 && first.name != h.name;
-        let dob = dob_differs(first.dob, h.dob);
+        let name = first_name != 0 && h.name != 0 && first_name != h.name;
+        let dob = dob_differs(first_dob, h.dob);
         let what = match (name, dob, en) {
             (false, false, _) => return None,
             (true, true, false) => "khác họ tên và ngày sinh",
