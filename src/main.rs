@@ -1,3 +1,8 @@
+//! The `lamsach` command. The work is done by the crates under `crates/`;
+//! this binary parses the command line and prints.
+
+mod cli;
+
 fn main() -> std::process::ExitCode {
-    lamsach::cli::main_exit()
+    cli::main_exit()
 }

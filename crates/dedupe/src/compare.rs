@@ -1,0 +1,1165 @@
+//! Field comparisons of two person records and their Fellegi–Sunter score.
+
+use super::config::Weights;
+use super::Row;
+use lamsach_model::parse::date::DateValue;
+use lamsach_model::profile::Sex;
+use chrono::Datelike;
+use rustc_hash::FxHashMap;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// An ID, normalised for comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IdKey {
+    None,
+    /// A 12-digit number (also one Excel shortened, zero-padded back).
+    Cccd([u8; 12]),
+    /// Another usable number (old 9-digit CMND).
+    Other([u8; 9]),
+    /// Present but unusable (letters, scientific notation, wrong length).
+    Invalid,
+}
+
+impl IdKey {
+    pub fn digits(&self) -> Option<&[u8]> {
+        match self {
+            IdKey::Cccd(d) => Some(d),
+            IdKey::Other(d) => Some(d),
+            _ => None,
+        }
+    }
+    pub fn is_cccd(&self) -> bool {
+        matches!(self, IdKey::Cccd(_))
+    }
+    /// True when the cell held something usable as an ID.
+    pub fn present(&self) -> bool {
+        matches!(self, IdKey::Cccd(_) | IdKey::Other(_))
+    }
+}
+
+/// Interned strings: each distinct value stored once, named by a `u32`
+/// (0 is the empty string). Equal ids ⇔ equal strings, so comparing two
+/// records' values is an integer comparison.
+#[derive(Debug, Clone)]
+pub struct Strings {
+    text: String,
+    /// End of each string in `text`; string `i` starts where `i - 1` ends.
+    ends: Vec<usize>,
+    /// xxh3 of the string → its id (the first string with that hash).
+    by_hash: FxHashMap<u64, u32>,
+    /// Strings whose hash another string had first (practically never).
+    spill: FxHashMap<Box<str>, u32>,
+}
+
+impl Default for Strings {
+    fn default() -> Self {
+        let mut by_hash = FxHashMap::default();
+        by_hash.insert(xxh3_64(b""), 0);
+        Strings {
+            text: String::new(),
+            ends: vec![0],
+            by_hash,
+            spill: FxHashMap::default(),
+        }
+    }
+}
+
+fn slice<'a>(text: &'a str, ends: &[usize], id: u32) -> &'a str {
+    let i = id as usize;
+    let start = match i.checked_sub(1) {
+        Some(j) => ends.get(j).copied().unwrap_or(0),
+        None => 0,
+    };
+    let end = ends.get(i).copied().unwrap_or(start);
+    text.get(start..end).unwrap_or("")
+}
+
+impl Strings {
+    /// The string of an id ("" for an unknown one).
+    pub fn get(&self, id: u32) -> &str {
+        slice(&self.text, &self.ends, id)
+    }
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+    fn push(&mut self, s: &str) -> u32 {
+        let id = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        id
+    }
+    /// The id of `s`, whose xxh3 is `h`, adding it when new.
+    pub fn intern_hashed(&mut self, h: u64, s: &str) -> u32 {
+        match self.by_hash.get(&h) {
+            Some(&id) if slice(&self.text, &self.ends, id) == s => id,
+            Some(_) => {
+                if let Some(&id) = self.spill.get(s) {
+                    return id;
+                }
+                let id = self.push(s);
+                self.spill.insert(s.into(), id);
+                id
+            }
+            None => {
+                let id = self.push(s);
+                self.by_hash.insert(h, id);
+                id
+            }
+        }
+    }
+    /// True when a string with xxh3 `h` is in the table.
+    pub fn has_hash(&self, h: u64) -> bool {
+        self.by_hash.contains_key(&h)
+    }
+    pub fn intern(&mut self, s: &str) -> u32 {
+        self.intern_hashed(xxh3_64(s.as_bytes()), s)
+    }
+    /// Memory held, in bytes (approximate).
+    pub fn bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * 8 + self.by_hash.capacity() * 13
+    }
+}
+
+/// What comparisons need of a folded name, computed once per distinct name.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NameInfo {
+    /// Person records in the file with this folded name.
+    pub count: u32,
+    /// Words (pieces between spaces); 0 until computed.
+    pub words: u32,
+    /// Byte index of the last space (the end of family + middle names).
+    pub last_space: u32,
+    /// Ids in [`Names::words`] of the last and first word.
+    pub given: u32,
+    pub family: u32,
+}
+
+/// Names (folded and normalised, interned together), their words, and counts.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub strings: Strings,
+    /// By id of `strings`; filled for folded names by [`Names::finish`].
+    pub info: Vec<NameInfo>,
+    /// Given and family names.
+    pub words: Strings,
+    /// Person records by given-name id of `words`.
+    pub given_count: Vec<u32>,
+}
+
+impl Names {
+    /// Computes word info of every folded name and counts the records per
+    /// folded name and per given name.
+    pub fn finish(&mut self, persons: &[Person]) {
+        self.info = vec![NameInfo::default(); self.strings.len()];
+        for p in persons {
+            let Some(info) = self.info.get_mut(p.name as usize) else {
+                continue;
+            };
+            if info.words == 0 {
+                let s = slice(&self.strings.text, &self.strings.ends, p.name);
+                info.words =
+                    u32::try_from(s.bytes().filter(|&b| b == b' ').count() + 1).unwrap_or(u32::MAX);
+                info.last_space = s
+                    .rfind(' ')
+                    .and_then(|i| u32::try_from(i).ok())
+                    .unwrap_or(0);
+                info.given = self.words.intern(s.rsplit(' ').next().unwrap_or(""));
+                info.family = self.words.intern(s.split(' ').next().unwrap_or(""));
+            }
+            info.count = info.count.saturating_add(1);
+            let g = info.given as usize;
+            if self.given_count.len() <= g {
+                self.given_count.resize(g + 1, 0);
+            }
+            if let Some(c) = self.given_count.get_mut(g) {
+                *c = c.saturating_add(1);
+            }
+        }
+    }
+    pub fn info(&self, id: u32) -> NameInfo {
+        self.info.get(id as usize).copied().unwrap_or_default()
+    }
+    pub fn fold(&self, p: &Person) -> &str {
+        self.strings.get(p.name)
+    }
+    pub fn given(&self, p: &Person) -> &str {
+        self.words.get(self.info(p.name).given)
+    }
+    pub fn family(&self, p: &Person) -> &str {
+        self.words.get(self.info(p.name).family)
+    }
+    fn given_count(&self, info: &NameInfo) -> u32 {
+        self.given_count
+            .get(info.given as usize)
+            .copied()
+            .unwrap_or(1)
+    }
+}
+
+/// Digits of a phone number (national form, `0912345678`) as one `u64`:
+/// up to 17 digits as their value and count; longer ones (hostile or
+/// garbage cells) by their id in a table. 0: no phone.
+pub fn phone_code(digits: &str, long: &mut Strings) -> u64 {
+    short_phone_code(digits).unwrap_or_else(|| (1 << 63) | u64::from(long.intern(digits)))
+}
+
+/// [`phone_code`] when it needs no table: none, or up to 17 digits.
+pub fn short_phone_code(digits: &str) -> Option<u64> {
+    let n = digits.len() as u64;
+    match digits.parse::<u64>() {
+        Ok(v) if (1..=17).contains(&n) => Some((n << 57) | v),
+        _ if digits.is_empty() => Some(0),
+        _ => None,
+    }
+}
+
+/// The digits [`phone_code`] encoded, into `buf`.
+pub fn phone_digits<'a>(code: u64, long: &'a Strings, buf: &'a mut [u8; 17]) -> &'a str {
+    if code == 0 {
+        return "";
+    }
+    if code >> 63 == 1 {
+        return long.get((code & u64::from(u32::MAX)) as u32);
+    }
+    let n = ((code >> 57) as usize).min(17);
+    let mut v = code & ((1 << 57) - 1);
+    let out = buf.get_mut(..n).unwrap_or_default();
+    for b in out.iter_mut().rev() {
+        *b = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    std::str::from_utf8(out).unwrap_or("")
+}
+
+/// One person record: the fields the comparisons use, normalised once and
+/// interned (strings by id, see [`Pool`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Person {
+    /// Folded name (lower case without diacritics): id in [`Names::strings`].
+    pub name: u32,
+    /// Lower case with diacritics (NFC), single-spaced: id in the same
+    /// table, so equal to `name` when the two strings are equal.
+    pub norm: u32,
+    pub dob: DateValue,
+    pub sex: Option<Sex>,
+    pub id: IdKey,
+    /// [`phone_code`] of the national form; 0 when none.
+    pub phone: u64,
+    /// Folded values: ids in [`Pool::values`], 0 when missing.
+    pub commune: u32,
+    pub district: u32,
+    pub address: u32,
+    /// Folded vaccine of the record's first row.
+    pub vaccine: u32,
+    /// The record's rows, `Pool::row_ids[rows_at..rows_at + rows_n]`.
+    pub rows_at: u32,
+    pub rows_n: u32,
+}
+
+impl Person {
+    pub fn accented(&self) -> bool {
+        self.norm != self.name
+    }
+}
+
+/// The tables person records point into.
+#[derive(Debug, Clone, Default)]
+pub struct Pool {
+    pub names: Names,
+    /// Communes, districts, addresses, vaccines.
+    pub values: Strings,
+    /// Phone numbers too long for a `u64` code.
+    pub long_phones: Strings,
+    /// The data rows, in line order.
+    pub rows: Vec<Row>,
+    /// Row numbers grouped by record (see [`Person::rows_at`]).
+    pub row_ids: Vec<u32>,
+}
+
+/// Events compared per record: a few are enough; a record with thousands
+/// of rows (a test record) must not make comparisons quadratic.
+pub const MAX_EVENTS: usize = 16;
+
+impl Pool {
+    /// Indexes of the rows of a record, in line order.
+    pub fn rows_of(&self, p: &Person) -> &[u32] {
+        let at = p.rows_at as usize;
+        self.row_ids
+            .get(at..at.saturating_add(p.rows_n as usize))
+            .unwrap_or_default()
+    }
+    /// The record's first [`MAX_EVENTS`] dated events into `out`: (event key
+    /// without dates, day number of the date); their count.
+    pub fn events(&self, p: &Person, out: &mut [(u64, i32); MAX_EVENTS]) -> usize {
+        let mut n = 0;
+        let dated = self
+            .rows_of(p)
+            .iter()
+            .filter_map(|&i| self.rows.get(i as usize)?.event)
+            .filter_map(|e| Some((e.key, e.date?.num_days_from_ce())));
+        for (slot, e) in out.iter_mut().zip(dated) {
+            *slot = e;
+            n += 1;
+        }
+        n
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NameLevel {
+    #[default]
+    Missing,
+    Exact,
+    Folded,
+    AccentDiffers,
+    Partial,
+    Typo,
+    GivenDiffers,
+    Differ,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DobLevel {
+    #[default]
+    Missing,
+    Exact,
+    Swapped,
+    Near,
+    YearOff,
+    YearOnly,
+    Differ,
+}
+
+pub use lamsach_model::parse::id::IdLevel;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EventsLevel {
+    #[default]
+    Missing,
+    Same,
+    Conflict,
+    Disjoint,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Agree {
+    #[default]
+    Missing,
+    Agree,
+    Differ,
+}
+
+/// How two records compare, field by field.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Comparison {
+    pub name: NameLevel,
+    pub dob: DobLevel,
+    pub sex: Agree,
+    pub id: IdLevel,
+    pub phone: Agree,
+    pub commune: Agree,
+    pub address: Agree,
+    pub vaccine: Agree,
+    pub events: EventsLevel,
+    pub score: f32,
+}
+
+/// One substitution or one swap of adjacent characters, same length.
+pub fn near_digits(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    // The first three differing positions, without allocating.
+    let mut diff = [0usize; 3];
+    let mut n = 0;
+    for i in (0..a.len()).filter(|&i| a[i] != b[i]).take(3) {
+        diff[n] = i;
+        n += 1;
+    }
+    match diff.get(..n).unwrap_or_default() {
+        [_] => true,
+        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+        _ => false,
+    }
+}
+
+/// Characters [`osa`] handles on the stack (names are cut to 96).
+const OSA_MAX: usize = 128;
+
+/// `strsim::osa_distance` (optimal string alignment over characters)
+/// without allocating: the same algorithm, rows on the stack. Longer
+/// strings go to strsim.
+pub fn osa(a: &str, b: &str) -> usize {
+    let mut bc = ['\0'; OSA_MAX];
+    let mut n = 0;
+    for c in b.chars() {
+        match bc.get_mut(n) {
+            Some(slot) => *slot = c,
+            None => return strsim::osa_distance(a, b),
+        }
+        n += 1;
+    }
+    let bc = &bc[..n];
+    // Rows i - 1, i and i + 1 of the distance table, rotated by index.
+    let mut rows = [[0u32; OSA_MAX + 1]; 3];
+    for (j, v) in rows[0].iter_mut().enumerate().take(n + 1) {
+        *v = j as u32;
+    }
+    rows[1] = rows[0];
+    let (mut two, mut prev, mut curr) = (0, 1, 2);
+    let mut prev_a = char::MAX;
+    for (i, ac) in a.chars().enumerate() {
+        rows[curr][0] = (i + 1) as u32;
+        for (j, &bch) in bc.iter().enumerate() {
+            let cost = u32::from(ac != bch);
+            let mut v = (rows[curr][j] + 1)
+                .min(rows[prev][j + 1] + 1)
+                .min(rows[prev][j] + cost);
+            if i > 0 && j > 0 && ac != bch && ac == bc[j - 1] && bch == prev_a {
+                v = v.min(rows[two][j - 1] + 1);
+            }
+            rows[curr][j + 1] = v;
+        }
+        (two, prev, curr) = (prev, curr, two);
+        prev_a = ac;
+    }
+    rows[prev][n] as usize
+}
+
+/// Words of a name kept on the stack.
+const WORDS: usize = 12;
+
+/// Splits `s` on spaces into `out`; None when it has more than [`WORDS`] words.
+fn words<'a>(s: &'a str, out: &mut [&'a str; WORDS]) -> Option<usize> {
+    // Split on the byte b' ': it never occurs inside a multi-byte character.
+    let mut n = 0;
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b == b' ' {
+            *out.get_mut(n)? = s.get(start..i).unwrap_or("");
+            n += 1;
+            start = i + 1;
+        }
+    }
+    *out.get_mut(n)? = s.get(start..).unwrap_or("");
+    Some(n + 1)
+}
+
+/// The words of `s` (on the stack when at most [`WORDS`]), to `f`.
+fn with_words<R>(s: &str, f: impl FnOnce(&[&str]) -> R) -> R {
+    let mut sa = [""; WORDS];
+    match words(s, &mut sa) {
+        Some(n) => f(sa.get(..n).unwrap_or_default()),
+        None => f(&s.split(' ').collect::<Vec<&str>>()),
+    }
+}
+
+fn cmp_name(a: &Person, b: &Person, names: &Names) -> NameLevel {
+    // Id 0 is the empty string.
+    if a.name == 0 || b.name == 0 {
+        return NameLevel::Missing;
+    }
+    if a.norm == b.norm {
+        return NameLevel::Exact;
+    }
+    if a.name == b.name {
+        return if a.accented() && b.accented() {
+            NameLevel::AccentDiffers
+        } else {
+            NameLevel::Folded
+        };
+    }
+    let (ia, ib) = (names.info(a.name), names.info(b.name));
+    let (sa, sb) = (names.strings.get(a.name), names.strings.get(b.name));
+    let (na, nb) = (ia.words, ib.words);
+    let same_given = ia.given == ib.given;
+    let same_family = ia.family == ib.family;
+    if na > 1 && nb > 1 && na != nb && same_given && same_family {
+        // Family and given name agree: a middle name left out is the same
+        // name; another middle name (Minh / Hữu) is another person, unless
+        // it is a typo (below).
+        let partial = with_words(sa, |wa| {
+            with_words(sb, |wb| {
+                let (short, long) = if wa.len() <= wb.len() {
+                    (wa, wb)
+                } else {
+                    (wb, wa)
+                };
+                let long_mid = long.get(1..long.len() - 1).unwrap_or_default();
+                let short_mid = short.get(1..short.len() - 1).unwrap_or_default();
+                short_mid.iter().all(|w| long_mid.contains(w))
+            })
+        });
+        if partial {
+            return NameLevel::Partial;
+        }
+    }
+    if na == nb
+        && na > 1
+        && same_family
+        && sa.get(..ia.last_space as usize) == sb.get(..ib.last_space as usize)
+    {
+        // Same family and middle names: the given name decides. One letter
+        // apart is a typo only when one of the two is rare in the file (a
+        // misspelling); two common names (Hồng / Hằng) are two people.
+        let (ga, gb) = (names.words.get(ia.given), names.words.get(ib.given));
+        let (ca, cb) = (names.given_count(&ia).max(1), names.given_count(&ib).max(1));
+        let rare = ca.min(cb).saturating_mul(20) < ca.max(cb);
+        return if rare && osa(ga, gb) <= 1 && ga.len().max(gb.len()) >= 4 {
+            NameLevel::Typo
+        } else {
+            NameLevel::GivenDiffers
+        };
+    }
+    // Cheap tests first: most compared pairs are different people.
+    let (la, lb) = (sa.len(), sb.len());
+    let close = |same: bool, x: u32, y: u32| {
+        same || {
+            let (x, y) = (names.words.get(x), names.words.get(y));
+            x.len().abs_diff(y.len()) <= 1 && osa(x, y) <= 1
+        }
+    };
+    let typo = la.min(lb) >= 8
+        && la.abs_diff(lb) <= 2
+        && close(same_family, ia.family, ib.family)
+        && close(same_given, ia.given, ib.given)
+        && osa(sa, sb) <= 2;
+    // Letters run together or split ("Thị Lan" / "ThịLan") count as one edit.
+    if typo
+        || (la.abs_diff(lb) <= 3
+            && sa
+                .chars()
+                .filter(|c| *c != ' ')
+                .eq(sb.chars().filter(|c| *c != ' ')))
+    {
+        NameLevel::Typo
+    } else {
+        NameLevel::Differ
+    }
+}
+
+/// `ddmmyyyy` digits (the year modulo 10000), for one-digit typos.
+fn ymd_digits(d: chrono::NaiveDate) -> [u8; 8] {
+    let (day, month, year) = (d.day(), d.month(), d.year().rem_euclid(10000) as u32);
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    [
+        digit(day / 10),
+        digit(day),
+        digit(month / 10),
+        digit(month),
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+    ]
+}
+
+fn cmp_dob(a: DateValue, b: DateValue) -> DobLevel {
+    use DateValue::*;
+    match (a, b) {
+        (Full(x), Full(y)) => {
+            if x == y {
+                DobLevel::Exact
+            } else if x.day() != y.day()
+                && x.month() != y.month()
+                && x.year().rem_euclid(10000) != y.year().rem_euclid(10000)
+            {
+                // Day, month and year all differ: at least three digits
+                // differ, so none of the near levels below can hold.
+                DobLevel::Differ
+            } else if x.year() == y.year() && x.month() == y.day() && x.day() == y.month() {
+                DobLevel::Swapped
+            } else if (x.year() - y.year()).abs() == 1
+                && x.month() == y.month()
+                && x.day() == y.day()
+            {
+                DobLevel::YearOff
+            } else if near_digits(&ymd_digits(x), &ymd_digits(y)) {
+                DobLevel::Near
+            } else {
+                DobLevel::Differ
+            }
+        }
+        (Full(_) | Partial { .. }, Full(_) | Partial { .. }) => {
+            if a.year() == b.year() {
+                DobLevel::YearOnly
+            } else {
+                DobLevel::Differ
+            }
+        }
+        _ => DobLevel::Missing,
+    }
+}
+
+fn cmp_id(a: &IdKey, b: &IdKey) -> IdLevel {
+    match (a, b) {
+        (IdKey::Cccd(x), IdKey::Cccd(y)) => id_level(x, y),
+        (IdKey::Other(x), IdKey::Other(y)) => id_level(x, y),
+        _ => IdLevel::Missing,
+    }
+}
+
+fn id_level(x: &[u8], y: &[u8]) -> IdLevel {
+    if x == y {
+        IdLevel::Same
+    } else if near_digits(x, y) {
+        IdLevel::Near
+    } else {
+        IdLevel::Differ
+    }
+}
+
+fn agree<T: PartialEq + ?Sized>(a: Option<&T>, b: Option<&T>) -> Agree {
+    match (a, b) {
+        (Some(x), Some(y)) if x == y => Agree::Agree,
+        (Some(_), Some(_)) => Agree::Differ,
+        _ => Agree::Missing,
+    }
+}
+
+fn aw(level: Agree, w: &super::config::AgreeW) -> f32 {
+    match level {
+        Agree::Agree => w.agree,
+        Agree::Differ => w.differ,
+        Agree::Missing => 0.0,
+    }
+}
+
+fn cmp_events(a: &[(u64, i32)], b: &[(u64, i32)], max_days: i64) -> EventsLevel {
+    if a.is_empty() || b.is_empty() {
+        return EventsLevel::Missing;
+    }
+    let mut level = EventsLevel::Disjoint;
+    for &(ka, da) in a {
+        for &(kb, db) in b {
+            if ka == kb {
+                if (i64::from(da) - i64::from(db)).abs() <= max_days {
+                    return EventsLevel::Same;
+                }
+                level = EventsLevel::Conflict;
+            }
+        }
+    }
+    level
+}
+
+/// Agreement of two interned values (id 0: missing).
+fn agree_id<T: PartialEq + Default>(a: T, b: T) -> Agree {
+    let none = T::default();
+    if a == none || b == none {
+        Agree::Missing
+    } else if a == b {
+        Agree::Agree
+    } else {
+        Agree::Differ
+    }
+}
+
+/// Compares two records and scores the comparison.
+pub fn compare(a: &Person, b: &Person, pool: &Pool, w: &Weights) -> Comparison {
+    compare_events(a, b, pool, w, 7)
+}
+
+/// [`compare`], with the largest gap in days for two events to be one.
+pub fn compare_events(
+    a: &Person,
+    b: &Person,
+    pool: &Pool,
+    w: &Weights,
+    max_days: i64,
+) -> Comparison {
+    compare_inner(a, b, pool, w, max_days, None).unwrap_or_default()
+}
+
+/// The most the name and the events can add to a score, for [`compare_min`].
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    name: f32,
+    events: f32,
+}
+
+impl Bounds {
+    pub fn new(w: &Weights) -> Bounds {
+        let n = &w.name;
+        let name = [
+            0.0,
+            n.exact,
+            n.folded,
+            n.accent_differs,
+            n.partial,
+            n.typo,
+            n.given_differs,
+            n.differ,
+        ]
+        .into_iter()
+        .fold(0.0f32, f32::max);
+        let e = &w.events;
+        let events = e.same.max(e.conflict).max(e.disjoint).max(0.0);
+        Bounds { name, events }
+    }
+}
+
+/// [`compare_events`] when the score reaches `min`; None when it does not.
+/// The cheap fields go first: a pair that cannot reach `min` whatever its
+/// name and events is left before comparing them, and one that cannot
+/// whatever its events before reading its rows.
+pub fn compare_min(
+    a: &Person,
+    b: &Person,
+    pool: &Pool,
+    w: &Weights,
+    max_days: i64,
+    bounds: &Bounds,
+    min: f32,
+) -> Option<Comparison> {
+    compare_inner(a, b, pool, w, max_days, Some((bounds, min))).filter(|c| c.score >= min)
+}
+
+fn dob_w(l: DobLevel, d: &super::config::DobW) -> f32 {
+    match l {
+        DobLevel::Missing => 0.0,
+        DobLevel::Exact => d.exact,
+        DobLevel::Swapped => d.swapped,
+        DobLevel::Near => d.near,
+        DobLevel::YearOff => d.year_off,
+        DobLevel::YearOnly => d.year_only,
+        DobLevel::Differ => d.differ,
+    }
+}
+
+fn id_w(l: IdLevel, w: &super::config::IdW) -> f32 {
+    match l {
+        IdLevel::Missing => 0.0,
+        IdLevel::Same => w.same,
+        IdLevel::Near => w.near,
+        IdLevel::Differ => w.differ,
+    }
+}
+
+/// Below this by more than rounding: the sum cannot reach `min`.
+const MARGIN: f32 = 1e-3;
+
+fn compare_inner(
+    a: &Person,
+    b: &Person,
+    pool: &Pool,
+    w: &Weights,
+    max_days: i64,
+    bound: Option<(&Bounds, f32)>,
+) -> Option<Comparison> {
+    let dob = cmp_dob(a.dob, b.dob);
+    let id = cmp_id(&a.id, &b.id);
+    let sex = agree(a.sex.as_ref(), b.sex.as_ref());
+    let phone = agree_id(a.phone, b.phone);
+    let commune = agree_id(a.commune, b.commune);
+    let address = agree_id(a.address, b.address);
+    let vaccine = agree_id(a.vaccine, b.vaccine);
+    // Only to bound the score (the score itself is summed below).
+    let known = dob_w(dob, &w.dob)
+        + id_w(id, &w.id)
+        + aw(sex, &w.sex)
+        + aw(phone, &w.phone)
+        + aw(commune, &w.commune)
+        + aw(address, &w.address)
+        + aw(vaccine, &w.vaccine);
+    if let Some((bd, min)) = bound {
+        if known + bd.name + bd.events < min - MARGIN {
+            return None;
+        }
+    }
+    let name = cmp_name(a, b, &pool.names);
+    let n = &w.name;
+    let name_w = match name {
+        NameLevel::Missing => 0.0,
+        NameLevel::Exact | NameLevel::Folded => {
+            let count = |p: &Person| pool.names.info(p.name).count.max(1);
+            let common = count(a).min(count(b)).max(2) as f32;
+            let tf =
+                (n.frequent_penalty * (common / 2.0).log2()).clamp(0.0, n.frequent_max.max(0.0));
+            if name == NameLevel::Exact {
+                n.exact - tf
+            } else {
+                n.folded - tf
+            }
+        }
+        NameLevel::AccentDiffers => n.accent_differs,
+        NameLevel::Partial => n.partial,
+        NameLevel::Typo => n.typo,
+        NameLevel::GivenDiffers => n.given_differs,
+        NameLevel::Differ => n.differ,
+    };
+    if let Some((bd, min)) = bound {
+        if known + name_w + bd.events < min - MARGIN {
+            return None;
+        }
+    }
+    let mut c = Comparison {
+        name,
+        dob,
+        sex,
+        id,
+        phone,
+        commune,
+        address,
+        vaccine,
+        events: {
+            let (mut ea, mut eb) = ([(0, 0); MAX_EVENTS], [(0, 0); MAX_EVENTS]);
+            let (na, nb) = (pool.events(a, &mut ea), pool.events(b, &mut eb));
+            cmp_events(
+                ea.get(..na).unwrap_or_default(),
+                eb.get(..nb).unwrap_or_default(),
+                max_days,
+            )
+        },
+        score: 0.0,
+    };
+    // Summed in the same order as always: the same rounding.
+    c.score = name_w
+        + dob_w(c.dob, &w.dob)
+        + id_w(c.id, &w.id)
+        + aw(c.sex, &w.sex)
+        + aw(c.phone, &w.phone)
+        + aw(c.commune, &w.commune)
+        + aw(c.address, &w.address)
+        + aw(c.vaccine, &w.vaccine)
+        + match c.events {
+            EventsLevel::Missing => 0.0,
+            EventsLevel::Same => w.events.same,
+            EventsLevel::Conflict => w.events.conflict,
+            EventsLevel::Disjoint => w.events.disjoint,
+        };
+    Some(c)
+}
+
+/// A field key of [`Comparison::fields`] in words (`dob~swapped` →
+/// "ngày sinh (đảo ngày/tháng)").
+pub fn field_label(key: &str, en: bool) -> String {
+    let (field, how) = key.split_once('~').unwrap_or((key, ""));
+    let f = match (field, en) {
+        ("full_name", false) => "họ tên",
+        ("dob", false) => "ngày sinh",
+        ("id", false) => "số định danh",
+        ("sex", false) => "giới tính",
+        ("phone", false) => "số điện thoại",
+        ("commune", false) => "xã",
+        ("address", false) => "địa chỉ",
+        ("vaccine", false) => "vắc xin",
+        ("event", false) => "mũi tiêm",
+        ("full_name", true) => "name",
+        ("dob", true) => "date of birth",
+        ("id", true) => "ID",
+        ("event", true) => "dose",
+        (other, _) => other,
+    };
+    let h = match (how, en) {
+        ("", _) => "",
+        ("swapped", false) => " (đảo ngày/tháng)",
+        ("typo", false) => " (lệch một ký tự)",
+        ("year_off", false) => " (lệch một năm)",
+        ("year", false) => " (chỉ có năm)",
+        ("middle", false) => " (thiếu tên đệm)",
+        ("accents", false) => " (khác dấu)",
+        ("swapped", true) => " (day/month swapped)",
+        ("typo", true) => " (one character off)",
+        ("year_off", true) => " (year one off)",
+        ("year", true) => " (year only)",
+        ("middle", true) => " (middle name missing)",
+        ("accents", true) => " (other diacritics)",
+        (_, _) => "",
+    };
+    format!("{f}{h}")
+}
+
+impl Comparison {
+    /// The agreeing fields in words, for messages.
+    pub fn agreed_labels(&self, en: bool) -> Vec<String> {
+        self.fields().0.iter().map(|k| field_label(k, en)).collect()
+    }
+
+    /// Field names that agreed and that disagreed (`dob~swapped` for partial agreement).
+    pub fn fields(&self) -> (Vec<&'static str>, Vec<&'static str>) {
+        let mut yes = Vec::new();
+        let mut no = Vec::new();
+        match self.name {
+            NameLevel::Exact | NameLevel::Folded => yes.push("full_name"),
+            NameLevel::Partial => yes.push("full_name~middle"),
+            NameLevel::Typo => yes.push("full_name~typo"),
+            NameLevel::AccentDiffers => yes.push("full_name~accents"),
+            NameLevel::GivenDiffers | NameLevel::Differ => no.push("full_name"),
+            NameLevel::Missing => {}
+        }
+        match self.dob {
+            DobLevel::Exact => yes.push("dob"),
+            DobLevel::Swapped => yes.push("dob~swapped"),
+            DobLevel::Near => yes.push("dob~typo"),
+            DobLevel::YearOff => yes.push("dob~year_off"),
+            DobLevel::YearOnly => yes.push("dob~year"),
+            DobLevel::Differ => no.push("dob"),
+            DobLevel::Missing => {}
+        }
+        match self.id {
+            IdLevel::Same => yes.push("id"),
+            IdLevel::Near => yes.push("id~typo"),
+            IdLevel::Differ => no.push("id"),
+            IdLevel::Missing => {}
+        }
+        for (name, a) in [
+            ("sex", self.sex),
+            ("phone", self.phone),
+            ("commune", self.commune),
+            ("address", self.address),
+            ("vaccine", self.vaccine),
+        ] {
+            match a {
+                Agree::Agree => yes.push(name),
+                Agree::Differ => no.push(name),
+                Agree::Missing => {}
+            }
+        }
+        match self.events {
+            EventsLevel::Same => yes.push("event"),
+            EventsLevel::Conflict => no.push("event"),
+            _ => {}
+        }
+        (yes, no)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_like_str_split() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "nguyen thi lan",
+            " a  b ",
+            "đ ư ơ",
+            "a b c d e f g h i j k l",
+        ] {
+            let mut out = [""; WORDS];
+            let n = words(s, &mut out).unwrap();
+            assert_eq!(
+                &out[..n],
+                s.split(' ').collect::<Vec<_>>().as_slice(),
+                "{s:?}"
+            );
+        }
+        assert!(words("a b c d e f g h i j k l m", &mut [""; WORDS]).is_none());
+    }
+    use crate::config::Config;
+    use lamsach_text::{fold, normalize};
+    use chrono::NaiveDate;
+
+    /// A person record for tests, its strings interned in `pool`.
+    pub(crate) fn p(
+        pool: &mut Pool,
+        name: &str,
+        dob: (i32, u32, u32),
+        sex: Sex,
+        id: &str,
+    ) -> Person {
+        let strings = &mut pool.names.strings;
+        Person {
+            name: strings.intern(&fold(name)),
+            norm: strings.intern(&normalize(name)),
+            dob: DateValue::Full(NaiveDate::from_ymd_opt(dob.0, dob.1, dob.2).unwrap()),
+            sex: Some(sex),
+            id: if id.is_empty() {
+                IdKey::None
+            } else {
+                let mut d = [0u8; 12];
+                d.copy_from_slice(id.as_bytes());
+                IdKey::Cccd(d)
+            },
+            ..super::super::EMPTY_PERSON
+        }
+    }
+
+    /// Compares `a` with `b` in a pool holding only the two.
+    fn cmp2(a: &str, b: &str, dob: (i32, u32, u32), id: &str, extra_given: u32) -> Comparison {
+        let w = Config::embedded().unwrap().weights;
+        let mut pool = Pool::default();
+        let pa = p(&mut pool, a, (1990, 5, 12), Sex::Female, "001190012345");
+        let pb = p(&mut pool, b, dob, Sex::Female, id);
+        let mut all = vec![pa, pb];
+        // more records with a's name: its given name is common
+        for _ in 0..extra_given {
+            all.push(pa);
+        }
+        pool.names.finish(&all);
+        compare(&pa, &pb, &pool, &w)
+    }
+
+    #[test]
+    fn name_levels() {
+        let lvl = |n: &str| cmp2("Nguyễn Thị Lan", n, (1990, 5, 12), "", 0).name;
+        assert_eq!(lvl("Nguyễn Thị Lan"), NameLevel::Exact);
+        assert_eq!(lvl("NGUYEN THI LAN"), NameLevel::Folded);
+        assert_eq!(lvl("Nguyễn Thị Lán"), NameLevel::AccentDiffers);
+        assert_eq!(lvl("Nguyễn Lan"), NameLevel::Partial);
+        assert_eq!(lvl("Nguyễn Thi Lam"), NameLevel::GivenDiffers);
+        assert_eq!(lvl("Nguyễn Thị Hoa"), NameLevel::GivenDiffers);
+        assert_eq!(lvl("Nguyen Thji Lan"), NameLevel::Typo);
+        assert_eq!(lvl("Trần Văn Hùng"), NameLevel::Differ);
+        assert_eq!(lvl("Nguyễn Minh Lan"), NameLevel::Differ);
+        assert_eq!(lvl("Nguyễn Thị Ngọc Lan"), NameLevel::Partial);
+        assert_eq!(lvl("Ngyuen Thi Lan"), NameLevel::Typo);
+        assert_eq!(lvl("Trần Thị Lan"), NameLevel::Differ);
+        assert_eq!(lvl("ThịLan Nguyễn"), NameLevel::Differ);
+        assert_eq!(lvl(""), NameLevel::Missing);
+        // one letter apart: a typo only when one spelling is rare in the file
+        let h = |extra| {
+            cmp2(
+                "Nguyễn Thị Hương",
+                "Nguyễn Thị Huowng",
+                (1990, 5, 12),
+                "",
+                extra,
+            )
+            .name
+        };
+        assert_eq!(h(0), NameLevel::GivenDiffers);
+        assert_eq!(h(40), NameLevel::Typo);
+    }
+
+    #[test]
+    fn compare_min_keeps_every_pair_over_the_threshold() {
+        let cfg = Config::embedded().unwrap();
+        let w = &cfg.weights;
+        let bounds = Bounds::new(w);
+        let mut pool = Pool::default();
+        let names = [
+            "Nguyễn Thị Lan",
+            "NGUYEN THI LAN",
+            "Nguyễn Lan",
+            "Trần Văn Hùng",
+            "",
+        ];
+        let dobs = [(1990, 5, 12), (1990, 12, 5), (1991, 5, 12), (1975, 1, 1)];
+        let ids = ["", "001190012345", "001190012354", "079090099999"];
+        let mut all = Vec::new();
+        for n in names {
+            for d in dobs {
+                for id in ids {
+                    all.push(p(&mut pool, n, d, Sex::Female, id));
+                }
+            }
+        }
+        pool.names.finish(&all);
+        let mut kept = 0;
+        for a in &all {
+            for b in &all {
+                for min in [cfg.threshold, 0.0, 20.0] {
+                    let full = compare_events(a, b, &pool, w, 7);
+                    let got = compare_min(a, b, &pool, w, 7, &bounds, min);
+                    assert_eq!(got.is_some(), full.score >= min);
+                    if let Some(c) = got {
+                        assert_eq!(c, full);
+                        kept += 1;
+                    }
+                }
+            }
+        }
+        assert!(kept > 0);
+    }
+
+    #[test]
+    fn osa_is_strsims() {
+        let alphabet: Vec<char> = "abđaăâ bx".chars().collect();
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut word = |max: u64| -> String {
+            let len = next() % max;
+            (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect()
+        };
+        for _ in 0..20_000 {
+            let (a, b) = (word(10), word(10));
+            assert_eq!(osa(&a, &b), strsim::osa_distance(&a, &b), "{a:?} {b:?}");
+        }
+        for _ in 0..50 {
+            let (a, b) = (word(300), word(300));
+            assert_eq!(osa(&a, &b), strsim::osa_distance(&a, &b), "{a:?} {b:?}");
+        }
+        assert_eq!(osa("ab", "ba"), 1);
+        assert_eq!(osa("", "abc"), 3);
+        assert_eq!(osa("abc", ""), 3);
+    }
+
+    #[test]
+    fn phone_codes_round_trip() {
+        let mut long = Strings::default();
+        for d in [
+            "",
+            "0912345678",
+            "000000001",
+            "12345678901234567",
+            "123456789012345678901",
+        ] {
+            let code = phone_code(d, &mut long);
+            assert_eq!(code == 0, d.is_empty(), "{d}");
+            let mut buf = [0u8; 17];
+            assert_eq!(phone_digits(code, &long, &mut buf), d);
+        }
+        assert_ne!(
+            phone_code("0912345678", &mut long),
+            phone_code("00912345678", &mut long)
+        );
+    }
+
+    #[test]
+    fn strings_intern_once() {
+        let mut s = Strings::default();
+        assert_eq!(s.intern(""), 0);
+        let a = s.intern("xã a");
+        assert_eq!(s.intern("xã a"), a);
+        // a forced hash collision is still told apart
+        let b = s.intern_hashed(xxh3_64("xã a".as_bytes()), "xã b");
+        assert_ne!(a, b);
+        assert_eq!(s.intern_hashed(xxh3_64("xã a".as_bytes()), "xã b"), b);
+        assert_eq!(s.get(a), "xã a");
+        assert_eq!(s.get(b), "xã b");
+        assert_eq!(s.get(99), "");
+    }
+
+    #[test]
+    fn dob_and_id_levels() {
+        let c = |dob, id: &str| cmp2("A B", "A B", dob, id, 0);
+        assert_eq!(c((1990, 12, 5), "").dob, DobLevel::Swapped);
+        assert_eq!(c((1991, 5, 12), "").dob, DobLevel::YearOff);
+        assert_eq!(c((1990, 5, 13), "").dob, DobLevel::Near);
+        assert_eq!(c((1960, 5, 12), "").dob, DobLevel::Near); // one digit: 1990 / 1960
+        assert_eq!(c((1975, 5, 12), "").dob, DobLevel::Differ);
+        assert_eq!(c((1975, 6, 13), "").dob, DobLevel::Differ);
+        assert_eq!(c((1990, 6, 13), "").dob, DobLevel::Differ);
+        // same digits (the year modulo 10000), another date: not a typo
+        assert_eq!(c((11990, 5, 12), "").dob, DobLevel::Differ);
+        assert_eq!(c((1990, 5, 12), "001190012354").id, IdLevel::Near);
+        assert_eq!(c((1990, 5, 12), "001190012346").id, IdLevel::Near);
+        assert_eq!(c((1990, 5, 12), "001190099999").id, IdLevel::Differ);
+        assert_eq!(c((1990, 5, 12), "").id, IdLevel::Missing);
+        let (yes, no) = c((1990, 12, 5), "001190099999").fields();
+        assert!(
+            yes.contains(&"dob~swapped") && no.contains(&"id"),
+            "{yes:?} {no:?}"
+        );
+        assert_eq!(
+            field_label("dob~swapped", false),
+            "ngày sinh (đảo ngày/tháng)"
+        );
+        assert_eq!(field_label("full_name", true), "name");
+    }
+}

@@ -1,0 +1,308 @@
+//! `rules/dedupe.toml`: blocks, weights and thresholds, typed with
+//! `deny_unknown_fields` and loaded like the profiles.
+
+use lamsach_io::error::{Error, Result};
+use lamsach_model::profile::parse_toml;
+use serde::Deserialize;
+use std::path::Path;
+
+pub const EMBEDDED: &str = include_str!("../../../rules/dedupe.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub max_block: usize,
+    /// Sorted-neighbourhood window: in a block with a `sort` key, each
+    /// record is compared with the next `window - 1` records in sort order.
+    pub window: usize,
+    pub check_max_bytes: u64,
+    pub threshold: f32,
+    pub blocks: Vec<BlockDef>,
+    pub weights: Weights,
+    pub event: EventCfg,
+    /// Parsed `blocks[].keys`, filled by [`Config::parse`].
+    #[serde(skip)]
+    pub parts: Vec<Vec<KeyPart>>,
+    /// Parsed `blocks[].sort`, filled by [`Config::parse`].
+    #[serde(skip)]
+    pub sorts: Vec<Option<KeyPart>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockDef {
+    pub name: String,
+    pub keys: Vec<String>,
+    /// Optional key part that orders a block larger than `window` for the
+    /// sorted-neighbourhood comparison (see `rules/dedupe.toml`).
+    #[serde(default)]
+    pub sort: Option<String>,
+    /// This block's sorted-neighbourhood window, when not the file's.
+    #[serde(default)]
+    pub window: Option<usize>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    pub name: NameW,
+    pub dob: DobW,
+    pub sex: AgreeW,
+    pub id: IdW,
+    pub phone: AgreeW,
+    pub commune: AgreeW,
+    pub address: AgreeW,
+    pub vaccine: AgreeW,
+    pub events: EventsW,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventsW {
+    pub same: f32,
+    pub conflict: f32,
+    pub disjoint: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameW {
+    pub exact: f32,
+    pub folded: f32,
+    pub accent_differs: f32,
+    pub partial: f32,
+    pub typo: f32,
+    pub given_differs: f32,
+    pub differ: f32,
+    pub frequent_penalty: f32,
+    pub frequent_max: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DobW {
+    pub exact: f32,
+    pub swapped: f32,
+    pub near: f32,
+    pub year_off: f32,
+    pub year_only: f32,
+    pub differ: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdW {
+    pub same: f32,
+    pub near: f32,
+    pub differ: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgreeW {
+    pub agree: f32,
+    pub differ: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventCfg {
+    pub max_days: i64,
+}
+
+/// One part of a block key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPart {
+    Dob,
+    DobUnordered,
+    BirthYear,
+    DayMonth,
+    GivenName,
+    FamilyName,
+    FullName,
+    Id,
+    IdPrefix(usize),
+    IdSuffix(usize),
+    Phone,
+    Sex,
+    Commune,
+    District,
+}
+
+impl KeyPart {
+    fn parse(s: &str) -> Option<KeyPart> {
+        let (head, n) = match s.split_once(':') {
+            Some((h, n)) => (
+                h,
+                Some(
+                    n.trim()
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=12).contains(n))?,
+                ),
+            ),
+            None => (s, None),
+        };
+        Some(match (head.trim(), n) {
+            ("dob", None) => KeyPart::Dob,
+            ("dob_unordered", None) => KeyPart::DobUnordered,
+            ("birth_year", None) => KeyPart::BirthYear,
+            ("day_month", None) => KeyPart::DayMonth,
+            ("given_name", None) => KeyPart::GivenName,
+            ("family_name", None) => KeyPart::FamilyName,
+            ("full_name", None) => KeyPart::FullName,
+            ("id", None) => KeyPart::Id,
+            ("id_prefix", Some(n)) => KeyPart::IdPrefix(n),
+            ("id_suffix", Some(n)) => KeyPart::IdSuffix(n),
+            ("phone", None) => KeyPart::Phone,
+            ("sex", None) => KeyPart::Sex,
+            ("commune", None) => KeyPart::Commune,
+            ("district", None) => KeyPart::District,
+            _ => return None,
+        })
+    }
+}
+
+impl Config {
+    /// The copy compiled into the binary.
+    pub fn embedded() -> Result<Config> {
+        Self::parse("rules/dedupe.toml", EMBEDDED)
+    }
+
+    /// `DIR/dedupe.toml` when a rules directory is given and holds one;
+    /// otherwise the embedded copy.
+    pub fn load(dir: Option<&Path>) -> Result<Config> {
+        match dir.map(|d| d.join("dedupe.toml")) {
+            Some(p) if p.exists() => {
+                let text = std::fs::read_to_string(&p).map_err(|source| Error::Open {
+                    path: p.clone(),
+                    source,
+                })?;
+                Self::parse(&p.display().to_string(), &text)
+            }
+            _ => Self::embedded(),
+        }
+    }
+
+    /// Parses and validates; all errors are reported together.
+    pub fn parse(path: &str, text: &str) -> Result<Config> {
+        let mut c: Config = parse_toml(path, text)?;
+        let mut errors = Vec::new();
+        if c.blocks.is_empty() {
+            errors.push(format!(
+                "{path}: cần ít nhất một [[blocks]] / at least one [[blocks]] is needed"
+            ));
+        }
+        if c.max_block < 2 {
+            errors.push(format!(
+                "{path}: max_block phải ≥ 2 / max_block must be at least 2"
+            ));
+        }
+        if c.window < 2 {
+            errors.push(format!(
+                "{path}: window phải ≥ 2 / window must be at least 2"
+            ));
+        }
+        if c.blocks.len() > 32 {
+            errors.push(format!("{path}: tối đa 32 khối / at most 32 blocks"));
+        }
+        for b in &c.blocks {
+            let mut parts = Vec::new();
+            if b.keys.is_empty() {
+                errors.push(format!(
+                    "{path}: khối '{}' không có khóa / block '{}' has no keys",
+                    b.name, b.name
+                ));
+            }
+            for k in &b.keys {
+                match KeyPart::parse(k) {
+                    Some(p) => parts.push(p),
+                    None => errors.push(format!(
+                        "{path}: khối '{}': không biết khóa '{k}' / block '{}': unknown key part '{k}'",
+                        b.name, b.name
+                    )),
+                }
+            }
+            c.parts.push(parts);
+            let sort = b.sort.as_deref().and_then(|k| {
+                let part = KeyPart::parse(k);
+                if part.is_none() {
+                    errors.push(format!(
+                        "{path}: khối '{}': không biết khóa sắp xếp '{k}' / block '{}': unknown sort key '{k}'",
+                        b.name, b.name
+                    ));
+                }
+                part
+            });
+            c.sorts.push(sort);
+            if b.window.is_some_and(|w| w < 2) {
+                errors.push(format!(
+                    "{path}: khối '{}': window phải ≥ 2 / block '{}': window must be at least 2",
+                    b.name, b.name
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(c)
+        } else {
+            Err(Error::Config(errors.join("\n")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_loads() {
+        let c = Config::embedded().unwrap();
+        assert!(c.blocks.len() >= 3);
+        assert_eq!(c.parts[0], vec![KeyPart::DobUnordered, KeyPart::FamilyName]);
+        assert!(c
+            .parts
+            .iter()
+            .flatten()
+            .any(|p| matches!(p, KeyPart::IdPrefix(9))));
+    }
+
+    #[test]
+    fn errors_name_file_and_key() {
+        let bad = EMBEDDED.replace("max_block = 400", "max_block = 400\nbogus = 1");
+        let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
+        assert!(e.starts_with("d.toml:"), "{e}");
+        assert!(e.contains("bogus"), "{e}");
+        let bad = EMBEDDED.replace("\"id_prefix:9\"", "\"id_prefix:x\"");
+        let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
+        assert!(e.contains("id_prefix:x"), "{e}");
+        let bad = EMBEDDED.replace("sort = \"dob\"", "sort = \"shoe_size\"");
+        let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
+        assert!(e.contains("shoe_size"), "{e}");
+        let bad = EMBEDDED.replace("window = 12", "window = 1");
+        let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
+        assert!(e.contains("window"), "{e}");
+        // A block's own window is checked too, and named.
+        let bad = EMBEDDED.replace(
+            "keys = [\"id_suffix:7\"]\n",
+            "keys = [\"id_suffix:7\"]\nwindow = 1\n",
+        );
+        let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
+        assert!(e.contains("id_suffix") && e.contains("window"), "{e}");
+    }
+
+    #[test]
+    fn sort_keys_parsed_per_block() {
+        let c = Config::embedded().unwrap();
+        assert_eq!(c.sorts.len(), c.blocks.len());
+        let of = |name: &str| {
+            let i = c.blocks.iter().position(|b| b.name == name).unwrap();
+            c.sorts[i]
+        };
+        assert_eq!(of("name_commune"), Some(KeyPart::Dob));
+        assert_eq!(of("phone"), None);
+        // A block without its own window has none: the file's applies.
+        let window = |name: &str| c.blocks.iter().find(|b| b.name == name).unwrap().window;
+        assert_eq!(window("dob_family"), None);
+        assert_eq!(window("name_commune"), Some(2));
+    }
+}

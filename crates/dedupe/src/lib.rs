@@ -1,0 +1,2159 @@
+//! Finding the same person recorded twice, and the same event recorded twice.
+//!
+//! 1. Read the file once (batches parsed in parallel). Rows with the same ID,
+//!    folded name and date of birth are one *person record* (a vaccination
+//!    export has one row per dose): comparisons run on person records.
+//! 2. Blocking: each record gets one key per block of `rules/dedupe.toml`
+//!    (birth date + given name, birth year + full name, ID prefix, …); only
+//!    records sharing a key are compared. A block with a sort key and more
+//!    than its `window` (the block's own or the file's) records is compared
+//!    by sorted neighbourhood (each record with the next `window - 1` in sort
+//!    order); other blocks larger than `max_block` are skipped with a
+//!    warning. Work and memory grow with the blocks, not with rows squared.
+//!    A pair met in several blocks is scored once (kept once when two
+//!    windowed blocks both met it).
+//! 3. Scoring: field comparisons weighted Fellegi–Sunter style; pairs at or
+//!    over the threshold are joined by union–find.
+//! 4. A cluster of records with *different* IDs, or an ID missing in one, is
+//!    one person recorded as several (DUP003, DUP004). Records with the same
+//!    ID are the same person and never a person duplicate, but their rows,
+//!    with those of person clusters, are searched for the same event recorded
+//!    twice with dates a few days apart (DUP005).
+
+pub mod compare;
+pub mod config;
+
+
+use lamsach_model::layout::Opened;
+use lamsach_io::error::{Error, Result};
+use lamsach_io::input::split_fields;
+use lamsach_io::input::{Batch, Item};
+use lamsach_model::parse::date::{self, DateValue};
+use lamsach_model::parse::id::{self, IdProblem, IdValue};
+use lamsach_model::profile::Sex;
+use lamsach_model::profile::{Field, Mapping, RuleData};
+use lamsach_rules::Finding;
+use lamsach_text::{fold_into, normalize, trim};
+use chrono::NaiveDate;
+use compare::{
+    compare_events, compare_min, short_phone_code, Bounds, Comparison, IdKey, IdLevel, Person, Pool,
+};
+use config::{Config, KeyPart};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Names longer than this (in characters) are cut for comparison.
+const MAX_NAME_CHARS: usize = 96;
+
+/// One data row: which person record it belongs to, and its event.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: u64,
+    pub person: u32,
+    /// Non-empty cells among the mapped fields.
+    pub filled: u16,
+    pub event: Option<Event>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Event {
+    /// Hash of the event fields other than dates (vaccine, dose), folded.
+    pub key: u64,
+    /// DUP001's key, when `has_exact` (see [`Event::exact`]).
+    exact_key: u64,
+    has_exact: bool,
+    pub date: Option<NaiveDate>,
+}
+
+impl Event {
+    fn new(key: u64, date: Option<NaiveDate>, exact: Option<u64>) -> Event {
+        Event {
+            key,
+            exact_key: exact.unwrap_or(0),
+            has_exact: exact.is_some(),
+            date,
+        }
+    }
+    /// DUP001's key: rows equal on it are DUP001's, not ours.
+    pub fn exact(&self) -> Option<u64> {
+        self.has_exact.then_some(self.exact_key)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Person,
+    Event,
+}
+
+impl Kind {
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Person => "person",
+            Kind::Event => "event",
+        }
+    }
+}
+
+/// One row of a cluster.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub line: u64,
+    pub row: usize,
+    /// Best match score of this row's record within the cluster.
+    pub score: f32,
+    /// Comparison with the surviving record.
+    pub cmp: Comparison,
+    pub survivor: bool,
+    /// The finding for this row, when it is the one to fix.
+    pub flag: Option<Flag>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    /// Same person, another ID (DUP003).
+    TwoIds,
+    /// Same person, the ID missing in one of the records (DUP004).
+    NoId,
+    /// Same event again (DUP005), `days` apart.
+    Event { days: i64 },
+}
+
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub id: u32,
+    pub kind: Kind,
+    /// Sorted by line.
+    pub members: Vec<Member>,
+    pub survivor_line: u64,
+}
+
+/// A block too large to compare pair by pair.
+#[derive(Debug, Clone)]
+pub struct Oversized {
+    pub kind: String,
+    pub blocks: usize,
+    pub largest: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub rows: u64,
+    pub persons: usize,
+    pub compared_pairs: u64,
+    pub matched_pairs: usize,
+}
+
+/// Everything a dedupe run found.
+pub struct Outcome {
+    pub mapping: Mapping,
+    pub delim: u8,
+    pub clusters: Vec<Cluster>,
+    pub oversized: Vec<Oversized>,
+    pub stats: Stats,
+}
+
+fn is_person_field(f: Field) -> bool {
+    matches!(f, Field::Id | Field::FullName | Field::Dob | Field::Sex)
+}
+
+fn is_date_field(f: Field) -> bool {
+    matches!(
+        f,
+        Field::VaccinationDate | Field::BhytValidTo | Field::DeathDate
+    )
+}
+
+/// Phone digits in national form into `out` ("" when not a plausible number).
+fn phone_key(v: &str, out: &mut String) {
+    out.clear();
+    out.extend(v.bytes().filter(u8::is_ascii_digit).map(char::from));
+    if out.len() == 11 && out.starts_with("84") {
+        out.replace_range(..2, "0");
+    } else if out.len() == 9 && !out.starts_with('0') {
+        out.insert(0, '0');
+    }
+    if !(out.len() >= 9 && out.bytes().any(|b| b != b'0')) {
+        out.clear();
+    }
+}
+
+/// Dose written as `1`, `Mũi 1`, `1.0`, `Mũi thứ nhất`: the digits when any.
+fn event_value<'s>(f: Field, v: &str, buf: &'s mut String) -> &'s str {
+    buf.clear();
+    if f == Field::Dose {
+        let head = v.split(['.', ',']).next().unwrap_or("");
+        buf.extend(head.chars().filter(char::is_ascii_digit));
+        if !buf.is_empty() {
+            let zeros = buf.len() - buf.trim_start_matches('0').len();
+            buf.drain(..zeros);
+            return buf;
+        }
+    }
+    fold_into(v, buf);
+    buf
+}
+
+/// What reading the file gives: rows, person records, and the event fields used.
+struct Loaded {
+    mapping: Mapping,
+    delim: u8,
+    persons: Vec<Person>,
+    pool: Pool,
+    event_fields: Vec<Field>,
+}
+
+/// A string a worker parsed: a range of its batch's text, and its xxh3
+/// (any value for an empty span, which is never interned).
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    start: usize,
+    end: usize,
+    hash: u64,
+}
+
+impl Span {
+    fn put(text: &mut String, s: &str) -> Span {
+        Self::put_hashed(text, s, xxh3_64(s.as_bytes()))
+    }
+    fn put_hashed(text: &mut String, s: &str, hash: u64) -> Span {
+        let start = text.len();
+        text.push_str(s);
+        Span {
+            start,
+            end: text.len(),
+            hash,
+        }
+    }
+    fn get(self, text: &str) -> &str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+/// A person record as a worker parsed it: strings not yet interned.
+#[derive(Debug, Clone, Copy)]
+struct RawPerson {
+    name: Span,
+    /// None when the normalised name is the folded one.
+    norm: Option<Span>,
+    dob: DateValue,
+    sex: Option<Sex>,
+    id: IdKey,
+    /// [`compare::phone_code`] when it needs no table, else 0 and the
+    /// digits in `long_phone`.
+    phone: u64,
+    long_phone: Option<Span>,
+    /// Ids in the batch's [`BatchOut::values`] (0: empty).
+    commune: u32,
+    district: u32,
+    address: u32,
+    vaccine: u32,
+}
+
+struct Parsed {
+    line: u64,
+    person: RawPerson,
+    key: u64,
+    filled: u16,
+    event: Option<Event>,
+}
+
+/// The parsed rows of one batch, their strings in one buffer.
+struct BatchOut {
+    text: String,
+    /// Values of the columns of few distinct values, each once: value `i`
+    /// (from 1) is `values[i - 1]`.
+    values: Vec<Span>,
+    rows: Vec<Parsed>,
+}
+
+/// The span of value `id` of `values` (empty for 0).
+fn value_span(values: &[Span], id: u32) -> Span {
+    let i = (id as usize).wrapping_sub(1);
+    values.get(i).copied().unwrap_or_default()
+}
+
+struct Parser<'a> {
+    mapping: &'a Mapping,
+    data: &'a RuleData,
+    event_fields: &'a [Field],
+    expected: usize,
+    delim: u8,
+    /// By column, the number of fields mapped to it.
+    mapped: Vec<u16>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(mapping: &'a Mapping, data: &'a RuleData, event_fields: &'a [Field], delim: u8) -> Self {
+        let expected = mapping.headers.len();
+        let mapped = (0..expected)
+            .map(|c| mapping.col.iter().filter(|&&x| x == Some(c)).count() as u16)
+            .collect();
+        Parser {
+            mapping,
+            data,
+            event_fields,
+            expected,
+            delim,
+            mapped,
+        }
+    }
+
+    fn id_key(id: &IdValue, raw: &str) -> IdKey {
+        match id {
+            IdValue::Cccd(d) => IdKey::Cccd(*d),
+            IdValue::DroppedZeros { padded }
+            | IdValue::Malformed(IdProblem::Separators { cleaned: padded })
+                if padded.len() == 12 =>
+            {
+                let mut d = [0u8; 12];
+                d.copy_from_slice(padded.as_bytes());
+                IdKey::Cccd(d)
+            }
+            IdValue::Cmnd9 => raw
+                .trim()
+                .as_bytes()
+                .try_into()
+                .map_or(IdKey::Invalid, IdKey::Other),
+            IdValue::Missing => IdKey::None,
+            _ => IdKey::Invalid,
+        }
+    }
+
+    /// `dup_event::key` of the row, reusing the folded name and vaccine.
+    fn exact_key(&self, x: ExactIn<'_, '_>) -> Option<u64> {
+        let (name_fold, vaccine, buf) = (x.name_fold, x.vaccine, x.buf);
+        lamsach_rules::dup_event::key_of(
+            x.hash,
+            &self.mapping.profile.event_key,
+            x.get,
+            lamsach_rules::dup_event::KeyRow {
+                id: x.id,
+                dob: x.dob,
+                vaccination_date: x.vaccination_date,
+            },
+            |f, v, h| match (f, name_fold) {
+                (Field::FullName, Some(n)) => h.extend_from_slice(n.as_bytes()),
+                (Field::Vaccine, _) => h.extend_from_slice(vaccine.as_bytes()),
+                _ => {
+                    buf.clear();
+                    fold_into(v, buf);
+                    h.extend_from_slice(buf.as_bytes());
+                }
+            },
+        )
+    }
+
+    /// Parses one record; None for blank or unreadable rows (the engine
+    /// reports those). Only the cells dedupe uses are decoded; `s` holds
+    /// buffers reused from row to row.
+    fn parse<'b>(
+        &self,
+        s: &mut Scratch<'b>,
+        bytes: &'b [u8],
+        text: &mut String,
+        folded: &mut Vec<Span>,
+    ) -> Option<(RawPerson, u64, u16, Option<Event>)> {
+        split_fields(bytes, self.delim, &mut s.raw);
+        if s.raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            return None;
+        }
+        if s.raw.len() > self.expected
+            && s.raw[self.expected..]
+                .iter()
+                .all(|f| f.trim_ascii().is_empty())
+        {
+            s.raw.truncate(self.expected);
+        }
+        if s.raw.len() != self.expected {
+            return None;
+        }
+        // Cells of mapped columns as text (lossy only when not UTF-8); the
+        // others stay empty: nothing here reads them.
+        // Trimmed once here: every reader below wants them trimmed.
+        // Fields are split at ASCII bytes: when the whole record is valid
+        // UTF-8, so is every unquoted field, checked once.
+        let rec = if self.delim.is_ascii() {
+            simdutf8::basic::from_utf8(bytes).ok()
+        } else {
+            None
+        };
+        // Non-empty cells, counted once per field mapped to them.
+        let mut filled = 0u16;
+        s.text.clear();
+        for (c, f) in s.raw.iter().enumerate() {
+            let n = self.mapped.get(c).copied().unwrap_or(0);
+            let cell = if n == 0 {
+                Cow::Borrowed("")
+            } else {
+                let within = match (rec, f) {
+                    (Some(r), Cow::Borrowed(b)) => lamsach_text::sub_str(r, b),
+                    _ => None,
+                };
+                match within {
+                    Some(t) => Cow::Borrowed(trim(t)),
+                    None => cell_text(f),
+                }
+            };
+            if !cell.is_empty() {
+                filled = filled.wrapping_add(n);
+            }
+            s.text.push(cell);
+        }
+        let values = &s.text;
+        let get = |f: Field| {
+            self.mapping
+                .column(f)
+                .map(|c| values.get(c).map_or("", |v| v.as_ref()))
+        };
+        let full_name = get(Field::FullName).unwrap_or("");
+        // Names are compared with edit distances: a hostile 1 MB "name" must
+        // not make one comparison cost 10¹² steps.
+        // (no more bytes than that: no more characters either)
+        let name = match full_name.len() > MAX_NAME_CHARS {
+            true => match full_name.char_indices().nth(MAX_NAME_CHARS) {
+                Some((i, _)) => full_name.get(..i).unwrap_or(full_name),
+                None => full_name,
+            },
+            false => full_name,
+        };
+        let buf = &mut s.fold;
+        // The rows of a person follow each other: the same name again is
+        // taken from the row before.
+        let memo = &mut s.name;
+        let (name_span, norm) = if memo.batch == s.batch && memo.raw == name {
+            (memo.fold, memo.norm)
+        } else {
+            buf.clear();
+            fold_into(name, buf);
+            let name_span = Span::put(text, buf);
+            // ASCII: normalising is folding (lower case, single spaces).
+            let norm = if name.is_ascii() {
+                None
+            } else {
+                normalize_name(name, buf);
+                (buf.as_str() != name_span.get(text)).then(|| Span::put(text, buf))
+            };
+            memo.raw.clear();
+            memo.raw.push_str(name);
+            (memo.batch, memo.fold, memo.norm) = (s.batch, name_span, norm);
+            (name_span, norm)
+        };
+        let (caches, batch) = (&mut s.caches, s.batch);
+        let mut fold_value = |i: usize, v: Option<&str>| match caches.get_mut(i) {
+            Some(c) => c.fold(v.unwrap_or(""), buf, text, folded, batch),
+            None => 0,
+        };
+        let commune = fold_value(0, get(Field::Commune));
+        let district = fold_value(1, get(Field::District));
+        let address = fold_value(2, get(Field::Address));
+        let vaccine = fold_value(3, get(Field::Vaccine));
+        let sex = get(Field::Sex).map(|v| fold_value(4, Some(v)));
+        let sex = sex.and_then(|id| self.data.sex_of(value_span(folded, id).get(text)));
+        let phone_raw = get(Field::Phone).unwrap_or("");
+        let (phone, long_phone) = match s.phone.get(phone_raw) {
+            Some(&code) => (code, None),
+            None => {
+                phone_key(phone_raw, buf);
+                match short_phone_code(buf).filter(|_| buf.len() <= 17) {
+                    Some(code) => {
+                        s.phone.set(phone_raw, code);
+                        (code, None)
+                    }
+                    None => (0, Some(Span::put(text, buf))),
+                }
+            }
+        };
+        let id_raw = get(Field::Id);
+        let (id_value, id_key) = match id_raw {
+            None => (IdValue::Missing, Self::id_key(&IdValue::Missing, "")),
+            Some(v) => match s.id.get(v) {
+                Some(known) => known.clone(),
+                None => {
+                    let value = id::parse(v, self.data);
+                    let key = Self::id_key(&value, v);
+                    s.id.set(v, (value.clone(), key));
+                    (value, key)
+                }
+            },
+        };
+        let dob_raw = get(Field::Dob);
+        let dob = dob_raw.map_or(DateValue::Missing, date::parse);
+        let person = RawPerson {
+            name: name_span,
+            norm,
+            dob,
+            sex,
+            id: id_key,
+            phone,
+            long_phone,
+            commune,
+            district,
+            address,
+            vaccine,
+        };
+        let name_fold = name_span.get(text);
+        let vaccine = value_span(folded, vaccine).get(text);
+        let h = &mut s.key;
+        h.clear();
+        if let Some(d) = person.id.digits() {
+            h.update(d);
+        }
+        h.update(&[0x1f]);
+        h.update(name_fold.as_bytes());
+        h.update(&[0x1f]);
+        match person.dob {
+            DateValue::Full(d) => match iso_date(d) {
+                Some(b) => h.update(&b),
+                None => h.update(d.format("%Y-%m-%d").to_string().as_bytes()),
+            },
+            DateValue::Partial { year, month } => h.update(format!("{year}-{month:?}").as_bytes()),
+            _ => {
+                s.fold.clear();
+                fold_into(dob_raw.unwrap_or(""), &mut s.fold);
+                h.update(s.fold.as_bytes());
+            }
+        }
+        let key = h.digest();
+        let event = (!self.event_fields.is_empty()).then(|| {
+            let k = &mut s.event;
+            k.clear();
+            let mut date = None;
+            let mut vaccination_date = None;
+            for &f in self.event_fields {
+                let v = get(f).unwrap_or("");
+                if is_date_field(f) {
+                    let parsed = date::parse(v);
+                    if f == Field::VaccinationDate {
+                        vaccination_date = Some(parsed);
+                    }
+                    if date.is_none() {
+                        if let DateValue::Full(d) = parsed {
+                            date = Some(d);
+                        }
+                    }
+                } else if f == Field::Vaccine {
+                    // event_value folds it, as `vaccine` above
+                    k.update(vaccine.as_bytes());
+                    k.update(&[0x1f]);
+                } else {
+                    k.update(event_value(f, v, &mut s.fold).as_bytes());
+                    k.update(&[0x1f]);
+                }
+            }
+            // DUP001's key (`dup_event::key`), from the values parsed above.
+            let exact = self.exact_key(ExactIn {
+                get: &get,
+                id: &id_value,
+                dob,
+                vaccination_date: vaccination_date.unwrap_or(DateValue::Missing),
+                name_fold: (name.len() == full_name.len()).then_some(name_fold),
+                vaccine,
+                buf: &mut s.fold,
+                hash: &mut s.hash,
+            });
+            Event::new(k.digest(), date, exact)
+        });
+        Some((person, key, filled, event))
+    }
+
+    /// Parses the records of one batch.
+    fn parse_batch<'b>(&self, s: &mut Scratch<'b>, b: &'b Batch) -> BatchOut {
+        s.start_batch();
+        let mut out = BatchOut {
+            text: String::with_capacity(b.items.len() * 32),
+            values: Vec::new(),
+            rows: Vec::with_capacity(b.items.len()),
+        };
+        for item in &b.items {
+            let Item::Rec { line, start, end } = *item else {
+                continue;
+            };
+            let bytes = b.buf.get(start..end).unwrap_or_default();
+            if let Some((person, key, filled, event)) =
+                self.parse(s, bytes, &mut out.text, &mut out.values)
+            {
+                out.rows.push(Parsed {
+                    line,
+                    person,
+                    key,
+                    filled,
+                    event,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// True for the letters of Vietnamese (and other Latin) text that are NFC
+/// as they stand and combine with nothing before them: ASCII, Latin-1 and
+/// Latin Extended-A/B letters, Latin Extended Additional (ạ … ỹ).
+fn nfc_starter(c: char) -> bool {
+    matches!(c, '\0'..='\u{7f}' | '\u{c0}'..='\u{24f}' | '\u{1e00}'..='\u{1eff}')
+}
+
+/// For each code point below U+2000: its lower case when that is one
+/// character below U+2000 (else 0), looked up instead of `to_lowercase`.
+fn lower_table() -> &'static [u16] {
+    static TABLE: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0u32..0x2000)
+            .map(|cp| {
+                let mut l = char::from_u32(cp).into_iter().flat_map(char::to_lowercase);
+                match (l.next(), l.next()) {
+                    (Some(c), None) => u16::try_from(u32::from(c)).unwrap_or(0),
+                    _ => 0,
+                }
+            })
+            .collect()
+    })
+}
+
+/// [`normalize`] into `out`, without the NFC pass when every character is
+/// NFC as it stands.
+fn normalize_name(s: &str, out: &mut String) {
+    out.clear();
+    let table = lower_table();
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c.is_ascii() {
+            lamsach_text::push_ascii_collapsing(c, out, 0, &mut pending_space);
+            continue;
+        }
+        // Not ASCII: no starter here is whitespace.
+        if !nfc_starter(c) {
+            out.clear();
+            out.push_str(&normalize(s));
+            return;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        match table
+            .get(c as usize)
+            .and_then(|&l| char::from_u32(u32::from(l)))
+        {
+            Some(l) if l != '\0' => out.push(l),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// What [`Parser::exact_key`] needs of a parsed row.
+struct ExactIn<'a, 'v> {
+    get: &'a dyn Fn(Field) -> Option<&'v str>,
+    id: &'a IdValue,
+    dob: DateValue,
+    vaccination_date: DateValue,
+    /// The folded full name, when it was not cut.
+    name_fold: Option<&'a str>,
+    /// The folded vaccine ("" when empty).
+    vaccine: &'a str,
+    buf: &'a mut String,
+    hash: &'a mut Vec<u8>,
+}
+
+/// Buffers one worker reuses from row to row.
+struct Scratch<'b> {
+    raw: Vec<Cow<'b, [u8]>>,
+    text: Vec<Cow<'b, str>>,
+    fold: String,
+    hash: Vec<u8>,
+    key: HashBuf,
+    event: HashBuf,
+    /// Folded commune, district, address, vaccine, sex.
+    caches: [FoldCache; 5],
+    /// Number of the batch being parsed (see [`Scratch::start_batch`]).
+    batch: u64,
+    /// The last name parsed.
+    name: NameMemo,
+    /// The last phone with its code (when short), the last ID read.
+    phone: Memo<u64>,
+    id: Memo<(IdValue, IdKey)>,
+}
+
+/// The value computed from the last cell (rows of a person follow each
+/// other: the same cell often comes again).
+struct Memo<T> {
+    raw: String,
+    value: Option<T>,
+}
+
+impl<T> Memo<T> {
+    fn get(&self, raw: &str) -> Option<&T> {
+        self.value.as_ref().filter(|_| self.raw == raw)
+    }
+    fn set(&mut self, raw: &str, value: T) {
+        self.raw.clear();
+        self.raw.push_str(raw);
+        self.value = Some(value);
+    }
+}
+
+/// A name (cut to [`MAX_NAME_CHARS`]) as parsed into the text of batch
+/// number `batch`.
+#[derive(Default)]
+struct NameMemo {
+    raw: String,
+    batch: u64,
+    fold: Span,
+    norm: Option<Span>,
+}
+
+/// Folded values of a column of few distinct values (communes, vaccines),
+/// by raw cell, so that each is folded and hashed once, and written once
+/// per batch. Turns itself off for a column of many distinct values.
+#[derive(Default)]
+struct FoldCache {
+    map: FxHashMap<Box<str>, Folded>,
+    hits: u32,
+    misses: u32,
+    /// The last value and its id, in the values of batch `last_batch`:
+    /// rows of a person follow each other.
+    last: String,
+    last_id: u32,
+    last_batch: u64,
+}
+
+/// A cached folded value and its id in the current batch's values.
+struct Folded {
+    fold: Box<str>,
+    hash: u64,
+    /// [`Scratch::batch`] of `id`.
+    batch: u64,
+    id: u32,
+}
+
+impl FoldCache {
+    /// The id of the folded `v` (0 for an empty cell) in `values` (of
+    /// batch number `batch`, their strings in `text`): added there, or the
+    /// one this batch has already.
+    fn fold(
+        &mut self,
+        v: &str,
+        buf: &mut String,
+        text: &mut String,
+        values: &mut Vec<Span>,
+        batch: u64,
+    ) -> u32 {
+        if v.is_empty() {
+            return 0;
+        }
+        if self.last_batch == batch && self.last == v {
+            self.hits = self.hits.saturating_add(1);
+            return self.last_id;
+        }
+        let mut add = |span: Span| {
+            values.push(span);
+            u32::try_from(values.len()).unwrap_or(0)
+        };
+        let id = match self.map.get_mut(v) {
+            Some(f) => {
+                self.hits = self.hits.saturating_add(1);
+                if f.batch != batch {
+                    f.id = add(Span::put_hashed(text, &f.fold, f.hash));
+                    f.batch = batch;
+                }
+                f.id
+            }
+            None => {
+                buf.clear();
+                fold_into(v, buf);
+                let span = Span::put(text, buf);
+                let id = add(span);
+                self.misses = self.misses.saturating_add(1);
+                // Off when most values are new (addresses); bounded either way.
+                if self.misses <= 256 || self.misses < self.hits / 4 {
+                    if self.map.len() >= 4096 {
+                        self.map.clear();
+                    }
+                    let fold = buf.as_str().into();
+                    let hash = span.hash;
+                    self.map.insert(
+                        v.into(),
+                        Folded {
+                            fold,
+                            hash,
+                            batch,
+                            id,
+                        },
+                    );
+                }
+                id
+            }
+        };
+        self.last.clear();
+        self.last.push_str(v);
+        (self.last_id, self.last_batch) = (id, batch);
+        id
+    }
+}
+
+impl Scratch<'_> {
+    fn new() -> Self {
+        Scratch {
+            raw: Vec::new(),
+            text: Vec::new(),
+            fold: String::new(),
+            hash: Vec::new(),
+            key: HashBuf::default(),
+            event: HashBuf::default(),
+            caches: Default::default(),
+            batch: 0,
+            name: NameMemo {
+                batch: u64::MAX,
+                ..NameMemo::default()
+            },
+            phone: Memo {
+                raw: String::new(),
+                value: None,
+            },
+            id: Memo {
+                raw: String::new(),
+                value: None,
+            },
+        }
+    }
+    /// Called before parsing into a new text buffer: spans of the earlier
+    /// ones are not reused in it.
+    fn start_batch(&mut self) {
+        self.batch = self.batch.wrapping_add(1);
+    }
+}
+
+/// Bytes to hash, collected first and hashed in one call: the same digest
+/// as `Xxh3` fed the same bytes piece by piece, without its large state.
+#[derive(Default)]
+struct HashBuf(Vec<u8>);
+
+impl HashBuf {
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+    fn update(&mut self, b: &[u8]) {
+        self.0.extend_from_slice(b);
+    }
+    fn digest(&self) -> u64 {
+        xxh3_64(&self.0)
+    }
+}
+
+/// A cell as trimmed text: borrowed when it is UTF-8, lossy otherwise.
+fn cell_text<'b>(f: &Cow<'b, [u8]>) -> Cow<'b, str> {
+    match f {
+        Cow::Borrowed(b) => match String::from_utf8_lossy(b) {
+            Cow::Borrowed(t) => Cow::Borrowed(trim(t)),
+            Cow::Owned(t) => Cow::Owned(trim(&t).to_string()),
+        },
+        Cow::Owned(v) => Cow::Owned(trim(&String::from_utf8_lossy(v)).to_string()),
+    }
+}
+
+/// `YYYY-MM-DD` as chrono's `%Y-%m-%d` writes it, for years 0–9999.
+fn iso_date(d: NaiveDate) -> Option<[u8; 10]> {
+    use chrono::Datelike;
+    let y = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    let (m, dd) = (d.month(), d.day());
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    Some([
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(dd / 10),
+        digit(dd),
+    ])
+}
+
+/// Person records as they are read: rows merged into records, strings interned.
+#[derive(Default)]
+struct Records {
+    persons: Vec<Person>,
+    pool: Pool,
+    index: FxHashMap<u64, u32>,
+}
+
+impl Records {
+    /// [`compare::phone_code`] of the record's phone.
+    fn phone(&mut self, text: &str, q: &RawPerson) -> u64 {
+        match q.long_phone {
+            None => q.phone,
+            Some(s) => {
+                let d = s.get(text);
+                (1 << 63) | u64::from(self.pool.long_phones.intern_hashed(s.hash, d))
+            }
+        }
+    }
+    /// The id in `pool.values` of value `id` of the batch, interned the
+    /// first time a row uses it; `ids` holds the ids so far.
+    fn value(&mut self, out: &BatchOut, ids: &mut [u32], id: u32) -> u32 {
+        let Some(slot) = ids.get_mut((id as usize).wrapping_sub(1)) else {
+            return 0;
+        };
+        if *slot == u32::MAX {
+            let s = value_span(&out.values, id);
+            *slot = if s.start == s.end {
+                0
+            } else {
+                self.pool.values.intern_hashed(s.hash, s.get(&out.text))
+            };
+        }
+        *slot
+    }
+
+    fn add(&mut self, out: BatchOut) -> Result<()> {
+        let text = out.text.as_str();
+        let ids = &mut vec![u32::MAX; out.values.len()];
+        self.warm(&out);
+        for p in &out.rows {
+            let next = u32::try_from(self.persons.len())
+                .ok()
+                .filter(|n| *n < u32::MAX && self.pool.rows.len() < u32::MAX as usize)
+                .ok_or_else(|| {
+                    Error::Usage(
+                        "tệp quá lớn để tìm bản ghi trùng / file too large for duplicate search"
+                            .into(),
+                    )
+                })?;
+            let q = &p.person;
+            let id = *self.index.entry(p.key).or_insert(next);
+            if id == next {
+                let strings = &mut self.pool.names.strings;
+                let name = strings.intern_hashed(q.name.hash, q.name.get(text));
+                let norm = match q.norm {
+                    Some(n) => strings.intern_hashed(n.hash, n.get(text)),
+                    None => name,
+                };
+                let person = Person {
+                    name,
+                    norm,
+                    dob: q.dob,
+                    sex: q.sex,
+                    id: q.id,
+                    phone: self.phone(text, q),
+                    commune: self.value(&out, ids, q.commune),
+                    district: self.value(&out, ids, q.district),
+                    address: self.value(&out, ids, q.address),
+                    vaccine: self.value(&out, ids, q.vaccine),
+                    rows_at: 0,
+                    rows_n: 0,
+                };
+                self.persons.push(person);
+            } else if let Some(e) = self.persons.get(id as usize).copied() {
+                // Fill the record's empty fields from this row.
+                let mut m = e;
+                if m.sex.is_none() {
+                    m.sex = q.sex;
+                }
+                if m.phone == 0 {
+                    m.phone = self.phone(text, q);
+                }
+                if m.commune == 0 {
+                    m.commune = self.value(&out, ids, q.commune);
+                }
+                if m.district == 0 {
+                    m.district = self.value(&out, ids, q.district);
+                }
+                if m.address == 0 {
+                    m.address = self.value(&out, ids, q.address);
+                }
+                if let Some(slot) = self.persons.get_mut(id as usize) {
+                    *slot = m;
+                }
+            }
+            self.pool.rows.push(Row {
+                line: p.line,
+                person: id,
+                filled: p.filled,
+                event: p.event,
+            });
+        }
+        Ok(())
+    }
+
+    /// Looks the batch's rows up in one tight loop before they are added one
+    /// by one: the record of a known person, the name table for a new one.
+    /// The cache misses of tables of millions of entries overlap there
+    /// instead of stalling each row. Pure speed-up.
+    fn warm(&self, out: &BatchOut) {
+        let found = out
+            .rows
+            .iter()
+            .filter(|p| match self.index.get(&p.key) {
+                Some(&id) => self
+                    .persons
+                    .get(id as usize)
+                    .is_some_and(|q| q.sex.is_none()),
+                None => self.pool.names.strings.has_hash(p.person.name.hash),
+            })
+            .count();
+        std::hint::black_box(found);
+    }
+
+    /// The rows of each record, in one table.
+    fn finish_rows(&mut self) {
+        for r in &self.pool.rows {
+            if let Some(p) = self.persons.get_mut(r.person as usize) {
+                p.rows_n = p.rows_n.saturating_add(1);
+            }
+        }
+        let mut at = 0u32;
+        for p in &mut self.persons {
+            p.rows_at = at;
+            at = at.saturating_add(p.rows_n);
+            p.rows_n = 0;
+        }
+        self.pool.row_ids = vec![0; self.pool.rows.len()];
+        for (i, r) in self.pool.rows.iter().enumerate() {
+            if let Some(p) = self.persons.get_mut(r.person as usize) {
+                if let Some(slot) = self
+                    .pool
+                    .row_ids
+                    .get_mut((p.rows_at as usize).saturating_add(p.rows_n as usize))
+                {
+                    *slot = i as u32;
+                    p.rows_n += 1;
+                }
+            }
+        }
+    }
+}
+
+fn read_rows(opened: &Opened, data: &RuleData) -> Result<Loaded> {
+    let path = opened.source.path();
+    let (mapping, delim) = (&opened.mapping, opened.source.delim());
+    let mut reader = opened.source.records()?;
+    let read_err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let event_fields: Vec<Field> = mapping
+        .profile
+        .event_key
+        .iter()
+        .copied()
+        .filter(|f| !is_person_field(*f) && mapping.column(*f).is_some())
+        .collect();
+    let event_fields = if event_fields.iter().any(|f| is_date_field(*f)) {
+        event_fields
+    } else {
+        Vec::new()
+    };
+    let parser = Parser::new(&mapping, data, &event_fields, delim);
+    let mut rec = Records::default();
+    let batch_rows = data.limits.batch_rows.max(1);
+    let in_flight = lamsach_io::input::batches_in_flight();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Batch>>(in_flight);
+    // Pipeline, as the check's: a reader thread fills batches; groups of
+    // batches are parsed in parallel while the group before is merged here,
+    // in input order.
+    std::thread::scope(|scope| -> Result<()> {
+        scope.spawn(move || lamsach_io::input::send_batches(&mut reader, batch_rows, &tx, None));
+        let parser = &parser;
+        // One scratch per batch: its caches hold the batch's values.
+        let (parse, groups) = lamsach_io::input::map_groups(scope, rx, in_flight, |b| {
+            parser.parse_batch(&mut Scratch::new(), b)
+        });
+        // Owned here so that an early return drops it, which ends the
+        // parse and reader threads (their sends fail) and lets the scope join.
+        for group in groups {
+            if lamsach_io::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(Error::Interrupted);
+            }
+            for out in group.map_err(read_err)? {
+                rec.add(out)?;
+            }
+        }
+        parse.join().map_err(|_| Error::internal("đọc", "a worker"))
+    })?;
+    rec.index = FxHashMap::default();
+    rec.finish_rows();
+    rec.pool.names.finish(&rec.persons);
+    Ok(Loaded {
+        mapping: mapping.clone(),
+        delim,
+        persons: rec.persons,
+        pool: rec.pool,
+        event_fields,
+    })
+}
+
+/// The block key of one record for one block definition; 0 when a part is empty.
+/// Built from the parts' interned ids and numbers, not their text: equal
+/// ids are equal strings, and no string is read.
+fn block_key(h: &mut HashBuf, p: &Person, pool: &Pool, block: usize, parts: &[KeyPart]) -> u64 {
+    use chrono::Datelike;
+    h.clear();
+    h.update(&(block as u64).to_le_bytes());
+    let full = match p.dob {
+        DateValue::Full(d) => Some(d),
+        _ => None,
+    };
+    let unordered = |d: NaiveDate| {
+        let (a, b) = (d.day().min(d.month()), d.day().max(d.month()));
+        u64::from(a) << 8 | u64::from(b)
+    };
+    let info = || pool.names.info(p.name);
+    let digits = |d: Option<&[u8]>| d.filter(|d| !d.is_empty()).map(xxh3_64);
+    let nonzero = |v: u64| (v != 0).then_some(v);
+    for part in parts {
+        let v = match part {
+            KeyPart::Dob => full.map(|d| d.num_days_from_ce() as u32 as u64),
+            KeyPart::DobUnordered => full.map(|d| (d.year() as u32 as u64) << 16 | unordered(d)),
+            KeyPart::DayMonth => full.map(unordered),
+            KeyPart::BirthYear => p.dob.year().map(|y| y as u32 as u64),
+            KeyPart::GivenName => nonzero(u64::from(info().given)),
+            KeyPart::FamilyName => nonzero(u64::from(info().family)),
+            KeyPart::FullName => nonzero(u64::from(p.name)),
+            KeyPart::Id => digits(p.id.digits()),
+            KeyPart::IdPrefix(n) => digits(
+                p.id.digits()
+                    .filter(|d| d.len() >= *n)
+                    .and_then(|d| d.get(..*n)),
+            ),
+            KeyPart::IdSuffix(n) => digits(
+                p.id.digits()
+                    .filter(|d| d.len() >= *n)
+                    .and_then(|d| d.get(d.len() - n..)),
+            ),
+            KeyPart::Phone => nonzero(p.phone),
+            KeyPart::Sex => p.sex.map(|s| s as u64),
+            KeyPart::Commune => nonzero(u64::from(p.commune)),
+            KeyPart::District => nonzero(u64::from(p.district)),
+        };
+        match v {
+            Some(v) => h.update(&v.to_le_bytes()),
+            None => return 0,
+        }
+    }
+    h.digest().max(1)
+}
+
+/// The order of a record in a sorted-neighbourhood block: 0 when it has no
+/// value for `part` (such records come first and meet every record).
+/// Strings order by their first eight bytes, which is all a window needs.
+fn sort_value(p: &Person, pool: &Pool, part: KeyPart) -> u64 {
+    use chrono::Datelike;
+    let prefix = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        for (d, s) in w.iter_mut().zip(b) {
+            *d = *s;
+        }
+        u64::from_be_bytes(w)
+    };
+    let number = |b: &[u8]| {
+        b.iter()
+            .take(19)
+            .fold(0u64, |n, d| n * 10 + u64::from(d.wrapping_sub(b'0') % 10))
+            .saturating_add(1)
+    };
+    let full = match p.dob {
+        DateValue::Full(d) => Some(d),
+        _ => None,
+    };
+    match part {
+        KeyPart::Dob | KeyPart::DobUnordered => {
+            full.map_or(0, |d| u64::try_from(d.num_days_from_ce()).unwrap_or(0))
+        }
+        KeyPart::DayMonth => full.map_or(0, |d| u64::from(d.month() * 32 + d.day())),
+        KeyPart::BirthYear => p.dob.year().map_or(0, |y| u64::try_from(y).unwrap_or(0)),
+        KeyPart::GivenName => prefix(pool.names.given(p).as_bytes()),
+        KeyPart::FamilyName => prefix(pool.names.family(p).as_bytes()),
+        KeyPart::FullName => prefix(pool.names.fold(p).as_bytes()),
+        KeyPart::Id | KeyPart::IdPrefix(_) | KeyPart::IdSuffix(_) => {
+            p.id.digits().filter(|d| !d.is_empty()).map_or(0, number)
+        }
+        KeyPart::Phone => p.phone,
+        KeyPart::Sex => p.sex.map_or(0, |s| s as u64 + 1),
+        KeyPart::Commune => u64::from(p.commune),
+        KeyPart::District => u64::from(p.district),
+    }
+}
+
+/// A record with nothing in it (never compared: only fills a gap).
+const EMPTY_PERSON: Person = Person {
+    name: 0,
+    norm: 0,
+    dob: DateValue::Missing,
+    sex: None,
+    id: IdKey::None,
+    phone: 0,
+    commune: 0,
+    district: 0,
+    address: 0,
+    vaccine: 0,
+    rows_at: 0,
+    rows_n: 0,
+};
+
+/// Sorts by the `u64` key, stably (entries with equal keys keep their
+/// order): least significant byte first, one counting pass per byte, bytes
+/// every key shares skipped. Block keys are hashes of millions of records;
+/// this is several times cheaper than a comparison sort of them.
+fn radix_sort_by_key(v: &mut Vec<(u64, u32)>, scratch: &mut Vec<(u64, u32)>) {
+    let mut counts = [[0usize; 256]; 8];
+    for &(k, _) in v.iter() {
+        for (b, c) in counts.iter_mut().enumerate() {
+            if let Some(n) = c.get_mut((k >> (b * 8)) as usize & 0xff) {
+                *n += 1;
+            }
+        }
+    }
+    scratch.clear();
+    scratch.resize(v.len(), (0, 0));
+    for (b, c) in counts.iter().enumerate() {
+        if c.contains(&v.len()) {
+            continue;
+        }
+        let mut at = [0usize; 256];
+        let mut sum = 0;
+        for (a, &n) in at.iter_mut().zip(c.iter()) {
+            *a = sum;
+            sum += n;
+        }
+        for &e in v.iter() {
+            let d = (e.0 >> (b * 8)) as usize & 0xff;
+            if let Some(a) = at.get_mut(d) {
+                if let Some(slot) = scratch.get_mut(*a) {
+                    *slot = e;
+                }
+                *a += 1;
+            }
+        }
+        std::mem::swap(v, scratch);
+    }
+}
+
+/// A scored pair at or over the threshold.
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    a: u32,
+    b: u32,
+    cmp: Comparison,
+}
+
+fn candidate_edges(
+    persons: &[Person],
+    pool: &Pool,
+    cfg: &Config,
+    stats: &mut Stats,
+) -> (Vec<Edge>, Vec<Oversized>) {
+    let k = cfg.parts.len();
+    // One block definition at a time. For each earlier definition, each
+    // record's group there: the number of the compared block holding it, 0
+    // when it had no key or its block was skipped. Two records with the
+    // same non-zero group were scored already.
+    // By record, then definition: one cache line holds a record's groups.
+    let stride = k.saturating_sub(1);
+    let mut groups: Vec<u32> = vec![0; persons.len().saturating_mul(stride)];
+    let mut edges: Vec<Edge> = Vec::new();
+    let mut over: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    let mut compared = 0u64;
+    let bounds = Bounds::new(&cfg.weights);
+    let mut any_windowed = false;
+    // Each record's key for one definition, sorted by (key, record): the
+    // entries come in record order and the radix sort is stable. The next
+    // definition's are made while this one's pairs are compared, in the
+    // buffers the definition before used (three of a few times 16 bytes a
+    // record: allocated and paged in once, not once per definition).
+    let prepare = |kind: usize, mut entries: Vec<(u64, u32)>, mut scratch: Vec<(u64, u32)>| {
+        let parts = cfg.parts.get(kind).map_or(&[][..], Vec::as_slice);
+        entries.clear();
+        entries.resize(persons.len(), (0, 0));
+        entries
+            .par_iter_mut()
+            .zip(persons.par_iter())
+            .enumerate()
+            .for_each_init(HashBuf::default, |h, (i, (slot, p))| {
+                *slot = (block_key(h, p, pool, kind, parts), i as u32);
+            });
+        entries.retain(|&(key, _)| key != 0);
+        radix_sort_by_key(&mut entries, &mut scratch);
+        (entries, scratch)
+    };
+    let mut next = (k > 0).then(|| prepare(0, Vec::new(), Vec::new()));
+    let mut spare = Vec::new();
+    for kind in 0..k {
+        let Some((owned, scratch)) = next.take() else {
+            break;
+        };
+        let entries = &owned;
+        // Runs of equal keys: the blocks. A windowed block's records get no
+        // group (not every pair of it is scored).
+        let last = kind + 1 == k;
+        let sort = cfg.sorts.get(kind).copied().flatten();
+        let window = cfg
+            .blocks
+            .get(kind)
+            .and_then(|b| b.window)
+            .unwrap_or(cfg.window)
+            .max(2);
+        // A block with a sort key and more than `window` records is cut to
+        // the window; any other one (at most max_block) meets in full.
+        let windowed = |size: usize| sort.is_some() && size > window;
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while let Some(&(key, _)) = entries.get(i) {
+            let mut j = i + 1;
+            while entries.get(j).is_some_and(|e| e.0 == key) {
+                j += 1;
+            }
+            let size = j - i;
+            let windowed = windowed(size);
+            if size > cfg.max_block && !windowed {
+                let e = over.entry(kind).or_insert((0, 0));
+                e.0 += 1;
+                e.1 = e.1.max(size);
+            } else if size > 1 {
+                runs.push((i, j));
+                let g = u32::try_from(runs.len()).unwrap_or(u32::MAX);
+                if !last && !windowed {
+                    for &(_, p) in entries.get(i..j).unwrap_or_default() {
+                        if let Some(slot) = groups.get_mut(p as usize * stride + kind) {
+                            *slot = g;
+                        }
+                    }
+                }
+                any_windowed |= windowed;
+            }
+            i = j;
+        }
+        let groups = &groups;
+        let compare = || -> Vec<(Vec<Edge>, u64)> {
+            runs.par_iter()
+                .map_init(
+                    || (Vec::new(), Vec::new(), Vec::new()),
+                    |(lp, lg, order): &mut (Vec<Person>, Vec<u32>, Vec<(u64, u32)>), &(s, e)| {
+                        let block = entries.get(s..e).unwrap_or_default();
+                        // The block's records in comparison order: record order,
+                        // or sort-key order (records without the key first).
+                        order.clear();
+                        order.extend(block.iter().map(|&(_, p)| (0, p)));
+                        let mut missing = 0;
+                        let windowed = windowed(block.len());
+                        if let Some(part) = sort.filter(|_| windowed) {
+                            for o in order.iter_mut() {
+                                let p = persons.get(o.1 as usize).unwrap_or(&EMPTY_PERSON);
+                                o.0 = sort_value(p, pool, part);
+                            }
+                            order.sort_unstable();
+                            missing = order.iter().take_while(|o| o.0 == 0).count();
+                            if block.len() > cfg.max_block {
+                                missing = 0;
+                            }
+                        }
+                        let n = order.len();
+                        let reach = |x: usize| {
+                            if x < missing || !windowed {
+                                n
+                            } else {
+                                n.min(x.saturating_add(window))
+                            }
+                        };
+                        // The records and their earlier groups, side by side: the
+                        // pair loop reads them many times each.
+                        lp.clear();
+                        lg.clear();
+                        for &(_, p) in order.iter() {
+                            let at = p as usize * stride;
+                            lp.push(persons.get(p as usize).copied().unwrap_or(EMPTY_PERSON));
+                            lg.extend_from_slice(groups.get(at..at + kind).unwrap_or_default());
+                            lg.resize(lp.len() * kind, 0);
+                        }
+                        let mut out = Vec::new();
+                        let mut compared = 0u64;
+                        let earlier_of =
+                            |x: usize| lg.get(x * kind..(x + 1) * kind).unwrap_or_default();
+                        for (x, &(_, a)) in order.iter().enumerate() {
+                            let ga = earlier_of(x);
+                            let to = reach(x);
+                            for (y, &(_, b)) in order.iter().enumerate().take(to).skip(x + 1) {
+                                // Scored already in an earlier block they share (unless that one was skipped).
+                                let earlier = ga
+                                    .iter()
+                                    .zip(earlier_of(y))
+                                    .any(|(&g, &h)| g != 0 && g == h);
+                                if earlier || a == b {
+                                    continue;
+                                }
+                                compared += 1;
+                                let (Some(pa), Some(pb)) = (lp.get(x), lp.get(y)) else {
+                                    continue;
+                                };
+                                // The pair in record order: a < b.
+                                let (pa, pb, a, b) = if a < b {
+                                    (pa, pb, a, b)
+                                } else {
+                                    (pb, pa, b, a)
+                                };
+                                if let Some(cmp) = compare_min(
+                                    pa,
+                                    pb,
+                                    pool,
+                                    &cfg.weights,
+                                    cfg.event.max_days,
+                                    &bounds,
+                                    cfg.threshold,
+                                ) {
+                                    out.push(Edge { a, b, cmp });
+                                }
+                            }
+                        }
+                        (out, compared)
+                    },
+                )
+                .collect()
+        };
+        let free = std::mem::take(&mut spare);
+        let (found, upcoming) = rayon::join(compare, || {
+            (kind + 1 < k).then(|| prepare(kind + 1, free, scratch))
+        });
+        next = upcoming;
+        spare = owned;
+        for (out, n) in found {
+            edges.extend(out);
+            compared += n;
+        }
+    }
+    stats.compared_pairs = compared;
+    if any_windowed {
+        // A pair two windowed blocks share may have been scored in both.
+        let mut seen = rustc_hash::FxHashSet::default();
+        edges.retain(|e| seen.insert((e.a, e.b)));
+    }
+    let oversized = over
+        .into_iter()
+        .map(|(kind, (blocks, largest))| Oversized {
+            kind: cfg
+                .blocks
+                .get(kind)
+                .map(|b| b.name.clone())
+                .unwrap_or_default(),
+            blocks,
+            largest,
+        })
+        .collect();
+    (edges, oversized)
+}
+
+struct UnionFind {
+    parent: Vec<u32>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n as u32).collect(),
+        }
+    }
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[p as usize];
+            x = p;
+        }
+        x
+    }
+    fn union(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            // The smaller index becomes the root: deterministic.
+            let (lo, hi) = (ra.min(rb), ra.max(rb));
+            self.parent[hi as usize] = lo;
+        }
+    }
+}
+
+/// Survivor order: a valid 12-digit ID, then any ID, then completeness, then the latest row.
+fn survivor_rank(p: &Person, filled: u16, line: u64) -> (bool, bool, u16, u64) {
+    (p.id.is_cccd(), p.id.present(), filled, line)
+}
+
+/// Runs the whole detection on one file.
+pub fn run(opened: &Opened, data: &RuleData, cfg: &Config) -> Result<Outcome> {
+    let Loaded {
+        mapping,
+        delim,
+        persons,
+        pool,
+        event_fields,
+    } = read_rows(opened, data)?;
+    let mut stats = Stats {
+        rows: pool.rows.len() as u64,
+        persons: persons.len(),
+        ..Stats::default()
+    };
+    let (edges, oversized) = candidate_edges(&persons, &pool, cfg, &mut stats);
+    stats.matched_pairs = edges.len();
+
+    let rows = &pool.rows;
+    let rows_of = |p: u32| -> &[u32] { persons.get(p as usize).map_or(&[], |q| pool.rows_of(q)) };
+    // Each record's best row, for ranking.
+    let best_row = |p: u32| -> (u16, u64) {
+        rows_of(p)
+            .iter()
+            .filter_map(|&i| rows.get(i as usize))
+            .map(|r| (r.filled, r.line))
+            .max()
+            .unwrap_or((0, 0))
+    };
+
+    let n = persons.len();
+    let mut person_uf = UnionFind::new(n);
+    let mut event_uf = UnionFind::new(n);
+    let mut best: FxHashMap<u32, f32> = FxHashMap::default();
+    for e in &edges {
+        event_uf.union(e.a, e.b);
+        if e.cmp.id != IdLevel::Same {
+            person_uf.union(e.a, e.b);
+            for x in [e.a, e.b] {
+                let s = best.entry(x).or_insert(f32::MIN);
+                *s = s.max(e.cmp.score);
+            }
+        }
+    }
+
+    let mut clusters: Vec<Cluster> = Vec::new();
+    // Person clusters.
+    let mut comps: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for &x in best.keys() {
+        let r = person_uf.find(x);
+        comps.entry(r).or_default().push(x);
+    }
+    for (_, mut ps) in comps {
+        ps.sort_unstable();
+        if ps.len() < 2 {
+            continue;
+        }
+        let Some(&surv) = ps.iter().max_by_key(|&&p| {
+            let (f, l) = best_row(p);
+            persons.get(p as usize).map(|q| survivor_rank(q, f, l))
+        }) else {
+            continue;
+        };
+        let Some(sp) = persons.get(surv as usize) else {
+            continue;
+        };
+        let survivor_line = rows_of(surv)
+            .first()
+            .and_then(|&i| rows.get(i as usize))
+            .map_or(0, |r| r.line);
+        let mut members = Vec::new();
+        for &p in &ps {
+            let Some(pp) = persons.get(p as usize) else {
+                continue;
+            };
+            let cmp = compare_events(pp, sp, &pool, &cfg.weights, cfg.event.max_days);
+            let same_id = pp.id.present() && pp.id == sp.id;
+            let flag = (p != surv && !same_id).then(|| {
+                if pp.id.present() && sp.id.present() {
+                    Flag::TwoIds
+                } else {
+                    Flag::NoId
+                }
+            });
+            for &i in rows_of(p) {
+                let Some(r) = rows.get(i as usize) else {
+                    continue;
+                };
+                members.push(Member {
+                    line: r.line,
+                    row: i as usize,
+                    score: best.get(&p).copied().unwrap_or(0.0),
+                    cmp,
+                    survivor: p == surv,
+                    flag,
+                });
+            }
+        }
+        members.sort_by_key(|m| m.line);
+        clusters.push(Cluster {
+            id: 0,
+            kind: Kind::Person,
+            members,
+            survivor_line,
+        });
+    }
+
+    // Event clusters: rows of one person (same record, same ID, or a person
+    // cluster) with the same event fields and dates at most max_days apart.
+    if !event_fields.is_empty() {
+        let mut ev: Vec<EvRow> = rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let e = r.event?;
+                let d = e.date?;
+                Some(EvRow {
+                    root: event_uf.find(r.person),
+                    key: e.key,
+                    day: d.num_days_from_ce_i64() as i32,
+                    row: i as u32,
+                })
+            })
+            .collect();
+        ev.par_sort_unstable_by_key(|e| (e.root, e.key, e.day, e.row));
+        let mut i = 0;
+        while let Some(first) = ev.get(i) {
+            let mut j = i + 1;
+            while let (Some(x), Some(prev)) = (ev.get(j), ev.get(j - 1)) {
+                if x.root != first.root
+                    || x.key != first.key
+                    || i64::from(x.day) - i64::from(prev.day) > cfg.event.max_days
+                {
+                    break;
+                }
+                j += 1;
+            }
+            if j - i >= 2 {
+                if let Some(c) =
+                    event_cluster(ev.get(i..j).unwrap_or_default(), rows, &persons, &pool, cfg)
+                {
+                    clusters.push(c);
+                }
+            }
+            i = j;
+        }
+    }
+    clusters.sort_by_key(|c| (c.members.first().map_or(0, |m| m.line), c.kind));
+    for (i, c) in clusters.iter_mut().enumerate() {
+        c.id = i as u32 + 1;
+    }
+    Ok(Outcome {
+        mapping,
+        delim,
+        clusters,
+        oversized,
+        stats,
+    })
+}
+
+trait DaysI64 {
+    fn num_days_from_ce_i64(&self) -> i64;
+}
+impl DaysI64 for NaiveDate {
+    fn num_days_from_ce_i64(&self) -> i64 {
+        use chrono::Datelike;
+        self.num_days_from_ce() as i64
+    }
+}
+
+/// A dated event row, for the search of events recorded twice.
+#[derive(Debug, Clone, Copy)]
+struct EvRow {
+    /// The person cluster (or record) of the row.
+    root: u32,
+    key: u64,
+    day: i32,
+    /// Index in the rows (in line order).
+    row: u32,
+}
+
+fn event_cluster(
+    chunk: &[EvRow],
+    rows: &[Row],
+    persons: &[Person],
+    pool: &Pool,
+    cfg: &Config,
+) -> Option<Cluster> {
+    let row = |c: &EvRow| rows.get(c.row as usize);
+    let exact = |c: &EvRow| row(c).and_then(|r| r.event).and_then(|e| e.exact());
+    let mut keys: Vec<Option<u64>> = chunk.iter().map(exact).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    if keys.len() < 2 {
+        return None; // all byte-equal on DUP001's key: DUP001 reports them
+    }
+    // Kept: a valid ID, the most complete, then the *first* row, as DUP001
+    // keeps the first occurrence.
+    let rank = |c: &&EvRow| {
+        let r = row(c)?;
+        let (id, any, filled, _) = survivor_rank(persons.get(r.person as usize)?, r.filled, r.line);
+        Some((id, any, filled, std::cmp::Reverse(r.line)))
+    };
+    let surv = chunk.iter().max_by_key(rank)?;
+    let sr = row(surv)?;
+    let sp = persons.get(sr.person as usize)?;
+    let surv_key = exact(surv);
+    let mut seen: FxHashSet<Option<u64>> = FxHashSet::default();
+    seen.insert(surv_key);
+    // Already in line order: rows are, and ties are sorted by row.
+    let mut sorted: Vec<&EvRow> = chunk.iter().collect();
+    sorted.sort_by_key(|c| c.row);
+    let mut members = Vec::new();
+    for c in sorted {
+        let r = row(c)?;
+        let p = persons.get(r.person as usize)?;
+        let cmp = compare_events(p, sp, pool, &cfg.weights, cfg.event.max_days);
+        let is_surv = c.row == surv.row;
+        let flag = (!is_surv && seen.insert(exact(c))).then_some(Flag::Event {
+            days: (i64::from(c.day) - i64::from(surv.day)).abs(),
+        });
+        members.push(Member {
+            line: r.line,
+            row: c.row as usize,
+            score: cmp.score,
+            cmp,
+            survivor: is_surv,
+            flag,
+        });
+    }
+    Some(Cluster {
+        id: 0,
+        kind: Kind::Event,
+        members,
+        survivor_line: sr.line,
+    })
+}
+
+impl Outcome {
+    /// The findings of every flagged row, by line, for `check`.
+    pub fn findings(&self, en: bool) -> BTreeMap<u64, Vec<Finding>> {
+        use lamsach_rules::{dup_event_near, dup_person_no_id, dup_person_two_ids};
+        let mut out: BTreeMap<u64, Vec<Finding>> = BTreeMap::new();
+        for c in &self.clusters {
+            for m in &c.members {
+                let Some(flag) = m.flag else { continue };
+                let labels = m.cmp.agreed_labels(en);
+                let yes: Vec<&str> = labels.iter().map(String::as_str).collect();
+                let f = match flag {
+                    Flag::TwoIds => dup_person_two_ids::finding(
+                        m.line,
+                        c.survivor_line,
+                        m.score,
+                        &yes,
+                        m.cmp.id,
+                        en,
+                    ),
+                    Flag::NoId => {
+                        dup_person_no_id::finding(m.line, c.survivor_line, m.score, &yes, en)
+                    }
+                    Flag::Event { days } => {
+                        dup_event_near::finding(m.line, c.survivor_line, days, en)
+                    }
+                };
+                out.entry(m.line).or_default().push(f);
+            }
+        }
+        out
+    }
+
+    /// Rows in person clusters and in event clusters.
+    pub fn counts(&self) -> (usize, usize, usize, usize) {
+        let mut pc = 0;
+        let mut pr = 0;
+        let mut ec = 0;
+        let mut er = 0;
+        for c in &self.clusters {
+            match c.kind {
+                Kind::Person => {
+                    pc += 1;
+                    pr += c.members.len();
+                }
+                Kind::Event => {
+                    ec += 1;
+                    er += c.members.len();
+                }
+            }
+        }
+        (pc, pr, ec, er)
+    }
+
+    /// Warnings for skipped blocks, one line each (kind and size only).
+    pub fn warnings(&self, max_block: usize, en: bool) -> Vec<String> {
+        self.oversized
+            .iter()
+            .map(|o| {
+                if en {
+                    format!(
+                        "warning: {} '{}' block(s) larger than max_block = {max_block} records skipped (largest: {})",
+                        o.blocks, o.kind, o.largest
+                    )
+                } else {
+                    format!(
+                        "cảnh báo: bỏ qua {} khối '{}' lớn hơn max_block = {max_block} bản ghi (lớn nhất: {})",
+                        o.blocks, o.kind, o.largest
+                    )
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lamsach_rules::testing::{data, today};
+    use lamsach_rules::{dup_event, RowCtx};
+
+    /// Parses every combination of the cells and checks the values against
+    /// the slow path they replace: `RowCtx`, `dup_event::key`, `normalize`.
+    fn same_as_slow_path(profile: &str, cells: &[(Field, &[&str])]) {
+        let d = data();
+        let prof = d.profile(profile).unwrap();
+        let headers: Vec<String> = cells
+            .iter()
+            .map(|(f, _)| prof.fields.get(f).unwrap()[0].clone())
+            .collect();
+        let mapping = Mapping::new(prof, &headers);
+        let event_fields: Vec<Field> = mapping
+            .profile
+            .event_key
+            .iter()
+            .copied()
+            .filter(|f| !is_person_field(*f) && mapping.column(*f).is_some())
+            .collect();
+        assert!(!event_fields.is_empty());
+        let parser = Parser::new(&mapping, d, &event_fields, b',');
+        assert_eq!(parser.expected, headers.len());
+        let combos: usize = cells.iter().map(|(_, v)| v.len()).max().unwrap() * 7;
+        let rows: Vec<Vec<&str>> = (0..combos)
+            .map(|n| {
+                cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, v))| v[(n * (i + 1) + n / v.len()) % v.len()])
+                    .collect()
+            })
+            .collect();
+        let lines: Vec<String> = rows.iter().map(|r| r.join(",")).collect();
+        // One scratch for all rows, as a worker uses it.
+        let mut s = Scratch::new();
+        for (row, line) in rows.iter().zip(&lines) {
+            let (mut text, mut values) = (String::new(), Vec::new());
+            s.start_batch();
+            let (person, _, _, event) = parser
+                .parse(&mut s, line.as_bytes(), &mut text, &mut values)
+                .unwrap();
+            let ctx = RowCtx::new(2, row, &mapping, d, today(), false);
+            let e = event.unwrap();
+            assert_eq!(e.exact(), dup_event::key(&ctx), "{row:?}");
+            assert_eq!(person.dob, ctx.dob, "{row:?}");
+            assert_eq!(person.sex, ctx.sex, "{row:?}");
+            let name = ctx.get(Field::FullName).unwrap_or("");
+            let name = match name.char_indices().nth(MAX_NAME_CHARS) {
+                Some((i, _)) => &name[..i],
+                None => name,
+            };
+            let norm = person.norm.unwrap_or(person.name);
+            assert_eq!(norm.get(&text), normalize(name), "{row:?}");
+            assert_eq!(person.name.get(&text), lamsach_text::fold(name), "{row:?}");
+        }
+    }
+
+    const NAMES: &[&str] = &[
+        "Nguyễn Thị Lan",
+        "NGUYEN  THI LAN",
+        "nguyen\tthi lan",
+        "lan",
+        "Nguye\u{0302}\u{0303}n Văn A",
+        "ĐẶNG ĐỨC ĐẠT",
+        "Ω Ǆemal Æsir",
+        "",
+        "  Trần   Văn Hùng  ",
+        "Lê Ngọc Thắng Lê Ngọc Thắng Lê Ngọc Thắng Lê Ngọc Thắng Lê Ngọc Thắng Lê Ngọc Thắng Lê Ngọc Thắng",
+    ];
+    const DATES: &[&str] = &[
+        "12/05/1990",
+        "1990-05-12",
+        "1990",
+        "31/02/2000",
+        "abc",
+        "",
+        "32937",
+        "03/1945",
+    ];
+    const IDS: &[&str] = &[
+        "001190012345",
+        "1.23457E+11",
+        "",
+        "123456789",
+        "38089012345",
+        "001 089 012 345",
+        "Không có",
+    ];
+
+    #[test]
+    fn fast_parse_matches_row_ctx_vaccination() {
+        same_as_slow_path(
+            "vaccination",
+            &[
+                (Field::FullName, NAMES),
+                (Field::Dob, DATES),
+                (Field::Sex, &["Nữ", "nam", "", "X", "NAM "]),
+                (Field::Id, IDS),
+                (
+                    Field::Vaccine,
+                    &["AstraZeneca", "", "pfizer", "Vero Cell", "VERO  cell"],
+                ),
+                (Field::Dose, &["1", "Mũi 2", "", "02", "1.0"]),
+                (Field::VaccinationDate, DATES),
+            ],
+        );
+    }
+
+    #[test]
+    fn fast_parse_matches_row_ctx_other_profiles() {
+        same_as_slow_path(
+            "bhxh",
+            &[
+                (Field::FullName, NAMES),
+                (Field::Dob, DATES),
+                (Field::Id, IDS),
+                (Field::BhxhCode, &["0123456789", "", "AB 12"]),
+                (Field::Employer, &["Công ty A", "", "cong ty a"]),
+            ],
+        );
+        same_as_slow_path(
+            "education",
+            &[
+                (Field::FullName, NAMES),
+                (Field::Dob, DATES),
+                (Field::Id, IDS),
+                (Field::School, &["THCS Tân Quang", "", "thcs"]),
+                (Field::Class, &["6A", "", "6a"]),
+            ],
+        );
+    }
+
+    #[test]
+    fn nfc_starters_are_nfc() {
+        use unicode_normalization::char::canonical_combining_class;
+        use unicode_normalization::{is_nfc_quick, IsNormalized};
+        for c in (0u32..0x2000)
+            .filter_map(char::from_u32)
+            .filter(|&c| nfc_starter(c))
+        {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+        }
+        let mut out = String::new();
+        for s in NAMES {
+            normalize_name(s, &mut out);
+            assert_eq!(out, normalize(s));
+        }
+        for c in (0u32..0x2100).filter_map(char::from_u32) {
+            for s in [format!(" A{c}b  {c}{c} "), format!("{c}\u{300} {c}")] {
+                normalize_name(&s, &mut out);
+                assert_eq!(out, normalize(&s), "{c:?}");
+            }
+        }
+    }
+
+    /// The plain definition [`phone_key`] must agree with.
+    fn phone_key_plain(v: &str) -> String {
+        let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+        let n = digits.len();
+        let mut out = String::new();
+        if n == 11 && digits.starts_with("84") {
+            out.push('0');
+            out.push_str(&digits[2..]);
+        } else {
+            if n == 9 && !digits.starts_with('0') {
+                out.push('0');
+            }
+            out.push_str(&digits);
+        }
+        if !(out.len() >= 9 && out.bytes().any(|b| b != b'0')) {
+            out.clear();
+        }
+        out
+    }
+
+    #[test]
+    fn phone_keys() {
+        let mut out = String::new();
+        for v in lamsach_text::random_strings("0123456789848400 +.-xĐ", 3, 50_000, 16) {
+            phone_key(&v, &mut out);
+            assert_eq!(out, phone_key_plain(&v), "{v:?}");
+        }
+        phone_key("+84 912 345 678", &mut out);
+        assert_eq!(out, "0912345678");
+        phone_key("912345678", &mut out);
+        assert_eq!(out, "0912345678");
+    }
+
+    #[test]
+    fn dates_written_as_chrono_does() {
+        for (y, m, d) in [
+            (1990, 5, 12),
+            (1, 1, 1),
+            (0, 12, 31),
+            (9999, 2, 3),
+            (2026, 11, 23),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(
+                iso_date(date).unwrap().as_slice(),
+                date.format("%Y-%m-%d").to_string().as_bytes()
+            );
+        }
+        assert!(iso_date(NaiveDate::from_ymd_opt(-5, 1, 1).unwrap()).is_none());
+    }
+
+    /// One block of eleven "Nguyễn Văn An": ten with birth dates a year
+    /// apart, in reverse record order, and one without a date.
+    fn windowed_block(window: usize, max_block: usize) -> (Vec<Person>, Pool, Config) {
+        use super::compare::tests::p;
+        let mut cfg = Config::embedded().unwrap();
+        cfg.blocks.truncate(1);
+        cfg.parts = vec![vec![KeyPart::FullName]];
+        cfg.sorts = vec![Some(KeyPart::Dob)];
+        cfg.window = window;
+        cfg.max_block = max_block;
+        let mut pool = Pool::default();
+        let mut persons: Vec<Person> = (0..10)
+            .map(|i| p(&mut pool, "Nguyễn Văn An", (2010 - i, 3, 4), Sex::Male, ""))
+            .collect();
+        let mut undated = p(&mut pool, "Nguyễn Văn An", (2000, 1, 1), Sex::Male, "");
+        undated.dob = DateValue::Missing;
+        persons.push(undated);
+        pool.names.finish(&persons);
+        (persons, pool, cfg)
+    }
+
+    /// Pairs compared and blocks skipped in [`windowed_block`].
+    fn compared(cfg: &Config) -> (u64, Vec<Oversized>) {
+        let (persons, pool, _) = windowed_block(cfg.window, cfg.max_block);
+        let mut stats = Stats::default();
+        let (_, over) = candidate_edges(&persons, &pool, cfg, &mut stats);
+        (stats.compared_pairs, over)
+    }
+
+    #[test]
+    fn sorted_neighbourhood_compares_the_window_and_the_undated_with_all() {
+        // Ten dated records, each with the next two in date order (2 × 8 + 1),
+        // and the undated one with all ten.
+        let (n, over) = compared(&windowed_block(3, 400).2);
+        assert!(over.is_empty());
+        assert_eq!(n, 17 + 10);
+        // A window as large as the block: every pair.
+        assert_eq!(compared(&windowed_block(11, 400).2).0, 11 * 10 / 2);
+    }
+
+    #[test]
+    fn a_blocks_own_window_overrides_the_files() {
+        let mut cfg = windowed_block(11, 400).2;
+        assert_eq!(compared(&cfg).0, 11 * 10 / 2);
+        // window 2: each dated record with the next (9), the undated with all (10)
+        cfg.blocks[0].window = Some(2);
+        assert_eq!(compared(&cfg).0, 9 + 10);
+    }
+
+    #[test]
+    fn sorted_block_over_max_block_is_windowed_not_skipped() {
+        // Over max_block the undated record only meets its window too.
+        let mut cfg = windowed_block(3, 5).2;
+        let (n, over) = compared(&cfg);
+        assert!(over.is_empty());
+        assert_eq!(n, 2 * 9 + 1);
+        // Without a sort key the same block is skipped over max_block ...
+        cfg.sorts = vec![None];
+        let (n, over) = compared(&cfg);
+        assert_eq!(n, 0);
+        assert_eq!(over.len(), 1);
+        assert_eq!(over[0].largest, 11);
+        // ... and under it every pair is compared: the window is only for
+        // blocks with a sort key.
+        cfg.max_block = 400;
+        let (n, over) = compared(&cfg);
+        assert!(over.is_empty());
+        assert_eq!(n, 11 * 10 / 2);
+    }
+
+    #[test]
+    fn sorted_neighbours_far_apart_in_the_file_meet() {
+        use super::compare::tests::p;
+        let (mut persons, mut pool, cfg) = windowed_block(2, 400);
+        // The same person at both ends of the file: same date, ID and phone.
+        let twin = |pool: &mut Pool| {
+            let mut t = p(
+                pool,
+                "Nguyễn Văn An",
+                (1995, 6, 7),
+                Sex::Male,
+                "001095012345",
+            );
+            t.phone = 912_345_678;
+            t
+        };
+        let first = twin(&mut pool);
+        let last = twin(&mut pool);
+        persons.insert(0, first);
+        persons.push(last);
+        pool.names.finish(&persons);
+        let mut stats = Stats::default();
+        let (edges, _) = candidate_edges(&persons, &pool, &cfg, &mut stats);
+        let last = persons.len() as u32 - 1;
+        assert!(
+            edges.iter().any(|e| (e.a, e.b) == (0, last)),
+            "{:?}",
+            edges.iter().map(|e| (e.a, e.b)).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn sort_values_order_dates_and_names() {
+        use super::compare::tests::p;
+        let mut pool = Pool::default();
+        let a = p(
+            &mut pool,
+            "Trần Văn Bình",
+            (1990, 1, 2),
+            Sex::Male,
+            "001090000001",
+        );
+        let b = p(
+            &mut pool,
+            "Lê Thị Anh",
+            (1990, 1, 3),
+            Sex::Female,
+            "001190000002",
+        );
+        let mut none = EMPTY_PERSON;
+        none.dob = DateValue::Partial {
+            year: 1990,
+            month: None,
+        };
+        pool.names.finish(&[a, b, none]);
+        assert!(sort_value(&a, &pool, KeyPart::Dob) < sort_value(&b, &pool, KeyPart::Dob));
+        assert_eq!(sort_value(&none, &pool, KeyPart::Dob), 0);
+        assert!(sort_value(&none, &pool, KeyPart::BirthYear) > 0);
+        // Given names "anh" < "binh".
+        assert!(
+            sort_value(&b, &pool, KeyPart::GivenName) < sort_value(&a, &pool, KeyPart::GivenName)
+        );
+        assert!(sort_value(&a, &pool, KeyPart::Id) < sort_value(&b, &pool, KeyPart::Id));
+        assert_eq!(sort_value(&none, &pool, KeyPart::GivenName), 0);
+    }
+
+    #[test]
+    fn radix_sort_is_the_sort_by_key_then_record() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        for len in [0usize, 1, 2, 255, 256, 257, 5000] {
+            for keys in [3u64, 1 << 12, u64::MAX] {
+                let mut v: Vec<(u64, u32)> = (0..len)
+                    .map(|i| {
+                        let k = rng.u64(..keys.max(1));
+                        // High bytes set too, so every pass runs.
+                        (k.rotate_right(len as u32 % 64), i as u32)
+                    })
+                    .collect();
+                let mut want = v.clone();
+                want.sort_unstable();
+                let mut scratch = Vec::new();
+                radix_sort_by_key(&mut v, &mut scratch);
+                assert_eq!(v, want, "len {len} keys {keys}");
+            }
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! `lamsach fix`: writes a cleaned copy of an export with the safe repairs
+//! applied, and `changes.csv` listing every change.
+//!
+//! Every input row is written, in order, with the same columns; rows that
+//! cannot be read (and blank lines) are passed through byte for byte. Rows
+//! without a change are copied verbatim; a changed row is written again
+//! with minimal quoting. Repairs: broken text (TXT002..TXT007) in text
+//! fields, NFC everywhere, dates as dd/mm/yyyy, and IDs that lost their
+//! leading zeros when the padded number agrees with the row's own sex and
+//! birth year. Running `fix` on its own output changes nothing.
+
+use crate::Options;
+use lamsach_io::error::{Error, Result};
+use lamsach_io::input::{split_fields, Rec};
+use lamsach_model::parse::date::{self, DateValue};
+use lamsach_model::parse::id::{IdStructure, IdValue};
+use lamsach_model::profile::{Field, RuleData};
+use lamsach_io::out::{excel_safe, AtomicFile};
+use lamsach_rules::text_fields::TEXT_FIELDS;
+use lamsach_rules::RowCtx;
+use lamsach_text::textfix;
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::Path;
+
+/// What a run of `fix` did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FixSummary {
+    pub rows: u64,
+    pub changed_rows: u64,
+    pub changes: u64,
+    pub passed_through: u64,
+    /// Cells with broken text that could not be repaired with certainty.
+    pub unsure: u64,
+    pub source: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Id,
+    Date,
+    Other,
+}
+
+/// Writes one field, quoted when it has to be.
+fn push_field(out: &mut Vec<u8>, v: &[u8], delim: u8) {
+    let needs = v
+        .iter()
+        .any(|&b| b == delim || b == b'"' || b == b'\n' || b == b'\r');
+    if needs {
+        out.push(b'"');
+        for &b in v {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(v);
+    }
+}
+
+fn same_path(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// The padded ID when it certainly is the person's: it agrees with the
+/// row's recognised sex and known birth year.
+fn padded_id(ctx: &RowCtx) -> Option<String> {
+    let IdValue::DroppedZeros { padded } = &ctx.id else {
+        return None;
+    };
+    let d: [u8; 12] = padded.as_bytes().try_into().ok()?;
+    let s = IdStructure::of(&d);
+    let sex = ctx.sex?;
+    let year = ctx.dob.year()?;
+    (sex == s.sex && year - year.rem_euclid(100) == s.century && year.rem_euclid(100) == s.year2)
+        .then(|| padded.clone())
+}
+
+/// Cleans `input` into `out`, listing changes in `changes`.
+pub fn fix_file(
+    input: &Path,
+    out: &Path,
+    changes: &Path,
+    data: &RuleData,
+    opts: &Options,
+) -> Result<FixSummary> {
+    if same_path(input, out) || same_path(input, changes) || same_path(out, changes) {
+        return Err(Error::Usage(
+            "--out, --changes và tệp vào phải khác nhau / --out, --changes and the input must be different files".into(),
+        ));
+    }
+    for p in [out, changes] {
+        if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+    }
+    let opened = crate::open(input, data, opts)?;
+    let (mapping, delim) = (&opened.mapping, opened.source.delim());
+    let source = opened.source.encoding().to_string();
+    let mut reader = opened.source.records()?;
+    reader.keep_skipped = true;
+    let read_err = |source| Error::Read {
+        path: input.to_path_buf(),
+        source,
+    };
+    let write_err = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| Error::Write {
+            path: p.clone(),
+            source,
+        }
+    };
+    let eol: &[u8] = if memchr::memmem::find(reader.head(), b"\r\n").is_some() {
+        b"\r\n"
+    } else {
+        b"\n"
+    };
+    let expected = mapping.headers.len();
+    let mut kinds = vec![Kind::Other; expected];
+    for f in TEXT_FIELDS {
+        if let Some(c) = mapping.column(f) {
+            kinds[c] = Kind::Text;
+        }
+    }
+    for f in [
+        Field::Dob,
+        Field::VaccinationDate,
+        Field::BhytValidTo,
+        Field::DeathDate,
+    ] {
+        if let Some(c) = mapping.column(f) {
+            kinds[c] = Kind::Date;
+        }
+    }
+    if let Some(c) = mapping.column(Field::Id) {
+        kinds[c] = Kind::Id;
+    }
+
+    let mut w = AtomicFile::create(out)?;
+    let mut head = b"\xEF\xBB\xBF".to_vec();
+    for (i, h) in mapping.headers.iter().enumerate() {
+        if i > 0 {
+            head.push(delim);
+        }
+        push_field(&mut head, h.as_bytes(), delim);
+    }
+    head.extend_from_slice(eol);
+    w.write_all(&head).map_err(write_err(out))?;
+
+    let mut sum = FixSummary {
+        source,
+        ..FixSummary::default()
+    };
+    let mut cw = AtomicFile::create(changes)?;
+    cw.write_all(b"\xEF\xBB\xBF").map_err(write_err(changes))?;
+    let mut csv = csv::WriterBuilder::new().from_writer(cw.writer());
+    let csv_err = |e: csv::Error| Error::Write {
+        path: changes.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    };
+    csv.write_record(["line", "column", "before", "after", "rule"])
+        .map_err(csv_err)?;
+    let mut rebuilt: Vec<u8> = Vec::new();
+    let mut new_vals: Vec<Option<String>> = Vec::with_capacity(expected);
+    let mut n_rec = 0u64;
+    loop {
+        n_rec += 1;
+        if n_rec % 4096 == 0 && lamsach_io::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
+            // the temporary outputs are removed when `w` is dropped
+            return Err(Error::Interrupted);
+        }
+        let rec = reader.next_rec().map_err(read_err)?;
+        let (line, bytes) = match rec {
+            None => break,
+            Some(Rec::Unreadable { .. }) => {
+                sum.rows += 1;
+                sum.passed_through += 1;
+                w.write_all(&reader.skipped).map_err(write_err(out))?;
+                w.write_all(eol).map_err(write_err(out))?;
+                continue;
+            }
+            Some(Rec::Ok { line, bytes, .. }) => (line, bytes),
+        };
+        let mut raw: Vec<Cow<[u8]>> = Vec::with_capacity(expected);
+        split_fields(bytes, delim, &mut raw);
+        let blank = raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace));
+        let n = if raw.len() > expected && raw[expected..].iter().all(|f| f.trim_ascii().is_empty())
+        {
+            expected
+        } else {
+            raw.len()
+        };
+        if blank || n != expected {
+            if !blank {
+                sum.rows += 1;
+                sum.passed_through += 1;
+            }
+            w.write_all(bytes).map_err(write_err(out))?;
+            w.write_all(eol).map_err(write_err(out))?;
+            continue;
+        }
+        sum.rows += 1;
+        let texts: Vec<Option<&str>> = raw.iter().map(|f| std::str::from_utf8(f).ok()).collect();
+        let values: Vec<&str> = texts
+            .iter()
+            .take(expected)
+            .map(|t| t.unwrap_or(""))
+            .collect();
+        let ctx = RowCtx::new(line, &values, &mapping, data, opts.today, opts.en);
+        new_vals.clear();
+        // text repairs of the whole row at once: a legacy font found in one
+        // cell is evidence for the others
+        let text_cols: Vec<usize> = (0..texts.len())
+            .filter(|&i| {
+                matches!(kinds.get(i), Some(Kind::Text | Kind::Other) | None) && texts[i].is_some()
+            })
+            .collect();
+        let text_vals: Vec<&str> = text_cols.iter().map(|&i| texts[i].unwrap_or("")).collect();
+        let mut text_repairs: Vec<Option<textfix::Repaired>> = vec![None; texts.len()];
+        for (c, r) in text_cols.iter().zip(textfix::repair_row(&text_vals)) {
+            if let Some(slot) = text_repairs.get_mut(*c) {
+                *slot = Some(r);
+            }
+        }
+        let mut row_changes = 0u64;
+        for (i, t) in texts.iter().enumerate() {
+            let kind = kinds.get(i).copied().unwrap_or(Kind::Other);
+            let Some(v) = t else {
+                new_vals.push(None);
+                continue;
+            };
+            let (after, rule): (Option<String>, String) = match kind {
+                Kind::Text | Kind::Other => {
+                    let Some(r) = text_repairs.get_mut(i).and_then(Option::take) else {
+                        new_vals.push(None);
+                        continue;
+                    };
+                    if kind == Kind::Text && r.issues.contains(&textfix::Issue::Unsure) {
+                        sum.unsure += 1;
+                    }
+                    let codes: Vec<&str> = r
+                        .issues
+                        .iter()
+                        .filter(|i| **i != textfix::Issue::Unsure)
+                        .map(|i| i.code())
+                        .collect();
+                    match r.value {
+                        Cow::Owned(s) if s != *v => (Some(s), codes.join("+")),
+                        _ => (None, String::new()),
+                    }
+                }
+                Kind::Id => (padded_id(&ctx).filter(|p| p != v), "ID003".into()),
+                Kind::Date => match date::parse(v) {
+                    DateValue::Full(d) => {
+                        let s = d.format("%d/%m/%Y").to_string();
+                        ((s != *v).then_some(s), "date-format".into())
+                    }
+                    _ => (textfix::nfc(v), "TXT005".into()),
+                },
+            };
+            if let Some(a) = &after {
+                row_changes += 1;
+                let column = mapping.headers.get(i).map_or("", String::as_str);
+                csv.write_record([
+                    line.to_string().as_str(),
+                    &excel_safe(column),
+                    &excel_safe(v),
+                    &excel_safe(a),
+                    &rule,
+                ])
+                .map_err(csv_err)?;
+            }
+            new_vals.push(after);
+        }
+        if row_changes == 0 {
+            w.write_all(bytes).map_err(write_err(out))?;
+        } else {
+            sum.changed_rows += 1;
+            sum.changes += row_changes;
+            rebuilt.clear();
+            for (i, f) in raw.iter().enumerate() {
+                if i > 0 {
+                    rebuilt.push(delim);
+                }
+                let v: &[u8] = match new_vals.get(i) {
+                    Some(Some(s)) => s.as_bytes(),
+                    _ => f,
+                };
+                push_field(&mut rebuilt, v, delim);
+            }
+            w.write_all(&rebuilt).map_err(write_err(out))?;
+        }
+        w.write_all(eol).map_err(write_err(out))?;
+    }
+
+    csv.flush().map_err(|e| Error::Write {
+        path: changes.to_path_buf(),
+        source: e,
+    })?;
+    drop(csv);
+    w.commit()?;
+    cw.commit()?;
+    Ok(sum)
+}
+

@@ -1,0 +1,8 @@
+//! What a record is: fields, profiles (header aliases per kind of export),
+//! the rule data loaded from `rules/*.toml`, and the parsers of the values
+//! the rules look at (ID numbers, dates, phone numbers).
+
+pub mod layout;
+pub mod parse;
+pub mod profile;
+pub mod reference_settings;

@@ -1,0 +1,1021 @@
+//! Monthly-report outputs. [`ReportTables`] is a format-neutral set of tables
+//! (group × category, with a "Tổng cộng" row and a "Tổng" column) built from
+//! an [`Outcome`] (and, with `--since`, a [`Progress`]); the writers turn it
+//! into `.xlsx`, CSV, Markdown, JSON and a self-contained HTML page.
+//!
+//! A table is a list of [`Column`]s; count columns read one number from
+//! [`Counts`], rate columns divide two of them, so a new rate ("đạt 98,66%")
+//! is one more [`Column::rate`] line.
+
+pub mod html;
+pub mod markdown;
+pub mod run;
+pub mod xlsx;
+
+use lamsach_engine::Outcome;
+use lamsach_io::error::{Error, Result};
+use crate::progress::Progress;
+use crate::{excel_safe, fmt_num, AtomicFile};
+use lamsach_rules::{Category, REGISTRY};
+use lamsach_engine::tally::Counts;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// One output format of `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    Xlsx,
+    Csv,
+    Md,
+    Json,
+    Html,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Xlsx,
+        Format::Csv,
+        Format::Md,
+        Format::Json,
+        Format::Html,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Csv => "csv",
+            Format::Md => "md",
+            Format::Json => "json",
+            Format::Html => "html",
+        }
+    }
+
+    /// Parses `xlsx,csv,md,json,html` (also `all`).
+    pub fn parse_list(s: &str) -> Result<Vec<Format>> {
+        let mut out = Vec::new();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let p = part.to_ascii_lowercase();
+            if p == "all" {
+                out.extend(Format::ALL);
+                continue;
+            }
+            match Format::ALL.iter().find(|f| f.name() == p || (p == "markdown" && **f == Format::Md)) {
+                Some(f) => out.push(*f),
+                None => {
+                    return Err(Error::Usage(format!(
+                        "--format '{part}': không có định dạng này / unknown format; có / known: xlsx, csv, md, json, html, all"
+                    )))
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+}
+
+/// The default of `--format`.
+pub const DEFAULT_FORMATS: &str = "csv,json,xlsx";
+
+/// How a column's cells are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Count,
+    /// A fraction 0..=1, shown as a percentage.
+    Rate,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Count => "count",
+            Kind::Rate => "rate",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Count(u64),
+    Rate(Option<f64>),
+}
+
+impl Cell {
+    pub fn count(&self) -> Option<u64> {
+        match self {
+            Cell::Count(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// Human-facing text: `1.234.567`, `96,1%` (Vietnamese) or `1,234,567`, `96.1%`.
+    pub fn human(&self, en: bool) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Count(n) => fmt_num(*n, en),
+            Cell::Rate(r) => fmt_rate(*r, en),
+        }
+    }
+
+    /// Machine text for CSV: plain integers, rates as fractions with 4 decimals.
+    pub fn plain(&self) -> String {
+        match self {
+            Cell::Text(s) => excel_safe(s).into_owned(),
+            Cell::Count(n) => n.to_string(),
+            Cell::Rate(Some(r)) => format!("{r:.4}"),
+            Cell::Rate(None) => String::new(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        match self {
+            Cell::Text(s) => s.as_str().into(),
+            Cell::Count(n) => (*n).into(),
+            Cell::Rate(Some(r)) => json!((r * 10000.0).round() / 10000.0),
+            Cell::Rate(None) => Value::Null,
+        }
+    }
+}
+
+/// `0.961` → `96,1%` (vi) / `96.1%` (en); below 1% two decimals (`0,04%`).
+pub fn fmt_rate(r: Option<f64>, en: bool) -> String {
+    let Some(r) = r else {
+        return "–".to_string();
+    };
+    let pct = r * 100.0;
+    let s = if pct != 0.0 && pct.abs() < 1.0 {
+        format!("{pct:.2}%")
+    } else {
+        format!("{pct:.1}%")
+    };
+    if en {
+        s
+    } else {
+        s.replace('.', ",")
+    }
+}
+
+/// Which number a count column reads from a group's counts.
+type Get = fn(&Counts) -> u64;
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub key: String,
+    pub label: String,
+    pub kind: Kind,
+}
+
+impl Column {
+    fn text(key: &str, label: &str) -> Column {
+        Column {
+            key: key.into(),
+            label: label.into(),
+            kind: Kind::Text,
+        }
+    }
+    fn count(key: &str, label: &str) -> Column {
+        Column {
+            key: key.into(),
+            label: label.into(),
+            kind: Kind::Count,
+        }
+    }
+    fn rate(key: &str, label: &str) -> Column {
+        Column {
+            key: key.into(),
+            label: label.into(),
+            kind: Kind::Rate,
+        }
+    }
+}
+
+/// A column computed from a group's [`Counts`]: a count, or a rate of two counts.
+pub enum Spec {
+    Count {
+        key: &'static str,
+        vi: &'static str,
+        en: &'static str,
+        get: Get,
+    },
+    Rate {
+        key: &'static str,
+        vi: &'static str,
+        en: &'static str,
+        num: Get,
+        den: Get,
+    },
+}
+
+impl Spec {
+    fn column(&self, en: bool) -> Column {
+        match self {
+            Spec::Count { key, vi, en: e, .. } => Column::count(key, if en { e } else { vi }),
+            Spec::Rate { key, vi, en: e, .. } => Column::rate(key, if en { e } else { vi }),
+        }
+    }
+    fn cell(&self, c: &Counts) -> Cell {
+        match self {
+            Spec::Count { get, .. } => Cell::Count(get(c)),
+            Spec::Rate { num, den, .. } => Cell::Rate(ratio(num(c), den(c))),
+        }
+    }
+}
+
+pub fn ratio(num: u64, den: u64) -> Option<f64> {
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+fn problem_records(c: &Counts) -> u64 {
+    c.with_problems + c.unreadable
+}
+
+/// Columns of the overview table (rows read and rates). Add a line here for
+/// a new count or rate, e.g. `verified` / `rows_read` as "Tỷ lệ đạt".
+pub const OVERVIEW: &[Spec] = &[
+    Spec::Count {
+        key: "rows_read",
+        vi: "Số bản ghi đọc",
+        en: "Rows read",
+        get: |c| c.rows_read,
+    },
+    Spec::Count {
+        key: "clean",
+        vi: "Sạch",
+        en: "Clean",
+        get: |c| c.clean,
+    },
+    Spec::Count {
+        key: "with_problems",
+        vi: "Có lỗi",
+        en: "With problems",
+        get: |c| c.with_problems,
+    },
+    Spec::Count {
+        key: "unreadable",
+        vi: "Không đọc được",
+        en: "Unreadable",
+        get: |c| c.unreadable,
+    },
+    Spec::Count {
+        key: "findings",
+        vi: "Số lỗi",
+        en: "Findings",
+        get: Counts::total_findings,
+    },
+    Spec::Rate {
+        key: "problem_rate",
+        vi: "Tỷ lệ bản ghi có lỗi",
+        en: "Share of records with problems",
+        num: problem_records,
+        den: |c| c.rows_read,
+    },
+    Spec::Rate {
+        key: "clean_rate",
+        vi: "Tỷ lệ sạch",
+        en: "Clean rate",
+        num: |c| c.clean,
+        den: |c| c.rows_read,
+    },
+];
+
+/// Overview columns added when rows were verified against the population
+/// reference: "đã xác thực" and the rate the education reports print
+/// ("đạt 98,66%").
+pub const VERIFIED: &[Spec] = &[
+    Spec::Count {
+        key: "verified",
+        vi: "Đã xác thực",
+        en: "Verified",
+        get: |c| c.verified,
+    },
+    Spec::Rate {
+        key: "verified_rate",
+        vi: "Tỷ lệ đạt",
+        en: "Verified rate",
+        num: |c| c.verified,
+        den: |c| c.rows_read,
+    },
+];
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Stable id: `findings`, `records`, `overview`, `rules`,
+    /// `progress_categories`, `progress_groups`.
+    pub id: &'static str,
+    pub title: String,
+    /// Short name for the `.xlsx` sheet (≤ 31 characters).
+    pub sheet: String,
+    pub note: Option<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+    /// The "Tổng cộng" row.
+    pub total: Option<Vec<Cell>>,
+}
+
+impl Table {
+    /// Index of a column by key.
+    pub fn col(&self, key: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.key == key)
+    }
+}
+
+/// A bar chart: labels and values (drawn as inline SVG in the HTML report).
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub title: String,
+    /// Names of the stacked series (empty for a single series).
+    pub legend: Vec<String>,
+    /// One bar per label; several values are stacked in legend order.
+    pub bars: Vec<(String, Vec<u64>)>,
+}
+
+/// The format-neutral report.
+#[derive(Debug, Clone)]
+pub struct ReportTables {
+    pub en: bool,
+    pub title: String,
+    /// (label, value) lines under the title: file, profile, date, group-by.
+    pub meta: Vec<(String, String)>,
+    pub file: Option<String>,
+    pub profile: Option<String>,
+    pub group_by: Option<String>,
+    pub today: String,
+    pub tables: Vec<Table>,
+    pub charts: Vec<Chart>,
+}
+
+fn t(en: bool, vi: &str, e: &str) -> String {
+    if en {
+        e.to_string()
+    } else {
+        vi.to_string()
+    }
+}
+
+/// Header of the row-number column of the human-facing tables.
+pub fn row_no_label(en: bool) -> &'static str {
+    if en {
+        "No."
+    } else {
+        "TT"
+    }
+}
+
+pub fn total_row_label(en: bool) -> &'static str {
+    if en {
+        "Total"
+    } else {
+        "Tổng cộng"
+    }
+}
+
+pub fn total_col_label(en: bool) -> &'static str {
+    if en {
+        "Total"
+    } else {
+        "Tổng"
+    }
+}
+
+/// The engine's placeholder groups: `(trống)`, `(không đọc được)`, `(tất cả)`.
+fn is_placeholder_group(name: &str) -> bool {
+    [
+        lamsach_engine::tally::EMPTY_GROUP_VI,
+        lamsach_engine::tally::UNREADABLE_GROUP_VI,
+        lamsach_engine::tally::ALL_GROUP_VI,
+    ]
+    .contains(&name)
+}
+
+/// Shown group name: masked when the group column holds identifiers.
+fn group_name(name: &str, mask: bool) -> String {
+    if mask {
+        mask_digits(name)
+    } else {
+        name.to_string()
+    }
+}
+
+/// Masks every run of 9 or more digits (IDs, BHXH codes, phones) in a text,
+/// as `--mask-ids` does for ID cells: `0010****2345`.
+pub fn mask_digits(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 9 {
+            out.push_str(&lamsach_model::parse::id::mask(run));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// Options of the report builders.
+#[derive(Debug, Clone)]
+pub struct BuildOpts {
+    pub en: bool,
+    pub mask_ids: bool,
+    /// The run date, `YYYY-MM-DD`.
+    pub today: String,
+    /// Report order of known groups (school levels: Mầm non, Tiểu học, THCS,
+    /// THPT, GDTX); other groups follow alphabetically.
+    pub group_rank: Vec<(String, usize)>,
+}
+
+impl ReportTables {
+    /// The check tables: findings and records per group × category, the
+    /// overview with rates, and findings per rule.
+    pub fn from_outcome(o: &Outcome, b: &BuildOpts) -> ReportTables {
+        let en = b.en;
+        let total = o.tally.total();
+        let mut groups = o.tally.groups();
+        // Placeholder groups ("(trống)", "(không đọc được)") after the named ones.
+        groups.sort_by_key(|(n, _)| {
+            let rank = b.group_rank.iter().find(|(g, _)| g == n).map(|(_, r)| *r);
+            (is_placeholder_group(n), rank.unwrap_or(usize::MAX))
+        });
+        // The categories of this run (with at least one finding), in report order.
+        let cats: Vec<Category> = Category::ALL
+            .iter()
+            .copied()
+            .filter(|c| total.findings[c.index()] > 0)
+            .collect();
+        let group_label = o
+            .group_header
+            .clone()
+            .unwrap_or_else(|| t(en, "Nhóm", "Group"));
+        let mask_groups = b.mask_ids
+            && o.group_header.as_ref().is_some_and(|h| {
+                crate::id_columns(&o.mapping)
+                    .iter()
+                    .any(|&c| o.mapping.headers.get(c) == Some(h))
+            });
+
+        let mut tables = Vec::new();
+        // 1. findings per group × category
+        let mut cols = vec![Column::text("group", &group_label)];
+        cols.extend(cats.iter().map(|c| Column::count(c.key(), c.label(en))));
+        cols.push(Column::count("total", total_col_label(en)));
+        let row = |name: &str, c: &Counts| -> Vec<Cell> {
+            let mut r = vec![Cell::Text(name.to_string())];
+            r.extend(cats.iter().map(|k| Cell::Count(c.findings[k.index()])));
+            r.push(Cell::Count(c.total_findings()));
+            r
+        };
+        tables.push(Table {
+            id: "findings",
+            title: t(
+                en,
+                "Số lỗi theo nhóm và loại lỗi",
+                "Findings by group and category",
+            ),
+            sheet: t(en, "Số lỗi", "Findings"),
+            note: Some(t(
+                en,
+                "Mỗi lỗi được đếm một lần; cột Tổng = tổng các loại lỗi.",
+                "Each finding counted once; Total = sum of the categories.",
+            )),
+            columns: cols,
+            rows: groups
+                .iter()
+                .map(|(n, c)| row(&group_name(n, mask_groups), c))
+                .collect(),
+            total: Some(row(total_row_label(en), &total)),
+        });
+        // 2. records with problems per group × category
+        let mut cols = vec![Column::text("group", &group_label)];
+        cols.extend(cats.iter().map(|c| Column::count(c.key(), c.label(en))));
+        cols.push(Column::count("total", total_col_label(en)));
+        cols.push(Column::count(
+            "rows_read",
+            &t(en, "Số bản ghi đọc", "Rows read"),
+        ));
+        cols.push(Column::rate(
+            "problem_rate",
+            &t(en, "Tỷ lệ có lỗi", "Share with problems"),
+        ));
+        let row = |name: &str, c: &Counts| -> Vec<Cell> {
+            let mut r = vec![Cell::Text(name.to_string())];
+            r.extend(cats.iter().map(|k| Cell::Count(c.records[k.index()])));
+            r.push(Cell::Count(problem_records(c)));
+            r.push(Cell::Count(c.rows_read));
+            r.push(Cell::Rate(ratio(problem_records(c), c.rows_read)));
+            r
+        };
+        tables.push(Table {
+            id: "records",
+            title: t(
+                en,
+                "Số bản ghi có lỗi theo nhóm và loại lỗi",
+                "Records with problems by group and category",
+            ),
+            sheet: t(en, "Số bản ghi có lỗi", "Records with problems"),
+            note: Some(t(
+                en,
+                "Một bản ghi có thể có nhiều loại lỗi; cột Tổng đếm mỗi bản ghi một lần.",
+                "A record may have problems of several categories; Total counts each record once.",
+            )),
+            columns: cols,
+            rows: groups
+                .iter()
+                .map(|(n, c)| row(&group_name(n, mask_groups), c))
+                .collect(),
+            total: Some(row(total_row_label(en), &total)),
+        });
+        // 3. overview (with the verified count and rate when a reference was used)
+        let specs: Vec<&Spec> = OVERVIEW
+            .iter()
+            .chain(
+                o.reference
+                    .is_some()
+                    .then_some(VERIFIED)
+                    .into_iter()
+                    .flatten(),
+            )
+            .collect();
+        let mut cols = vec![Column::text("group", &group_label)];
+        cols.extend(specs.iter().map(|s| s.column(en)));
+        let row = |name: &str, c: &Counts| -> Vec<Cell> {
+            let mut r = vec![Cell::Text(name.to_string())];
+            r.extend(specs.iter().map(|s| s.cell(c)));
+            r
+        };
+        tables.push(Table {
+            id: "overview",
+            title: t(en, "Tổng quan theo nhóm", "Overview by group"),
+            sheet: t(en, "Tổng quan", "Overview"),
+            note: None,
+            columns: cols,
+            rows: groups
+                .iter()
+                .map(|(n, c)| row(&group_name(n, mask_groups), c))
+                .collect(),
+            total: Some(row(total_row_label(en), &total)),
+        });
+        // 4. per rule
+        let mut rules: Vec<(usize, u64)> = total
+            .rules
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        rules.sort_by_key(|(i, _)| REGISTRY.get(*i).map(|r| r.code));
+        let rows: Vec<Vec<Cell>> = rules
+            .iter()
+            .filter_map(|(i, n)| REGISTRY.get(*i).map(|r| (r, n)))
+            .map(|(r, n)| {
+                vec![
+                    Cell::Text(r.code.to_string()),
+                    Cell::Text(r.label(en).to_string()),
+                    Cell::Text(r.pillar.label(en).to_string()),
+                    Cell::Text(r.category.label(en).to_string()),
+                    Cell::Count(*n),
+                ]
+            })
+            .collect();
+        tables.push(Table {
+            id: "rules",
+            title: t(en, "Số lỗi theo quy tắc", "Findings by rule"),
+            sheet: t(en, "Theo quy tắc", "By rule"),
+            note: None,
+            columns: vec![
+                Column::text("rule", &t(en, "Mã", "Code")),
+                Column::text("label", &t(en, "Quy tắc", "Rule")),
+                Column::text("pillar", &t(en, "Trụ cột", "Pillar")),
+                Column::text("category", &t(en, "Loại lỗi", "Category")),
+                Column::count("findings", &t(en, "Số lỗi", "Findings")),
+            ],
+            rows,
+            total: Some(vec![
+                Cell::Text(total_row_label(en).into()),
+                Cell::Text(String::new()),
+                Cell::Text(String::new()),
+                Cell::Text(String::new()),
+                Cell::Count(total.total_findings()),
+            ]),
+        });
+
+        let charts = vec![
+            Chart {
+                title: t(en, "Số lỗi theo loại", "Findings by category"),
+                legend: Vec::new(),
+                bars: cats
+                    .iter()
+                    .map(|c| (c.label(en).to_string(), vec![total.findings[c.index()]]))
+                    .collect(),
+            },
+            Chart {
+                title: format!(
+                    "{} ({group_label})",
+                    t(
+                        en,
+                        "Số bản ghi có lỗi theo nhóm",
+                        "Records with problems by group"
+                    )
+                ),
+                legend: Vec::new(),
+                bars: groups
+                    .iter()
+                    .map(|(n, c)| (group_name(n, mask_groups), vec![problem_records(c)]))
+                    .collect(),
+            },
+        ];
+        let file = o.path.file_name().map(|n| n.to_string_lossy().to_string());
+        let profile_label = if en {
+            &o.profile.label_en
+        } else {
+            &o.profile.label_vi
+        };
+        let mut meta = vec![
+            (t(en, "Tệp", "File"), file.clone().unwrap_or_default()),
+            (t(en, "Loại dữ liệu", "Profile"), profile_label.clone()),
+            (t(en, "Ngày chạy", "Run date"), b.today.clone()),
+        ];
+        if let Some(g) = &o.group_header {
+            meta.push((t(en, "Nhóm theo", "Grouped by"), g.clone()));
+        }
+        meta.push((
+            t(en, "Số bản ghi đọc", "Rows read"),
+            fmt_num(total.rows_read, en),
+        ));
+        meta.push((
+            t(en, "Bản ghi có lỗi", "Records with problems"),
+            format!(
+                "{} ({})",
+                fmt_num(problem_records(&total), en),
+                fmt_rate(ratio(problem_records(&total), total.rows_read), en)
+            ),
+        ));
+        ReportTables {
+            en,
+            title: t(
+                en,
+                "Báo cáo kết quả làm sạch dữ liệu",
+                "Data cleaning report",
+            ),
+            meta,
+            file,
+            profile: Some(o.profile.name.clone()),
+            group_by: o.group_header.clone(),
+            today: b.today.clone(),
+            tables,
+            charts,
+        }
+    }
+
+    /// Adds the progress tables (fixed / still open / new since the last
+    /// state) before the others.
+    pub fn add_progress(&mut self, p: &Progress) {
+        let en = self.en;
+        let (tables, chart, meta) = progress_tables(p, en);
+        // The monthly question first: progress tables and chart lead.
+        self.tables.splice(0..0, tables);
+        self.charts.insert(0, chart);
+        self.meta.extend(meta);
+    }
+
+    /// A report holding only progress tables (`lamsach progress`).
+    pub fn progress_only(p: &Progress, en: bool, today: &str) -> ReportTables {
+        let (tables, chart, mut meta) = progress_tables(p, en);
+        meta.insert(0, (t(en, "Ngày chạy", "Run date"), today.to_string()));
+        ReportTables {
+            en,
+            title: t(
+                en,
+                "Báo cáo tiến độ làm sạch dữ liệu",
+                "Data cleaning progress report",
+            ),
+            meta,
+            file: p.current.file.clone(),
+            profile: p.current.profile.clone(),
+            group_by: p.current.group_by.clone(),
+            today: today.to_string(),
+            tables,
+            charts: vec![chart],
+        }
+    }
+
+    /// The JSON document (schema `lamsach.report/1`, see README).
+    pub fn to_json(&self) -> Value {
+        let tables: Vec<Value> = self
+            .tables
+            .iter()
+            .map(|tb| {
+                json!({
+                    "id": tb.id,
+                    "title": tb.title,
+                    "note": tb.note,
+                    "columns": tb.columns.iter().map(|c| json!({"key": c.key, "label": c.label, "type": c.kind.name()})).collect::<Vec<_>>(),
+                    "rows": tb.rows.iter().map(|r| r.iter().map(Cell::json).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                    "total": tb.total.as_ref().map(|r| r.iter().map(Cell::json).collect::<Vec<_>>()),
+                })
+            })
+            .collect();
+        json!({
+            "schema": "lamsach.report/1",
+            "lang": if self.en { "en" } else { "vi" },
+            "title": self.title,
+            "file": self.file,
+            "profile": self.profile,
+            "group_by": self.group_by,
+            "date": self.today,
+            "tables": tables,
+        })
+    }
+}
+
+fn progress_tables(p: &Progress, en: bool) -> (Vec<Table>, Chart, Vec<(String, String)>) {
+    use crate::progress::Figures;
+    let fig_cols = |first: Column| -> Vec<Column> {
+        vec![
+            first,
+            Column::count(
+                "before",
+                &t(en, "Cần làm sạch (kỳ trước)", "To fix (last time)"),
+            ),
+            Column::count("fixed", &t(en, "Đã làm sạch", "Fixed")),
+            Column::count("open", &t(en, "Chưa làm sạch", "Still open")),
+            Column::count("new", &t(en, "Phát sinh mới", "New")),
+            Column::count("now", &t(en, "Cần làm sạch (kỳ này)", "To fix (now)")),
+            Column::rate("fixed_rate", &t(en, "Tỷ lệ đã làm sạch", "Fixed rate")),
+        ]
+    };
+    let fig_row = |name: String, f: &Figures| -> Vec<Cell> {
+        vec![
+            Cell::Text(name),
+            Cell::Count(f.fixed + f.open),
+            Cell::Count(f.fixed),
+            Cell::Count(f.open),
+            Cell::Count(f.new),
+            Cell::Count(f.open + f.new),
+            Cell::Rate(ratio(f.fixed, f.fixed + f.open)),
+        ]
+    };
+    let total = p.total();
+    let note = Some(t(
+        en,
+        "Đếm theo cặp (người, lỗi): đã làm sạch = có ở kỳ trước, không còn ở kỳ này; tỷ lệ = đã làm sạch / cần làm sạch kỳ trước.",
+        "Counted per (person, problem) pair: fixed = present last time and gone now; rate = fixed / to fix last time.",
+    ));
+    let cat_rows: Vec<Vec<Cell>> = Category::ALL
+        .iter()
+        .filter_map(|c| p.categories.get(c).map(|f| (c, f)))
+        .map(|(c, f)| fig_row(c.label(en).to_string(), f))
+        .collect();
+    let group_label = p
+        .current
+        .group_by
+        .clone()
+        .unwrap_or_else(|| t(en, "Nhóm", "Group"));
+    let group_rows: Vec<Vec<Cell>> = p
+        .groups
+        .iter()
+        .map(|(g, f)| fig_row(g.clone(), f))
+        .collect();
+    let person_rows: Vec<Vec<Cell>> = p
+        .persons
+        .iter()
+        .map(|(g, f)| fig_row(g.clone(), f))
+        .collect();
+    let persons = p.persons_total();
+    let tables = vec![
+        Table {
+            id: "progress_categories",
+            title: t(
+                en,
+                "Tiến độ làm sạch theo loại lỗi",
+                "Cleaning progress by category",
+            ),
+            sheet: t(en, "Tiến độ theo loại", "Progress by category"),
+            note: note.clone(),
+            columns: fig_cols(Column::text("category", &t(en, "Loại lỗi", "Category"))),
+            rows: cat_rows,
+            total: Some(fig_row(total_row_label(en).into(), &total)),
+        },
+        Table {
+            id: "progress_groups",
+            title: t(
+                en,
+                "Tiến độ làm sạch theo nhóm",
+                "Cleaning progress by group",
+            ),
+            sheet: t(en, "Tiến độ theo nhóm", "Progress by group"),
+            note,
+            columns: fig_cols(Column::text("group", &group_label)),
+            rows: group_rows,
+            total: Some(fig_row(total_row_label(en).into(), &total)),
+        },
+        Table {
+            id: "progress_persons",
+            title: t(
+                en,
+                "Tiến độ theo đối tượng (người có lỗi)",
+                "Progress by person (persons with problems)",
+            ),
+            sheet: t(en, "Tiến độ theo đối tượng", "Progress by person"),
+            note: Some(t(
+                en,
+                "Đã làm sạch = có lỗi ở kỳ trước, không còn lỗi nào ở kỳ này; chưa làm sạch = vẫn còn lỗi; phát sinh mới = kỳ trước không có lỗi.",
+                "Fixed = had problems last time and none now; still open = still has problems; new = had none last time.",
+            )),
+            columns: fig_cols(Column::text("group", &group_label)),
+            rows: person_rows,
+            total: Some(fig_row(total_row_label(en).into(), &persons)),
+        },
+    ];
+    let chart = Chart {
+        title: t(en, "Tiến độ theo loại lỗi", "Progress by category"),
+        legend: vec![
+            t(en, "Đã làm sạch", "Fixed"),
+            t(en, "Chưa làm sạch", "Still open"),
+            t(en, "Phát sinh mới", "New"),
+        ],
+        bars: Category::ALL
+            .iter()
+            .filter_map(|c| {
+                p.categories
+                    .get(c)
+                    .map(|f| (c.label(en).to_string(), vec![f.fixed, f.open, f.new]))
+            })
+            .collect(),
+    };
+    let meta = vec![
+        (
+            t(en, "Kỳ trước", "Previous state"),
+            format!(
+                "{} ({})",
+                p.before.file.clone().unwrap_or_default(),
+                p.before.date.clone().unwrap_or_default()
+            ),
+        ),
+        (
+            t(en, "Tiến độ", "Progress"),
+            if en {
+                format!(
+                    "to fix last time {}; fixed {} ({}); still open {}; new {}",
+                    fmt_num(total.fixed + total.open, en),
+                    fmt_num(total.fixed, en),
+                    fmt_rate(ratio(total.fixed, total.fixed + total.open), en),
+                    fmt_num(total.open, en),
+                    fmt_num(total.new, en)
+                )
+            } else {
+                format!(
+                    "cần làm sạch kỳ trước {}; đã làm sạch {} (đạt {}); chưa làm sạch {}; phát sinh mới {}",
+                    fmt_num(total.fixed + total.open, en),
+                    fmt_num(total.fixed, en),
+                    fmt_rate(ratio(total.fixed, total.fixed + total.open), en),
+                    fmt_num(total.open, en),
+                    fmt_num(total.new, en)
+                )
+            },
+        ),
+        (
+            t(en, "Đối tượng", "Persons"),
+            crate::progress::persons_detail(&persons, en),
+        ),
+    ];
+    (tables, chart, meta)
+}
+
+/// Excel's last row is 1,048,576; one is the header.
+pub const XLSX_MAX_FINDINGS: usize = 1_048_575;
+
+/// Number of tables [`ReportTables::from_outcome`] builds, and the progress
+/// tables [`ReportTables::add_progress`] adds (sheets placed before the
+/// findings sheet of the `.xlsx`).
+pub const CHECK_TABLES: usize = 4;
+pub const PROGRESS_TABLES: usize = 3;
+
+fn werr(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes `text` to `path` atomically.
+pub fn write_text(path: &Path, text: &str) -> Result<()> {
+    let mut f = AtomicFile::create(path)?;
+    f.writer().write_all(text.as_bytes()).map_err(werr(path))?;
+    f.commit()
+}
+
+/// One CSV (UTF-8 with BOM) per table: `report-<id>.csv`.
+pub fn write_csv_tables(dir: &Path, r: &ReportTables) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for tb in &r.tables {
+        let path = dir.join(format!("report-{}.csv", tb.id.replace('_', "-")));
+        let mut f = AtomicFile::create(&path)?;
+        f.writer().write_all(b"\xEF\xBB\xBF").map_err(werr(&path))?;
+        {
+            let mut w = csv::WriterBuilder::new().from_writer(f.writer());
+            let e = |e: csv::Error| Error::Write {
+                path: path.clone(),
+                source: std::io::Error::other(e.to_string()),
+            };
+            w.write_record(tb.columns.iter().map(|c| excel_safe(&c.label).into_owned()))
+                .map_err(e)?;
+            for row in tb.rows.iter().chain(tb.total.iter()) {
+                w.write_record(row.iter().map(Cell::plain)).map_err(e)?;
+            }
+            w.flush().map_err(werr(&path))?;
+        }
+        f.commit()?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Writes the chosen formats into `dir`; returns the files written.
+/// `book` is the `.xlsx` with the streamed findings sheet (None: tables only).
+pub fn write_all(
+    dir: &Path,
+    r: &ReportTables,
+    formats: &[Format],
+    book: Option<xlsx::XlsxBook>,
+) -> Result<Vec<PathBuf>> {
+    let mut book = book;
+    let mut written = Vec::new();
+    for f in formats {
+        match f {
+            Format::Xlsx => {
+                let p = dir.join("report.xlsx");
+                match book.take() {
+                    Some(b) => b.finish(r)?,
+                    None => xlsx::write(&p, r)?,
+                }
+                written.push(p);
+            }
+            Format::Csv => written.extend(write_csv_tables(dir, r)?),
+            Format::Md => {
+                let p = dir.join("report.md");
+                write_text(&p, &markdown::render(r))?;
+                written.push(p);
+            }
+            Format::Json => {
+                let p = dir.join("report.json");
+                let mut text =
+                    serde_json::to_string_pretty(&r.to_json()).map_err(|e| werr(&p)(e.into()))?;
+                text.push('\n');
+                write_text(&p, &text)?;
+                written.push(p);
+            }
+            Format::Html => {
+                let p = dir.join("report.html");
+                write_text(&p, &html::render(r))?;
+                written.push(p);
+            }
+        }
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates() {
+        assert_eq!(fmt_rate(Some(0.961), false), "96,1%");
+        assert_eq!(fmt_rate(Some(0.961), true), "96.1%");
+        assert_eq!(fmt_rate(Some(0.0004), false), "0,04%");
+        assert_eq!(fmt_rate(None, false), "–");
+        assert_eq!(fmt_rate(ratio(40433, 44013), true), "91.9%");
+    }
+
+    #[test]
+    fn masks_digit_runs() {
+        assert_eq!(
+            mask_digits("là 001089012345 (khớp)"),
+            "là 0010****2345 (khớp)"
+        );
+        assert_eq!(mask_digits("dòng 12"), "dòng 12");
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(
+            Format::parse_list("html, XLSX").unwrap(),
+            vec![Format::Xlsx, Format::Html]
+        );
+        assert_eq!(Format::parse_list("all").unwrap().len(), 5);
+        assert!(Format::parse_list("pdf").is_err());
+    }
+}

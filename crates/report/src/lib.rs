@@ -1,0 +1,583 @@
+//! Writers: `issues.csv` (one line per finding), `tally.csv`, `tally.json`,
+//! and the terminal summary. CSV files are UTF-8 with BOM for Excel, cells
+//! are neutralised against formula injection, and every file is written to a
+//! temporary name and renamed into place, so an interrupted run never leaves a
+//! half-written report.
+
+use lamsach_engine::{Outcome, Sink};
+use lamsach_io::error::{Error, Result};
+use lamsach_model::parse::id::mask;
+use lamsach_model::profile::Field;
+use lamsach_rules::{Category, Finding, Pillar, REGISTRY};
+use lamsach_engine::tally::{Counts, Tally};
+use serde_json::{json, Map, Value};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+pub mod clusters;
+pub mod export;
+pub mod merge;
+pub mod progress;
+
+pub use lamsach_io::out::{excel_safe, AtomicFile};
+use std::borrow::Cow;
+
+fn csv_writer(w: &mut BufWriter<File>) -> csv::Writer<&mut BufWriter<File>> {
+    csv::WriterBuilder::new().from_writer(w)
+}
+
+fn csv_err(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
+    move |e| Error::Write {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+/// Writes findings to `issues.csv` as they arrive.
+pub struct IssuesCsv {
+    w: csv::Writer<AtomicFile>,
+    path: PathBuf,
+    en: bool,
+    mask_ids: bool,
+    /// Input columns holding identifiers (masked with --mask-ids).
+    id_columns: Vec<usize>,
+    headers: Vec<String>,
+    pub rows: u64,
+}
+
+pub const ISSUES_HEADER: [&str; 10] = [
+    "line", "rule", "pillar", "category", "severity", "label", "group", "column", "value",
+    "message",
+];
+
+impl IssuesCsv {
+    pub fn create(path: &Path, en: bool, mask_ids: bool) -> Result<Self> {
+        let mut file = AtomicFile::create(path)?;
+        file.writer()
+            .write_all(b"\xEF\xBB\xBF")
+            .map_err(|source| Error::Write {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        let mut me = IssuesCsv {
+            w: csv::WriterBuilder::new()
+                .buffer_capacity(1 << 16)
+                .from_writer(file),
+            path: path.to_path_buf(),
+            en,
+            mask_ids,
+            id_columns: Vec::new(),
+            headers: Vec::new(),
+            rows: 0,
+        };
+        write_safe_record(&mut me.w, &me.path, &ISSUES_HEADER)?;
+        Ok(me)
+    }
+
+    /// Called once the header is known (before findings arrive).
+    pub fn set_columns(&mut self, headers: &[String], id_columns: Vec<usize>) {
+        self.headers = headers.to_vec();
+        self.id_columns = id_columns;
+    }
+
+    pub fn finish(self) -> Result<()> {
+        let path = self.path.clone();
+        let file = self.w.into_inner().map_err(|e| Error::Write {
+            path,
+            source: e.into_error(),
+        })?;
+        file.commit()
+    }
+}
+
+/// Writes one record, each cell made [`excel_safe`].
+fn write_safe_record(w: &mut csv::Writer<AtomicFile>, path: &Path, rec: &[&str]) -> Result<()> {
+    for s in rec {
+        w.write_field(excel_safe(s).as_bytes())
+            .map_err(csv_err(path))?;
+    }
+    w.write_record(None::<&[u8]>).map_err(csv_err(path))
+}
+
+/// Renders a finding's cell value, masking identifiers when asked
+/// (borrowed when nothing is masked).
+pub fn shown_value<'f>(f: &'f Finding, mask_ids: bool, id_columns: &[usize]) -> Cow<'f, str> {
+    match f.column {
+        Some(c) if mask_ids && id_columns.contains(&c) => Cow::Owned(mask(&f.value)),
+        _ => Cow::Borrowed(&f.value),
+    }
+}
+
+impl Sink for IssuesCsv {
+    fn finding(&mut self, f: &Finding, group: &str) -> Result<()> {
+        let mut line = itoa::Buffer::new();
+        let line = line.format(f.line);
+        let column = f
+            .column
+            .and_then(|c| self.headers.get(c))
+            .map_or("", String::as_str);
+        let value = shown_value(f, self.mask_ids, &self.id_columns);
+        // Messages may quote an ID (e.g. the padded value of ID003).
+        let message: Cow<str> = if self.mask_ids {
+            Cow::Owned(crate::export::mask_digits(&f.message))
+        } else {
+            Cow::Borrowed(&f.message)
+        };
+        let rec = [
+            line,
+            f.rule.code,
+            f.rule.pillar.label(self.en),
+            f.rule.category.label(self.en),
+            f.rule.severity.label(self.en),
+            f.rule.label(self.en),
+            group,
+            column,
+            &value,
+            &message,
+        ];
+        self.rows += 1;
+        write_safe_record(&mut self.w, &self.path, &rec)
+    }
+}
+
+/// Columns that hold identifiers in this mapping.
+pub fn id_columns(o: &lamsach_model::profile::Mapping) -> Vec<usize> {
+    [Field::Id, Field::BhxhCode, Field::BhytCard, Field::Phone]
+        .iter()
+        .filter_map(|f| o.column(*f))
+        .collect()
+}
+
+fn total_label(en: bool) -> &'static str {
+    if en {
+        "Total"
+    } else {
+        "Tổng cộng"
+    }
+}
+
+/// `tally.csv`: one line per group × category (plus a `total` category per
+/// group and a total group), with findings and distinct records.
+pub fn write_tally_csv(path: &Path, o: &Outcome, en: bool) -> Result<()> {
+    write_tally_csv_for(path, &o.tally, en)
+}
+
+/// `tally.csv` for any tally (a run's, or shards merged by `lamsach merge`).
+pub fn write_tally_csv_for(path: &Path, tally: &Tally, en: bool) -> Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    let werr = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    file.writer().write_all(b"\xEF\xBB\xBF").map_err(werr)?;
+    {
+        let mut w = csv_writer(file.writer());
+        let e = csv_err(path);
+        w.write_record(["group", "category", "label", "findings", "records"])
+            .map_err(&e)?;
+        let total = tally.total();
+        let groups = tally.groups();
+        let all = groups
+            .iter()
+            .map(|(n, c)| (*n, *c))
+            .chain([(total_label(en), &total)]);
+        for (name, c) in all {
+            let name = excel_safe(name);
+            for cat in Category::ALL {
+                let i = cat.index();
+                w.write_record([
+                    name.as_ref(),
+                    cat.key(),
+                    cat.label(en),
+                    &c.findings[i].to_string(),
+                    &c.records[i].to_string(),
+                ])
+                .map_err(&e)?;
+            }
+            w.write_record([
+                name.as_ref(),
+                "total",
+                if en { "Total" } else { "Tổng" },
+                &c.total_findings().to_string(),
+                &(c.with_problems + c.unreadable).to_string(),
+            ])
+            .map_err(&e)?;
+        }
+        w.flush().map_err(werr)?;
+    }
+    file.commit()
+}
+
+fn counts_json(c: &Counts) -> Value {
+    let mut findings = Map::new();
+    let mut records = Map::new();
+    for cat in Category::ALL {
+        findings.insert(cat.key().into(), c.findings[cat.index()].into());
+        records.insert(cat.key().into(), c.records[cat.index()].into());
+    }
+    let mut rules = Map::new();
+    for (i, r) in REGISTRY.iter().enumerate() {
+        if c.rules[i] > 0 {
+            rules.insert(r.code.into(), c.rules[i].into());
+        }
+    }
+    let mut pillars = Map::new();
+    for p in Pillar::ALL {
+        let n: u64 = REGISTRY
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.pillar == p)
+            .map(|(i, _)| c.rules[i])
+            .sum();
+        pillars.insert(p.key().into(), n.into());
+    }
+    json!({
+        "rows_read": c.rows_read,
+        "clean": c.clean,
+        "with_problems": c.with_problems,
+        "unreadable": c.unreadable,
+        "verified": c.verified,
+        "findings_total": c.total_findings(),
+        "findings": findings,
+        "records": records,
+        "pillars": pillars,
+        "rules": rules,
+    })
+}
+
+/// What a tally file says about where its counts come from.
+#[derive(Debug, Clone, Default)]
+pub struct TallyMeta {
+    pub file: Option<String>,
+    pub profile: String,
+    pub group_by: Option<String>,
+    pub blank_lines: u64,
+    /// The population reference the rows were verified against, if any.
+    pub reference: Option<Value>,
+}
+
+impl TallyMeta {
+    pub fn of(o: &Outcome) -> Self {
+        TallyMeta {
+            file: o.path.file_name().map(|n| n.to_string_lossy().to_string()),
+            profile: o.profile.name.clone(),
+            group_by: o.group_header.clone(),
+            blank_lines: o.blank_lines,
+            reference: o
+                .reference
+                .as_ref()
+                .map(|r| json!({"file": r.file_name, "people": r.people, "load": r.stats})),
+        }
+    }
+}
+
+/// The tally as JSON (schema `lamsach.tally/1`, documented in README).
+pub fn tally_json(o: &Outcome, en: bool) -> Value {
+    tally_json_for(&TallyMeta::of(o), &o.tally, en)
+}
+
+pub fn tally_json_for(meta: &TallyMeta, tally: &Tally, en: bool) -> Value {
+    let categories: Vec<Value> = Category::ALL
+        .iter()
+        .map(|c| json!({"key": c.key(), "label": c.label(en)}))
+        .collect();
+    let groups: Vec<Value> = tally
+        .groups()
+        .into_iter()
+        .map(|(n, c)| {
+            let mut v = counts_json(c);
+            v.as_object_mut().map(|m| m.insert("name".into(), n.into()));
+            v
+        })
+        .collect();
+    json!({
+        "schema": "lamsach.tally/1",
+        "file": meta.file,
+        "profile": meta.profile,
+        "group_by": meta.group_by,
+        "blank_lines": meta.blank_lines,
+        "reference": meta.reference,
+        "categories": categories,
+        "total": counts_json(&tally.total()),
+        "groups": groups,
+    })
+}
+
+pub fn write_tally_json(path: &Path, o: &Outcome, en: bool) -> Result<()> {
+    write_json(path, &tally_json(o, en))
+}
+
+/// Writes pretty JSON atomically.
+pub fn write_json(path: &Path, v: &Value) -> Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    let werr = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    serde_json::to_writer_pretty(file.writer(), v).map_err(|e| werr(e.into()))?;
+    file.writer().write_all(b"\n").map_err(werr)?;
+    file.commit()
+}
+
+/// `1234567` → `1.234.567` (Vietnamese) or `1,234,567` (English).
+pub fn fmt_num(n: u64, en: bool) -> String {
+    let s = n.to_string();
+    let sep = if en { ',' } else { '.' };
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The terminal summary.
+pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
+    use std::fmt::Write as _;
+    let t = o.tally.total();
+    let n = |x: u64| fmt_num(x, en);
+    let mut s = String::new();
+    let label = if en {
+        &o.profile.label_en
+    } else {
+        &o.profile.label_vi
+    };
+    let delim = match o.delimiter {
+        b'\t' => "tab".to_string(),
+        d => format!("'{}'", d as char),
+    };
+    let _ = if en {
+        writeln!(
+            s,
+            "lamsach: {} — {label} ({}, delimiter {delim})",
+            o.path.display(),
+            o.encoding
+        )
+    } else {
+        writeln!(
+            s,
+            "lamsach: {} — {label} ({}, dấu phân cách {delim})",
+            o.path.display(),
+            o.encoding
+        )
+    };
+    let rows = if en {
+        [
+            ("Rows read", t.rows_read),
+            ("  clean", t.clean),
+            ("  with problems", t.with_problems),
+            ("  unreadable", t.unreadable),
+        ]
+    } else {
+        [
+            ("Số dòng đọc", t.rows_read),
+            ("  sạch", t.clean),
+            ("  có lỗi", t.with_problems),
+            ("  không đọc được", t.unreadable),
+        ]
+    };
+    for (k, v) in rows {
+        let _ = writeln!(s, "{k:<20}{:>12}", n(v));
+    }
+    if o.blank_lines > 0 {
+        let _ = writeln!(
+            s,
+            "{}",
+            if en {
+                format!("(blank lines skipped: {})", n(o.blank_lines))
+            } else {
+                format!("(dòng trống bỏ qua: {})", n(o.blank_lines))
+            }
+        );
+    }
+    let mut pillars = Vec::new();
+    for p in Pillar::ALL {
+        let c: u64 = REGISTRY
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.pillar == p)
+            .map(|(i, _)| t.rules[i])
+            .sum();
+        pillars.push(format!("{} {}", p.label(en), n(c)));
+    }
+    let _ = writeln!(
+        s,
+        "{}: {} — {}",
+        if en { "Findings" } else { "Số lỗi" },
+        n(t.total_findings()),
+        pillars.join(" · ")
+    );
+    let (fh, rh) = if en {
+        ("findings", "records")
+    } else {
+        ("lỗi", "bản ghi")
+    };
+    let _ = writeln!(s, "  {:<42}{fh:>10}{rh:>10}", "");
+    for cat in Category::ALL {
+        let i = cat.index();
+        if t.findings[i] > 0 {
+            let _ = writeln!(
+                s,
+                "  {:<42}{:>10}{:>10}",
+                cat.label(en),
+                n(t.findings[i]),
+                n(t.records[i])
+            );
+        }
+    }
+    if let Some(r) = &o.reference {
+        verification_summary(&mut s, o, r, en);
+    }
+    let mut groups = o.tally.groups();
+    groups.sort_by(|a, b| {
+        (b.1.with_problems + b.1.unreadable).cmp(&(a.1.with_problems + a.1.unreadable))
+    });
+    if let Some(h) = &o.group_header {
+        if groups.len() > 1 || groups.first().is_some_and(|g| g.1.with_problems > 0) {
+            let _ = writeln!(
+                s,
+                "{} ({h}):",
+                if en {
+                    "Groups with most records with problems"
+                } else {
+                    "Nhóm nhiều bản ghi lỗi nhất"
+                }
+            );
+            for (name, c) in groups.iter().take(top_groups) {
+                let _ = writeln!(
+                    s,
+                    "  {name:<42}{:>10} / {}",
+                    n(c.with_problems + c.unreadable),
+                    n(c.rows_read)
+                );
+            }
+        }
+    }
+    if !o.mapping.unknown.is_empty() {
+        let _ = writeln!(
+            s,
+            "{}: {}",
+            if en {
+                "Columns not recognised (not checked)"
+            } else {
+                "Cột không nhận ra (không kiểm tra)"
+            },
+            o.mapping.unknown.join(", ")
+        );
+    }
+    s
+}
+
+/// `98,66%` (Vietnamese) or `98.66%` (English); `—` when there is nothing to divide.
+pub fn fmt_rate(part: u64, whole: u64, en: bool) -> String {
+    if whole == 0 {
+        return "—".into();
+    }
+    let r = format!("{:.2}%", part as f64 * 100.0 / whole as f64);
+    if en {
+        r
+    } else {
+        r.replace('.', ",")
+    }
+}
+
+/// Verified records against the population reference, in total and per
+/// group, as the education reports print them ("đạt 98,66%").
+fn verification_summary(s: &mut String, o: &Outcome, r: &lamsach_reference::Summary, en: bool) {
+    use std::fmt::Write as _;
+    let n = |x: u64| fmt_num(x, en);
+    let t = o.tally.total();
+    let _ = if en {
+        writeln!(
+            s,
+            "Verified against the population database ({}, {} people):",
+            r.file_name,
+            n(r.people)
+        )
+    } else {
+        writeln!(
+            s,
+            "Đối chiếu CSDL dân cư ({}, {} người):",
+            r.file_name,
+            n(r.people)
+        )
+    };
+    let _ = writeln!(
+        s,
+        "  {:<42}{:>10} / {} ({})",
+        if en { "verified" } else { "đã xác thực" },
+        n(t.verified),
+        n(t.rows_read),
+        fmt_rate(t.verified, t.rows_read, en)
+    );
+    let groups = o.tally.groups();
+    if let (Some(h), true) = (&o.group_header, groups.len() > 1) {
+        let _ = writeln!(s, "  {} ({h}):", if en { "by group" } else { "theo nhóm" });
+        for (name, c) in groups.iter().take(50) {
+            let _ = writeln!(
+                s,
+                "    {name:<40}{:>10} / {} ({})",
+                n(c.verified),
+                n(c.rows_read),
+                fmt_rate(c.verified, c.rows_read, en)
+            );
+        }
+        if groups.len() > 50 {
+            let _ = writeln!(
+                s,
+                "    … {} tally.json",
+                if en {
+                    "all groups in"
+                } else {
+                    "đủ các nhóm trong"
+                }
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates() {
+        assert_eq!(fmt_rate(9866, 10000, false), "98,66%");
+        assert_eq!(fmt_rate(1, 3, true), "33.33%");
+        assert_eq!(fmt_rate(0, 0, true), "—");
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(fmt_num(1234567, false), "1.234.567");
+        assert_eq!(fmt_num(123, false), "123");
+        assert_eq!(fmt_num(1000, true), "1,000");
+    }
+
+    #[test]
+    fn formula_injection() {
+        assert_eq!(excel_safe("=1+1"), "'=1+1");
+        assert_eq!(excel_safe("-"), "'-");
+        assert_eq!(excel_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(excel_safe("Nguyễn"), "Nguyễn");
+        assert_eq!(excel_safe("La\0n"), "La\u{FFFD}n");
+    }
+
+    #[test]
+    fn atomic_file_removed_without_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.csv");
+        {
+            let mut f = AtomicFile::create(&p).unwrap();
+            f.writer().write_all(b"half").unwrap();
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let mut f = AtomicFile::create(&p).unwrap();
+        f.writer().write_all(b"whole").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"whole");
+    }
+}

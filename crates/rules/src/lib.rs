@@ -1,0 +1,755 @@
+//! The rule registry. One rule, one file: its code, pillar, labels, doc, check
+//! and tests. Adding a rule: write the file, add one `mod` line and one entry
+//! in [`REGISTRY`].
+
+use lamsach_model::parse::date::{self, DateValue};
+use lamsach_model::parse::id::{self, IdValue};
+use lamsach_model::profile::{Field, Mapping, RuleData, Sex};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+mod bhxh_invalid;
+mod bhyt_invalid;
+pub use bhyt_invalid::bhxh_of_card;
+mod bhyt_mismatch;
+mod dob_future;
+mod dob_impossible;
+mod dob_incomplete;
+mod dob_missing;
+mod dob_too_old;
+mod dob_unparseable;
+pub mod dup_event;
+pub mod dup_event_near;
+pub mod dup_person_no_id;
+pub mod dup_person_two_ids;
+mod field_missing;
+mod first_seen;
+mod id_birth_year;
+mod id_century;
+mod id_dropped_zeros;
+mod id_malformed;
+mod id_missing;
+mod id_old_cmnd;
+mod id_province;
+mod id_sex_digit;
+pub mod id_shared;
+mod name_invalid;
+mod name_missing;
+mod phone_invalid;
+mod ref_accent_differs;
+mod ref_after_death;
+mod ref_dead_active;
+mod ref_dob_differs;
+mod ref_dob_near;
+mod ref_dob_swapped;
+mod ref_dob_year_only;
+mod ref_name_different;
+mod ref_name_no_accents;
+mod ref_name_order;
+mod ref_name_part;
+mod ref_name_typo;
+mod ref_not_found;
+pub mod ref_lookup;
+mod ref_sex_differs;
+#[doc(hidden)]
+pub mod ref_testing;
+mod school_level_age;
+mod school_level_unknown;
+mod sex_missing;
+mod sex_unrecognised;
+mod text_control;
+mod text_decomposed;
+pub mod text_fields;
+pub mod text_invalid_utf8;
+mod text_mojibake;
+mod text_spacing;
+mod text_tcvn3;
+mod text_unsure;
+mod text_vni;
+pub mod unreadable_row;
+mod vacc_before_birth;
+mod vacc_date_invalid;
+mod vacc_future;
+
+/// Every rule. `lamsach rules` lists this table sorted by code.
+pub static REGISTRY: &[&Rule] = &[
+    &bhxh_invalid::RULE,
+    &bhyt_invalid::RULE,
+    &bhyt_mismatch::RULE,
+    &dob_missing::RULE,
+    &dob_unparseable::RULE,
+    &dob_impossible::RULE,
+    &dob_future::RULE,
+    &dob_too_old::RULE,
+    &dob_incomplete::RULE,
+    &dup_event::RULE,
+    &dup_person_two_ids::RULE,
+    &dup_person_no_id::RULE,
+    &dup_event_near::RULE,
+    &id_shared::RULE,
+    &school_level_age::RULE,
+    &school_level_unknown::RULE,
+    &text_invalid_utf8::RULE,
+    &text_tcvn3::RULE,
+    &text_vni::RULE,
+    &text_mojibake::RULE,
+    &text_decomposed::RULE,
+    &text_control::RULE,
+    &text_spacing::RULE,
+    &text_unsure::RULE,
+    &field_missing::RULE,
+    &id_missing::RULE,
+    &id_malformed::RULE,
+    &id_dropped_zeros::RULE,
+    &id_old_cmnd::RULE,
+    &id_province::RULE,
+    &id_sex_digit::RULE,
+    &id_century::RULE,
+    &id_birth_year::RULE,
+    &name_missing::RULE,
+    &name_invalid::RULE,
+    &phone_invalid::RULE,
+    &unreadable_row::RULE,
+    &sex_missing::RULE,
+    &sex_unrecognised::RULE,
+    &vacc_date_invalid::RULE,
+    &vacc_before_birth::RULE,
+    &vacc_future::RULE,
+    &ref_not_found::RULE,
+    &ref_name_no_accents::RULE,
+    &ref_accent_differs::RULE,
+    &ref_name_order::RULE,
+    &ref_name_typo::RULE,
+    &ref_name_part::RULE,
+    &ref_name_different::RULE,
+    &ref_dob_swapped::RULE,
+    &ref_dob_year_only::RULE,
+    &ref_dob_near::RULE,
+    &ref_dob_differs::RULE,
+    &ref_sex_differs::RULE,
+    &ref_after_death::RULE,
+    &ref_dead_active::RULE,
+];
+
+/// The four pillars of clean data: "đúng, đủ, sạch, sống".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pillar {
+    Dung,
+    Du,
+    Sach,
+    Song,
+}
+
+impl Pillar {
+    pub const ALL: [Pillar; 4] = [Pillar::Dung, Pillar::Du, Pillar::Sach, Pillar::Song];
+    /// Stable key for machine-readable outputs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Pillar::Dung => "dung",
+            Pillar::Du => "du",
+            Pillar::Sach => "sach",
+            Pillar::Song => "song",
+        }
+    }
+    pub fn label(self, en: bool) -> &'static str {
+        match (self, en) {
+            (Pillar::Dung, false) => "đúng",
+            (Pillar::Du, false) => "đủ",
+            (Pillar::Sach, false) => "sạch",
+            (Pillar::Song, false) => "sống",
+            (Pillar::Dung, true) => "correct",
+            (Pillar::Du, true) => "complete",
+            (Pillar::Sach, true) => "clean",
+            (Pillar::Song, true) => "live",
+        }
+    }
+}
+
+/// Report categories, named as the monthly reports name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    MissingId,
+    MalformedId,
+    IdStructure,
+    OldId,
+    MissingField,
+    PersonalInfo,
+    Insurance,
+    EventInfo,
+    Duplicate,
+    SharedId,
+    BrokenText,
+    Unreadable,
+    NotInReference,
+    Verification,
+    Deceased,
+}
+
+impl Category {
+    pub const ALL: [Category; 15] = [
+        Category::MissingId,
+        Category::MalformedId,
+        Category::IdStructure,
+        Category::OldId,
+        Category::MissingField,
+        Category::PersonalInfo,
+        Category::Insurance,
+        Category::EventInfo,
+        Category::Duplicate,
+        Category::SharedId,
+        Category::BrokenText,
+        Category::Unreadable,
+        Category::NotInReference,
+        Category::Verification,
+        Category::Deceased,
+    ];
+    pub const COUNT: usize = Self::ALL.len();
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Category::MissingId => "missing_id",
+            Category::MalformedId => "malformed_id",
+            Category::IdStructure => "id_structure",
+            Category::OldId => "old_id",
+            Category::MissingField => "missing_field",
+            Category::PersonalInfo => "personal_info",
+            Category::Insurance => "insurance",
+            Category::EventInfo => "event_info",
+            Category::Duplicate => "duplicate",
+            Category::SharedId => "shared_id",
+            Category::BrokenText => "broken_text",
+            Category::Unreadable => "unreadable",
+            Category::NotInReference => "not_in_reference",
+            Category::Verification => "verification",
+            Category::Deceased => "deceased",
+        }
+    }
+
+    pub fn label(self, en: bool) -> &'static str {
+        if en {
+            match self {
+                Category::MissingId => "No ID number",
+                Category::MalformedId => "Malformed ID number",
+                Category::IdStructure => "Invalid ID number structure",
+                Category::OldId => "Old 9-digit ID (CMND) to update",
+                Category::MissingField => "Missing information",
+                Category::PersonalInfo => "Wrong personal information",
+                Category::Insurance => "Wrong BHXH code / BHYT card",
+                Category::EventInfo => "Wrong vaccination / schooling data",
+                Category::Duplicate => "Duplicate records",
+                Category::SharedId => "One ID used by different people",
+                Category::BrokenText => "Broken text encoding",
+                Category::Unreadable => "Unreadable rows",
+                Category::NotInReference => "ID not in the population database",
+                Category::Verification => "Differs from the population database",
+                Category::Deceased => "Records of deceased persons",
+            }
+        } else {
+            match self {
+                Category::MissingId => "Không có CCCD/Mã Định Danh",
+                Category::MalformedId => "CCCD/Mã Định Danh sai định dạng",
+                Category::IdStructure => "Sai cấu trúc số định danh cá nhân",
+                Category::OldId => "Cập nhật CMND 9 số",
+                Category::MissingField => "Thiếu trường thông tin",
+                Category::PersonalInfo => "Sai thông tin cá nhân",
+                Category::Insurance => "Sai mã số BHXH/thẻ BHYT",
+                Category::EventInfo => "Sai thông tin tiêm chủng/học tập",
+                Category::Duplicate => "Xóa trùng thông tin công dân",
+                Category::SharedId => "Một số định danh dùng cho nhiều người",
+                Category::BrokenText => "Lỗi font",
+                Category::Unreadable => "Dòng không đọc được",
+                Category::NotInReference => "Không có trong CSDL dân cư",
+                Category::Verification => "Xác minh Sai Thông Tin",
+                Category::Deceased => "Người đã mất còn dữ liệu",
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn label(self, en: bool) -> &'static str {
+        match (self, en) {
+            (Severity::Error, false) => "lỗi",
+            (Severity::Warning, false) => "cảnh báo",
+            (Severity::Info, false) => "lưu ý",
+            (Severity::Error, true) => "error",
+            (Severity::Warning, true) => "warning",
+            (Severity::Info, true) => "info",
+        }
+    }
+}
+
+/// How a rule is evaluated.
+pub enum Check {
+    /// A pure check of one row, run in parallel.
+    Row(fn(&RowCtx, &mut Vec<Finding>)),
+    /// Needs other rows (duplicates) or the reader (unreadable rows, bytes):
+    /// evaluated by the engine, which emits this rule's findings itself.
+    Engine,
+    /// Compares one row with its record in the population reference
+    /// (`--reference`); run per row, only when a reference is given.
+    Reference(fn(&RowCtx, &lamsach_reference::Lookup, &mut Vec<Finding>)),
+}
+
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub pillar: Pillar,
+    pub category: Category,
+    pub severity: Severity,
+    pub label_vi: &'static str,
+    pub label_en: &'static str,
+    /// Markdown with `## What it does`, `## Why is this bad?`, `## Example`.
+    pub doc: &'static str,
+    pub check: Check,
+}
+
+impl Rule {
+    pub fn label(&self, en: bool) -> &'static str {
+        if en {
+            self.label_en
+        } else {
+            self.label_vi
+        }
+    }
+
+    pub fn index(&self) -> usize {
+        REGISTRY
+            .iter()
+            .position(|r| std::ptr::eq(*r, self))
+            .expect("every rule is in the registry")
+    }
+}
+
+pub fn by_code(code: &str) -> Option<&'static Rule> {
+    REGISTRY
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
+}
+
+/// One problem in one row.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// Physical line where the record starts (header = 1).
+    pub line: u64,
+    pub rule: &'static Rule,
+    /// Input column index (None for whole-row findings).
+    pub column: Option<usize>,
+    pub value: String,
+    pub message: String,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code)
+    }
+}
+
+/// One row as the rules see it, with the commonly needed values parsed once.
+pub struct RowCtx<'a> {
+    pub line: u64,
+    pub values: &'a [&'a str],
+    pub map: &'a Mapping,
+    pub data: &'a RuleData,
+    pub today: NaiveDate,
+    pub en: bool,
+    pub id: IdValue,
+    pub dob: DateValue,
+    /// Recognised sex; None when missing or unrecognised.
+    pub sex: Option<Sex>,
+    /// The vaccination date (Missing when there is no such column).
+    pub vaccination_date: DateValue,
+    /// Broken-text analysis of the text cells, made on first use and shared
+    /// by the TXT rules.
+    pub text_issues: std::cell::OnceCell<Vec<text_fields::CellIssue>>,
+    /// The full name folded ([`lamsach_text::fold`]), made on first use and
+    /// shared by the rules and keys that compare names.
+    name_fold: std::cell::OnceCell<String>,
+    /// The buffer `name_fold` is made in, until it is: the fold of
+    /// `name_src` (an earlier row's name), kept when the name repeats.
+    name_spare: std::cell::Cell<String>,
+    name_src: std::cell::Cell<String>,
+    /// A buffer for [`RowCtx::fold_with`].
+    scratch: std::cell::Cell<String>,
+    /// A buffer for [`RowCtx::with_bytes`].
+    bytes: std::cell::Cell<Vec<u8>>,
+    /// Text cells found clean on earlier rows, by text field (see
+    /// [`text_fields::with_issues`]).
+    clean_memo: std::cell::Cell<Vec<String>>,
+    /// See [`RowBufs`].
+    sex_src: String,
+    sex_memo: Option<Option<Sex>>,
+}
+
+/// The buffers a row context folds values into, kept by the caller from row
+/// to row ([`RowCtx::new_in`], [`RowCtx::into_bufs`]): no allocation per row.
+#[derive(Default)]
+pub struct RowBufs {
+    /// Always `fold(name_src)` (both empty at first).
+    name: String,
+    name_src: String,
+    /// The last sex value read, and what it meant.
+    sex_src: String,
+    sex: Option<Option<Sex>>,
+    scratch: String,
+    bytes: Vec<u8>,
+    clean_memo: Vec<String>,
+}
+
+impl<'a> RowCtx<'a> {
+    pub fn new(
+        line: u64,
+        values: &'a [&'a str],
+        map: &'a Mapping,
+        data: &'a RuleData,
+        today: NaiveDate,
+        en: bool,
+    ) -> Self {
+        Self::new_in(line, values, map, data, today, en, RowBufs::default())
+    }
+
+    /// [`RowCtx::new`] folding into the given buffers.
+    pub fn new_in(
+        line: u64,
+        values: &'a [&'a str],
+        map: &'a Mapping,
+        data: &'a RuleData,
+        today: NaiveDate,
+        en: bool,
+        bufs: RowBufs,
+    ) -> Self {
+        let RowBufs {
+            name,
+            name_src,
+            mut sex_src,
+            sex: mut sex_memo,
+            mut scratch,
+            bytes,
+            clean_memo,
+        } = bufs;
+        let mut ctx = RowCtx {
+            line,
+            values,
+            map,
+            data,
+            today,
+            en,
+            id: IdValue::Missing,
+            dob: DateValue::Missing,
+            sex: None,
+            vaccination_date: DateValue::Missing,
+            text_issues: std::cell::OnceCell::new(),
+            name_fold: std::cell::OnceCell::new(),
+            name_spare: std::cell::Cell::new(name),
+            name_src: std::cell::Cell::new(name_src),
+            scratch: std::cell::Cell::default(),
+            bytes: std::cell::Cell::new(bytes),
+            clean_memo: std::cell::Cell::new(clean_memo),
+            sex_src: String::new(),
+            sex_memo: None,
+        };
+        ctx.id = ctx
+            .get(Field::Id)
+            .map_or(IdValue::Missing, |v| id::parse(v, data));
+        ctx.dob = ctx.get(Field::Dob).map_or(DateValue::Missing, date::parse);
+        ctx.vaccination_date = ctx
+            .get(Field::VaccinationDate)
+            .map_or(DateValue::Missing, date::parse);
+        ctx.sex = ctx.get(Field::Sex).and_then(|v| match sex_memo {
+            Some(sex) if sex_src == v => sex,
+            _ => {
+                scratch.clear();
+                lamsach_text::fold_into(v, &mut scratch);
+                let sex = data.sex_of(&scratch);
+                sex_src.clear();
+                sex_src.push_str(v);
+                sex_memo = Some(sex);
+                sex
+            }
+        });
+        ctx.scratch.set(scratch);
+        ctx.sex_src = sex_src;
+        ctx.sex_memo = sex_memo;
+        ctx
+    }
+
+    /// The buffers back, for the next row.
+    pub fn into_bufs(self) -> RowBufs {
+        RowBufs {
+            name: self
+                .name_fold
+                .into_inner()
+                .unwrap_or_else(|| self.name_spare.into_inner()),
+            name_src: self.name_src.into_inner(),
+            sex_src: self.sex_src,
+            sex: self.sex_memo,
+            scratch: self.scratch.into_inner(),
+            bytes: self.bytes.into_inner(),
+            clean_memo: self.clean_memo.into_inner(),
+        }
+    }
+
+    /// Calls `f` with the memo of clean text cells kept from row to row.
+    pub fn with_clean_memo<R>(&self, f: impl FnOnce(&mut Vec<String>) -> R) -> R {
+        let mut memo = self.clean_memo.take();
+        let r = f(&mut memo);
+        self.clean_memo.set(memo);
+        r
+    }
+
+    /// Calls `f` with the row's byte buffer, emptied.
+    pub fn with_bytes<R>(&self, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+        let mut buf = self.bytes.take();
+        buf.clear();
+        let r = f(&mut buf);
+        self.bytes.set(buf);
+        r
+    }
+
+    /// The full name folded (`""` when there is no name column).
+    pub fn name_folded(&self) -> &str {
+        self.name_fold.get_or_init(|| {
+            let name = self.get(Field::FullName).unwrap_or("");
+            let mut folded = self.name_spare.take();
+            let mut src = self.name_src.take();
+            if src != name {
+                folded.clear();
+                lamsach_text::fold_into(name, &mut folded);
+                src.clear();
+                src.push_str(name);
+            }
+            self.name_src.set(src);
+            folded
+        })
+    }
+
+    /// Calls `f` with `v` folded ([`lamsach_text::fold`]), in the row's buffer.
+    pub fn fold_with<R>(&self, v: &str, f: impl FnOnce(&str) -> R) -> R {
+        let mut buf = self.scratch.take();
+        buf.clear();
+        lamsach_text::fold_into(v, &mut buf);
+        let r = f(&buf);
+        self.scratch.set(buf);
+        r
+    }
+
+    /// The trimmed value of a field; None when the file has no such column.
+    pub fn get(&self, f: Field) -> Option<&'a str> {
+        self.map
+            .column(f)
+            .map(|c| lamsach_text::trim(self.values.get(c).copied().unwrap_or("")))
+    }
+
+    /// True when the column exists and the cell is empty.
+    pub fn is_empty(&self, f: Field) -> bool {
+        self.get(f).is_some_and(str::is_empty)
+    }
+
+    pub fn required(&self, f: Field) -> bool {
+        self.map.profile.required.contains(&f)
+    }
+
+    /// Picks the message in the run's language.
+    pub fn t(&self, vi: String, en: String) -> String {
+        if self.en {
+            en
+        } else {
+            vi
+        }
+    }
+
+    /// Records a finding on a field's column, with the cell value.
+    pub fn emit(&self, out: &mut Vec<Finding>, rule: &'static Rule, f: Field, message: String) {
+        out.push(Finding {
+            line: self.line,
+            rule,
+            column: self.map.column(f),
+            value: self.get(f).unwrap_or("").to_string(),
+            message,
+        });
+    }
+}
+
+/// Runs every row rule on one row.
+pub fn check_row(ctx: &RowCtx, out: &mut Vec<Finding>) {
+    type RowCheck = fn(&RowCtx, &mut Vec<Finding>);
+    // the row checks of the registry, in its order, listed once
+    static ROW_CHECKS: std::sync::OnceLock<Vec<RowCheck>> = std::sync::OnceLock::new();
+    let checks = ROW_CHECKS.get_or_init(|| {
+        REGISTRY
+            .iter()
+            .filter_map(|rule| match rule.check {
+                Check::Row(f) => Some(f),
+                _ => None,
+            })
+            .collect()
+    });
+    for f in checks {
+        f(ctx, out);
+    }
+}
+
+/// Runs every reference rule on one row, given its lookup in the reference.
+pub fn check_reference(ctx: &RowCtx, lookup: &lamsach_reference::Lookup, out: &mut Vec<Finding>) {
+    for rule in REGISTRY {
+        if let Check::Reference(f) = rule.check {
+            f(ctx, lookup, out);
+        }
+    }
+}
+
+#[doc(hidden)]
+pub mod testing {
+    //! Helpers for the per-rule tests: build a row from (header, value) pairs.
+    use super::*;
+    use lamsach_model::profile::RuleData;
+    use std::sync::OnceLock;
+
+    pub fn data() -> &'static RuleData {
+        static D: OnceLock<RuleData> = OnceLock::new();
+        D.get_or_init(|| RuleData::embedded().expect("embedded rules load"))
+    }
+
+    pub fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    /// Findings of `rule` on a row of `profile` given as (header, value) pairs.
+    pub fn run(profile: &str, cells: &[(&str, &str)], rule: &'static Rule) -> Vec<String> {
+        let d = data();
+        let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
+        let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
+        let map = Mapping::new(d.profile(profile).unwrap(), &headers);
+        let ctx = RowCtx::new(2, &values, &map, d, today(), false);
+        let mut out = Vec::new();
+        check_row(&ctx, &mut out);
+        out.into_iter()
+            .filter(|f| std::ptr::eq(f.rule, rule))
+            .map(|f| f.message)
+            .collect()
+    }
+
+    /// Builds each vaccination row twice, with fresh buffers and with the
+    /// buffers the rows before it left ([`RowBufs`]), and hands both row
+    /// contexts to `check` (with the row's index): carrying buffers from row
+    /// to row must change nothing.
+    pub fn fresh_and_carried(
+        rows: &[Vec<(&str, &str)>],
+        mut check: impl FnMut(usize, &RowCtx, &RowCtx),
+    ) {
+        let d = data();
+        let headers: Vec<String> = rows[0].iter().map(|(h, _)| h.to_string()).collect();
+        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
+        let mut bufs = RowBufs::default();
+        for (i, row) in rows.iter().enumerate() {
+            let values: Vec<&str> = row.iter().map(|(_, v)| *v).collect();
+            let fresh = RowCtx::new(2, &values, &map, d, today(), false);
+            let carried = RowCtx::new_in(2, &values, &map, d, today(), false, bufs);
+            check(i, &fresh, &carried);
+            bufs = carried.into_bufs();
+        }
+    }
+
+    /// A well-formed vaccination row, to vary one cell at a time.
+    pub fn vacc<'a>(over: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+        let mut row = vec![
+            ("Họ và tên", "Nguyễn Thị Lan"),
+            ("Ngày sinh", "12/05/1990"),
+            ("Giới tính", "Nữ"),
+            ("Số CCCD", "001190012345"),
+            ("Số điện thoại", "0912345678"),
+            ("Huyện", "Chiêm Hóa"),
+            ("Vắc xin", "AstraZeneca"),
+            ("Mũi", "1"),
+            ("Ngày tiêm", "15/08/2021"),
+        ];
+        for (h, v) in over {
+            match row.iter_mut().find(|(k, _)| k == h) {
+                Some(cell) => cell.1 = v,
+                None => row.push((h, v)),
+            }
+        }
+        row
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+
+    #[test]
+    fn codes_unique_and_docs_complete() {
+        let mut codes: Vec<&str> = REGISTRY.iter().map(|r| r.code).collect();
+        codes.sort();
+        let n = codes.len();
+        codes.dedup();
+        assert_eq!(codes.len(), n, "duplicate rule code");
+        for r in REGISTRY {
+            for section in ["## What it does", "## Why is this bad?", "## Example"] {
+                assert!(r.doc.contains(section), "{} lacks {section}", r.code);
+            }
+            assert!(!r.label_vi.is_empty() && !r.label_en.is_empty());
+        }
+    }
+
+    #[test]
+    fn clean_row_has_no_findings() {
+        let d = data();
+        let cells = vacc(&[]);
+        let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
+        let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
+        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
+        let ctx = RowCtx::new(2, &values, &map, d, today(), false);
+        let mut out = Vec::new();
+        check_row(&ctx, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn carried_buffers_change_nothing() {
+        let rows = [
+            vacc(&[]),
+            vacc(&[]),
+            vacc(&[("Họ và tên", "NGUYỄN  Văn Hùng"), ("Giới tính", "nam")]),
+            vacc(&[("Họ và tên", ""), ("Giới tính", "")]),
+            vacc(&[("Họ và tên", ""), ("Giới tính", "")]),
+            vacc(&[("Giới tính", "?")]),
+            vacc(&[("Giới tính", "Nữ")]),
+        ];
+        fresh_and_carried(&rows, |i, fresh, carried| {
+            assert_eq!(fresh.sex, carried.sex, "row {i}");
+            // every other row leaves the name unfolded
+            if i % 2 == 0 {
+                assert_eq!(fresh.name_folded(), carried.name_folded(), "row {i}");
+            }
+            assert_eq!(
+                crate::dup_event::key(fresh),
+                crate::dup_event::key(carried),
+                "row {i}"
+            );
+        });
+    }
+
+    #[test]
+    fn lookup_by_code_or_name() {
+        assert_eq!(by_code("id003").unwrap().code, "ID003");
+        assert_eq!(by_code("id-missing").unwrap().code, "ID001");
+        assert!(by_code("XYZ999").is_none());
+    }
+}

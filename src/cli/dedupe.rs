@@ -1,0 +1,192 @@
+//! `lamsach dedupe` and the pre-pass of `lamsach check`.
+
+use super::{load_rules, parse_delimiter, Common, Lang};
+use chrono::NaiveDate;
+use lamsach_dedupe::config::Config;
+use lamsach_dedupe::{Cluster, Flag, Kind};
+use lamsach_engine::Options;
+use lamsach_io::error::{Error, Result};
+use lamsach_io::source::SourceOptions;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct DedupeArgs {
+    /// Tệp CSV cần kiểm tra / the CSV export
+    pub file: PathBuf,
+    /// Loại dữ liệu: vaccination, bhxh, education, hoặc tệp .toml; mặc định tự nhận / profile name or .toml file
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Thư mục ghi clusters.csv / write clusters.csv here
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Che số định danh và số điện thoại (0010****2345) / mask IDs and phones
+    #[arg(long)]
+    pub mask_ids: bool,
+    /// Dấu phân cách cột; mặc định tự nhận / field delimiter; sniffed when omitted
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Số luồng / worker threads (default: all cores)
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Ngày chạy (YYYY-MM-DD) / the run date
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
+    /// Số cụm in ra màn hình khi không có --out / clusters printed when --out is not given
+    #[arg(long, default_value_t = 10)]
+    pub show: usize,
+    /// Không in tóm tắt / no summary on the terminal
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
+    let data = load_rules(&a.common)?;
+    let cfg = Config::load(a.common.rules.as_deref())?;
+    let en = a.common.lang == Lang::En;
+    let opts = Options {
+        profile: a.profile.clone(),
+        group_by: None,
+        today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        en,
+        progress: false,
+        extra: None,
+        person_keys: false,
+        reference: None,
+        source: SourceOptions {
+            delimiter: parse_delimiter(a.delimiter.as_deref())?,
+            ..SourceOptions::default()
+        },
+    };
+    let t0 = std::time::Instant::now();
+    let opened = lamsach_engine::open(&a.file, &data, &opts)?;
+    let o = lamsach_dedupe::run(&opened, &data, &cfg)?;
+    for w in o.warnings(cfg.max_block, en) {
+        eprintln!("lamsach: {w}");
+    }
+    if let Some(dir) = &a.out {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+            path: dir.clone(),
+            source,
+        })?;
+        lamsach_report::clusters::write_clusters(
+            &o,
+            &dir.join("clusters.csv"),
+            &opened,
+            a.mask_ids,
+        )?;
+    }
+    if !a.quiet {
+        let (pc, pr, ec, er) = o.counts();
+        let s = &o.stats;
+        let text = if en {
+            format!(
+                "Rows read: {}; person records: {}; pairs compared: {}; pairs matched: {}\n\
+                 Same person recorded as several (DUP003/DUP004): {pc} clusters, {pr} rows\n\
+                 Same event recorded twice (DUP005): {ec} clusters, {er} rows\n\
+                 Time: {:.1} s\n",
+                s.rows,
+                s.persons,
+                s.compared_pairs,
+                s.matched_pairs,
+                t0.elapsed().as_secs_f64()
+            )
+        } else {
+            format!(
+                "Số dòng đã đọc: {}; số hồ sơ người: {}; số cặp đã so sánh: {}; số cặp khớp: {}\n\
+                 Một người ghi thành nhiều người (DUP003/DUP004): {pc} cụm, {pr} dòng\n\
+                 Một sự kiện ghi hai lần (DUP005): {ec} cụm, {er} dòng\n\
+                 Thời gian: {:.1} giây\n",
+                s.rows,
+                s.persons,
+                s.compared_pairs,
+                s.matched_pairs,
+                t0.elapsed().as_secs_f64()
+            )
+        };
+        let mut text = text;
+        if a.out.is_none() && a.show > 0 && !o.clusters.is_empty() {
+            text.push_str(if en {
+                "First clusters:\n"
+            } else {
+                "Các cụm đầu tiên:\n"
+            });
+            for c in o.clusters.iter().take(a.show) {
+                text.push_str(&cluster_line(c, en));
+            }
+            if o.clusters.len() > a.show {
+                text.push_str(if en {
+                    "  … use --out DIR for clusters.csv\n"
+                } else {
+                    "  … dùng --out THƯ_MỤC để có clusters.csv\n"
+                });
+            }
+        }
+        if let Some(dir) = &a.out {
+            text.push_str(&format!(
+                "{}: {}\n",
+                if en {
+                    "Clusters written to"
+                } else {
+                    "Đã ghi các cụm vào"
+                },
+                dir.join("clusters.csv").display()
+            ));
+        }
+        if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(Error::Write {
+                    path: "<stdout>".into(),
+                    source: e,
+                });
+            }
+        }
+    }
+    Ok(if o.clusters.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// One cluster on one line, by line numbers only (no personal values):
+/// `cụm 3 (event): dòng 7 (giữ lại), 8 [DUP005], 9`.
+fn cluster_line(c: &Cluster, en: bool) -> String {
+    let members: Vec<String> = c
+        .members
+        .iter()
+        .map(|m| {
+            let rule = match m.flag {
+                Some(Flag::TwoIds) => " [DUP003]",
+                Some(Flag::NoId) => " [DUP004]",
+                Some(Flag::Event { .. }) => " [DUP005]",
+                None => "",
+            };
+            let keep = match (m.survivor, en) {
+                (true, false) => " (giữ lại)",
+                (true, true) => " (keep)",
+                _ => "",
+            };
+            format!("{}{keep}{rule}", m.line)
+        })
+        .collect();
+    let kind = match (c.kind, en) {
+        (Kind::Person, false) => "cùng người",
+        (Kind::Event, false) => "cùng mũi tiêm",
+        (Kind::Person, true) => "same person",
+        (Kind::Event, true) => "same dose",
+    };
+    if en {
+        format!(
+            "  cluster {} ({kind}): lines {}\n",
+            c.id,
+            members.join(", ")
+        )
+    } else {
+        format!("  cụm {} ({kind}): dòng {}\n", c.id, members.join(", "))
+    }
+}
+

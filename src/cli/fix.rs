@@ -1,0 +1,91 @@
+//! `lamsach fix`: a cleaned copy of an export and the list of changes.
+
+use super::{parse_delimiter, Common, Lang};
+use lamsach_engine::fix::fix_file;
+use lamsach_engine::Options;
+use lamsach_io::error::{Error, Result};
+use lamsach_io::source::SourceOptions;
+use lamsach_model::profile::RuleData;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct FixArgs {
+    /// Tệp cần làm sạch (CSV, TSV, .xlsx, .xls) / the export to clean
+    pub file: PathBuf,
+    /// Tệp CSV đã làm sạch (UTF-8 có BOM) / where to write the cleaned CSV (UTF-8 with BOM)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Danh sách thay đổi; mặc định changes.csv cạnh --out / list of changes; default changes.csv beside --out
+    #[arg(long, value_name = "FILE")]
+    pub changes: Option<PathBuf>,
+    /// Loại dữ liệu: vaccination, bhxh, education, hoặc tệp .toml / profile name or .toml file
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Dấu phân cách cột; mặc định tự nhận / field delimiter; sniffed when omitted
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Bảng mã: utf-8, utf-16le, utf-16be, windows-1258, windows-1252, tcvn3, vni; mặc định tự nhận / input encoding
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// Trang tính (tên hoặc số thứ tự) của tệp Excel / sheet name or number in a workbook
+    #[arg(long, value_name = "SHEET")]
+    pub sheet: Option<String>,
+    /// Không in tóm tắt / no summary on the terminal
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+pub fn run_fix(a: &FixArgs) -> Result<ExitCode> {
+    let data = match &a.common.rules {
+        Some(dir) => RuleData::from_dir(dir)?,
+        None => RuleData::embedded()?,
+    };
+    let en = a.common.lang == Lang::En;
+    let opts = Options {
+        profile: a.profile.clone(),
+        group_by: None,
+        today: chrono::Local::now().date_naive(),
+        en,
+        source: SourceOptions {
+            encoding: a.encoding.clone(),
+            sheet: a.sheet.clone(),
+            delimiter: parse_delimiter(a.delimiter.as_deref())?,
+        },
+        // no progress line, no duplicate pre-pass, no reference
+        ..Options::default()
+    };
+    let changes = a
+        .changes
+        .clone()
+        .unwrap_or_else(|| a.out.with_file_name("changes.csv"));
+    let s = fix_file(&a.file, &a.out, &changes, &data, &opts)?;
+    if !a.quiet {
+        let text = if en {
+            format!(
+                "Read as {}: {} rows, {} rows changed ({} changes), {} unreadable rows passed through unchanged, {} cells with broken text left for manual repair\nWritten: {} and {}\n",
+                s.source, s.rows, s.changed_rows, s.changes, s.passed_through, s.unsure,
+                a.out.display(), changes.display()
+            )
+        } else {
+            format!(
+                "Đọc theo bảng mã {}: {} dòng, {} dòng đã sửa ({} thay đổi), {} dòng không đọc được giữ nguyên, {} ô lỗi font cần sửa tay\nĐã ghi: {} và {}\n",
+                s.source, s.rows, s.changed_rows, s.changes, s.passed_through, s.unsure,
+                a.out.display(), changes.display()
+            )
+        };
+        let mut so = std::io::stdout().lock();
+        if let Err(e) = so.write_all(text.as_bytes()) {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(Error::Write {
+                    path: "<stdout>".into(),
+                    source: e,
+                });
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
