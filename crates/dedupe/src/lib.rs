@@ -323,14 +323,14 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `dup_event::key` of the row, reusing the folded name and vaccine.
+    /// `duplicate_event::key` of the row, reusing the folded name and vaccine.
     fn exact_key(&self, x: ExactIn<'_, '_>) -> Option<u64> {
         let (name_fold, vaccine, buf) = (x.name_fold, x.vaccine, x.buf);
-        lamsach_rules::dup_event::key_of(
+        lamsach_rules::dup::duplicate_event::key_of(
             x.hash,
             &self.mapping.profile.event_key,
             x.get,
-            lamsach_rules::dup_event::KeyRow {
+            lamsach_rules::dup::duplicate_event::KeyRow {
                 id: x.id,
                 dob: x.dob,
                 vaccination_date: x.vaccination_date,
@@ -544,7 +544,7 @@ impl<'a> Parser<'a> {
                     k.update(&[0x1f]);
                 }
             }
-            // DUP001's key (`dup_event::key`), from the values parsed above.
+            // DUP001's key (`duplicate_event::key`), from the values parsed above.
             let exact = self.exact_key(ExactIn {
                 get: &get,
                 id: &id_value,
@@ -1718,7 +1718,9 @@ fn event_cluster(
 impl Outcome {
     /// The findings of every flagged row, by line, for `check`.
     pub fn findings(&self, en: bool) -> BTreeMap<u64, Vec<Finding>> {
-        use lamsach_rules::{dup_event_near, dup_person_no_id, dup_person_two_ids};
+        use lamsach_rules::dup::{
+            same_event_recorded_twice, same_person_two_ids, same_person_without_id,
+        };
         let mut out: BTreeMap<u64, Vec<Finding>> = BTreeMap::new();
         for c in &self.clusters {
             for m in &c.members {
@@ -1726,7 +1728,7 @@ impl Outcome {
                 let labels = m.cmp.agreed_labels(en);
                 let yes: Vec<&str> = labels.iter().map(String::as_str).collect();
                 let f = match flag {
-                    Flag::TwoIds => dup_person_two_ids::finding(
+                    Flag::TwoIds => same_person_two_ids::finding(
                         m.line,
                         c.survivor_line,
                         m.score,
@@ -1735,10 +1737,10 @@ impl Outcome {
                         en,
                     ),
                     Flag::NoId => {
-                        dup_person_no_id::finding(m.line, c.survivor_line, m.score, &yes, en)
+                        same_person_without_id::finding(m.line, c.survivor_line, m.score, &yes, en)
                     }
                     Flag::Event { days } => {
-                        dup_event_near::finding(m.line, c.survivor_line, days, en)
+                        same_event_recorded_twice::finding(m.line, c.survivor_line, days, en)
                     }
                 };
                 out.entry(m.line).or_default().push(f);
@@ -1793,10 +1795,11 @@ impl Outcome {
 mod tests {
     use super::*;
     use lamsach_rules::testing::{data, today};
-    use lamsach_rules::{dup_event, RowCtx};
+    use lamsach_rules::dup::duplicate_event;
+    use lamsach_rules::RowCtx;
 
     /// Parses every combination of the cells and checks the values against
-    /// the slow path they replace: `RowCtx`, `dup_event::key`, `normalize`.
+    /// the slow path they replace: `RowCtx`, `duplicate_event::key`, `normalize`.
     fn same_as_slow_path(profile: &str, cells: &[(Field, &[&str])]) {
         let d = data();
         let prof = d.profile(profile).unwrap();
@@ -1836,7 +1839,7 @@ mod tests {
                 .unwrap();
             let ctx = RowCtx::new(2, row, &mapping, d, today(), false);
             let e = event.unwrap();
-            assert_eq!(e.exact(), dup_event::key(&ctx), "{row:?}");
+            assert_eq!(e.exact(), duplicate_event::key(&ctx), "{row:?}");
             assert_eq!(person.dob, ctx.dob, "{row:?}");
             assert_eq!(person.sex, ctx.sex, "{row:?}");
             let name = ctx.get(Field::FullName).unwrap_or("");

@@ -16,7 +16,7 @@ use lamsach_model::parse::date::{self, DateValue};
 use lamsach_model::parse::id::{IdStructure, IdValue};
 use lamsach_model::profile::{Field, RuleData};
 use lamsach_io::out::{excel_safe, AtomicFile};
-use lamsach_rules::text_fields::TEXT_FIELDS;
+use lamsach_rules::text::text_fields::TEXT_FIELDS;
 use lamsach_rules::RowCtx;
 use lamsach_text::textfix;
 use std::borrow::Cow;

@@ -13,10 +13,10 @@ use lamsach_io::input::{split_fields, Batch, Item};
 use lamsach_io::source::SourceOptions;
 pub use lamsach_model::layout::Opened;
 use lamsach_model::profile::{Field, Mapping, Profile, RuleData};
-use lamsach_rules::unreadable_row::{self, Reason};
-use lamsach_rules::{
-    check_row, dup_event, id_shared, text_fields, text_invalid_utf8, Finding, RowBufs, RowCtx,
-};
+use lamsach_rules::row::row_unreadable::{self, Reason};
+use lamsach_rules::dup::{duplicate_event, id_shared_by_different_people};
+use lamsach_rules::text::{text_fields, text_not_utf8};
+use lamsach_rules::{check_row, Finding, RowBufs, RowCtx};
 use crate::tally::{Tally, ALL_GROUP_VI, EMPTY_GROUP_VI, UNREADABLE_GROUP_VI};
 use chrono::NaiveDate;
 use std::borrow::Cow;
@@ -226,7 +226,7 @@ struct RowOut {
     group: Option<u32>,
     findings: std::ops::Range<usize>,
     event: Option<u64>,
-    holder: Option<id_shared::Holder>,
+    holder: Option<id_shared_by_different_people::Holder>,
     person: Option<Box<PersonKey>>,
     /// Found in the reference with name, date of birth and sex agreeing.
     verified: bool,
@@ -459,8 +459,8 @@ pub fn check_file(
 /// [`shard_of`] gives it.
 #[derive(Default)]
 struct Shard {
-    dups: dup_event::Index,
-    shared: id_shared::Index,
+    dups: duplicate_event::Index,
+    shared: id_shared_by_different_people::Index,
 }
 
 /// Most keys a table is sized for ahead, per shard: 8M slots, 128 MB for
@@ -610,7 +610,7 @@ impl WorkerCtx<'_> {
             match item {
                 Item::Unreadable { line, reason } => {
                     out.findings
-                        .push(unreadable_row::finding(*line, reason, self.en));
+                        .push(row_unreadable::finding(*line, reason, self.en));
                     out.rows.push(RowOut {
                         line: *line,
                         kind: RowKind::Unreadable,
@@ -650,7 +650,7 @@ impl WorkerCtx<'_> {
                             expected,
                         };
                         out.findings
-                            .push(unreadable_row::finding(line, &reason, self.en));
+                            .push(row_unreadable::finding(line, &reason, self.en));
                         out.rows.push(RowOut {
                             line,
                             kind: RowKind::Unreadable,
@@ -682,7 +682,7 @@ impl WorkerCtx<'_> {
                                 Ok(t) => Cow::Borrowed(t),
                                 Err(_) => {
                                     let t = String::from_utf8_lossy(f).into_owned();
-                                    out.findings.push(text_invalid_utf8::finding(
+                                    out.findings.push(text_not_utf8::finding(
                                         line,
                                         i,
                                         t.trim().to_string(),
@@ -742,7 +742,7 @@ impl WorkerCtx<'_> {
                     check_row(&ctx, &mut out.findings);
                     let verified = self.reference.is_some_and(|r| {
                         let at = pre.as_ref().map(|p| (p, idx));
-                        lamsach_rules::ref_lookup::check_row_at(r, at, &ctx, &mut out.findings)
+                        lamsach_rules::reference::lookup::check_row_at(r, at, &ctx, &mut out.findings)
                     });
                     let group = self
                         .group_col
@@ -762,8 +762,8 @@ impl WorkerCtx<'_> {
                         kind: RowKind::Checked,
                         group,
                         findings: first..out.findings.len(),
-                        event: dup_event::key(&ctx),
-                        holder: id_shared::key(&ctx),
+                        event: duplicate_event::key(&ctx),
+                        holder: id_shared_by_different_people::key(&ctx),
                         person: if self.person_keys {
                             PersonKey::of(&ctx).map(Box::new)
                         } else {
@@ -876,7 +876,7 @@ mod tests {
                     s.dups.check(k, k + 1, false);
                 }
                 for k in 1..=ids {
-                    let h = id_shared::Holder {
+                    let h = id_shared_by_different_people::Holder {
                         id: k,
                         name: 1,
                         dob: lamsach_model::parse::date::DateValue::Missing,

@@ -123,10 +123,15 @@ impl<R: Read> RecordReader<R> {
     }
 
     /// Picks the delimiter among `,` `;` tab `|` by counting them, outside
-    /// quotes, on the first line.
+    /// quotes, on the first line that is not blank.
     pub fn sniff_delimiter(&mut self) -> u8 {
-        let head = self.head();
-        let first = &head[..memchr2(b'\n', b'\r', head).unwrap_or(head.len())];
+        // the first line that is not blank
+        let mut head = self.head();
+        let mut first = &head[..memchr2(b'\n', b'\r', head).unwrap_or(head.len())];
+        while first.iter().all(u8::is_ascii_whitespace) && first.len() < head.len() {
+            head = &head[first.len() + 1..];
+            first = &head[..memchr2(b'\n', b'\r', head).unwrap_or(head.len())];
+        }
         let mut counts = [0usize; 4];
         let cands = [b',', b';', b'\t', b'|'];
         let mut in_q = false;

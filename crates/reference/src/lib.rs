@@ -445,21 +445,6 @@ mod tests {
     }
 
     #[test]
-    fn month_first_dates() {
-        assert_eq!(
-            read_as_month_first("05/25/1990"),
-            NaiveDate::from_ymd_opt(1990, 5, 25)
-        );
-        assert_eq!(
-            read_as_month_first("5-25-1990 00:00:00"),
-            NaiveDate::from_ymd_opt(1990, 5, 25)
-        );
-        assert_eq!(read_as_month_first("1990-05-25"), None);
-        assert_eq!(read_as_month_first("05/25"), None);
-        assert_eq!(read_as_month_first("a/b/c"), None);
-    }
-
-    #[test]
     fn names_for_display() {
         assert_eq!(display_name("nguyễn thị ánh"), "Nguyễn Thị Ánh");
         assert_eq!(display_name("đặng đức"), "Đặng Đức");

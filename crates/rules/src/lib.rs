@@ -3,132 +3,85 @@
 //! in [`REGISTRY`].
 
 use lamsach_model::parse::date::{self, DateValue};
-use lamsach_model::parse::id::{self, IdValue};
+use lamsach_model::parse::id::IdValue;
 use lamsach_model::profile::{Field, Mapping, RuleData, Sex};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-mod bhxh_invalid;
-mod bhyt_invalid;
-pub use bhyt_invalid::bhxh_of_card;
-mod bhyt_mismatch;
-mod dob_future;
-mod dob_impossible;
-mod dob_incomplete;
-mod dob_missing;
-mod dob_too_old;
-mod dob_unparseable;
-pub mod dup_event;
-pub mod dup_event_near;
-pub mod dup_person_no_id;
-pub mod dup_person_two_ids;
-mod field_missing;
-mod first_seen;
-mod id_birth_year;
-mod id_century;
-mod id_dropped_zeros;
-mod id_malformed;
-mod id_missing;
-mod id_old_cmnd;
-mod id_province;
-mod id_sex_digit;
-pub mod id_shared;
-mod name_invalid;
-mod name_missing;
-mod phone_invalid;
-mod ref_accent_differs;
-mod ref_after_death;
-mod ref_dead_active;
-mod ref_dob_differs;
-mod ref_dob_near;
-mod ref_dob_swapped;
-mod ref_dob_year_only;
-mod ref_name_different;
-mod ref_name_no_accents;
-mod ref_name_order;
-mod ref_name_part;
-mod ref_name_typo;
-mod ref_not_found;
-pub mod ref_lookup;
-mod ref_sex_differs;
-#[doc(hidden)]
-pub mod ref_testing;
-mod school_level_age;
-mod school_level_unknown;
-mod sex_missing;
-mod sex_unrecognised;
-mod text_control;
-mod text_decomposed;
-pub mod text_fields;
-pub mod text_invalid_utf8;
-mod text_mojibake;
-mod text_spacing;
-mod text_tcvn3;
-mod text_unsure;
-mod text_vni;
-pub mod unreadable_row;
-mod vacc_before_birth;
-mod vacc_date_invalid;
-mod vacc_future;
+pub use insurance::bhyt_card_invalid::bhxh_of_card;
+
+pub mod dob;
+pub mod dup;
+pub mod field;
+pub mod id;
+pub mod insurance;
+pub mod name;
+pub mod phone;
+pub mod reference;
+pub mod row;
+pub mod school;
+pub mod sex;
+pub mod text;
+pub mod vaccination;
 
 /// Every rule. `lamsach rules` lists this table sorted by code.
 pub static REGISTRY: &[&Rule] = &[
-    &bhxh_invalid::RULE,
-    &bhyt_invalid::RULE,
-    &bhyt_mismatch::RULE,
-    &dob_missing::RULE,
-    &dob_unparseable::RULE,
-    &dob_impossible::RULE,
-    &dob_future::RULE,
-    &dob_too_old::RULE,
-    &dob_incomplete::RULE,
-    &dup_event::RULE,
-    &dup_person_two_ids::RULE,
-    &dup_person_no_id::RULE,
-    &dup_event_near::RULE,
-    &id_shared::RULE,
-    &school_level_age::RULE,
-    &school_level_unknown::RULE,
-    &text_invalid_utf8::RULE,
-    &text_tcvn3::RULE,
-    &text_vni::RULE,
-    &text_mojibake::RULE,
-    &text_decomposed::RULE,
-    &text_control::RULE,
-    &text_spacing::RULE,
-    &text_unsure::RULE,
-    &field_missing::RULE,
-    &id_missing::RULE,
-    &id_malformed::RULE,
-    &id_dropped_zeros::RULE,
-    &id_old_cmnd::RULE,
-    &id_province::RULE,
-    &id_sex_digit::RULE,
-    &id_century::RULE,
-    &id_birth_year::RULE,
-    &name_missing::RULE,
-    &name_invalid::RULE,
-    &phone_invalid::RULE,
-    &unreadable_row::RULE,
-    &sex_missing::RULE,
-    &sex_unrecognised::RULE,
-    &vacc_date_invalid::RULE,
-    &vacc_before_birth::RULE,
-    &vacc_future::RULE,
-    &ref_not_found::RULE,
-    &ref_name_no_accents::RULE,
-    &ref_accent_differs::RULE,
-    &ref_name_order::RULE,
-    &ref_name_typo::RULE,
-    &ref_name_part::RULE,
-    &ref_name_different::RULE,
-    &ref_dob_swapped::RULE,
-    &ref_dob_year_only::RULE,
-    &ref_dob_near::RULE,
-    &ref_dob_differs::RULE,
-    &ref_sex_differs::RULE,
-    &ref_after_death::RULE,
-    &ref_dead_active::RULE,
+    &insurance::bhxh_code_invalid::RULE,
+    &insurance::bhyt_card_invalid::RULE,
+    &insurance::bhyt_bhxh_mismatch::RULE,
+    &dob::dob_missing::RULE,
+    &dob::dob_unparseable::RULE,
+    &dob::dob_impossible::RULE,
+    &dob::dob_in_future::RULE,
+    &dob::age_over_limit::RULE,
+    &dob::dob_incomplete::RULE,
+    &dup::duplicate_event::RULE,
+    &dup::same_person_two_ids::RULE,
+    &dup::same_person_without_id::RULE,
+    &dup::same_event_recorded_twice::RULE,
+    &dup::id_shared_by_different_people::RULE,
+    &school::school_level_age_mismatch::RULE,
+    &school::school_level_unrecognised::RULE,
+    &text::text_not_utf8::RULE,
+    &text::text_tcvn3_font::RULE,
+    &text::text_vni_font::RULE,
+    &text::text_double_encoded::RULE,
+    &text::text_not_nfc::RULE,
+    &text::text_control_chars::RULE,
+    &text::text_bad_spacing::RULE,
+    &text::text_broken_unrepairable::RULE,
+    &field::required_field_missing::RULE,
+    &id::id_missing::RULE,
+    &id::id_malformed::RULE,
+    &id::id_leading_zeros_lost::RULE,
+    &id::id_old_cmnd::RULE,
+    &id::id_invalid_province::RULE,
+    &id::id_sex_digit_mismatch::RULE,
+    &id::id_century_mismatch::RULE,
+    &id::id_birth_year_mismatch::RULE,
+    &name::name_missing::RULE,
+    &name::name_invalid::RULE,
+    &phone::phone_invalid::RULE,
+    &row::row_unreadable::RULE,
+    &sex::sex_missing::RULE,
+    &sex::sex_unrecognised::RULE,
+    &vaccination::vaccination_date_invalid::RULE,
+    &vaccination::vaccination_before_birth::RULE,
+    &vaccination::vaccination_in_future::RULE,
+    &reference::id_not_in_reference::RULE,
+    &reference::name_without_diacritics::RULE,
+    &reference::name_diacritics_differ::RULE,
+    &reference::name_word_order::RULE,
+    &reference::name_typo::RULE,
+    &reference::name_part_missing::RULE,
+    &reference::name_of_another_person::RULE,
+    &reference::dob_day_month_swapped::RULE,
+    &reference::dob_year_only::RULE,
+    &reference::dob_off_by_days::RULE,
+    &reference::dob_differs::RULE,
+    &reference::sex_differs::RULE,
+    &reference::event_after_death::RULE,
+    &reference::deceased_still_active::RULE,
 ];
 
 /// The four pillars of clean data: "đúng, đủ, sạch, sống".
@@ -376,7 +329,7 @@ pub struct RowCtx<'a> {
     pub vaccination_date: DateValue,
     /// Broken-text analysis of the text cells, made on first use and shared
     /// by the TXT rules.
-    pub text_issues: std::cell::OnceCell<Vec<text_fields::CellIssue>>,
+    pub text_issues: std::cell::OnceCell<Vec<text::text_fields::CellIssue>>,
     /// The full name folded ([`lamsach_text::fold`]), made on first use and
     /// shared by the rules and keys that compare names.
     name_fold: std::cell::OnceCell<String>,
@@ -389,7 +342,7 @@ pub struct RowCtx<'a> {
     /// A buffer for [`RowCtx::with_bytes`].
     bytes: std::cell::Cell<Vec<u8>>,
     /// Text cells found clean on earlier rows, by text field (see
-    /// [`text_fields::with_issues`]).
+    /// [`text::text_fields::with_issues`]).
     clean_memo: std::cell::Cell<Vec<String>>,
     /// See [`RowBufs`].
     sex_src: String,
@@ -465,7 +418,7 @@ impl<'a> RowCtx<'a> {
         };
         ctx.id = ctx
             .get(Field::Id)
-            .map_or(IdValue::Missing, |v| id::parse(v, data));
+            .map_or(IdValue::Missing, |v| lamsach_model::parse::id::parse(v, data));
         ctx.dob = ctx.get(Field::Dob).map_or(DateValue::Missing, date::parse);
         ctx.vaccination_date = ctx
             .get(Field::VaccinationDate)
@@ -739,8 +692,8 @@ mod tests {
                 assert_eq!(fresh.name_folded(), carried.name_folded(), "row {i}");
             }
             assert_eq!(
-                crate::dup_event::key(fresh),
-                crate::dup_event::key(carried),
+                crate::dup::duplicate_event::key(fresh),
+                crate::dup::duplicate_event::key(carried),
                 "row {i}"
             );
         });

@@ -1,0 +1,102 @@
+use crate::*;
+use lamsach_model::parse::id::IdLevel;
+
+pub static RULE: Rule = Rule {
+    code: "DUP003",
+    name: "same-person-two-ids",
+    pillar: Pillar::Sach,
+    category: Category::Duplicate,
+    severity: Severity::Warning,
+    label_vi: "Một người có hai số định danh",
+    label_en: "Same person recorded with two IDs",
+    doc: r#"## What it does
+Finds rows that are the same person as another row but carry a different ID
+number: names that agree once case, diacritics and small typos are allowed
+for, the same date of birth (also with day and month swapped), and agreeing
+sex, phone and commune, with IDs that differ (often by one digit or two
+swapped digits). Candidate pairs come from blocks (`rules/dedupe.toml`:
+birth date + given or family name, birth year + full name, name + commune,
+ID prefix and suffix, phone; a large block of a common name or ID prefix is
+compared by sorted neighbourhood, each record with its nearest few in
+birth-date, birth-year or given-name order); each field comparison adds a
+weight and pairs reaching the threshold are joined into clusters. In each
+cluster one record is kept (a valid 12-digit ID, the most complete, the
+latest); the rows of every other record with another ID are flagged with
+the kept line. `lamsach dedupe` lists the clusters for review.
+
+Rows of one person with the *same* ID (a vaccination export has one row per
+dose) are never flagged here; one ID used by *different* people is DUP002.
+
+## Why is this bad?
+One person counted as two: coverage and headcounts are inflated, and one of
+the two numbers is wrong (a typo, or a relative's number). Reports count
+these as "Xóa trùng thông tin công dân".
+
+## Example
+| line | Họ và tên | Ngày sinh | Số CCCD | finding |
+|---|---|---|---|---|
+| 2 | Nguyễn Thị Lan | 12/05/1990 | 008190012345 | — (kept) |
+| 9 | NGUYEN THI LAN | 1990-05-12 | 008190012354 | DUP003 (cùng người với dòng 2) |
+"#,
+    check: Check::Engine,
+};
+
+/// The finding for a row of a record matched to the kept line `kept`.
+pub fn finding(
+    line: u64,
+    kept: u64,
+    score: f32,
+    agreed: &[&str],
+    id: IdLevel,
+    en: bool,
+) -> Finding {
+    let near = id == IdLevel::Near;
+    Finding {
+        line,
+        rule: &RULE,
+        column: None,
+        value: String::new(),
+        message: if en {
+            format!(
+                "Same person as line {kept} with {} (score {score:.1}; agree: {})",
+                if near {
+                    "an ID one digit apart"
+                } else {
+                    "another ID"
+                },
+                agreed.join(", ")
+            )
+        } else {
+            format!(
+                "Cùng một người với dòng {kept} nhưng {} (điểm {score:.1}; giống: {})",
+                if near {
+                    "số định danh lệch một chữ số"
+                } else {
+                    "khác số định danh"
+                },
+                agreed.join(", ")
+            )
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages() {
+        let f = finding(9, 2, 17.5, &["full_name", "dob"], IdLevel::Near, false);
+        assert_eq!(f.message, "Cùng một người với dòng 2 nhưng số định danh lệch một chữ số (điểm 17.5; giống: full_name, dob)");
+        let f = finding(9, 2, 12.0, &["full_name"], IdLevel::Differ, true);
+        assert_eq!(
+            f.message,
+            "Same person as line 2 with another ID (score 12.0; agree: full_name)"
+        );
+        let f = finding(9, 2, 12.0, &["dob"], IdLevel::Near, true);
+        assert_eq!(
+            f.message,
+            "Same person as line 2 with an ID one digit apart (score 12.0; agree: dob)"
+        );
+    }
+}

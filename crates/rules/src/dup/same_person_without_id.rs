@@ -1,0 +1,71 @@
+use crate::*;
+
+pub static RULE: Rule = Rule {
+    code: "DUP004",
+    name: "same-person-without-id",
+    pillar: Pillar::Sach,
+    category: Category::Duplicate,
+    severity: Severity::Warning,
+    label_vi: "Một người ghi hai lần, thiếu số định danh",
+    label_en: "Same person recorded twice, once without an ID",
+    doc: r#"## What it does
+Finds rows that are the same person as another row where one of the two has
+no usable ID number (empty, "không có", malformed): the name agrees once
+case, diacritics and small typos are allowed for, the date of birth agrees
+(also with day and month swapped), and sex, phone and commune do not
+contradict it. Blocking, weights and the threshold are in
+`rules/dedupe.toml`; the record kept is the one with a valid ID, the most
+complete, the latest, and the rows of the other records are flagged with the
+kept line. Twins (same birth date and family name, another given name) and a
+father and son with the same name (another birth year) do not match.
+
+## Why is this bad?
+The person is counted twice, and the copy without an ID can never be
+verified against the population database: merge it into the record that has
+the ID. Reports count these as "Xóa trùng thông tin công dân".
+
+## Example
+| line | Họ và tên | Ngày sinh | Số CCCD | finding |
+|---|---|---|---|---|
+| 2 | Nguyễn Thị Lan | 12/05/1990 | 008190012345 | — (kept) |
+| 7 | Nguyen Thi Lan | 5/12/1990 | | DUP004 (cùng người với dòng 2) |
+"#,
+    check: Check::Engine,
+};
+
+pub fn finding(line: u64, kept: u64, score: f32, agreed: &[&str], en: bool) -> Finding {
+    Finding {
+        line,
+        rule: &RULE,
+        column: None,
+        value: String::new(),
+        message: if en {
+            format!(
+                "Same person as line {kept}, one of the two without a valid ID (score {score:.1}; agree: {})",
+                agreed.join(", ")
+            )
+        } else {
+            format!(
+                "Cùng một người với dòng {kept}, một bản ghi không có số định danh hợp lệ (điểm {score:.1}; giống: {})",
+                agreed.join(", ")
+            )
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages() {
+        let f = finding(7, 2, 11.5, &["full_name", "dob~swapped"], false);
+        assert_eq!(
+            f.message,
+            "Cùng một người với dòng 2, một bản ghi không có số định danh hợp lệ (điểm 11.5; giống: full_name, dob~swapped)"
+        );
+        assert!(finding(7, 2, 11.5, &[], true)
+            .message
+            .starts_with("Same person as line 2"));
+    }
+}

@@ -1,0 +1,3 @@
+//! Required fields left empty.
+
+pub mod required_field_missing;

@@ -1,0 +1,77 @@
+use crate::*;
+use lamsach_model::parse::id::IdStructure;
+
+pub static RULE: Rule = Rule {
+    code: "ID006",
+    name: "id-sex-digit-mismatch",
+    pillar: Pillar::Dung,
+    category: Category::IdStructure,
+    severity: Severity::Error,
+    label_vi: "Sai cấu trúc số định danh: mã giới tính không khớp",
+    label_en: "ID structure: sex digit contradicts the record's sex",
+    doc: r#"## What it does
+The 4th digit of a 12-digit ID encodes century and sex: even for male
+(0, 2, 4, …), odd for female (1, 3, 5, …). Flags rows where it contradicts the
+row's sex column.
+
+## Why is this bad?
+Either the sex or the ID is wrong, or the ID belongs to someone else.
+Reports count these as "Sai cấu trúc số định danh cá nhân".
+
+## Example
+| Giới tính | Số CCCD | finding |
+|---|---|---|
+| Nữ | `001090012345` (4th digit 0 = male) | ID006 |
+"#,
+    check: Check::Row(check),
+};
+
+fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
+    if let (IdValue::Cccd(d), Some(sex)) = (&ctx.id, ctx.sex) {
+        let s = IdStructure::of(d);
+        if s.sex != sex {
+            ctx.emit(
+                out,
+                &RULE,
+                Field::Id,
+                ctx.t(
+                    format!(
+                        "Chữ số thứ 4 ({}) là mã giới tính {}, nhưng giới tính ghi là {}",
+                        d[3] as char,
+                        s.sex.label(false),
+                        sex.label(false)
+                    ),
+                    format!(
+                        "4th digit ({}) means {}, but the record says {}",
+                        d[3] as char,
+                        s.sex.label(true),
+                        sex.label(true)
+                    ),
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::*;
+    use super::*;
+
+    #[test]
+    fn sex_digit() {
+        let m = run("vaccination", &vacc(&[("Số CCCD", "001090012345")]), &RULE);
+        assert!(
+            m[0].contains("giới tính Nam, nhưng giới tính ghi là Nữ"),
+            "{m:?}"
+        );
+        assert!(run("vaccination", &vacc(&[]), &RULE).is_empty());
+        // unknown sex: nothing to compare
+        assert!(run(
+            "vaccination",
+            &vacc(&[("Số CCCD", "001090012345"), ("Giới tính", "")]),
+            &RULE
+        )
+        .is_empty());
+    }
+}

@@ -1,0 +1,3 @@
+//! Phone numbers.
+
+pub mod phone_invalid;

@@ -1,0 +1,63 @@
+use crate::*;
+use crate::reference::lookup::emit_name_class;
+use lamsach_reference::{Lookup, NameClass};
+
+pub static RULE: Rule = Rule {
+    code: "REF003",
+    name: "name-diacritics-differ",
+    pillar: Pillar::Dung,
+    category: Category::Verification,
+    severity: Severity::Warning,
+    label_vi: "Họ tên sai dấu",
+    label_en: "Name diacritics differ",
+    doc: r#"## What it does
+With `--reference`, flags names written with diacritics that nonetheless
+differ from the population database's name only in their diacritics (a
+missing, extra or different tone or vowel mark, `D` for `Đ`).
+
+## Why is this bad?
+In Vietnamese the marks make the name: `Anh` and `Ánh` are different names.
+The export has marks, so this is not a name typed without them but a wrong
+one; correct it to the registered spelling (the message gives it).
+
+## Example
+| Họ và tên | CSDL dân cư | finding |
+|---|---|---|
+| Nguyễn Thị Anh | Nguyễn Thị Ánh | REF003 |
+| Nguyen Thi Anh | Nguyễn Thị Ánh | REF002 |
+"#,
+    check: Check::Reference(check),
+};
+
+fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
+    emit_name_class(ctx, lk, out, &RULE, NameClass::AccentDiffers, |r| {
+        (
+            format!("Họ tên sai dấu; CSDL dân cư: {r}"),
+            format!("Name diacritics differ; population database: {r}"),
+        )
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::reference::testing::*;
+    use crate::testing::*;
+    use super::*;
+
+    #[test]
+    fn accents_differ() {
+        let m = run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "Nguyễn Thị Lân")]),
+            &RULE,
+        );
+        assert_eq!(m, ["Họ tên sai dấu; CSDL dân cư: Nguyễn Thị Lan"]);
+        assert!(run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "Nguyen Thi Lan")]),
+            &RULE
+        )
+        .is_empty());
+        assert!(run_ref("vaccination", &vacc(&[]), &RULE).is_empty());
+    }
+}

@@ -1,0 +1,78 @@
+use crate::*;
+use crate::reference::lookup::emit_name_class;
+use lamsach_reference::{Lookup, NameClass};
+
+pub static RULE: Rule = Rule {
+    code: "REF007",
+    name: "name-of-another-person",
+    pillar: Pillar::Dung,
+    category: Category::Verification,
+    severity: Severity::Error,
+    label_vi: "Họ tên khác hẳn CSDL dân cư",
+    label_en: "Name of another person",
+    doc: r#"## What it does
+With `--reference`, flags names that differ from the population database's
+name for the row's ID by more than diacritics, word order, a missing word or
+a small typo: another given name, another family name.
+
+## Why is this bad?
+The ID most likely belongs to someone else (a relative's number, a number
+copied from the row above). Every other field checked against that ID is
+then checked against the wrong person. Find the person's own ID.
+
+## Example
+| Họ và tên | CSDL dân cư | finding |
+|---|---|---|
+| Trần Văn Ánh | Nguyễn Thị Ánh | REF007 |
+| Nguyễn Thị Lan | Nguyễn Thị Ánh | REF007 |
+"#,
+    check: Check::Reference(check),
+};
+
+fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
+    emit_name_class(ctx, lk, out, &RULE, NameClass::Different, |r| {
+        (
+            format!("Họ tên khác hẳn CSDL dân cư ({r}): số định danh có thể của người khác"),
+            format!(
+                "Name differs from the population database ({r}): the ID may be someone else's"
+            ),
+        )
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::reference::testing::*;
+    use crate::testing::*;
+    use super::*;
+
+    #[test]
+    fn another_person() {
+        let m = run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "Trần Văn Lan")]),
+            &RULE,
+        );
+        assert_eq!(
+            m,
+            ["Họ tên khác hẳn CSDL dân cư (Nguyễn Thị Lan): số định danh có thể của người khác"]
+        );
+        assert_eq!(
+            run_ref(
+                "vaccination",
+                &vacc(&[("Họ và tên", "Nguyễn Thị Ánh")]),
+                &RULE
+            )
+            .len(),
+            1
+        );
+        assert!(run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "Nguyen Thi Lan")]),
+            &RULE
+        )
+        .is_empty());
+        // empty name: NAME001 reports it, nothing to compare
+        assert!(run_ref("vaccination", &vacc(&[("Họ và tên", "")]), &RULE).is_empty());
+    }
+}

@@ -1,0 +1,68 @@
+use crate::*;
+use crate::reference::lookup::emit_name_class;
+use lamsach_reference::{Lookup, NameClass};
+
+pub static RULE: Rule = Rule {
+    code: "REF002",
+    name: "name-without-diacritics",
+    pillar: Pillar::Dung,
+    category: Category::Verification,
+    severity: Severity::Info,
+    label_vi: "Họ tên viết không dấu",
+    label_en: "Name typed without diacritics",
+    doc: r#"## What it does
+With `--reference`, flags names that equal the population database's name
+once diacritics are removed, and are written entirely without diacritics.
+Case, extra spaces and decomposed Unicode never count as differences.
+
+## Why is this bad?
+The letters are right but the name is not the registered name: `Nguyen Thi
+Anh` matches `Nguyễn Thị Ánh`, `Nguyễn Thị Anh`, `Nguyễn Thị Ảnh`… Low
+severity: retype the name with diacritics (the message gives it).
+
+## Example
+| Họ và tên | CSDL dân cư | finding |
+|---|---|---|
+| Nguyen Thi Anh | Nguyễn Thị Ánh | REF002 |
+| NGUYỄN THỊ ÁNH | Nguyễn Thị Ánh | — |
+"#,
+    check: Check::Reference(check),
+};
+
+fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
+    emit_name_class(ctx, lk, out, &RULE, NameClass::NoAccents, |r| {
+        (
+            format!("Họ tên viết không dấu; CSDL dân cư: {r}"),
+            format!("Name typed without diacritics; population database: {r}"),
+        )
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::reference::testing::*;
+    use crate::testing::*;
+    use super::*;
+
+    #[test]
+    fn without_accents() {
+        let m = run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "NGUYEN THI LAN")]),
+            &RULE,
+        );
+        assert_eq!(m, ["Họ tên viết không dấu; CSDL dân cư: Nguyễn Thị Lan"]);
+        assert!(run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "NGUYỄN THỊ LAN")]),
+            &RULE
+        )
+        .is_empty());
+        assert!(run_ref(
+            "vaccination",
+            &vacc(&[("Họ và tên", "Nguyễn Thị Lân")]),
+            &RULE
+        )
+        .is_empty());
+    }
+}

@@ -1,0 +1,3 @@
+//! Rows that cannot be read as records.
+
+pub mod row_unreadable;

@@ -1,0 +1,78 @@
+use crate::*;
+
+pub static RULE: Rule = Rule {
+    code: "EDU001",
+    name: "school-level-age-mismatch",
+    pillar: Pillar::Dung,
+    category: Category::EventInfo,
+    severity: Severity::Warning,
+    label_vi: "Cấp học không phù hợp với tuổi",
+    label_en: "School level contradicts age",
+    doc: r#"## What it does
+Compares the pupil's age (calendar year of the run minus birth year) with the
+age range of the school level in `[[school_levels]]` of
+`rules/settings.toml` (Mầm non 0–7, Tiểu học 5–14, THCS 10–18, THPT 14–22,
+GDTX 14+; generous on purpose, for repeaters and late starters).
+
+## Why is this bad?
+A 30-year-old in primary school or a 3-year-old in THPT means the date of
+birth or the level is wrong; education reports count verified pupils per level.
+
+## Example
+| Ngày sinh | Cấp học | finding |
+|---|---|---|
+| 01/01/1996 | Tiểu học | EDU001 |
+"#,
+    check: Check::Row(check),
+};
+
+fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
+    let (Some(level), Some(year)) = (
+        ctx.get(Field::SchoolLevel)
+            .and_then(|v| ctx.data.school_level(v)),
+        ctx.dob.year(),
+    ) else {
+        return;
+    };
+    let age = chrono::Datelike::year(&ctx.today) - year;
+    if age < level.min_age || age > level.max_age {
+        ctx.emit(
+            out,
+            &RULE,
+            Field::SchoolLevel,
+            ctx.t(
+                format!(
+                    "Học sinh {age} tuổi không phù hợp cấp {} ({}–{} tuổi)",
+                    level.name, level.min_age, level.max_age
+                ),
+                format!(
+                    "A {age}-year-old does not fit level {} (ages {}–{})",
+                    level.name, level.min_age, level.max_age
+                ),
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::*;
+    use super::*;
+
+    fn m(dob: &str, level: &str) -> Vec<String> {
+        run(
+            "education",
+            &[("Ngày sinh", dob), ("Cấp học", level)],
+            &RULE,
+        )
+    }
+
+    #[test]
+    fn ages() {
+        assert!(m("01/01/1996", "Tiểu học")[0].contains("30 tuổi"));
+        assert_eq!(m("01/01/2023", "THPT").len(), 1);
+        assert!(m("01/01/2018", "Tiểu học").is_empty());
+        assert!(m("01/01/2010", "thpt").is_empty());
+        assert!(m("01/01/1980", "GDTX").is_empty());
+    }
+}

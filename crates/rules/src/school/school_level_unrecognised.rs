@@ -1,0 +1,56 @@
+use crate::*;
+
+pub static RULE: Rule = Rule {
+    code: "EDU002",
+    name: "school-level-unrecognised",
+    pillar: Pillar::Dung,
+    category: Category::EventInfo,
+    severity: Severity::Warning,
+    label_vi: "Cấp học không hợp lệ",
+    label_en: "School level not recognised",
+    doc: r#"## What it does
+Flags school-level values that match none of the levels in
+`[[school_levels]]` of `rules/settings.toml` (Mầm non, Tiểu học, THCS, THPT,
+GDTX and their aliases, compared without case or diacritics).
+
+## Why is this bad?
+Education reports count pupils per level; an unknown level falls out of every row
+of the report.
+
+## Example
+| Cấp học | finding |
+|---|---|
+| `Đại học` | EDU002 |
+| `tieu hoc` | — |
+"#,
+    check: Check::Row(check),
+};
+
+fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
+    if let Some(v) = ctx.get(Field::SchoolLevel).filter(|v| !v.is_empty()) {
+        if ctx.data.school_level(v).is_none() {
+            ctx.emit(
+                out,
+                &RULE,
+                Field::SchoolLevel,
+                ctx.t(
+                    "Cấp học không thuộc Mầm non/Tiểu học/THCS/THPT/GDTX".into(),
+                    "School level is not one of Mầm non/Tiểu học/THCS/THPT/GDTX".into(),
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::*;
+    use super::*;
+
+    #[test]
+    fn levels() {
+        assert_eq!(run("education", &[("Cấp học", "Đại học")], &RULE).len(), 1);
+        assert!(run("education", &[("Cấp học", "tieu hoc")], &RULE).is_empty());
+        assert!(run("education", &[("Cấp học", "")], &RULE).is_empty());
+    }
+}

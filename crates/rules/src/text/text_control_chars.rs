@@ -1,0 +1,55 @@
+use crate::text::text_fields::emit_for;
+use crate::*;
+use lamsach_text::textfix::Issue;
+
+pub static RULE: Rule = Rule {
+    code: "TXT006",
+    name: "text-control-chars",
+    pillar: Pillar::Sach,
+    category: Category::BrokenText,
+    severity: Severity::Warning,
+    label_vi: "Ký tự điều khiển/ẩn trong chữ",
+    label_en: "Control or invisible characters in text",
+    doc: r#"## What it does
+Finds control characters (tab, line breaks, C0/C1 controls) and invisible
+format characters (zero-width space, byte order mark) inside text cells. The
+repair removes them (a tab or line break becomes a space).
+
+## Why is this bad?
+Invisible characters make equal names compare different and break exports
+to other systems.
+
+## Example
+| Họ và tên | message |
+|---|---|
+| `Nguyễn\u200BLan` | ký tự ẩn; sửa thành «NguyễnLan» |
+| `Lê⇥Hoa` (tab) | ký tự điều khiển; sửa thành «Lê Hoa» |
+"#,
+    check: Check::Row(check),
+};
+
+fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
+    emit_for(ctx, out, &RULE, Issue::Control, None, |c| {
+        ctx.t(
+            format!("Có ký tự điều khiển/ẩn; sửa thành «{}»", c.fixed),
+            format!("Control or invisible characters; repaired: «{}»", c.fixed),
+        )
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::*;
+    use super::*;
+
+    #[test]
+    fn finds_and_repairs() {
+        let m = run(
+            "vaccination",
+            &vacc(&[("Họ và tên", "Lê\tThị\u{200B} Hoa")]),
+            &RULE,
+        );
+        assert_eq!(m, ["Có ký tự điều khiển/ẩn; sửa thành «Lê Thị Hoa»"]);
+        assert!(run("vaccination", &vacc(&[]), &RULE).is_empty());
+    }
+}

@@ -1,0 +1,71 @@
+use crate::*;
+
+pub static RULE: Rule = Rule {
+    code: "VAC001",
+    name: "vaccination-date-invalid",
+    pillar: Pillar::Dung,
+    category: Category::EventInfo,
+    severity: Severity::Error,
+    label_vi: "Ngày tiêm không hợp lệ",
+    label_en: "Vaccination date invalid",
+    doc: r#"## What it does
+Flags vaccination dates that are not a full, real date: unreadable, no such
+day (`31/04/2021`), or only a year or month. Formats as for the date of birth.
+An empty date is FLD001.
+
+## Why is this bad?
+A dose without its date cannot be counted in the schedule or compared with
+the date of birth.
+
+## Example
+| Ngày tiêm | finding |
+|---|---|
+| `31/04/2021` | VAC001 |
+"#,
+    check: Check::Row(check),
+};
+
+/// The vaccination date when it is a full, real date.
+pub fn vaccination_date(ctx: &RowCtx) -> Option<chrono::NaiveDate> {
+    match ctx.vaccination_date {
+        DateValue::Full(d) => Some(d),
+        _ => None,
+    }
+}
+
+fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
+    let reason = match ctx.vaccination_date {
+        DateValue::Missing | DateValue::Full(_) => return,
+        DateValue::Partial { .. } => ("thiếu ngày/tháng", "day or month missing"),
+        DateValue::Impossible { .. } => ("ngày không tồn tại", "no such day"),
+        DateValue::Unparseable => ("không đọc được", "not a date"),
+    };
+    ctx.emit(
+        out,
+        &RULE,
+        Field::VaccinationDate,
+        ctx.t(
+            format!("Ngày tiêm {}", reason.0),
+            format!("Vaccination date: {}", reason.1),
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::*;
+    use super::*;
+
+    #[test]
+    fn dates() {
+        for v in ["31/04/2021", "2021", "abc"] {
+            assert_eq!(
+                run("vaccination", &vacc(&[("Ngày tiêm", v)]), &RULE).len(),
+                1,
+                "{v}"
+            );
+        }
+        assert!(run("vaccination", &vacc(&[]), &RULE).is_empty());
+        assert!(run("vaccination", &vacc(&[("Ngày tiêm", "")]), &RULE).is_empty());
+    }
+}
