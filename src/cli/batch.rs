@@ -216,10 +216,7 @@ struct Log {
 impl Log {
     fn line(&mut self, s: &str) -> Result<()> {
         let ts = chrono::Local::now().format("%Y-%m-%d %H:%M:%S");
-        writeln!(self.f, "{ts} {s}").map_err(|source| Error::Write {
-            path: self.path.clone(),
-            source,
-        })
+        writeln!(self.f, "{ts} {s}").map_err(Error::write(&self.path))
     }
 }
 
@@ -250,16 +247,10 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
     let today_d = a.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     let today = today_d.format("%Y-%m-%d").to_string();
     let day_dir = root.join(&today);
-    std::fs::create_dir_all(&day_dir).map_err(|source| Error::Write {
-        path: day_dir.clone(),
-        source,
-    })?;
+    std::fs::create_dir_all(&day_dir).map_err(Error::write(&day_dir))?;
     let log_path = day_dir.join("batch.log");
     let mut log = Log {
-        f: std::fs::File::create(&log_path).map_err(|source| Error::Write {
-            path: log_path.clone(),
-            source,
-        })?,
+        f: std::fs::File::create(&log_path).map_err(Error::write(&log_path))?,
         path: log_path.clone(),
     };
     log.line(&format!(
@@ -495,10 +486,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
         "done: {} file(s), {failed} failed, {problems} with problems",
         rows.len()
     ))?;
-    log.f.sync_all().map_err(|source| Error::Write {
-        path: log.path.clone(),
-        source,
-    })?;
+    log.f.sync_all().map_err(Error::write(&log.path))?;
     if !a.quiet {
         let mut s = String::new();
         for r in &rows {
@@ -536,18 +524,11 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
 
 fn write_summary(dir: &Path, today: &str, rows: &[Row], en: bool) -> Result<()> {
     let path = dir.join("summary.csv");
-    let mut f = AtomicFile::create(&path)?;
-    let werr = |source| Error::Write {
-        path: path.clone(),
-        source,
-    };
-    f.writer().write_all(b"\xEF\xBB\xBF").map_err(werr)?;
+    let mut f = AtomicFile::create_csv(&path)?;
+    let werr = Error::write(&path);
     {
         let mut w = csv::WriterBuilder::new().from_writer(f.writer());
-        let cerr = |e: csv::Error| Error::Write {
-            path: path.clone(),
-            source: std::io::Error::other(e.to_string()),
-        };
+        let cerr = Error::write_other(&path);
         w.write_record([
             "job",
             "file",
@@ -566,7 +547,7 @@ fn write_summary(dir: &Path, today: &str, rows: &[Row], en: bool) -> Result<()> 
             "reports",
             "error",
         ])
-        .map_err(cerr)?;
+        .map_err(&cerr)?;
         let opt = |x: Option<u64>| x.map(|n| n.to_string()).unwrap_or_default();
         for r in rows {
             let rate = ratio(r.with_problems + r.unreadable, r.rows_read)
@@ -590,9 +571,9 @@ fn write_summary(dir: &Path, today: &str, rows: &[Row], en: bool) -> Result<()> 
                 excel_safe(&r.reports).as_ref(),
                 excel_safe(&r.error).as_ref(),
             ])
-            .map_err(cerr)?;
+            .map_err(&cerr)?;
         }
-        w.flush().map_err(werr)?;
+        w.flush().map_err(&werr)?;
     }
     f.commit()?;
     let jobs: Vec<serde_json::Value> = rows

@@ -68,10 +68,7 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
         eprintln!("lamsach: {w}");
     }
     if let Some(dir) = &a.out {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: dir.clone(),
-            source,
-        })?;
+        std::fs::create_dir_all(dir).map_err(Error::write(&dir))?;
         lamsach_report::clusters::write_clusters(
             &o,
             &dir.join("clusters.csv"),

@@ -481,10 +481,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             .iter()
             .all(|p| p.extension().is_some_and(|e| e == "state")) =>
         {
-            std::fs::create_dir_all(out).map_err(|source| Error::Write {
-                path: out.clone(),
-                source,
-            })?;
+            std::fs::create_dir_all(out).map_err(Error::write(&out))?;
             let st = lamsach_report::merge::merge_states(tallies, &out.join("merged.state"))?;
             println!(
                 "{} → {}: {} {}",

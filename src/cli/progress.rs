@@ -40,10 +40,7 @@ pub fn run_progress(a: &ProgressArgs) -> Result<std::process::ExitCode> {
         .format("%Y-%m-%d")
         .to_string();
     if let Some(dir) = &a.out {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: dir.clone(),
-            source,
-        })?;
+        std::fs::create_dir_all(dir).map_err(Error::write(&dir))?;
         let r = lamsach_report::export::ReportTables::progress_only(&p, en, &today);
         lamsach_report::export::write_all(dir, &r, &formats, None)?;
     }

@@ -98,10 +98,7 @@ pub fn fix_file(
     }
     for p in [out, changes] {
         if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir).map_err(Error::write(&dir))?;
         }
     }
     let opened = crate::open(input, data, opts)?;
@@ -161,15 +158,11 @@ pub fn fix_file(
         source,
         ..FixSummary::default()
     };
-    let mut cw = AtomicFile::create(changes)?;
-    cw.write_all(b"\xEF\xBB\xBF").map_err(write_err(changes))?;
+    let mut cw = AtomicFile::create_csv(changes)?;
     let mut csv = csv::WriterBuilder::new().from_writer(cw.writer());
-    let csv_err = |e: csv::Error| Error::Write {
-        path: changes.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
-    };
+    let csv_err = Error::write_other(&changes);
     csv.write_record(["line", "column", "before", "after", "rule"])
-        .map_err(csv_err)?;
+        .map_err(&csv_err)?;
     let mut rebuilt: Vec<u8> = Vec::new();
     let mut new_vals: Vec<Option<String>> = Vec::with_capacity(expected);
     let mut n_rec = 0u64;
@@ -278,7 +271,7 @@ pub fn fix_file(
                     &excel_safe(a),
                     &rule,
                 ])
-                .map_err(csv_err)?;
+                .map_err(&csv_err)?;
             }
             new_vals.push(after);
         }

@@ -46,6 +46,36 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// The error of a failed write to `path`, for `map_err`.
+    pub fn write(path: impl AsRef<std::path::Path>) -> impl Fn(std::io::Error) -> Error {
+        let path = path.as_ref().to_path_buf();
+        move |source| Error::Write {
+            path: path.clone(),
+            source,
+        }
+    }
+
+    /// The error of a failed write to `path` reported by a library (CSV,
+    /// JSON, workbook writers), for `map_err`.
+    pub fn write_other<E: std::fmt::Display>(
+        path: impl AsRef<std::path::Path>,
+    ) -> impl Fn(E) -> Error {
+        let path = path.as_ref().to_path_buf();
+        move |e| Error::Write {
+            path: path.clone(),
+            source: std::io::Error::other(e.to_string()),
+        }
+    }
+
+    /// The error of a failed read of `path`, for `map_err`.
+    pub fn read(path: impl AsRef<std::path::Path>) -> impl Fn(std::io::Error) -> Error {
+        let path = path.as_ref().to_path_buf();
+        move |source| Error::Read {
+            path: path.clone(),
+            source,
+        }
+    }
+
     /// A thread of the run died (a bug, not the input): "lỗi nội bộ khi
     /// {vi} / internal error in {en}". The run fails rather than end early
     /// as if the file were shorter.

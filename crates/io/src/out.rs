@@ -23,10 +23,7 @@ impl AtomicFile {
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
         let tmp = dest.with_file_name(format!(".{name}.tmp{}", std::process::id()));
-        let f = File::create(&tmp).map_err(|source| Error::Write {
-            path: tmp.clone(),
-            source,
-        })?;
+        let f = File::create(&tmp).map_err(Error::write(&tmp))?;
         Ok(AtomicFile {
             tmp,
             dest: dest.to_path_buf(),
@@ -34,20 +31,27 @@ impl AtomicFile {
         })
     }
 
+    /// [`AtomicFile::create`], then the UTF-8 byte order mark that makes
+    /// Excel read a CSV file as UTF-8.
+    pub fn create_csv(dest: &Path) -> Result<Self> {
+        let mut f = Self::create(dest)?;
+        f.writer()
+            .write_all(b"\xEF\xBB\xBF")
+            .map_err(Error::write(dest))?;
+        Ok(f)
+    }
+
     pub fn writer(&mut self) -> &mut BufWriter<File> {
         self.w.as_mut().expect("writer present until commit")
     }
 
     pub fn commit(mut self) -> Result<()> {
-        let err = |source| Error::Write {
-            path: self.dest.clone(),
-            source,
-        };
+        let err = Error::write(&self.dest);
         if let Some(w) = self.w.take() {
             let f = w.into_inner().map_err(|e| err(e.into_error()))?;
-            f.sync_all().map_err(err)?;
+            f.sync_all().map_err(&err)?;
         }
-        std::fs::rename(&self.tmp, &self.dest).map_err(err)
+        std::fs::rename(&self.tmp, &self.dest).map_err(&err)
     }
 }
 

@@ -17,7 +17,6 @@ use lamsach_io::input::Reason;
 use lamsach_text::fold;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::io::Write;
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
 
@@ -449,25 +448,18 @@ fn merge(r: &mut Reference, p: ParsedBatch, path: &Path) -> Result<()> {
 
 /// Writes `reference-issues.csv` (line, problem, message; no IDs or names).
 pub fn write_issues_csv(dest: &Path, r: &Reference, en: bool) -> Result<()> {
-    let mut file = AtomicFile::create(dest)?;
-    let werr = |source| Error::Write {
-        path: dest.to_path_buf(),
-        source,
-    };
-    file.writer().write_all(b"\xEF\xBB\xBF").map_err(werr)?;
+    let mut file = AtomicFile::create_csv(dest)?;
+    let werr = Error::write(&dest);
     {
         let mut w = csv::Writer::from_writer(file.writer());
-        let cerr = |e: csv::Error| Error::Write {
-            path: dest.to_path_buf(),
-            source: std::io::Error::other(e.to_string()),
-        };
+        let cerr = Error::write_other(&dest);
         w.write_record(["line", "problem", "message"])
-            .map_err(cerr)?;
+            .map_err(&cerr)?;
         for i in &r.issues {
             w.write_record([i.line.to_string().as_str(), i.key(), i.message(en).as_str()])
-                .map_err(cerr)?;
+                .map_err(&cerr)?;
         }
-        w.flush().map_err(werr)?;
+        w.flush().map_err(&werr)?;
     }
     file.commit()
 }

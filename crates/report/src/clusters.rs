@@ -13,7 +13,6 @@ use lamsach_model::profile::Field;
 use lamsach_io::out::{excel_safe, AtomicFile};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::io::Write;
 use std::path::Path;
 
 pub const HEADER: [&str; 9] = [
@@ -41,13 +40,6 @@ const SHOWN: [Field; 9] = [
     Field::VaccinationDate,
 ];
 
-fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
 /// Reads the values of the shown columns for the clustered lines (a second
 /// pass over the file, keeping only those rows).
 fn shown_values(
@@ -61,10 +53,7 @@ fn shown_values(
     }
     let (path, delim) = (opened.source.path(), opened.source.delim());
     let mut reader = opened.source.records()?;
-    while let Some(rec) = reader.next_rec().map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })? {
+    while let Some(rec) = reader.next_rec().map_err(Error::read(&path))? {
         let Rec::Ok { line, bytes, .. } = rec else {
             continue;
         };
@@ -111,13 +100,9 @@ pub fn write_clusters(
         return Err(Error::Interrupted);
     }
 
-    let mut file = AtomicFile::create(dest)?;
-    file.write_all(b"\xEF\xBB\xBF").map_err(io_err(dest))?;
+    let file = AtomicFile::create_csv(dest)?;
     let mut w = csv::WriterBuilder::new().from_writer(file);
-    let csv_err = |e: csv::Error| Error::Write {
-        path: dest.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
-    };
+    let csv_err = Error::write_other(&dest);
     let mut header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
     header.extend(
         fields
@@ -125,7 +110,7 @@ pub fn write_clusters(
             .map(|(_, c)| o.mapping.headers.get(*c).cloned().unwrap_or_default()),
     );
     w.write_record(header.iter().map(|h| excel_safe(h).into_owned()))
-        .map_err(csv_err)?;
+        .map_err(&csv_err)?;
     let masked = |f: Field| mask_ids && matches!(f, Field::Id | Field::Phone);
     for c in &o.clusters {
         for m in &c.members {
@@ -162,7 +147,7 @@ pub fn write_clusters(
                 let v = if masked(*f) { Cow::Owned(mask(&v)) } else { v };
                 rec.push(excel_safe(&v).into_owned());
             }
-            w.write_record(&rec).map_err(csv_err)?;
+            w.write_record(&rec).map_err(&csv_err)?;
         }
     }
     let file = w.into_inner().map_err(|e| Error::Write {

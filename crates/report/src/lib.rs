@@ -53,13 +53,7 @@ pub const ISSUES_HEADER: [&str; 10] = [
 
 impl IssuesCsv {
     pub fn create(path: &Path, en: bool, mask_ids: bool) -> Result<Self> {
-        let mut file = AtomicFile::create(path)?;
-        file.writer()
-            .write_all(b"\xEF\xBB\xBF")
-            .map_err(|source| Error::Write {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        let file = AtomicFile::create_csv(path)?;
         let mut me = IssuesCsv {
             w: csv::WriterBuilder::new()
                 .buffer_capacity(1 << 16)
@@ -165,12 +159,8 @@ pub fn write_tally_csv(path: &Path, o: &Outcome, en: bool) -> Result<()> {
 
 /// `tally.csv` for any tally (a run's, or shards merged by `lamsach merge`).
 pub fn write_tally_csv_for(path: &Path, tally: &Tally, en: bool) -> Result<()> {
-    let mut file = AtomicFile::create(path)?;
-    let werr = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    file.writer().write_all(b"\xEF\xBB\xBF").map_err(werr)?;
+    let mut file = AtomicFile::create_csv(path)?;
+    let werr = Error::write(&path);
     {
         let mut w = csv_writer(file.writer());
         let e = csv_err(path);
@@ -204,7 +194,7 @@ pub fn write_tally_csv_for(path: &Path, tally: &Tally, en: bool) -> Result<()> {
             ])
             .map_err(&e)?;
         }
-        w.flush().map_err(werr)?;
+        w.flush().map_err(&werr)?;
     }
     file.commit()
 }
@@ -311,12 +301,9 @@ pub fn write_tally_json(path: &Path, o: &Outcome, en: bool) -> Result<()> {
 /// Writes pretty JSON atomically.
 pub fn write_json(path: &Path, v: &Value) -> Result<()> {
     let mut file = AtomicFile::create(path)?;
-    let werr = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
+    let werr = Error::write(&path);
     serde_json::to_writer_pretty(file.writer(), v).map_err(|e| werr(e.into()))?;
-    file.writer().write_all(b"\n").map_err(werr)?;
+    file.writer().write_all(b"\n").map_err(&werr)?;
     file.commit()
 }
 

@@ -80,10 +80,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path, en: bool) -> Result<Tally> {
     }
     meta.profile = profiles.join("+");
     meta.file = Some(format!("{} shards", inputs.len()));
-    std::fs::create_dir_all(out).map_err(|source| Error::Write {
-        path: out.to_path_buf(),
-        source,
-    })?;
+    std::fs::create_dir_all(out).map_err(Error::write(&out))?;
     write_tally_csv_for(&out.join("tally.csv"), &tally, en)?;
     write_json(&out.join("tally.json"), &tally_json_for(&meta, &tally, en))?;
     Ok(tally)
@@ -105,10 +102,7 @@ pub fn merge_states(inputs: &[PathBuf], out: &Path) -> Result<crate::progress::S
                 p.display()
             )));
         }
-        let text = std::fs::read(p).map_err(|source| Error::Read {
-            path: p.clone(),
-            source,
-        })?;
+        let text = std::fs::read(p).map_err(Error::read(&p))?;
         bytes.extend_from_slice(&text);
         if !text.ends_with(b"\n") {
             bytes.push(b'\n');
@@ -117,10 +111,7 @@ pub fn merge_states(inputs: &[PathBuf], out: &Path) -> Result<crate::progress::S
     let mut f = crate::AtomicFile::create(out)?;
     f.writer()
         .write_all(&bytes)
-        .map_err(|source| Error::Write {
-            path: out.to_path_buf(),
-            source,
-        })?;
+        .map_err(Error::write(&out))?;
     f.commit()?;
     crate::progress::State::load(out)
 }

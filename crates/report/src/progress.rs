@@ -157,10 +157,7 @@ impl State {
 
     /// Writes the state atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let werr = |source| Error::Write {
-            path: path.to_path_buf(),
-            source,
-        };
+        let werr = Error::write(&path);
         let jerr = |e: serde_json::Error| Error::Write {
             path: path.to_path_buf(),
             source: e.into(),
@@ -175,7 +172,7 @@ impl State {
             untracked: self.untracked,
         };
         serde_json::to_writer(f.writer(), &header).map_err(jerr)?;
-        f.writer().write_all(b"\n").map_err(werr)?;
+        f.writer().write_all(b"\n").map_err(&werr)?;
         let mut keys: Vec<&String> = self.entries.keys().collect();
         keys.sort();
         for k in keys {
@@ -193,7 +190,7 @@ impl State {
                     .collect(),
             };
             serde_json::to_writer(f.writer(), &line).map_err(jerr)?;
-            f.writer().write_all(b"\n").map_err(werr)?;
+            f.writer().write_all(b"\n").map_err(&werr)?;
         }
         f.commit()
     }
@@ -214,10 +211,7 @@ impl State {
         let first = lines
             .next()
             .transpose()
-            .map_err(|source| Error::Read {
-                path: path.to_path_buf(),
-                source,
-            })?
+            .map_err(Error::read(&path))?
             .ok_or_else(|| bad(1, "tệp rỗng / empty".into()))?;
         let header: Header = serde_json::from_str(&first).map_err(|e| bad(1, e.to_string()))?;
         if header.schema != STATE_SCHEMA {
@@ -236,10 +230,7 @@ impl State {
         let mut offset = 0u32;
         for (i, l) in lines.enumerate() {
             let n = i + 2;
-            let l = l.map_err(|source| Error::Read {
-                path: path.to_path_buf(),
-                source,
-            })?;
+            let l = l.map_err(Error::read(&path))?;
             if l.trim().is_empty() {
                 continue;
             }

@@ -922,18 +922,14 @@ pub fn write_csv_tables(dir: &Path, r: &ReportTables) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for tb in &r.tables {
         let path = dir.join(format!("report-{}.csv", tb.id.replace('_', "-")));
-        let mut f = AtomicFile::create(&path)?;
-        f.writer().write_all(b"\xEF\xBB\xBF").map_err(werr(&path))?;
+        let mut f = AtomicFile::create_csv(&path)?;
         {
             let mut w = csv::WriterBuilder::new().from_writer(f.writer());
-            let e = |e: csv::Error| Error::Write {
-                path: path.clone(),
-                source: std::io::Error::other(e.to_string()),
-            };
+            let e = Error::write_other(&path);
             w.write_record(tb.columns.iter().map(|c| excel_safe(&c.label).into_owned()))
-                .map_err(e)?;
+                .map_err(&e)?;
             for row in tb.rows.iter().chain(tb.total.iter()) {
-                w.write_record(row.iter().map(Cell::plain)).map_err(e)?;
+                w.write_record(row.iter().map(Cell::plain)).map_err(&e)?;
             }
             w.flush().map_err(werr(&path))?;
         }

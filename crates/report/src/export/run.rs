@@ -67,10 +67,7 @@ pub fn check_with_reports(
     let id_cols = crate::id_columns(&mapping);
     let mut issues = match spec.out {
         Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir).map_err(Error::write(&dir))?;
             let mut i = crate::IssuesCsv::create(&dir.join("issues.csv"), en, spec.mask_ids)?;
             i.set_columns(&mapping.headers, id_cols.clone());
             Some(i)
