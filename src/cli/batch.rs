@@ -10,7 +10,8 @@ use lamsach_engine::{Opened, Options};
 use lamsach_io::source::SourceOptions;
 use lamsach_io::error::{Error, Result};
 use lamsach_report::export::run::{check_with_reports, RunSpec};
-use lamsach_report::export::{fmt_rate, ratio, Format};
+use lamsach_io::num::{fmt_rate, ratio, Precision};
+use lamsach_report::export::Format;
 use lamsach_model::profile::parse_toml;
 use lamsach_report::{excel_safe, AtomicFile};
 use serde::Deserialize;
@@ -584,7 +585,7 @@ fn write_summary(dir: &Path, today: &str, rows: &[Row], en: bool) -> Result<()> 
                 "rows_read": r.rows_read, "with_problems": r.with_problems, "unreadable": r.unreadable,
                 "findings": r.findings,
                 "problem_rate": ratio(r.with_problems + r.unreadable, r.rows_read).map(|x| (x * 10000.0).round() / 10000.0),
-                "problem_rate_text": fmt_rate(ratio(r.with_problems + r.unreadable, r.rows_read), en),
+                "problem_rate_text": fmt_rate(ratio(r.with_problems + r.unreadable, r.rows_read), Precision::Tenths, en),
                 "progress": r.fixed.map(|fx| json!({"fixed": fx, "open": r.open, "new": r.new})),
                 "persons": r.persons,
                 "reports": r.reports,

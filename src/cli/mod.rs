@@ -336,7 +336,7 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
 /// What loading the reference found, for stderr: counts and the first lines
 /// of each problem, never IDs or names.
 fn reference_notice(r: &lamsach_reference::Reference, en: bool) -> String {
-    let n = |x: u64| report::fmt_num(x, en);
+    let n = |x: u64| lamsach_io::num::fmt_num(x, en);
     let st = &r.stats;
     let mb = (r.heap_bytes() as u64).div_ceil(1 << 20);
     let mut s = if en {
@@ -517,8 +517,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 },
                 format_args!(
                     "{} / {}",
-                    report::fmt_num(t.rows_read, common.lang == Lang::En),
-                    report::fmt_num(t.total_findings(), common.lang == Lang::En)
+                    lamsach_io::num::fmt_num(t.rows_read, common.lang == Lang::En),
+                    lamsach_io::num::fmt_num(t.total_findings(), common.lang == Lang::En)
                 )
             );
             Ok(ExitCode::SUCCESS)

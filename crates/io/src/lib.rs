@@ -5,6 +5,7 @@
 pub mod error;
 pub mod ingest;
 pub mod input;
+pub mod num;
 pub mod out;
 pub mod source;
 

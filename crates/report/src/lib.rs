@@ -20,6 +20,7 @@ pub mod export;
 pub mod merge;
 pub mod progress;
 
+use lamsach_io::num::{fmt_num, fmt_rate, ratio, Precision};
 pub use lamsach_io::out::{excel_safe, AtomicFile};
 use std::borrow::Cow;
 
@@ -307,19 +308,6 @@ pub fn write_json(path: &Path, v: &Value) -> Result<()> {
     file.commit()
 }
 
-/// `1234567` → `1.234.567` (Vietnamese) or `1,234,567` (English).
-pub fn fmt_num(n: u64, en: bool) -> String {
-    let s = n.to_string();
-    let sep = if en { ',' } else { '.' };
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// The terminal summary.
 pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
@@ -458,19 +446,6 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
     s
 }
 
-/// `98,66%` (Vietnamese) or `98.66%` (English); `—` when there is nothing to divide.
-pub fn fmt_rate(part: u64, whole: u64, en: bool) -> String {
-    if whole == 0 {
-        return "—".into();
-    }
-    let r = format!("{:.2}%", part as f64 * 100.0 / whole as f64);
-    if en {
-        r
-    } else {
-        r.replace('.', ",")
-    }
-}
-
 /// Verified records against the population reference, in total and per
 /// group, as the education reports print them ("đạt 98,66%").
 fn verification_summary(s: &mut String, o: &Outcome, r: &lamsach_reference::Summary, en: bool) {
@@ -498,7 +473,7 @@ fn verification_summary(s: &mut String, o: &Outcome, r: &lamsach_reference::Summ
         if en { "verified" } else { "đã xác thực" },
         n(t.verified),
         n(t.rows_read),
-        fmt_rate(t.verified, t.rows_read, en)
+        fmt_rate(ratio(t.verified, t.rows_read), Precision::Hundredths, en)
     );
     let groups = o.tally.groups();
     if let (Some(h), true) = (&o.group_header, groups.len() > 1) {
@@ -509,7 +484,7 @@ fn verification_summary(s: &mut String, o: &Outcome, r: &lamsach_reference::Summ
                 "    {name:<40}{:>10} / {} ({})",
                 n(c.verified),
                 n(c.rows_read),
-                fmt_rate(c.verified, c.rows_read, en)
+                fmt_rate(ratio(c.verified, c.rows_read), Precision::Hundredths, en)
             );
         }
         if groups.len() > 50 {
@@ -532,9 +507,10 @@ mod tests {
 
     #[test]
     fn rates() {
-        assert_eq!(fmt_rate(9866, 10000, false), "98,66%");
-        assert_eq!(fmt_rate(1, 3, true), "33.33%");
-        assert_eq!(fmt_rate(0, 0, true), "—");
+        let two = |a, b, en| fmt_rate(ratio(a, b), Precision::Hundredths, en);
+        assert_eq!(two(9866, 10000, false), "98,66%");
+        assert_eq!(two(1, 3, true), "33.33%");
+        assert_eq!(two(0, 0, true), "–");
     }
 
     #[test]

@@ -510,8 +510,8 @@ impl Progress {
 
     /// The terminal summary of progress.
     pub fn summary(&self, en: bool) -> String {
-        use crate::export::{fmt_rate, ratio};
-        use crate::fmt_num;
+        use lamsach_io::num::{fmt_rate, ratio, Precision};
+        use lamsach_io::num::fmt_num;
         use std::fmt::Write as _;
         let n = |x: u64| fmt_num(x, en);
         let mut s = String::new();
@@ -546,7 +546,7 @@ impl Progress {
                 n(f.fixed),
                 n(f.open),
                 n(f.new),
-                fmt_rate(ratio(f.fixed, f.fixed + f.open), en)
+                fmt_rate(ratio(f.fixed, f.fixed + f.open), Precision::Tenths, en)
             );
         }
         let _ = writeln!(s, "  {}", persons_line(&self.persons_total(), en));
@@ -565,10 +565,10 @@ pub fn persons_line(p: &Figures, en: bool) -> String {
 
 /// [`persons_line`] without its subject ("cần chỉnh sửa kỳ trước 6: …").
 pub fn persons_detail(p: &Figures, en: bool) -> String {
-    use crate::export::{fmt_rate, ratio};
-    use crate::fmt_num;
+    use lamsach_io::num::{fmt_rate, ratio, Precision};
+    use lamsach_io::num::fmt_num;
     let n = |x: u64| fmt_num(x, en);
-    let rate = fmt_rate(ratio(p.fixed, p.fixed + p.open), en);
+    let rate = fmt_rate(ratio(p.fixed, p.fixed + p.open), Precision::Tenths, en);
     if en {
         format!(
             "to correct last time {}: corrected {} ({rate}), in progress {}; new {}",

@@ -2,7 +2,7 @@
 //! no scripts, no external assets), readable offline and printable.
 
 use super::{Chart, Kind, ReportTables};
-use crate::fmt_num;
+use lamsach_io::num::fmt_num;
 
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());

@@ -15,7 +15,8 @@ pub mod xlsx;
 use lamsach_engine::Outcome;
 use lamsach_io::error::{Error, Result};
 use crate::progress::Progress;
-use crate::{excel_safe, fmt_num, AtomicFile};
+use crate::{excel_safe, AtomicFile};
+use lamsach_io::num::{fmt_num, fmt_rate, ratio, Precision};
 use lamsach_rules::{Category, REGISTRY};
 use lamsach_engine::tally::Counts;
 use serde_json::{json, Value};
@@ -117,7 +118,7 @@ impl Cell {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Count(n) => fmt_num(*n, en),
-            Cell::Rate(r) => fmt_rate(*r, en),
+            Cell::Rate(r) => fmt_rate(*r, Precision::Tenths, en),
         }
     }
 
@@ -141,23 +142,6 @@ impl Cell {
     }
 }
 
-/// `0.961` → `96,1%` (vi) / `96.1%` (en); below 1% two decimals (`0,04%`).
-pub fn fmt_rate(r: Option<f64>, en: bool) -> String {
-    let Some(r) = r else {
-        return "–".to_string();
-    };
-    let pct = r * 100.0;
-    let s = if pct != 0.0 && pct.abs() < 1.0 {
-        format!("{pct:.2}%")
-    } else {
-        format!("{pct:.1}%")
-    };
-    if en {
-        s
-    } else {
-        s.replace('.', ",")
-    }
-}
 
 /// Which number a count column reads from a group's counts.
 type Get = fn(&Counts) -> u64;
@@ -225,9 +209,6 @@ impl Spec {
     }
 }
 
-pub fn ratio(num: u64, den: u64) -> Option<f64> {
-    (den > 0).then(|| num as f64 / den as f64)
-}
 
 fn problem_records(c: &Counts) -> u64 {
     c.with_problems + c.unreadable
@@ -659,7 +640,7 @@ impl ReportTables {
             format!(
                 "{} ({})",
                 fmt_num(problem_records(&total), en),
-                fmt_rate(ratio(problem_records(&total), total.rows_read), en)
+                fmt_rate(ratio(problem_records(&total), total.rows_read), Precision::Tenths, en)
             ),
         ));
         ReportTables {
@@ -871,7 +852,7 @@ fn progress_tables(p: &Progress, en: bool) -> (Vec<Table>, Chart, Vec<(String, S
                     "to fix last time {}; fixed {} ({}); still open {}; new {}",
                     fmt_num(total.fixed + total.open, en),
                     fmt_num(total.fixed, en),
-                    fmt_rate(ratio(total.fixed, total.fixed + total.open), en),
+                    fmt_rate(ratio(total.fixed, total.fixed + total.open), Precision::Tenths, en),
                     fmt_num(total.open, en),
                     fmt_num(total.new, en)
                 )
@@ -880,7 +861,7 @@ fn progress_tables(p: &Progress, en: bool) -> (Vec<Table>, Chart, Vec<(String, S
                     "cần làm sạch kỳ trước {}; đã làm sạch {} (đạt {}); chưa làm sạch {}; phát sinh mới {}",
                     fmt_num(total.fixed + total.open, en),
                     fmt_num(total.fixed, en),
-                    fmt_rate(ratio(total.fixed, total.fixed + total.open), en),
+                    fmt_rate(ratio(total.fixed, total.fixed + total.open), Precision::Tenths, en),
                     fmt_num(total.open, en),
                     fmt_num(total.new, en)
                 )
@@ -989,11 +970,11 @@ mod tests {
 
     #[test]
     fn rates() {
-        assert_eq!(fmt_rate(Some(0.961), false), "96,1%");
-        assert_eq!(fmt_rate(Some(0.961), true), "96.1%");
-        assert_eq!(fmt_rate(Some(0.0004), false), "0,04%");
-        assert_eq!(fmt_rate(None, false), "–");
-        assert_eq!(fmt_rate(ratio(40433, 44013), true), "91.9%");
+        assert_eq!(fmt_rate(Some(0.961), Precision::Tenths, false), "96,1%");
+        assert_eq!(fmt_rate(Some(0.961), Precision::Tenths, true), "96.1%");
+        assert_eq!(fmt_rate(Some(0.0004), Precision::Tenths, false), "0,04%");
+        assert_eq!(fmt_rate(None, Precision::Tenths, false), "–");
+        assert_eq!(fmt_rate(ratio(40433, 44013), Precision::Tenths, true), "91.9%");
     }
 
     #[test]
