@@ -304,7 +304,7 @@ pub fn check_file(
     // The indexes are sized ahead only without the duplicate pre-pass
     // beside the run: sized tables are resident after their first few
     // hundred thousand keys, which with the pre-pass would land on its
-    // peak (measured at 10M rows: 1.61 GB -> 1.99 GB); they grow instead.
+    // peak memory; they grow instead (docs/performance.md).
     let text_bytes = match opts.extra {
         None => text_bytes(path, &encoding),
         Some(_) => 0,
@@ -539,7 +539,7 @@ const WARM_ROWS: usize = 512;
 
 /// DUP001 and DUP002 for a group of batches: the two shards on two threads
 /// (each index lookup is a cache miss in a map of millions of entries, so
-/// one thread was the pipeline's slowest stage). Each batch gets its
+/// on one thread this is the pipeline's slowest stage). Each batch gets its
 /// findings by line; a row's findings are put in rule order at the merge.
 fn index_group(
     outs: Vec<BatchOut>,

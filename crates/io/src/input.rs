@@ -488,8 +488,8 @@ pub fn send_batches<R: Read>(
 
 /// How many batches [`map_groups`] may have in hand at once (mapped or
 /// waiting to go on in order), and how many it sends on per group: two per
-/// worker thread. (Measured at 1M rows on 2 cores with groups mapped one
-/// after another: 2, 4, 8 or 16 per worker took the same time.)
+/// worker thread (more per worker does not make a run faster:
+/// docs/performance.md).
 pub fn batches_in_flight() -> usize {
     rayon::current_num_threads().max(1) * 2
 }

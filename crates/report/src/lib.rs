@@ -263,7 +263,7 @@ impl TallyMeta {
     }
 }
 
-/// The tally as JSON (schema `lamsach.tally/1`, documented in README).
+/// The tally as JSON (schema `lamsach.tally/1`, documented in docs/formats.md).
 pub fn tally_json(o: &Outcome, en: bool) -> Value {
     tally_json_for(&TallyMeta::of(o), &o.tally, en)
 }

@@ -692,7 +692,7 @@ impl ReportTables {
         }
     }
 
-    /// The JSON document (schema `lamsach.report/1`, see README).
+    /// The JSON document (schema `lamsach.report/1`, see docs/formats.md).
     pub fn to_json(&self) -> Value {
         let tables: Vec<Value> = self
             .tables

@@ -85,8 +85,7 @@ impl<V: Copy + Default> FirstSeen<V> {
         // Written now rather than allocated zeroed (`vec![…; n]` would get
         // fresh zero pages): a probe would read a zero page first, which maps
         // the shared zero page, and the first write would then copy it, a
-        // second fault and a TLB shootdown on every CPU (at 1M rows with the
-        // pre-pass: 0.3 s more system time).
+        // second fault and a TLB shootdown on every CPU.
         let mut new = Vec::with_capacity(slots);
         new.resize(slots, (0, V::default()));
         let old = std::mem::replace(&mut self.slots, new);
