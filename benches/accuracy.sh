@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Precision and recall per rule, run time and peak memory of `lamsach check`
 # on N generated vaccination rows with injected problems (ground truth from
-# `lamsach synth`). Fuzzy duplicates (DUP003-005) are measured separately by
+# `cargo xtask synth`). Fuzzy duplicates (DUP003-005) are measured separately by
 # benches/dedupe_1m.sh, so this run uses --no-dedupe.
 #
 #   bash benches/accuracy.sh [ROWS] [PROFILE]      # default 1000000 vaccination
 #
-# Uses target/release/lamsach (built if missing). Work files go to $WORK
+# Uses target/release/lamsach and target/release/xtask (the development
+# tools: synth, score), built if missing. Work files go to $WORK
 # (default /tmp/lamsach-bench), never into the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,10 +16,12 @@ PROFILE=${2:-vaccination}
 WORK=${WORK:-/tmp/lamsach-bench}
 TARGET=${CARGO_TARGET_DIR:-target}
 BIN=${BIN:-$TARGET/release/lamsach}
+XTASK=${XTASK:-$TARGET/release/xtask}
 [ -x "$BIN" ] || cargo build --release
+[ -x "$XTASK" ] || cargo build --release -p xtask
 mkdir -p "$WORK"
 echo "== generating $ROWS $PROFILE rows"
-"$BIN" synth --profile "$PROFILE" --rows "$ROWS" --seed 42 --problem-rate 0.2 \
+"$XTASK" synth --profile "$PROFILE" --rows "$ROWS" --seed 42 --problem-rate 0.2 \
   --out "$WORK/export.csv" --truth "$WORK/truth.csv"
 ls -l "$WORK/export.csv" | awk '{printf "size: %.1f MB\n", $5/1e6}'
 for t in ${THREADS:-2}; do
@@ -32,4 +35,4 @@ for t in ${THREADS:-2}; do
   grep -E "Elapsed \(wall|Maximum resident" "$WORK/time.txt"
 done
 echo "== precision / recall per rule"
-"$BIN" score --truth "$WORK/truth.csv" --issues "$WORK/report/issues.csv" || true
+"$XTASK" score --truth "$WORK/truth.csv" --issues "$WORK/report/issues.csv" || true

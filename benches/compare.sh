@@ -24,7 +24,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-target}
 BIN=${BIN:-$TARGET/release/lamsach}
+XTASK=${XTASK:-$TARGET/release/xtask}
 [ -x "$BIN" ] || cargo build --release
+[ -x "$XTASK" ] || cargo build --release -p xtask
 WORK=${WORK:-/tmp/lamsach-bench}
 mkdir -p "$WORK"
 python3 -c "import polars" 2>/dev/null || pip install --quiet polars
@@ -60,7 +62,7 @@ echo "| run | wall | rows/s | MB/s | peak memory |"
 echo "|---|---|---|---|---|"
 for ROWS in "${@:-1000000}"; do
   f="$WORK/export-$ROWS.csv"
-  [ -f "$f" ] || "$BIN" synth --rows "$ROWS" --seed 42 --out "$f" --truth "$WORK/truth-$ROWS.csv" 2>/dev/null
+  [ -f "$f" ] || "$XTASK" synth --rows "$ROWS" --seed 42 --out "$f" --truth "$WORK/truth-$ROWS.csv" 2>/dev/null
   bytes=$(stat -c %s "$f")
   # 1000000 -> 1M, 250000 -> 250k, as the README table writes them.
   if [ $((ROWS % 1000000)) -eq 0 ]; then n="$((ROWS / 1000000))M"

@@ -8,7 +8,7 @@
 #   bash benches/identical.sh new/lamsach /tmp/id-new
 #   diff -r /tmp/id-old /tmp/id-new          # empty = identical
 #
-# ROWS_FILE (e.g. a `synth` export of 1M rows) adds `check --format all` and
+# ROWS_FILE (e.g. a `cargo xtask synth` export of 1M rows) adds `check --format all` and
 # `dedupe` on it. FIXTURES=dir overrides the fixture folder (default: the
 # fixtures/ beside this script; use the same one for both builds).
 # Only user commands are used (check, fix, dedupe, progress, batch, merge,

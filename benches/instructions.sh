@@ -15,11 +15,13 @@ ROWS=${1:-100000}
 WORK=${WORK:-/tmp/lamsach-bench}
 TARGET=${CARGO_TARGET_DIR:-target}
 BIN=${BIN:-$TARGET/release/lamsach}
+XTASK=${XTASK:-$TARGET/release/xtask}
 [ -x "$BIN" ] || cargo build --release
+[ -x "$XTASK" ] || cargo build --release -p xtask
 command -v valgrind > /dev/null || { echo "valgrind is needed (apt install valgrind)" >&2; exit 2; }
 mkdir -p "$WORK"
 f="$WORK/export-$ROWS.csv"
-[ -f "$f" ] || "$BIN" synth --rows "$ROWS" --seed 42 --out "$f" --truth "$WORK/truth-$ROWS.csv" > /dev/null
+[ -f "$f" ] || "$XTASK" synth --rows "$ROWS" --seed 42 --out "$f" --truth "$WORK/truth-$ROWS.csv" > /dev/null
 
 count() { # label cmd...
   local label=$1; shift

@@ -2,9 +2,9 @@
 //! `cargo bench --bench pipeline`
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use lamsach::engine::{check_file, Options};
-use lamsach::profile::RuleData;
-use lamsach::rules::Finding;
+use lamsach_engine::{check_file, open, Options};
+use lamsach_model::profile::RuleData;
+use lamsach_rules::Finding;
 
 fn bench(c: &mut Criterion) {
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
@@ -12,7 +12,7 @@ fn bench(c: &mut Criterion) {
     let path = dir.path().join("export.csv");
     let mut csv = Vec::new();
     let rows = 100_000;
-    lamsach::synth::generate(
+    xtask::synth::generate(
         "vaccination",
         rows,
         0.2,
@@ -29,20 +29,21 @@ fn bench(c: &mut Criterion) {
         group_by: None,
         today,
         en: false,
-        delimiter: None,
         progress: false,
         extra: None,
         person_keys: false,
         reference: None,
-        input: Default::default(),
+        source: Default::default(),
     };
     let mut g = c.benchmark_group("pipeline");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(csv.len() as u64));
     g.bench_function("check 100k vaccination rows", |b| {
         b.iter(|| {
+            // opened in the loop: the pipeline starts at the file
+            let opened = open(&path, &data, &opts).unwrap();
             let mut found: Vec<Finding> = Vec::new();
-            check_file(&path, &data, &opts, &mut found).unwrap();
+            check_file(&opened, &data, &opts, &mut found).unwrap();
             found.len()
         })
     });

@@ -4,7 +4,7 @@ baseline of lamsach's duplicate pre-pass in benches/compare.sh (row (c+),
 through `polars_checks.py --dedupe`).
 
     python3 benches/polars_dedupe.py export.csv [--out clusters.csv] [--rules rules/]
-    lamsach score-dupes --truth truth.csv --clusters clusters.csv
+    cargo xtask score-dupes --truth truth.csv --clusters clusters.csv
 
 Same method and the same rules/dedupe.toml (read with tomllib: blocks, sort
 keys, window (a block's own or the file's), max_block, weights, threshold,

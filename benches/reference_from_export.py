@@ -1,4 +1,4 @@
-"""Builds a population reference extract from a `lamsach synth` vaccination
+"""Builds a population reference extract from a `cargo xtask synth` vaccination
 export, for benches/compare.sh (d): one row per valid 12-digit ID (first
 occurrence), with the export's name, date of birth and sex, so most rows
 verify and the rest exercise the disagreement rules.

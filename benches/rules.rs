@@ -2,9 +2,9 @@
 //! `cargo bench --bench rules`
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
-use lamsach::parse::{date, id, phone};
-use lamsach::profile::{Mapping, RuleData};
-use lamsach::rules::{check_row, RowCtx};
+use lamsach_model::parse::{date, id, phone};
+use lamsach_model::profile::{Mapping, RuleData};
+use lamsach_rules::{check_row, RowCtx};
 use std::hint::black_box;
 
 fn benches(c: &mut Criterion) {
@@ -22,7 +22,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| phone::parse(black_box("0912345678")))
     });
     c.bench_function("text::fold Vietnamese name", |b| {
-        b.iter(|| lamsach::text::fold(black_box("Nguyễn Thị Ánh Hồng")))
+        b.iter(|| lamsach_text::fold(black_box("Nguyễn Thị Ánh Hồng")))
     });
     let headers: Vec<String> = [
         "Họ và tên",

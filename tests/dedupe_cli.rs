@@ -329,28 +329,31 @@ fn oversized_block_warns_with_kind_and_size_only() {
     );
 }
 
+/// Writes `export.csv` and `truth.csv` to `out`, as `cargo xtask
+/// synth-dupes` does (with its default rates).
+fn synth_dupes(rows: usize, seed: u64, out: &Path) {
+    let code = xtask::dedupe_synth::run(&xtask::dedupe_synth::SynthArgs {
+        rows,
+        seed,
+        ..xtask::dedupe_synth::SynthArgs::new(out)
+    })
+    .unwrap();
+    assert_eq!(code, std::process::ExitCode::SUCCESS);
+}
+
 #[test]
 fn synth_and_score_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    let out = run(&["synth-dupes", "--rows", "3000", "--out", d, "--seed", "7"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    synth_dupes(3000, 7, dir.path());
     let export = dir.path().join("export.csv");
     let out = run(&["dedupe", export.to_str().unwrap(), "--out", d, "--quiet"]);
     assert_eq!(out.status.code(), Some(1));
-    let out = run(&[
-        "score-dupes",
-        "--truth",
-        dir.path().join("truth.csv").to_str().unwrap(),
-        "--clusters",
-        dir.path().join("clusters.csv").to_str().unwrap(),
-    ]);
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = xtask::dedupe_score::score(&xtask::dedupe_score::ScoreArgs {
+        truth: dir.path().join("truth.csv"),
+        clusters: dir.path().join("clusters.csv"),
+    })
+    .unwrap();
     let all = text
         .lines()
         .find(|l| l.starts_with("all,"))
@@ -362,9 +365,7 @@ fn synth_and_score_round_trip() {
 #[test]
 fn same_clusters_for_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().to_str().unwrap();
-    let out = run(&["synth-dupes", "--rows", "4000", "--out", d, "--seed", "11"]);
-    assert_eq!(out.status.code(), Some(0));
+    synth_dupes(4000, 11, dir.path());
     let export = dir.path().join("export.csv");
     // The embedded rules, and a window of 2 for every block so that most
     // blocks of this small file are compared by sorted neighbourhood.

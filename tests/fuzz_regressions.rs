@@ -1,9 +1,9 @@
 //! Reproducers of what the fuzz targets (`fuzz/`) found, one test each,
 //! named after the bug.
 
-use lamsach::engine::{check_file, Options};
-use lamsach::profile::RuleData;
-use lamsach::rules::Finding;
+use lamsach_engine::{check_file, open, Options};
+use lamsach_model::profile::RuleData;
+use lamsach_rules::Finding;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -26,7 +26,7 @@ fn rule_files(settings: &str) -> Vec<(String, String)> {
 fn reference() -> (String, String) {
     (
         "reference.toml".into(),
-        lamsach::reference::EMBEDDED.to_string(),
+        lamsach_model::reference_settings::EMBEDDED.to_string(),
     )
 }
 
@@ -105,11 +105,7 @@ fn reader_thread_failure_fails_the_run() {
         ..Default::default()
     };
     let mut sink: Vec<Finding> = Vec::new();
-    let r = check_file(
-        &root().join("fixtures/sample/tiem-chung.csv"),
-        &data,
-        &opts,
-        &mut sink,
-    );
+    let r = open(&root().join("fixtures/sample/tiem-chung.csv"), &data, &opts)
+        .and_then(|opened| check_file(&opened, &data, &opts, &mut sink));
     assert!(r.is_err(), "a run with a dead reader reported success");
 }

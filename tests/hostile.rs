@@ -206,14 +206,12 @@ fn rules_file_with_wrong_types_names_file_line_and_key() {
 fn ctrl_c_leaves_no_partial_output() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("big.csv");
-    let o = Command::new(env!("CARGO_BIN_EXE_lamsach"))
-        .args(["synth", "--rows", "400000", "--out"])
-        .arg(&input)
-        .arg("--truth")
-        .arg(dir.path().join("truth.csv"))
-        .output()
-        .unwrap();
-    assert!(o.status.success());
+    let code = xtask::synth::run_synth(&xtask::synth::SynthArgs {
+        rows: 400_000,
+        ..xtask::synth::SynthArgs::new(&input, &dir.path().join("truth.csv"))
+    })
+    .unwrap();
+    assert_eq!(code, std::process::ExitCode::SUCCESS);
     let out = dir.path().join("out");
     let mut child = Command::new(env!("CARGO_BIN_EXE_lamsach"))
         .arg("check")

@@ -17,21 +17,16 @@ fn tally(dir: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("tally.json")).unwrap()).unwrap()
 }
 
-/// Writes a generated vaccination export of `rows` rows to `out` (truth beside it).
-fn synth(rows: &str, seed: &str, out: &Path) {
-    let truth = out.with_extension("truth.csv");
-    let o = lamsach(&[
-        "synth",
-        "--rows",
+/// Writes a generated vaccination export of `rows` rows to `out` (truth
+/// beside it), as `cargo xtask synth` does.
+fn synth(rows: usize, seed: u64, out: &Path) {
+    let code = xtask::synth::run_synth(&xtask::synth::SynthArgs {
         rows,
-        "--seed",
         seed,
-        "--out",
-        out.to_str().unwrap(),
-        "--truth",
-        truth.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        ..xtask::synth::SynthArgs::new(out, &out.with_extension("truth.csv"))
+    })
+    .unwrap();
+    assert_eq!(code, std::process::ExitCode::SUCCESS);
 }
 
 #[test]
@@ -39,7 +34,7 @@ fn merged_shards_equal_the_whole() {
     let dir = tempfile::tempdir().unwrap();
     let d = |n: &str| dir.path().join(n);
     let whole = d("whole.csv");
-    synth("6000", "5", &whole);
+    synth(6000, 5, &whole);
     let bytes = std::fs::read(&whole).unwrap();
     let mut lines = bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty());
     let header = lines.next().unwrap().to_vec();
@@ -145,10 +140,10 @@ fn merged_shards_equal_the_whole() {
     args.extend(["--out", sm.to_str().unwrap()]);
     let o = lamsach(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let merged_state = lamsach::progress::State::load(&sm.join("merged.state")).unwrap();
-    let whole_state = lamsach::progress::State::load(&salt_src).unwrap();
+    let merged_state = lamsach_report::progress::State::load(&sm.join("merged.state")).unwrap();
+    let whole_state = lamsach_report::progress::State::load(&salt_src).unwrap();
     assert_eq!(merged_state.entries.len(), whole_state.entries.len());
-    let p = lamsach::progress::Progress::compare(&whole_state, &merged_state).unwrap();
+    let p = lamsach_report::progress::Progress::compare(&whole_state, &merged_state).unwrap();
     assert_eq!(
         p.total().fixed,
         0,
@@ -183,7 +178,7 @@ fn outputs_are_identical_for_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let d = |n: &str| dir.path().join(n);
     let f = d("x.csv");
-    synth("40000", "9", &f);
+    synth(40_000, 9, &f);
     let mut outs = Vec::new();
     for t in ["1", "2", "3"] {
         let out = d(&format!("out{t}"));

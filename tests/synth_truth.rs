@@ -3,11 +3,11 @@
 //! tallies must add up.
 
 use chrono::NaiveDate;
-use lamsach::engine::{check_file, Options};
-use lamsach::profile::RuleData;
-use lamsach::rules::{Category, Finding};
-use lamsach::synth::{generate, Score};
+use lamsach_engine::{check_file, open, Options};
+use lamsach_model::profile::RuleData;
+use lamsach_rules::{Category, Finding};
 use std::collections::BTreeSet;
+use xtask::synth::{generate, Score};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
@@ -35,15 +35,15 @@ fn run(profile: &str, rows: usize, seed: u64) {
         group_by: None,
         today: today(),
         en: false,
-        delimiter: None,
         progress: false,
         extra: None,
         person_keys: false,
         reference: None,
-        input: Default::default(),
+        source: Default::default(),
     };
     let mut found: Vec<Finding> = Vec::new();
-    let out = check_file(&data_path, &data, &opts, &mut found).unwrap();
+    let opened = open(&data_path, &data, &opts).unwrap();
+    let out = check_file(&opened, &data, &opts, &mut found).unwrap();
     assert_eq!(
         out.profile.name, profile,
         "profile detected from the header"

@@ -2,11 +2,9 @@
 //! UTF-16 LE/BE, Windows-1258, TCVN3 bytes, .xlsx with numeric IDs) and of
 //! `lamsach fix` (cleaned copy, changes.csv, idempotence).
 
-mod textfix_encoders;
-
+use crate::textfix_encoders::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use textfix_encoders::*;
 
 const HEADER: &str = "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Huyện,Vắc xin,Mũi,Ngày tiêm";
 

@@ -1,11 +1,9 @@
 //! Properties of the text repair: never panics, idempotent, and certain
 //! repairs leave nothing for a second pass to find.
 
-mod textfix_encoders;
-
-use lamsach::textfix::{self, Issue};
+use crate::textfix_encoders::*;
+use lamsach_text::textfix::{self, Issue};
 use proptest::prelude::*;
-use textfix_encoders::*;
 
 /// Characters that exercise every path: ASCII, Vietnamese letters, Latin-1
 /// (TCVN3/VNI codes), Windows-1252 specials, C1 controls, combining marks,

@@ -2,13 +2,11 @@
 //! letters, encoded into each legacy form by the tests' own tables
 //! (`textfix_encoders`), must decode back exactly.
 
-mod textfix_encoders;
-
-use lamsach::ingest;
-use lamsach::textfix::{self, Issue};
+use crate::textfix_encoders::*;
+use lamsach_io::ingest;
+use lamsach_text::textfix::{self, Issue};
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
-use textfix_encoders::*;
 
 #[test]
 fn corpus_has_all_134_letters() {

@@ -1,5 +1,5 @@
 //! The fuzzy-duplicate search end to end: arbitrary bytes as a file, through
-//! `dedupe::run` (its own record parser, person records, blocking with the
+//! `lamsach_dedupe::run` (its own record parser, person records, blocking with the
 //! sorted-neighbourhood window, scoring, clusters) and the findings `check`
 //! would add from it.
 //!
@@ -10,8 +10,8 @@
 
 mod common;
 
-use lamsach::dedupe::config::Config;
-use lamsach::engine::Options;
+use lamsach_dedupe::config::Config;
+use lamsach_engine::{open, Options};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -47,7 +47,10 @@ fuzz_target!(|input: &[u8]| {
         ..Default::default()
     };
     std::fs::write(path(), body).expect("write the input to a temporary file");
-    if let Ok(o) = lamsach::dedupe::run(path(), &data, &cfg, &opts) {
+    let Ok(opened) = open(path(), &data, &opts) else {
+        return;
+    };
+    if let Ok(o) = lamsach_dedupe::run(&opened, &data, &cfg) {
         let mut last_first = 0;
         for c in &o.clusters {
             assert!(c.members.len() >= 2, "a cluster of one");
@@ -61,7 +64,10 @@ fuzz_target!(|input: &[u8]| {
         }
         let (_, _, _, _) = o.counts();
         for (line, found) in o.findings(false) {
-            assert!(found.iter().all(|f| f.line == line), "finding on another line");
+            assert!(
+                found.iter().all(|f| f.line == line),
+                "finding on another line"
+            );
         }
     }
 });

@@ -1,5 +1,5 @@
 //! CSV ingest end to end: arbitrary bytes as a file, through
-//! `engine::check_file` (record splitter, header sniffing and mapping, field
+//! `lamsach_engine::open` and `check_file` (record splitter, header sniffing and mapping, field
 //! splitting, every row rule, the cross-row indexes and the tally).
 //!
 //! The first 3 bytes pick the options, so that the limits are small enough
@@ -12,8 +12,9 @@
 
 mod common;
 
-use lamsach::engine::{check_file, Options, RowReport, Sink};
-use lamsach::rules::Finding;
+use lamsach_engine::{check_file, open, Options, RowReport, Sink};
+use lamsach_io::source::SourceOptions;
+use lamsach_rules::Finding;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -31,14 +32,14 @@ struct Check {
 }
 
 impl Sink for Check {
-    fn finding(&mut self, f: &Finding, _group: &str) -> lamsach::error::Result<()> {
+    fn finding(&mut self, f: &Finding, _group: &str) -> lamsach_io::error::Result<()> {
         assert!(f.line >= self.last_line, "findings out of line order");
         self.last_line = f.line;
         self.findings += 1;
         Ok(())
     }
 
-    fn row(&mut self, row: &RowReport) -> lamsach::error::Result<()> {
+    fn row(&mut self, row: &RowReport) -> lamsach_io::error::Result<()> {
         assert!(row.line >= self.last_line, "rows out of line order");
         self.last_line = row.line;
         self.rows += 1;
@@ -76,7 +77,10 @@ fuzz_target!(|input: &[u8]| {
         group_by: (cfg[2] & 0x20 != 0).then(|| "district".to_string()),
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
         en: cfg[2] & 0x40 != 0,
-        delimiter,
+        source: SourceOptions {
+            delimiter,
+            ..Default::default()
+        },
         progress: false,
         extra: None,
         person_keys: cfg[2] & 0x80 != 0,
@@ -84,7 +88,10 @@ fuzz_target!(|input: &[u8]| {
     };
     std::fs::write(path(), body).expect("write the input to a temporary file");
     let mut sink = Check::default();
-    if let Ok(out) = check_file(path(), &data, &opts, &mut sink) {
+    let Ok(opened) = open(path(), &data, &opts) else {
+        return;
+    };
+    if let Ok(out) = check_file(&opened, &data, &opts, &mut sink) {
         let total = out.tally.total();
         assert_eq!(total.total_findings(), sink.findings, "tally vs findings");
         assert_eq!(total.rows_read, sink.rows, "tally vs rows");

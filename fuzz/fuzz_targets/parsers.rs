@@ -7,10 +7,10 @@
 mod common;
 
 use chrono::{Datelike, NaiveDate};
-use lamsach::parse::date::{self, DateValue};
-use lamsach::parse::id::{self, IdStructure, IdValue};
-use lamsach::parse::phone::{self, PhoneValue};
-use lamsach::rules::bhxh_of_card;
+use lamsach_model::parse::date::{self, DateValue};
+use lamsach_model::parse::id::{self, IdStructure, IdValue};
+use lamsach_model::parse::phone::{self, PhoneValue};
+use lamsach_rules::bhxh_of_card;
 use libfuzzer_sys::fuzz_target;
 
 fn digits(s: &str, n: usize) -> bool {
@@ -63,9 +63,9 @@ fuzz_target!(|input: &[u8]| {
         assert!(digits(code, 10), "{code:?}");
     }
 
-    let f = lamsach::text::fold(s);
-    let _ = lamsach::text::header_key(s);
-    let _ = lamsach::text::normalize(s);
+    let f = lamsach_text::fold(s);
+    let _ = lamsach_text::header_key(s);
+    let _ = lamsach_text::normalize(s);
     let _ = d.is_missing_token(&f);
     let _ = d.sex_of(&f);
     let _ = d.school_level(s);

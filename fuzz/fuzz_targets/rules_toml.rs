@@ -12,9 +12,9 @@
 
 mod common;
 
-use lamsach::input::split_fields;
-use lamsach::profile::{detect, parse_toml, Mapping, Profile, RuleData};
-use lamsach::rules::{check_row, RowCtx};
+use lamsach_io::input::split_fields;
+use lamsach_model::profile::{detect, parse_toml, Mapping, Profile, RuleData};
+use lamsach_rules::{check_row, RowCtx};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -82,7 +82,7 @@ fuzz_target!(|input: &[u8]| {
     );
     let mut reference = (
         "reference.toml".to_string(),
-        lamsach::reference::EMBEDDED.to_string(),
+        lamsach_model::reference_settings::EMBEDDED.to_string(),
     );
     match sel % 4 {
         0 => files[0].1 = text,
@@ -95,12 +95,14 @@ fuzz_target!(|input: &[u8]| {
     };
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     if sel % 4 == 0 {
-        let opts = lamsach::engine::Options {
+        let opts = lamsach_engine::Options {
             today,
             ..Default::default()
         };
-        let mut sink: Vec<lamsach::rules::Finding> = Vec::new();
-        let _ = lamsach::engine::check_file(sample_path(), &data, &opts, &mut sink);
+        let mut sink: Vec<lamsach_rules::Finding> = Vec::new();
+        if let Ok(opened) = lamsach_engine::open(sample_path(), &data, &opts) {
+            let _ = lamsach_engine::check_file(&opened, &data, &opts, &mut sink);
+        }
     }
     for (header, rows) in samples() {
         let _ = detect(&data, header);

@@ -8,8 +8,8 @@
 //! Windows-1258, Windows-1252), the rest the read size (1..=32 bytes).
 #![no_main]
 
-use lamsach::ingest::{encoding_for_label, sniff, DecodeReader, NfcReader};
-use lamsach::textfix::{self, legacy, mojibake, viet};
+use lamsach_io::ingest::{encoding_for_label, sniff, DecodeReader, NfcReader};
+use lamsach_text::textfix::{self, legacy, mojibake, viet};
 use libfuzzer_sys::fuzz_target;
 use std::io::Read;
 

@@ -7,12 +7,12 @@
 
 use super::parse_delimiter;
 use lamsach_engine::{Opened, Options};
-use lamsach_io::source::SourceOptions;
 use lamsach_io::error::{Error, Result};
-use lamsach_report::export::run::{check_with_reports, RunSpec};
 use lamsach_io::num::{fmt_rate, ratio, Precision};
-use lamsach_report::export::Format;
+use lamsach_io::source::SourceOptions;
 use lamsach_model::profile::parse_toml;
+use lamsach_report::export::run::{check_with_reports, RunSpec};
+use lamsach_report::export::Format;
 use lamsach_report::{excel_safe, AtomicFile};
 use serde::Deserialize;
 use serde_json::json;

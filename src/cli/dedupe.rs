@@ -186,4 +186,3 @@ fn cluster_line(c: &Cluster, en: bool) -> String {
         format!("  cụm {} ({kind}): dòng {}\n", c.id, members.join(", "))
     }
 }
-

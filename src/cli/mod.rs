@@ -5,14 +5,14 @@ mod dedupe;
 mod fix;
 mod progress;
 
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
 use lamsach_engine::{Options, Outcome, Sink};
-use lamsach_io::source::SourceOptions;
 use lamsach_io::error::{Error, Result};
+use lamsach_io::source::SourceOptions;
 use lamsach_model::profile::RuleData;
 use lamsach_report as report;
 use lamsach_rules::{by_code, Finding, REGISTRY};
-use chrono::NaiveDate;
-use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -232,7 +232,7 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
     // Opened once: every pass of the run reads this source.
     let opened = lamsach_engine::open(&a.file, &data, &opts)?;
     let mapping = &opened.mapping;
-    let id_cols = report::id_columns(&mapping);
+    let id_cols = report::id_columns(mapping);
     let mut term = TermSink {
         shown: 0,
         limit: if a.out.is_some() || a.quiet {

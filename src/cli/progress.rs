@@ -53,4 +53,3 @@ pub fn run_progress(a: &ProgressArgs) -> Result<std::process::ExitCode> {
         std::process::ExitCode::SUCCESS
     })
 }
-

@@ -1,7 +1,6 @@
 //! Encoders into the legacy forms, written for the tests from the published
 //! tables and independent of the decoders under test (different structure:
 //! letter -> (vowel row, tone column) grids, byte sequences out).
-#![allow(dead_code)]
 
 /// Vietnamese full names (and one address) in which all 134 precomposed
 /// letters occur: every lower-case letter here, every upper-case one in

@@ -1,5 +1,5 @@
-//! `lamsach score-dupes`: pair precision, recall and F1 of `clusters.csv`
-//! against the truth file written by `lamsach synth-dupes`.
+//! `cargo xtask score-dupes`: pair precision, recall and F1 of `clusters.csv`
+//! against the truth file written by `cargo xtask synth-dupes`.
 //!
 //! A pair is two lines in the same cluster of the same kind. For the
 //! `person` kind, pairs of lines of the same true person record (the doses of
@@ -7,8 +7,8 @@
 //! the links between different records count. Counted, not enumerated:
 //! linear in the number of listed rows.
 
-use crate::error::{Error, Result};
 use clap::Args;
+use lamsach_io::error::{Error, Result};
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -158,7 +158,8 @@ pub fn score_kind(
     }
 }
 
-pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
+/// The scores as CSV (`kind,truth_pairs,…,f1`, one line per kind and `all`).
+pub fn score(a: &ScoreArgs) -> Result<String> {
     let truth = read(&a.truth, true)?;
     let pred = read(&a.clusters, false)?;
     let mut out =
@@ -198,25 +199,10 @@ pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
         all.recall(),
         all.f1()
     ));
-    print!("{out}");
-    Ok(ExitCode::SUCCESS)
+    Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_pairs_across_records() {
-        // truth: cluster 1 = lines 2,3 (record 10) + 7 (record 11); cluster 2 = 5, 9
-        let truth = [(1, 2, 10), (1, 3, 10), (1, 7, 11), (2, 5, 20), (2, 9, 21)];
-        // predicted: {2,3,7} right; {5,9,12} one extra line
-        let pred = [(1, 2), (1, 3), (1, 7), (4, 5), (4, 9), (4, 12)];
-        let s = score_kind(&truth, &pred, true);
-        assert_eq!(s.truth, 2 + 1);
-        assert_eq!(s.predicted, 2 + 3);
-        assert_eq!(s.correct, 3);
-        assert!((s.recall() - 1.0).abs() < 1e-9);
-        assert!((s.precision() - 0.6).abs() < 1e-9);
-    }
+pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
+    print!("{}", score(a)?);
+    Ok(ExitCode::SUCCESS)
 }

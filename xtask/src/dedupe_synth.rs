@@ -1,4 +1,4 @@
-//! `lamsach synth-dupes`: a labelled vaccination export with injected
+//! `cargo xtask synth-dupes`: a labelled vaccination export with injected
 //! duplicates, and its truth file.
 //!
 //! People live in households (shared family name, commune, often a phone);
@@ -17,11 +17,11 @@
 //! row in a true cluster (`person` or `event`); `record` tells the person
 //! records apart inside a person cluster.
 
-use crate::error::{Error, Result};
 use chrono::{Datelike, NaiveDate};
 use clap::Args;
+use lamsach_io::error::{Error, Result};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
@@ -40,6 +40,13 @@ pub struct SynthArgs {
     /// Tỉ lệ người có một mũi ghi hai lần / share of people with one dose recorded twice
     #[arg(long, default_value_t = 0.01)]
     pub event_rate: f64,
+}
+
+impl SynthArgs {
+    /// `cargo xtask synth-dupes --out OUT`: the other flags at their defaults.
+    pub fn new(out: &Path) -> Self {
+        crate::cli::parse_args(&["--out".as_ref(), out.as_os_str()])
+    }
 }
 
 const FAMILY: [(&str, u32); 16] = [
@@ -410,7 +417,7 @@ impl Gen {
         };
         let r = self.rng.f64();
         v.name = if r < 0.3 {
-            let f = crate::text::fold(&p.name);
+            let f = lamsach_text::fold(&p.name);
             if self.rng.bool() {
                 f.to_uppercase()
             } else {
@@ -454,7 +461,7 @@ impl Gen {
         } else if r < 0.2 {
             v.year_only = true;
         }
-        let fold = crate::text::fold;
+        let fold = lamsach_text::fold;
         if v.id == p.id
             && fold(&v.name) == fold(&p.name)
             && v.dob == p.dob

@@ -1,21 +1,22 @@
 //! Synthetic exports with known problems, and scoring of a run against them.
 //!
-//! `lamsach synth` writes a realistic export in which a share of rows carries
-//! exactly one injected problem, and a truth file listing every finding the
-//! rules must report (`line,rule`). Clean rows are clean by construction: IDs
-//! agree with sex and birth year, dates are real, events are unique. `lamsach
-//! score` compares an `issues.csv` with the truth and prints precision and
-//! recall per rule. Together they measure the rules at any scale.
+//! `cargo xtask synth` writes a realistic export in which a share of rows
+//! carries exactly one injected problem, and a truth file listing every
+//! finding the rules must report (`line,rule`). Clean rows are clean by
+//! construction: IDs agree with sex and birth year, dates are real, events
+//! are unique. `cargo xtask score` compares an `issues.csv` with the truth
+//! and prints precision and recall per rule. Together they measure the rules
+//! at any scale.
 
-use crate::error::{Error, Result};
-use crate::parse::id::IdStructure;
-use crate::profile::Sex;
 use chrono::{Datelike, Days, NaiveDate};
 use clap::Args;
+use lamsach_io::error::{Error, Result};
+use lamsach_model::parse::id::IdStructure;
+use lamsach_model::profile::Sex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
@@ -53,6 +54,18 @@ pub struct ScoreArgs {
     /// Ghi kết quả JSON / also write the scores as JSON here
     #[arg(long)]
     pub json: Option<PathBuf>,
+}
+
+impl SynthArgs {
+    /// `cargo xtask synth --out OUT --truth TRUTH`: the other flags at their defaults.
+    pub fn new(out: &Path, truth: &Path) -> Self {
+        crate::cli::parse_args(&[
+            "--out".as_ref(),
+            out.as_os_str(),
+            "--truth".as_ref(),
+            truth.as_os_str(),
+        ])
+    }
 }
 
 const FAMILY: &[(&str, u32)] = &[
@@ -907,7 +920,7 @@ fn inject(
             };
             // same sex and birth year (so the ID structure agrees), other name
             let mut name = g.name(other.sex);
-            while crate::text::fold(&name) == crate::text::fold(&other.name) {
+            while lamsach_text::fold(&name) == lamsach_text::fold(&other.name) {
                 name = g.name(other.sex);
             }
             c[NAME] = name;

@@ -2,9 +2,9 @@
 
 use super::config::Weights;
 use super::Row;
+use chrono::Datelike;
 use lamsach_model::parse::date::DateValue;
 use lamsach_model::profile::Sex;
-use chrono::Datelike;
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -954,8 +954,8 @@ pub(crate) mod tests {
         assert!(words("a b c d e f g h i j k l m", &mut [""; WORDS]).is_none());
     }
     use crate::config::Config;
-    use lamsach_text::{fold, normalize};
     use chrono::NaiveDate;
+    use lamsach_text::{fold, normalize};
 
     /// A person record for tests, its strings interned in `pool`.
     pub(crate) fn p(

@@ -23,22 +23,21 @@
 pub mod compare;
 pub mod config;
 
-
-use lamsach_model::layout::Opened;
+use chrono::NaiveDate;
+use compare::{
+    compare_events, compare_min, short_phone_code, Bounds, Comparison, IdKey, IdLevel, Person, Pool,
+};
+use config::{Config, KeyPart};
 use lamsach_io::error::{Error, Result};
 use lamsach_io::input::split_fields;
 use lamsach_io::input::{Batch, Item};
+use lamsach_model::layout::Opened;
 use lamsach_model::parse::date::{self, DateValue};
 use lamsach_model::parse::id::{self, IdProblem, IdValue};
 use lamsach_model::profile::Sex;
 use lamsach_model::profile::{Field, Mapping, RuleData};
 use lamsach_rules::Finding;
 use lamsach_text::{fold_into, normalize, trim};
-use chrono::NaiveDate;
-use compare::{
-    compare_events, compare_min, short_phone_code, Bounds, Comparison, IdKey, IdLevel, Person, Pool,
-};
-use config::{Config, KeyPart};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
@@ -1048,7 +1047,7 @@ fn read_rows(opened: &Opened, data: &RuleData) -> Result<Loaded> {
     } else {
         Vec::new()
     };
-    let parser = Parser::new(&mapping, data, &event_fields, delim);
+    let parser = Parser::new(mapping, data, &event_fields, delim);
     let mut rec = Records::default();
     let batch_rows = data.limits.batch_rows.max(1);
     let in_flight = lamsach_io::input::batches_in_flight();
@@ -1794,8 +1793,8 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lamsach_rules::testing::{data, today};
     use lamsach_rules::dup::duplicate_event;
+    use lamsach_rules::testing::{data, today};
     use lamsach_rules::RowCtx;
 
     /// Parses every combination of the cells and checks the values against

@@ -12,10 +12,10 @@
 use crate::Options;
 use lamsach_io::error::{Error, Result};
 use lamsach_io::input::{split_fields, Rec};
+use lamsach_io::out::{excel_safe, AtomicFile};
 use lamsach_model::parse::date::{self, DateValue};
 use lamsach_model::parse::id::{IdStructure, IdValue};
 use lamsach_model::profile::{Field, RuleData};
-use lamsach_io::out::{excel_safe, AtomicFile};
 use lamsach_rules::text::text_fields::TEXT_FIELDS;
 use lamsach_rules::RowCtx;
 use lamsach_text::textfix;
@@ -209,7 +209,7 @@ pub fn fix_file(
             .take(expected)
             .map(|t| t.unwrap_or(""))
             .collect();
-        let ctx = RowCtx::new(line, &values, &mapping, data, opts.today, opts.en);
+        let ctx = RowCtx::new(line, &values, mapping, data, opts.today, opts.en);
         new_vals.clear();
         // text repairs of the whole row at once: a legacy font found in one
         // cell is evidence for the others
@@ -305,4 +305,3 @@ pub fn fix_file(
     cw.commit()?;
     Ok(sum)
 }
-

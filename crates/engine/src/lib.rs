@@ -8,17 +8,17 @@ pub mod fix;
 pub mod prepass;
 pub mod tally;
 
+use crate::tally::{Tally, ALL_GROUP_VI, EMPTY_GROUP_VI, UNREADABLE_GROUP_VI};
+use chrono::NaiveDate;
 use lamsach_io::error::{Error, Result};
 use lamsach_io::input::{split_fields, Batch, Item};
 use lamsach_io::source::SourceOptions;
 pub use lamsach_model::layout::Opened;
 use lamsach_model::profile::{Field, Mapping, Profile, RuleData};
-use lamsach_rules::row::row_unreadable::{self, Reason};
 use lamsach_rules::dup::{duplicate_event, id_shared_by_different_people};
+use lamsach_rules::row::row_unreadable::{self, Reason};
 use lamsach_rules::text::{text_fields, text_not_utf8};
 use lamsach_rules::{check_row, Finding, RowBufs, RowCtx};
-use crate::tally::{Tally, ALL_GROUP_VI, EMPTY_GROUP_VI, UNREADABLE_GROUP_VI};
-use chrono::NaiveDate;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
@@ -323,7 +323,8 @@ pub fn check_file(
             lamsach_io::input::send_batches(&mut reader, batch_rows, &tx, Some(bytes_done))
         });
         let (ctx_, shards_) = (&ctx, &mut shards);
-        let (checker, grx) = lamsach_io::input::map_groups(scope, rx, in_flight, |b| ctx_.process(b));
+        let (checker, grx) =
+            lamsach_io::input::map_groups(scope, rx, in_flight, |b| ctx_.process(b));
         let (itx, irx) = sync_channel::<Result<Vec<(BatchOut, Vec<Finding>)>>>(1);
         let indexer = scope.spawn(move || {
             let mut sized = false;
@@ -742,7 +743,12 @@ impl WorkerCtx<'_> {
                     check_row(&ctx, &mut out.findings);
                     let verified = self.reference.is_some_and(|r| {
                         let at = pre.as_ref().map(|p| (p, idx));
-                        lamsach_rules::reference::lookup::check_row_at(r, at, &ctx, &mut out.findings)
+                        lamsach_rules::reference::lookup::check_row_at(
+                            r,
+                            at,
+                            &ctx,
+                            &mut out.findings,
+                        )
                     });
                     let group = self
                         .group_col

@@ -6,8 +6,8 @@
 //! one sheet converted to CSV rows so that line numbers equal sheet rows.
 
 use crate::error::{Error, Result};
-use lamsach_text::textfix::{legacy, viet};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, WINDOWS_1258};
+use lamsach_text::textfix::{legacy, viet};
 use std::io::{Cursor, Read};
 use std::path::Path;
 use unicode_normalization::UnicodeNormalization;

@@ -16,7 +16,6 @@ pub fn ratio(num: u64, den: u64) -> Option<f64> {
     (den > 0).then(|| num as f64 / den as f64)
 }
 
-
 /// `1234567` → `1.234.567` (Vietnamese) or `1,234,567` (English).
 pub fn fmt_num(n: u64, en: bool) -> String {
     let s = n.to_string();
@@ -30,7 +29,6 @@ pub fn fmt_num(n: u64, en: bool) -> String {
     }
     out
 }
-
 
 /// `0.961` → `96,1%` (vi) / `96.1%` (en); `–` when there is nothing to divide.
 pub fn fmt_rate(r: Option<f64>, precision: Precision, en: bool) -> String {

@@ -255,7 +255,10 @@ mod tests {
         std::fs::write(&p, "\n\nHọ tên;Số CCCD\nLan;001190012345\nAn;0011\n").unwrap();
         let s = Source::open(&p, &SourceOptions::default(), limits(), false).unwrap();
         assert_eq!(s.header(), ["Họ tên", "Số CCCD"]);
-        assert_eq!((s.delim(), s.header_line(), s.encoding()), (b';', 3, "UTF-8"));
+        assert_eq!(
+            (s.delim(), s.header_line(), s.encoding()),
+            (b';', 3, "UTF-8")
+        );
         for _ in 0..2 {
             let mut r = s.records().unwrap();
             let mut lines = Vec::new();
@@ -266,7 +269,10 @@ mod tests {
             }
             assert_eq!(
                 lines,
-                [(4, "Lan;001190012345".to_string()), (5, "An;0011".to_string())]
+                [
+                    (4, "Lan;001190012345".to_string()),
+                    (5, "An;0011".to_string())
+                ]
             );
         }
     }
@@ -278,8 +284,13 @@ mod tests {
         std::fs::write(&p, "\n \n").unwrap();
         let e = Source::open(&p, &SourceOptions::default(), limits(), false).unwrap_err();
         assert!(matches!(e, Error::EmptyFile { .. }), "{e}");
-        let e = Source::open(&dir.path().join("none.csv"), &SourceOptions::default(), limits(), true)
-            .unwrap_err();
+        let e = Source::open(
+            &dir.path().join("none.csv"),
+            &SourceOptions::default(),
+            limits(),
+            true,
+        )
+        .unwrap_err();
         assert!(matches!(e, Error::Open { .. }), "{e}");
     }
 }

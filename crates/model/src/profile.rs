@@ -181,8 +181,14 @@ pub struct RuleData {
 }
 
 const EMBEDDED: &[(&str, &str)] = &[
-    ("settings.toml", include_str!("../../../rules/settings.toml")),
-    ("provinces.toml", include_str!("../../../rules/provinces.toml")),
+    (
+        "settings.toml",
+        include_str!("../../../rules/settings.toml"),
+    ),
+    (
+        "provinces.toml",
+        include_str!("../../../rules/provinces.toml"),
+    ),
     (
         "profiles/vaccination.toml",
         include_str!("../../../rules/profiles/vaccination.toml"),
@@ -289,9 +295,10 @@ impl RuleData {
             ));
         }
         let mut errors = Vec::new();
-        let reference = crate::reference_settings::ReferenceSettings::parse(&reference.0, &reference.1)
-            .map_err(|e| errors.push(e.to_string()))
-            .ok();
+        let reference =
+            crate::reference_settings::ReferenceSettings::parse(&reference.0, &reference.1)
+                .map_err(|e| errors.push(e.to_string()))
+                .ok();
         let settings: Option<SettingsFile> = parse_toml(&files[0].0, &files[0].1)
             .map_err(|e| errors.push(e.to_string()))
             .ok();

@@ -77,7 +77,6 @@ impl ReferenceSettings {
     }
 }
 
-
 /// Thresholds from `[matching]` in `rules/reference.toml`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]

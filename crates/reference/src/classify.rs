@@ -3,10 +3,10 @@
 //! typed without accents is retyped, a swapped day and month is re-entered, a
 //! different person means the ID belongs to someone else.
 
+use chrono::{Datelike, NaiveDate};
 use lamsach_model::parse::date::DateValue;
 use lamsach_model::reference_settings::Matching;
 use lamsach_text::{fold, normalize};
-use chrono::{Datelike, NaiveDate};
 use unicode_normalization::{is_nfc_quick, IsNormalized};
 
 /// [`normalize`] into a reused buffer, without the NFC pass when the text is

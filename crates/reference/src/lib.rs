@@ -19,10 +19,10 @@ pub use classify::{classify_dob, classify_name, DobClass, NameClass};
 pub use lamsach_model::reference_settings::{Matching, ReferenceSettings, EMBEDDED};
 pub use load::{load, write_issues_csv, IssueKind, LoadStats, RefIssue};
 
+use chrono::{Datelike, NaiveDate};
 use lamsach_model::parse::date::DateValue;
 use lamsach_model::parse::id::IdValue;
 use lamsach_model::profile::Sex;
-use chrono::{Datelike, NaiveDate};
 
 /// A date packed in 32 bits: `year << 9 | month << 5 | day`, month and day
 /// 0 when unknown (year-only dates); 0 = no date.
@@ -409,10 +409,14 @@ mod tests {
             .active_record_profiles
             .contains(&"bhxh".to_string()));
         let bad = EMBEDDED.replace("typo_min_jaro_winkler = 0.9", "typo_min_jaro_winkler = 9");
-        let e = ReferenceSettings::parse("r.toml", &bad).unwrap_err().to_string();
+        let e = ReferenceSettings::parse("r.toml", &bad)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("typo_min_jaro_winkler"), "{e}");
         let bad = EMBEDDED.replace("near_days = 10", "near_day = 10");
-        let e = ReferenceSettings::parse("r.toml", &bad).unwrap_err().to_string();
+        let e = ReferenceSettings::parse("r.toml", &bad)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("r.toml:") && e.contains("near_day"), "{e}");
     }
 

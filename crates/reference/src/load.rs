@@ -7,13 +7,13 @@
 use super::table::{Slot, Table};
 use super::{sex_code, PDate, Reference, ReferenceSettings};
 use lamsach_io::error::{Error, Result};
+use lamsach_io::input::Reason;
 use lamsach_io::input::{split_fields, Batch, Item, Limits};
+use lamsach_io::out::AtomicFile;
 use lamsach_io::source::{Source, SourceOptions};
 use lamsach_model::parse::date::{self, DateValue};
 use lamsach_model::parse::id::{self, IdValue};
 use lamsach_model::profile::{Field, Mapping, RuleData};
-use lamsach_io::out::AtomicFile;
-use lamsach_io::input::Reason;
 use lamsach_text::fold;
 use rayon::prelude::*;
 use std::borrow::Cow;

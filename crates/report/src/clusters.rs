@@ -5,12 +5,12 @@
 //! atomically.
 
 use lamsach_dedupe::{Flag, Kind, Outcome};
-use lamsach_model::layout::Opened;
 use lamsach_io::error::{Error, Result};
 use lamsach_io::input::{split_fields, Rec};
+use lamsach_io::out::{excel_safe, AtomicFile};
+use lamsach_model::layout::Opened;
 use lamsach_model::parse::id::mask;
 use lamsach_model::profile::Field;
-use lamsach_io::out::{excel_safe, AtomicFile};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::path::Path;
@@ -77,12 +77,7 @@ fn shown_values(
 }
 
 /// Writes `clusters.csv` into `dir`.
-pub fn write_clusters(
-    o: &Outcome,
-    dest: &Path,
-    src: &Opened,
-    mask_ids: bool,
-) -> Result<()> {
+pub fn write_clusters(o: &Outcome, dest: &Path, src: &Opened, mask_ids: bool) -> Result<()> {
     let fields: Vec<(Field, usize)> = SHOWN
         .iter()
         .filter_map(|&f| o.mapping.column(f).map(|c| (f, c)))

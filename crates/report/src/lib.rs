@@ -4,12 +4,12 @@
 //! temporary name and renamed into place, so an interrupted run never leaves a
 //! half-written report.
 
+use lamsach_engine::tally::{Counts, Tally};
 use lamsach_engine::{Outcome, Sink};
 use lamsach_io::error::{Error, Result};
 use lamsach_model::parse::id::mask;
 use lamsach_model::profile::Field;
 use lamsach_rules::{Category, Finding, Pillar, REGISTRY};
-use lamsach_engine::tally::{Counts, Tally};
 use serde_json::{json, Map, Value};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -307,7 +307,6 @@ pub fn write_json(path: &Path, v: &Value) -> Result<()> {
     file.writer().write_all(b"\n").map_err(&werr)?;
     file.commit()
 }
-
 
 /// The terminal summary.
 pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {

@@ -3,10 +3,10 @@
 //! clean, with problems, unreadable, findings and records per category and
 //! findings per rule; a group present in several shards is summed.
 
-use lamsach_io::error::{Error, Result};
 use crate::{tally_json_for, write_json, write_tally_csv_for, TallyMeta};
-use lamsach_rules::{Category, REGISTRY};
 use lamsach_engine::tally::{Counts, Tally};
+use lamsach_io::error::{Error, Result};
+use lamsach_rules::{Category, REGISTRY};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -109,9 +109,7 @@ pub fn merge_states(inputs: &[PathBuf], out: &Path) -> Result<crate::progress::S
         }
     }
     let mut f = crate::AtomicFile::create(out)?;
-    f.writer()
-        .write_all(&bytes)
-        .map_err(Error::write(&out))?;
+    f.writer().write_all(&bytes).map_err(Error::write(&out))?;
     f.commit()?;
     crate::progress::State::load(out)
 }

@@ -14,9 +14,9 @@
 //! `{"k":"<key>","a":"<name+DOB key, when different>","g":<index in groups>,"r":["ID001",…]}`,
 //! sorted by key.
 
+use crate::AtomicFile;
 use lamsach_engine::{PersonKey, RowReport, Sink};
 use lamsach_io::error::{Error, Result};
-use crate::AtomicFile;
 use lamsach_rules::{by_code, Category, Finding, REGISTRY};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -510,8 +510,8 @@ impl Progress {
 
     /// The terminal summary of progress.
     pub fn summary(&self, en: bool) -> String {
-        use lamsach_io::num::{fmt_rate, ratio, Precision};
         use lamsach_io::num::fmt_num;
+        use lamsach_io::num::{fmt_rate, ratio, Precision};
         use std::fmt::Write as _;
         let n = |x: u64| fmt_num(x, en);
         let mut s = String::new();
@@ -565,8 +565,8 @@ pub fn persons_line(p: &Figures, en: bool) -> String {
 
 /// [`persons_line`] without its subject ("cần chỉnh sửa kỳ trước 6: …").
 pub fn persons_detail(p: &Figures, en: bool) -> String {
-    use lamsach_io::num::{fmt_rate, ratio, Precision};
     use lamsach_io::num::fmt_num;
+    use lamsach_io::num::{fmt_rate, ratio, Precision};
     let n = |x: u64| fmt_num(x, en);
     let rate = fmt_rate(ratio(p.fixed, p.fixed + p.open), Precision::Tenths, en);
     if en {

@@ -2,10 +2,10 @@
 //! and tests. Adding a rule: write the file, add one `mod` line and one entry
 //! in [`REGISTRY`].
 
+use chrono::NaiveDate;
 use lamsach_model::parse::date::{self, DateValue};
 use lamsach_model::parse::id::IdValue;
 use lamsach_model::profile::{Field, Mapping, RuleData, Sex};
-use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use insurance::bhyt_card_invalid::bhxh_of_card;
@@ -416,9 +416,9 @@ impl<'a> RowCtx<'a> {
             sex_src: String::new(),
             sex_memo: None,
         };
-        ctx.id = ctx
-            .get(Field::Id)
-            .map_or(IdValue::Missing, |v| lamsach_model::parse::id::parse(v, data));
+        ctx.id = ctx.get(Field::Id).map_or(IdValue::Missing, |v| {
+            lamsach_model::parse::id::parse(v, data)
+        });
         ctx.dob = ctx.get(Field::Dob).map_or(DateValue::Missing, date::parse);
         ctx.vaccination_date = ctx
             .get(Field::VaccinationDate)

@@ -2,7 +2,7 @@
 //! scratch file per target and process (in /dev/shm when there is one).
 #![allow(dead_code)]
 
-use lamsach::profile::RuleData;
+use lamsach_model::profile::RuleData;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

@@ -12,13 +12,13 @@ pub mod markdown;
 pub mod run;
 pub mod xlsx;
 
-use lamsach_engine::Outcome;
-use lamsach_io::error::{Error, Result};
 use crate::progress::Progress;
 use crate::{excel_safe, AtomicFile};
+use lamsach_engine::tally::Counts;
+use lamsach_engine::Outcome;
+use lamsach_io::error::{Error, Result};
 use lamsach_io::num::{fmt_num, fmt_rate, ratio, Precision};
 use lamsach_rules::{Category, REGISTRY};
-use lamsach_engine::tally::Counts;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -142,7 +142,6 @@ impl Cell {
     }
 }
 
-
 /// Which number a count column reads from a group's counts.
 type Get = fn(&Counts) -> u64;
 
@@ -208,7 +207,6 @@ impl Spec {
         }
     }
 }
-
 
 fn problem_records(c: &Counts) -> u64 {
     c.with_problems + c.unreadable
@@ -640,7 +638,11 @@ impl ReportTables {
             format!(
                 "{} ({})",
                 fmt_num(problem_records(&total), en),
-                fmt_rate(ratio(problem_records(&total), total.rows_read), Precision::Tenths, en)
+                fmt_rate(
+                    ratio(problem_records(&total), total.rows_read),
+                    Precision::Tenths,
+                    en
+                )
             ),
         ));
         ReportTables {
@@ -852,7 +854,11 @@ fn progress_tables(p: &Progress, en: bool) -> (Vec<Table>, Chart, Vec<(String, S
                     "to fix last time {}; fixed {} ({}); still open {}; new {}",
                     fmt_num(total.fixed + total.open, en),
                     fmt_num(total.fixed, en),
-                    fmt_rate(ratio(total.fixed, total.fixed + total.open), Precision::Tenths, en),
+                    fmt_rate(
+                        ratio(total.fixed, total.fixed + total.open),
+                        Precision::Tenths,
+                        en
+                    ),
                     fmt_num(total.open, en),
                     fmt_num(total.new, en)
                 )
@@ -974,7 +980,10 @@ mod tests {
         assert_eq!(fmt_rate(Some(0.961), Precision::Tenths, true), "96.1%");
         assert_eq!(fmt_rate(Some(0.0004), Precision::Tenths, false), "0,04%");
         assert_eq!(fmt_rate(None, Precision::Tenths, false), "–");
-        assert_eq!(fmt_rate(ratio(40433, 44013), Precision::Tenths, true), "91.9%");
+        assert_eq!(
+            fmt_rate(ratio(40433, 44013), Precision::Tenths, true),
+            "91.9%"
+        );
     }
 
     #[test]

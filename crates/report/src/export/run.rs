@@ -3,10 +3,10 @@
 //! and `batch`.
 
 use super::{BuildOpts, Format, ReportTables};
+use crate::progress::{new_salt, Progress, State, StateBuilder, StateInfo};
 use lamsach_engine::{check_file, Opened, Options, Outcome, RowReport, Sink};
 use lamsach_io::error::{Error, Result};
 use lamsach_model::profile::RuleData;
-use crate::progress::{new_salt, Progress, State, StateBuilder, StateInfo};
 use lamsach_rules::Finding;
 use std::path::{Path, PathBuf};
 
@@ -64,7 +64,7 @@ pub fn check_with_reports(
     opts.person_keys = want_state;
     let salt = before.as_ref().map(|b| b.salt).unwrap_or_else(new_salt);
     let mapping = &spec.opened.mapping;
-    let id_cols = crate::id_columns(&mapping);
+    let id_cols = crate::id_columns(mapping);
     let mut issues = match spec.out {
         Some(dir) => {
             std::fs::create_dir_all(dir).map_err(Error::write(&dir))?;

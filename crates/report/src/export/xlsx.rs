@@ -2,9 +2,9 @@
 //! percentages), plus "Danh sách lỗi" with the issues.csv columns.
 
 use super::{mask_digits, Cell, ReportTables, Table, XLSX_MAX_FINDINGS};
+use crate::{excel_safe, AtomicFile, ISSUES_HEADER};
 use lamsach_engine::Sink;
 use lamsach_io::error::{Error, Result};
-use crate::{excel_safe, AtomicFile, ISSUES_HEADER};
 use lamsach_rules::Finding;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use std::path::Path;
@@ -370,8 +370,8 @@ impl Sink for XlsxBook {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lamsach_rules::by_code;
     use calamine::{open_workbook, Data, Reader, Xlsx};
+    use lamsach_rules::by_code;
 
     fn finding(line: u64, value: &str, message: &str) -> Finding {
         Finding {

@@ -45,8 +45,8 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::*;
     use super::*;
+    use crate::testing::*;
 
     #[test]
     fn too_old() {

@@ -136,8 +136,8 @@ impl Index {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::*;
     use super::*;
+    use crate::testing::*;
 
     fn k(cells: &[(&str, &str)]) -> Option<u64> {
         let d = data();

@@ -67,7 +67,7 @@ impl<V: Copy + Default> FirstSeen<V> {
     }
 
     /// Number of slots (growth is visible here).
-    #[cfg(test)]
+    #[doc(hidden)]
     pub fn capacity(&self) -> usize {
         self.slots.len()
     }

@@ -59,8 +59,8 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::*;
     use super::*;
+    use crate::testing::*;
 
     #[test]
     fn pads_and_checks() {

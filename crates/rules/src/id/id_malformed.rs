@@ -61,8 +61,8 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::*;
     use super::*;
+    use crate::testing::*;
 
     fn msgs(v: &str) -> Vec<String> {
         run("vaccination", &vacc(&[("Số CCCD", v)]), &RULE)

@@ -55,8 +55,8 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::*;
     use super::*;
+    use crate::testing::*;
 
     #[test]
     fn sex_digit() {

@@ -49,8 +49,8 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::*;
     use super::*;
+    use crate::testing::*;
 
     fn m(code: &str, card: &str) -> Vec<String> {
         run(

@@ -110,8 +110,8 @@ fn is_letter(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::*;
     use super::*;
+    use crate::testing::*;
 
     fn m(v: &str) -> Vec<String> {
         run("vaccination", &vacc(&[("Họ và tên", v)]), &RULE)

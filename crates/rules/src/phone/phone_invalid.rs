@@ -54,8 +54,8 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::*;
     use super::*;
+    use crate::testing::*;
 
     fn m(v: &str) -> Vec<String> {
         run("vaccination", &vacc(&[("Số điện thoại", v)]), &RULE)

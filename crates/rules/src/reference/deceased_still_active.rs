@@ -59,9 +59,9 @@ fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::reference::testing::*;
     use crate::testing::*;
-    use super::*;
 
     #[test]
     fn dead_in_active_list() {

@@ -66,9 +66,9 @@ fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::reference::testing::*;
     use crate::testing::*;
-    use super::*;
 
     fn dead_vacc(date: &str) -> Vec<(&str, &str)> {
         vacc(&[

@@ -1,5 +1,5 @@
-use crate::*;
 use crate::reference::lookup::emit_name_class;
+use crate::*;
 use lamsach_reference::{Lookup, NameClass};
 
 pub static RULE: Rule = Rule {
@@ -42,9 +42,9 @@ fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::reference::testing::*;
     use crate::testing::*;
-    use super::*;
 
     #[test]
     fn another_person() {

@@ -48,8 +48,8 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::*;
     use super::*;
+    use crate::testing::*;
 
     #[test]
     fn finds_and_repairs() {

@@ -112,8 +112,8 @@ pub fn emit_for(
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::*;
     use super::*;
+    use crate::testing::*;
 
     #[test]
     fn clean_memo_across_rows_changes_nothing() {

@@ -1,0 +1,21 @@
+//! The integration tests, one binary: each file of `tests/` is a module.
+//! `cargo test --test main MODULE::` runs one file's tests.
+
+mod batch_run;
+mod cli;
+mod dedupe_cli;
+mod docs_current;
+mod fuzz_regressions;
+mod hostile;
+mod merge;
+mod prepass_beside;
+mod progress_monthly;
+mod reference_cli;
+mod reports_snapshot;
+mod snapshots;
+mod synth_truth;
+mod textfix_cli;
+mod textfix_encoders;
+mod textfix_props;
+mod textfix_roundtrip;
+mod xtask_scores;
