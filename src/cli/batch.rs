@@ -191,7 +191,7 @@ fn previous_state(root: &Path, today: &str, rel: &Path) -> Option<PathBuf> {
 
 /// One line of the combined summary.
 #[derive(Debug, Default)]
-struct Row {
+struct JobRow {
     job: String,
     file: String,
     status: &'static str,
@@ -282,14 +282,14 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
         b
     });
 
-    let mut rows: Vec<Row> = Vec::new();
+    let mut rows: Vec<JobRow> = Vec::new();
     let mut used_rel: Vec<PathBuf> = Vec::new();
     for (job, files) in &plan {
         let files = match files {
             Ok(f) => f,
             Err(e) => {
                 log.line(&format!("job {}: FAILED: {e}", job.name))?;
-                rows.push(Row {
+                rows.push(JobRow {
                     job: job.name.clone(),
                     status: "failed",
                     error: e.clone(),
@@ -327,7 +327,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
                     }
                     Err(e) => {
                         log.line(&format!("job {}: FAILED: {e}", job.name))?;
-                        rows.push(Row {
+                        rows.push(JobRow {
                             job: job.name.clone(),
                             status: "failed",
                             error: e.to_string(),
@@ -416,7 +416,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
                     |opts| check(&opened, opts),
                 )
             });
-            let mut row = Row {
+            let mut row = JobRow {
                 job: job.name.clone(),
                 file: fname.clone(),
                 reports: rel.display().to_string(),
@@ -523,7 +523,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
     }))
 }
 
-fn write_summary(dir: &Path, today: &str, rows: &[Row], en: bool) -> Result<()> {
+fn write_summary(dir: &Path, today: &str, rows: &[JobRow], en: bool) -> Result<()> {
     let path = dir.join("summary.csv");
     let mut f = AtomicFile::create_csv(&path)?;
     let werr = Error::write(&path);

@@ -36,7 +36,7 @@ pub struct FixSummary {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+enum CellKind {
     Text,
     Id,
     Date,
@@ -123,10 +123,10 @@ pub fn fix_file(
         b"\n"
     };
     let expected = mapping.headers.len();
-    let mut kinds = vec![Kind::Other; expected];
+    let mut kinds = vec![CellKind::Other; expected];
     for f in TEXT_FIELDS {
         if let Some(c) = mapping.column(f) {
-            kinds[c] = Kind::Text;
+            kinds[c] = CellKind::Text;
         }
     }
     for f in [
@@ -136,11 +136,11 @@ pub fn fix_file(
         Field::DeathDate,
     ] {
         if let Some(c) = mapping.column(f) {
-            kinds[c] = Kind::Date;
+            kinds[c] = CellKind::Date;
         }
     }
     if let Some(c) = mapping.column(Field::Id) {
-        kinds[c] = Kind::Id;
+        kinds[c] = CellKind::Id;
     }
 
     let mut w = AtomicFile::create(out)?;
@@ -215,7 +215,7 @@ pub fn fix_file(
         // cell is evidence for the others
         let text_cols: Vec<usize> = (0..texts.len())
             .filter(|&i| {
-                matches!(kinds.get(i), Some(Kind::Text | Kind::Other) | None) && texts[i].is_some()
+                matches!(kinds.get(i), Some(CellKind::Text | CellKind::Other) | None) && texts[i].is_some()
             })
             .collect();
         let text_vals: Vec<&str> = text_cols.iter().map(|&i| texts[i].unwrap_or("")).collect();
@@ -227,18 +227,18 @@ pub fn fix_file(
         }
         let mut row_changes = 0u64;
         for (i, t) in texts.iter().enumerate() {
-            let kind = kinds.get(i).copied().unwrap_or(Kind::Other);
+            let kind = kinds.get(i).copied().unwrap_or(CellKind::Other);
             let Some(v) = t else {
                 new_vals.push(None);
                 continue;
             };
             let (after, rule): (Option<String>, String) = match kind {
-                Kind::Text | Kind::Other => {
+                CellKind::Text | CellKind::Other => {
                     let Some(r) = text_repairs.get_mut(i).and_then(Option::take) else {
                         new_vals.push(None);
                         continue;
                     };
-                    if kind == Kind::Text && r.issues.contains(&textfix::Issue::Unsure) {
+                    if kind == CellKind::Text && r.issues.contains(&textfix::Issue::Unsure) {
                         sum.unsure += 1;
                     }
                     let codes: Vec<&str> = r
@@ -252,8 +252,8 @@ pub fn fix_file(
                         _ => (None, String::new()),
                     }
                 }
-                Kind::Id => (padded_id(&ctx).filter(|p| p != v), "ID003".into()),
-                Kind::Date => match date::parse(v) {
+                CellKind::Id => (padded_id(&ctx).filter(|p| p != v), "ID003".into()),
+                CellKind::Date => match date::parse(v) {
                     DateValue::Full(d) => {
                         let s = d.format("%d/%m/%Y").to_string();
                         ((s != *v).then_some(s), "date-format".into())

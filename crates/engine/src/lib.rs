@@ -300,7 +300,7 @@ pub fn check_file(
     };
     let (tx, rx) = sync_channel::<std::io::Result<Batch>>(in_flight);
     let bytes_done = std::sync::atomic::AtomicU64::new(0);
-    let mut progress = Progress::new(path, opts.progress, opts.en);
+    let mut progress = StatusLine::new(path, opts.progress, opts.en);
     // The indexes are sized ahead only without the duplicate pre-pass
     // beside the run: sized tables are resident after their first few
     // hundred thousand keys, which with the pre-pass would land on its
@@ -796,7 +796,7 @@ fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
 }
 
 /// A one-line progress display on stderr, only when stderr is a terminal.
-struct Progress {
+struct StatusLine {
     total: u64,
     last: std::time::Instant,
     /// Since when the merge has waited for the pre-pass.
@@ -806,11 +806,11 @@ struct Progress {
     en: bool,
 }
 
-impl Progress {
+impl StatusLine {
     fn new(path: &Path, want: bool, en: bool) -> Self {
         use std::io::IsTerminal;
         let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        Progress {
+        StatusLine {
             total,
             last: std::time::Instant::now(),
             waiting_since: None,
