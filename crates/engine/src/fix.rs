@@ -215,7 +215,8 @@ pub fn fix_file(
         // cell is evidence for the others
         let text_cols: Vec<usize> = (0..texts.len())
             .filter(|&i| {
-                matches!(kinds.get(i), Some(CellKind::Text | CellKind::Other) | None) && texts[i].is_some()
+                matches!(kinds.get(i), Some(CellKind::Text | CellKind::Other) | None)
+                    && texts[i].is_some()
             })
             .collect();
         let text_vals: Vec<&str> = text_cols.iter().map(|&i| texts[i].unwrap_or("")).collect();
