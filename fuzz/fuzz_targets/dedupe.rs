@@ -10,14 +10,14 @@
 
 mod common;
 
-use lamsach_dedupe::config::Config;
+use lamsach_dedupe::config::DedupeSettings;
 use lamsach_engine::{open, Options};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
-fn config() -> &'static Config {
-    static C: OnceLock<Config> = OnceLock::new();
-    C.get_or_init(|| Config::embedded().expect("embedded dedupe.toml loads"))
+fn config() -> &'static DedupeSettings {
+    static C: OnceLock<DedupeSettings> = OnceLock::new();
+    C.get_or_init(|| DedupeSettings::embedded().expect("embedded dedupe.toml loads"))
 }
 
 fn path() -> &'static std::path::Path {

@@ -2,7 +2,7 @@
 
 use super::{load_rules, parse_delimiter, Common, Lang};
 use chrono::NaiveDate;
-use lamsach_dedupe::config::Config;
+use lamsach_dedupe::config::DedupeSettings;
 use lamsach_dedupe::{Cluster, Flag, Kind};
 use lamsach_engine::Options;
 use lamsach_io::error::{Error, Result};
@@ -45,7 +45,7 @@ pub struct DedupeArgs {
 
 pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
     let data = load_rules(&a.common)?;
-    let cfg = Config::load(a.common.rules.as_deref())?;
+    let cfg = DedupeSettings::load(a.common.rules.as_deref())?;
     let en = a.common.lang == Lang::En;
     let opts = Options {
         profile: a.profile.clone(),

@@ -953,7 +953,7 @@ pub(crate) mod tests {
         }
         assert!(words("a b c d e f g h i j k l m", &mut [""; WORDS]).is_none());
     }
-    use crate::config::Config;
+    use crate::config::DedupeSettings;
     use chrono::NaiveDate;
     use lamsach_text::{fold, normalize};
 
@@ -984,7 +984,7 @@ pub(crate) mod tests {
 
     /// Compares `a` with `b` in a pool holding only the two.
     fn cmp2(a: &str, b: &str, dob: (i32, u32, u32), id: &str, extra_given: u32) -> Comparison {
-        let w = Config::embedded().unwrap().weights;
+        let w = DedupeSettings::embedded().unwrap().weights;
         let mut pool = Pool::default();
         let pa = p(&mut pool, a, (1990, 5, 12), Sex::Female, "001190012345");
         let pb = p(&mut pool, b, dob, Sex::Female, id);
@@ -1031,7 +1031,7 @@ pub(crate) mod tests {
 
     #[test]
     fn compare_min_keeps_every_pair_over_the_threshold() {
-        let cfg = Config::embedded().unwrap();
+        let cfg = DedupeSettings::embedded().unwrap();
         let w = &cfg.weights;
         let bounds = Bounds::new(w);
         let mut pool = Pool::default();

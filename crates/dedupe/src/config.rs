@@ -10,7 +10,7 @@ pub const EMBEDDED: &str = include_str!("../../../rules/dedupe.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Config {
+pub struct DedupeSettings {
     pub max_block: usize,
     /// Sorted-neighbourhood window: in a block with a `sort` key, each
     /// record is compared with the next `window - 1` records in sort order.
@@ -20,10 +20,10 @@ pub struct Config {
     pub blocks: Vec<BlockDef>,
     pub weights: Weights,
     pub event: EventCfg,
-    /// Parsed `blocks[].keys`, filled by [`Config::parse`].
+    /// Parsed `blocks[].keys`, filled by [`DedupeSettings::parse`].
     #[serde(skip)]
     pub parts: Vec<Vec<KeyPart>>,
-    /// Parsed `blocks[].sort`, filled by [`Config::parse`].
+    /// Parsed `blocks[].sort`, filled by [`DedupeSettings::parse`].
     #[serde(skip)]
     pub sorts: Vec<Option<KeyPart>>,
 }
@@ -163,15 +163,15 @@ impl KeyPart {
     }
 }
 
-impl Config {
+impl DedupeSettings {
     /// The copy compiled into the binary.
-    pub fn embedded() -> Result<Config> {
+    pub fn embedded() -> Result<DedupeSettings> {
         Self::parse("rules/dedupe.toml", EMBEDDED)
     }
 
     /// `DIR/dedupe.toml` when a rules directory is given and holds one;
     /// otherwise the embedded copy.
-    pub fn load(dir: Option<&Path>) -> Result<Config> {
+    pub fn load(dir: Option<&Path>) -> Result<DedupeSettings> {
         match dir.map(|d| d.join("dedupe.toml")) {
             Some(p) if p.exists() => {
                 let text = std::fs::read_to_string(&p).map_err(|source| Error::Open {
@@ -185,8 +185,8 @@ impl Config {
     }
 
     /// Parses and validates; all errors are reported together.
-    pub fn parse(path: &str, text: &str) -> Result<Config> {
-        let mut c: Config = parse_toml(path, text)?;
+    pub fn parse(path: &str, text: &str) -> Result<DedupeSettings> {
+        let mut c: DedupeSettings = parse_toml(path, text)?;
         let mut errors = Vec::new();
         if c.blocks.is_empty() {
             errors.push(format!(
@@ -256,7 +256,7 @@ mod tests {
 
     #[test]
     fn embedded_loads() {
-        let c = Config::embedded().unwrap();
+        let c = DedupeSettings::embedded().unwrap();
         assert!(c.blocks.len() >= 3);
         assert_eq!(c.parts[0], vec![KeyPart::DobUnordered, KeyPart::FamilyName]);
         assert!(c
@@ -269,30 +269,40 @@ mod tests {
     #[test]
     fn errors_name_file_and_key() {
         let bad = EMBEDDED.replace("max_block = 400", "max_block = 400\nbogus = 1");
-        let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
+        let e = DedupeSettings::parse("d.toml", &bad)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("d.toml:"), "{e}");
         assert!(e.contains("bogus"), "{e}");
         let bad = EMBEDDED.replace("\"id_prefix:9\"", "\"id_prefix:x\"");
-        let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
+        let e = DedupeSettings::parse("d.toml", &bad)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("id_prefix:x"), "{e}");
         let bad = EMBEDDED.replace("sort = \"dob\"", "sort = \"shoe_size\"");
-        let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
+        let e = DedupeSettings::parse("d.toml", &bad)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("shoe_size"), "{e}");
         let bad = EMBEDDED.replace("window = 12", "window = 1");
-        let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
+        let e = DedupeSettings::parse("d.toml", &bad)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("window"), "{e}");
         // A block's own window is checked too, and named.
         let bad = EMBEDDED.replace(
             "keys = [\"id_suffix:7\"]\n",
             "keys = [\"id_suffix:7\"]\nwindow = 1\n",
         );
-        let e = Config::parse("d.toml", &bad).unwrap_err().to_string();
+        let e = DedupeSettings::parse("d.toml", &bad)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("id_suffix") && e.contains("window"), "{e}");
     }
 
     #[test]
     fn sort_keys_parsed_per_block() {
-        let c = Config::embedded().unwrap();
+        let c = DedupeSettings::embedded().unwrap();
         assert_eq!(c.sorts.len(), c.blocks.len());
         let of = |name: &str| {
             let i = c.blocks.iter().position(|b| b.name == name).unwrap();

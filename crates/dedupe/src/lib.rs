@@ -27,7 +27,7 @@ use chrono::NaiveDate;
 use compare::{
     compare_events, compare_min, short_phone_code, Bounds, Comparison, IdKey, IdLevel, Person, Pool,
 };
-use config::{Config, KeyPart};
+use config::{DedupeSettings, KeyPart};
 use lamsach_io::error::{Error, Result};
 use lamsach_io::input::split_fields;
 use lamsach_io::input::{Batch, Item};
@@ -147,7 +147,7 @@ pub struct Stats {
 }
 
 /// Everything a dedupe run found.
-pub struct Outcome {
+pub struct Detection {
     pub mapping: Mapping,
     pub delim: u8,
     pub clusters: Vec<Cluster>,
@@ -1243,7 +1243,7 @@ struct Edge {
 fn candidate_edges(
     persons: &[Person],
     pool: &Pool,
-    cfg: &Config,
+    cfg: &DedupeSettings,
     stats: &mut Stats,
 ) -> (Vec<Edge>, Vec<Oversized>) {
     let k = cfg.parts.len();
@@ -1478,7 +1478,7 @@ fn survivor_rank(p: &Person, filled: u16, line: u64) -> (bool, bool, u16, u64) {
 }
 
 /// Runs the whole detection on one file.
-pub fn run(opened: &Opened, data: &RuleData, cfg: &Config) -> Result<Outcome> {
+pub fn run(opened: &Opened, data: &RuleData, cfg: &DedupeSettings) -> Result<Detection> {
     let Loaded {
         mapping,
         delim,
@@ -1627,7 +1627,7 @@ pub fn run(opened: &Opened, data: &RuleData, cfg: &Config) -> Result<Outcome> {
     for (i, c) in clusters.iter_mut().enumerate() {
         c.id = i as u32 + 1;
     }
-    Ok(Outcome {
+    Ok(Detection {
         mapping,
         delim,
         clusters,
@@ -1662,7 +1662,7 @@ fn event_cluster(
     rows: &[Row],
     persons: &[Person],
     pool: &Pool,
-    cfg: &Config,
+    cfg: &DedupeSettings,
 ) -> Option<Cluster> {
     let row = |c: &EvRow| rows.get(c.row as usize);
     let exact = |c: &EvRow| row(c).and_then(|r| r.event).and_then(|e| e.exact());
@@ -1714,7 +1714,7 @@ fn event_cluster(
     })
 }
 
-impl Outcome {
+impl Detection {
     /// The findings of every flagged row, by line, for `check`.
     pub fn findings(&self, en: bool) -> BTreeMap<u64, Vec<Finding>> {
         use lamsach_rules::dup::{
@@ -2004,9 +2004,9 @@ mod tests {
 
     /// One block of eleven "Nguyễn Văn An": ten with birth dates a year
     /// apart, in reverse record order, and one without a date.
-    fn windowed_block(window: usize, max_block: usize) -> (Vec<Person>, Pool, Config) {
+    fn windowed_block(window: usize, max_block: usize) -> (Vec<Person>, Pool, DedupeSettings) {
         use super::compare::tests::p;
-        let mut cfg = Config::embedded().unwrap();
+        let mut cfg = DedupeSettings::embedded().unwrap();
         cfg.blocks.truncate(1);
         cfg.parts = vec![vec![KeyPart::FullName]];
         cfg.sorts = vec![Some(KeyPart::Dob)];
@@ -2024,7 +2024,7 @@ mod tests {
     }
 
     /// Pairs compared and blocks skipped in [`windowed_block`].
-    fn compared(cfg: &Config) -> (u64, Vec<Oversized>) {
+    fn compared(cfg: &DedupeSettings) -> (u64, Vec<Oversized>) {
         let (persons, pool, _) = windowed_block(cfg.window, cfg.max_block);
         let mut stats = Stats::default();
         let (_, over) = candidate_edges(&persons, &pool, cfg, &mut stats);

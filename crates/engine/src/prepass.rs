@@ -3,7 +3,7 @@
 //! rule pass, its findings joined to the rows in the merge step.
 
 use crate::{ExtraFindings, Opened, Options};
-use lamsach_dedupe::config::Config;
+use lamsach_dedupe::config::DedupeSettings;
 use lamsach_io::error::{Error, Result};
 use lamsach_model::profile::RuleData;
 use std::collections::BTreeMap;
@@ -19,7 +19,7 @@ pub fn prepass(
     opts: &Options,
 ) -> Result<Arc<ExtraFindings>> {
     let file = opened.source.path();
-    let cfg = Config::load(rules_dir)?;
+    let cfg = DedupeSettings::load(rules_dir)?;
     let size = std::fs::metadata(file).map_or(0, |m| m.len());
     if size > cfg.check_max_bytes {
         eprintln!(

@@ -4,7 +4,7 @@
 //! of the compared columns for review. UTF-8 with BOM, formula-safe, written
 //! atomically.
 
-use lamsach_dedupe::{Flag, Kind, Outcome};
+use lamsach_dedupe::{Detection, Flag, Kind};
 use lamsach_io::error::{Error, Result};
 use lamsach_io::input::{split_fields, Rec};
 use lamsach_io::out::{excel_safe, AtomicFile};
@@ -77,7 +77,7 @@ fn shown_values(
 }
 
 /// Writes `clusters.csv` into `dir`.
-pub fn write_clusters(o: &Outcome, dest: &Path, src: &Opened, mask_ids: bool) -> Result<()> {
+pub fn write_clusters(o: &Detection, dest: &Path, src: &Opened, mask_ids: bool) -> Result<()> {
     let fields: Vec<(Field, usize)> = SHOWN
         .iter()
         .filter_map(|&f| o.mapping.column(f).map(|c| (f, c)))
