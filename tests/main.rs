@@ -12,6 +12,7 @@ mod prepass_beside;
 mod progress_monthly;
 mod reference_cli;
 mod reports_snapshot;
+mod snapshot;
 mod snapshots;
 mod synth_truth;
 mod textfix_cli;

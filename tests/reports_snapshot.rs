@@ -1,5 +1,5 @@
 //! Snapshot tests of the report formats (`fixtures/reports/expected/`;
-//! regenerate with `LAMSACH_UPDATE=1 cargo test --test reports_snapshot`),
+//! regenerate with `LAMSACH_UPDATE=1 cargo test --test main reports_snapshot::`),
 //! the xlsx numbers against the JSON, totals, HTML structure, formula
 //! neutralisation and ID masking across every output.
 
@@ -26,21 +26,7 @@ fn check(out: &Path, extra: &[&str]) -> i32 {
 
 fn snapshot(name: &str, actual: &str) {
     let p = root().join("fixtures/reports/expected").join(name);
-    if std::env::var_os("LAMSACH_UPDATE").is_some() {
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&p).unwrap_or_else(|_| {
-        panic!(
-            "missing snapshot {}; run with LAMSACH_UPDATE=1",
-            p.display()
-        )
-    });
-    assert_eq!(
-        expected, actual,
-        "snapshot {name} differs; run with LAMSACH_UPDATE=1 to accept"
-    );
+    crate::snapshot::assert_snapshot(&p, actual.as_bytes());
 }
 
 fn read(p: &Path) -> String {

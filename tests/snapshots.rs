@@ -34,23 +34,8 @@ fn snapshot(input: &str, extra: &[&str], expected_dir: &str) {
     for name in ["issues.csv", "tally.csv", "tally.json"] {
         files.push((name.into(), std::fs::read(out.path().join(name)).unwrap()));
     }
-    let update = std::env::var_os("LAMSACH_UPDATE").is_some();
     for (name, got) in files {
-        let path = exp.join(&name);
-        if update {
-            std::fs::create_dir_all(&exp).unwrap();
-            std::fs::write(&path, &got).unwrap();
-            continue;
-        }
-        let want = std::fs::read(&path)
-            .unwrap_or_else(|_| panic!("missing {}; run with LAMSACH_UPDATE=1", path.display()));
-        assert!(
-            want == got,
-            "{} differs from the snapshot:\n--- want\n{}\n--- got\n{}",
-            path.display(),
-            String::from_utf8_lossy(&want),
-            String::from_utf8_lossy(&got)
-        );
+        crate::snapshot::assert_snapshot(&exp.join(&name), &got);
     }
     // no stray files (temporary names) left in the output folder
     let names: Vec<String> = std::fs::read_dir(out.path())
