@@ -5,6 +5,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use lamsach_engine::{check_file, open, Options};
 use lamsach_model::profile::RuleData;
 use lamsach_rules::Finding;
+use lamsach_text::Lang;
 
 fn bench(c: &mut Criterion) {
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
@@ -28,7 +29,7 @@ fn bench(c: &mut Criterion) {
         profile: None,
         group_by: None,
         today,
-        en: false,
+        lang: Lang::Vi,
         progress: false,
         extra: None,
         person_keys: false,

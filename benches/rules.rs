@@ -5,6 +5,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use lamsach_model::parse::{date, id, phone};
 use lamsach_model::profile::{Mapping, RuleData};
 use lamsach_rules::{check_row, RowCtx};
+use lamsach_text::Lang;
 use std::hint::black_box;
 
 fn benches(c: &mut Criterion) {
@@ -59,7 +60,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("all row rules, clean vaccination row", |b| {
         b.iter(|| {
             out.clear();
-            let ctx = RowCtx::new(2, black_box(&values), &map, &data, today, false);
+            let ctx = RowCtx::new(2, black_box(&values), &map, &data, today, Lang::Vi);
             check_row(&ctx, &mut out);
             black_box(out.len())
         })

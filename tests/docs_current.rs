@@ -32,7 +32,7 @@ fn readme_table_lists_every_rule_by_code() {
         let row = format!(
             "| {} | {} | `{}` | {} |",
             r.code,
-            r.pillar.label(false),
+            r.pillar.label(lamsach_text::Lang::Vi),
             r.name,
             r.label_vi
         );

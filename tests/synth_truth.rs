@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use lamsach_engine::{check_file, open, Options};
 use lamsach_model::profile::RuleData;
 use lamsach_rules::{Category, Finding};
+use lamsach_text::Lang;
 use std::collections::BTreeSet;
 use xtask::synth::{generate, Score};
 
@@ -34,7 +35,7 @@ fn run(profile: &str, rows: usize, seed: u64) {
         profile: None,
         group_by: None,
         today: today(),
-        en: false,
+        lang: Lang::Vi,
         progress: false,
         extra: None,
         person_keys: false,

@@ -14,6 +14,7 @@ use lamsach_model::profile::parse_toml;
 use lamsach_report::export::run::{check_with_reports, RunSpec};
 use lamsach_report::export::Format;
 use lamsach_report::{excel_safe, AtomicFile};
+use lamsach_text::Lang;
 use serde::Deserialize;
 use serde_json::json;
 use std::io::{IsTerminal, Write};
@@ -239,10 +240,10 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
             ))
         }
     };
-    let en = match jf.lang.as_deref() {
-        Some("en") => true,
-        Some(_) => false,
-        None => a.common.lang == crate::cli::Lang::En,
+    let lang = match jf.lang.as_deref() {
+        Some("en") => lamsach_text::Lang::En,
+        Some(_) => lamsach_text::Lang::Vi,
+        None => a.common.lang.into(),
     };
     let data = crate::cli::load_rules(&a.common)?;
     let today_d = a.today.unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -314,7 +315,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
                 } else {
                     base.join(p)
                 };
-                match lamsach_reference::load(&p, &data, en) {
+                match lamsach_reference::load(&p, &data, lang) {
                     Ok(r) => {
                         log.line(&format!(
                             "job {}: reference {} loaded",
@@ -378,7 +379,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
                 profile: job.profile.clone(),
                 group_by: job.group_by.clone(),
                 today: today_d,
-                en,
+                lang,
                 progress: false,
                 extra: None,
                 person_keys: false,
@@ -480,7 +481,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    write_summary(&day_dir, &today, &rows, en)?;
+    write_summary(&day_dir, &today, &rows, lang)?;
     let failed = rows.iter().filter(|r| r.status == "failed").count();
     let problems = rows.iter().filter(|r| r.status == "problems").count();
     log.line(&format!(
@@ -505,7 +506,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
         }
         s.push_str(&format!(
             "{}: {}\n",
-            if en {
+            if lang.is_en() {
                 "Reports written to"
             } else {
                 "Đã ghi báo cáo vào"
@@ -523,7 +524,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
     }))
 }
 
-fn write_summary(dir: &Path, today: &str, rows: &[JobRow], en: bool) -> Result<()> {
+fn write_summary(dir: &Path, today: &str, rows: &[JobRow], lang: Lang) -> Result<()> {
     let path = dir.join("summary.csv");
     let mut f = AtomicFile::create_csv(&path)?;
     let werr = Error::write(&path);
@@ -585,7 +586,7 @@ fn write_summary(dir: &Path, today: &str, rows: &[JobRow], en: bool) -> Result<(
                 "rows_read": r.rows_read, "with_problems": r.with_problems, "unreadable": r.unreadable,
                 "findings": r.findings,
                 "problem_rate": ratio(r.with_problems + r.unreadable, r.rows_read).map(|x| (x * 10000.0).round() / 10000.0),
-                "problem_rate_text": fmt_rate(ratio(r.with_problems + r.unreadable, r.rows_read), Precision::Tenths, en),
+                "problem_rate_text": fmt_rate(ratio(r.with_problems + r.unreadable, r.rows_read), Precision::Tenths, lang),
                 "progress": r.fixed.map(|fx| json!({"fixed": fx, "open": r.open, "new": r.new})),
                 "persons": r.persons,
                 "reports": r.reports,

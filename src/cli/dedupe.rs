@@ -1,12 +1,13 @@
 //! `lamsach dedupe` and the pre-pass of `lamsach check`.
 
-use super::{load_rules, parse_delimiter, Common, Lang};
+use super::{load_rules, parse_delimiter, Common};
 use chrono::NaiveDate;
 use lamsach_dedupe::config::DedupeSettings;
 use lamsach_dedupe::{Cluster, Flag, Kind};
 use lamsach_engine::Options;
 use lamsach_io::error::{Error, Result};
 use lamsach_io::source::SourceOptions;
+use lamsach_text::Lang;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,12 +47,12 @@ pub struct DedupeArgs {
 pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
     let data = load_rules(&a.common)?;
     let cfg = DedupeSettings::load(a.common.rules.as_deref())?;
-    let en = a.common.lang == Lang::En;
+    let lang = lamsach_text::Lang::from(a.common.lang);
     let opts = Options {
         profile: a.profile.clone(),
         group_by: None,
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
-        en,
+        lang,
         progress: false,
         extra: None,
         person_keys: false,
@@ -64,7 +65,7 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
     let t0 = std::time::Instant::now();
     let opened = lamsach_engine::open(&a.file, &data, &opts)?;
     let o = lamsach_dedupe::run(&opened, &data, &cfg)?;
-    for w in o.warnings(cfg.max_block, en) {
+    for w in o.warnings(cfg.max_block, lang) {
         eprintln!("lamsach: {w}");
     }
     if let Some(dir) = &a.out {
@@ -79,7 +80,7 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
     if !a.quiet {
         let (pc, pr, ec, er) = o.counts();
         let s = &o.stats;
-        let text = if en {
+        let text = if lang.is_en() {
             format!(
                 "Rows read: {}; person records: {}; pairs compared: {}; pairs matched: {}\n\
                  Same person recorded as several (DUP003/DUP004): {pc} clusters, {pr} rows\n\
@@ -106,16 +107,16 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
         };
         let mut text = text;
         if a.out.is_none() && a.show > 0 && !o.clusters.is_empty() {
-            text.push_str(if en {
+            text.push_str(if lang.is_en() {
                 "First clusters:\n"
             } else {
                 "Các cụm đầu tiên:\n"
             });
             for c in o.clusters.iter().take(a.show) {
-                text.push_str(&cluster_line(c, en));
+                text.push_str(&cluster_line(c, lang));
             }
             if o.clusters.len() > a.show {
-                text.push_str(if en {
+                text.push_str(if lang.is_en() {
                     "  … use --out DIR for clusters.csv\n"
                 } else {
                     "  … dùng --out THƯ_MỤC để có clusters.csv\n"
@@ -125,7 +126,7 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
         if let Some(dir) = &a.out {
             text.push_str(&format!(
                 "{}: {}\n",
-                if en {
+                if lang.is_en() {
                     "Clusters written to"
                 } else {
                     "Đã ghi các cụm vào"
@@ -151,7 +152,7 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
 
 /// One cluster on one line, by line numbers only (no personal values):
 /// `cụm 3 (event): dòng 7 (giữ lại), 8 [DUP005], 9`.
-fn cluster_line(c: &Cluster, en: bool) -> String {
+fn cluster_line(c: &Cluster, lang: Lang) -> String {
     let members: Vec<String> = c
         .members
         .iter()
@@ -162,7 +163,7 @@ fn cluster_line(c: &Cluster, en: bool) -> String {
                 Some(Flag::Event { .. }) => " [DUP005]",
                 None => "",
             };
-            let keep = match (m.survivor, en) {
+            let keep = match (m.survivor, lang.is_en()) {
                 (true, false) => " (giữ lại)",
                 (true, true) => " (keep)",
                 _ => "",
@@ -170,13 +171,13 @@ fn cluster_line(c: &Cluster, en: bool) -> String {
             format!("{}{keep}{rule}", m.line)
         })
         .collect();
-    let kind = match (c.kind, en) {
+    let kind = match (c.kind, lang.is_en()) {
         (Kind::Person, false) => "cùng người",
         (Kind::Event, false) => "cùng mũi tiêm",
         (Kind::Person, true) => "same person",
         (Kind::Event, true) => "same dose",
     };
-    if en {
+    if lang.is_en() {
         format!(
             "  cluster {} ({kind}): lines {}\n",
             c.id,

@@ -1,6 +1,6 @@
 //! `lamsach fix`: a cleaned copy of an export and the list of changes.
 
-use super::{parse_delimiter, Common, Lang};
+use super::{parse_delimiter, Common};
 use lamsach_engine::fix::fix_file;
 use lamsach_engine::Options;
 use lamsach_io::error::{Error, Result};
@@ -44,12 +44,12 @@ pub fn run_fix(a: &FixArgs) -> Result<ExitCode> {
         Some(dir) => RuleData::from_dir(dir)?,
         None => RuleData::embedded()?,
     };
-    let en = a.common.lang == Lang::En;
+    let lang = lamsach_text::Lang::from(a.common.lang);
     let opts = Options {
         profile: a.profile.clone(),
         group_by: None,
         today: chrono::Local::now().date_naive(),
-        en,
+        lang,
         source: SourceOptions {
             encoding: a.encoding.clone(),
             sheet: a.sheet.clone(),
@@ -64,7 +64,7 @@ pub fn run_fix(a: &FixArgs) -> Result<ExitCode> {
         .unwrap_or_else(|| a.out.with_file_name("changes.csv"));
     let s = fix_file(&a.file, &a.out, &changes, &data, &opts)?;
     if !a.quiet {
-        let text = if en {
+        let text = if lang.is_en() {
             format!(
                 "Read as {}: {} rows, {} rows changed ({} changes), {} unreadable rows passed through unchanged, {} cells with broken text left for manual repair\nWritten: {} and {}\n",
                 s.source, s.rows, s.changed_rows, s.changes, s.passed_through, s.unsure,

@@ -13,6 +13,7 @@ use lamsach_io::source::SourceOptions;
 use lamsach_model::profile::RuleData;
 use lamsach_report as report;
 use lamsach_rules::{by_code, Finding, REGISTRY};
+use lamsach_text::Lang;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,16 +31,25 @@ pub struct Cli {
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Lang {
+pub enum LangArg {
     Vi,
     En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Vi => Lang::Vi,
+            LangArg::En => Lang::En,
+        }
+    }
 }
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct Common {
     /// Ngôn ngữ báo cáo / language of labels and messages
     #[arg(long, value_enum, default_value = "vi", global = true)]
-    pub lang: Lang,
+    pub lang: LangArg,
     /// Thư mục quy tắc thay cho quy tắc có sẵn / rules directory instead of the built-in rules/
     #[arg(long, global = true, value_name = "DIR")]
     pub rules: Option<PathBuf>,
@@ -162,7 +172,7 @@ struct TermSink {
     shown: usize,
     limit: usize,
     total: u64,
-    en: bool,
+    lang: Lang,
     mask: bool,
     id_cols: Vec<usize>,
     headers: Vec<String>,
@@ -185,7 +195,7 @@ impl Sink for TermSink {
             } else {
                 format!(" {col}={value:?}")
             };
-            let line_word = if self.en { "line" } else { "dòng" };
+            let line_word = if self.lang.is_en() { "line" } else { "dòng" };
             self.out.push(format!(
                 "{line_word} {} {}{what}: {}",
                 f.line, f.rule.code, f.message
@@ -197,13 +207,13 @@ impl Sink for TermSink {
 
 fn run_check(a: &CheckArgs) -> Result<ExitCode> {
     let data = load_rules(&a.common)?;
-    let en = a.common.lang == Lang::En;
+    let lang = lamsach_text::Lang::from(a.common.lang);
     let delimiter = parse_delimiter(a.delimiter.as_deref())?;
     let reference = match &a.reference {
         Some(p) => {
-            let r = lamsach_reference::load(p, &data, en)?;
+            let r = lamsach_reference::load(p, &data, lang)?;
             if !a.quiet || r.stats.problems() > 0 {
-                eprint!("{}", reference_notice(&r, en));
+                eprint!("{}", reference_notice(&r, lang));
             }
             Some(std::sync::Arc::new(r))
         }
@@ -213,7 +223,7 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         profile: a.profile.clone(),
         group_by: a.group_by.clone(),
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
-        en,
+        lang,
         progress: !a.quiet,
         extra: None,
         person_keys: false,
@@ -241,7 +251,7 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
             a.show
         },
         total: 0,
-        en,
+        lang,
         mask: a.mask_ids,
         id_cols: id_cols.clone(),
         headers: mapping.headers.clone(),
@@ -272,13 +282,13 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
     )?;
     let outcome: Outcome = res.outcome;
     if let (Some(dir), Some(r)) = (&a.out, &reference) {
-        lamsach_reference::write_issues_csv(&dir.join("reference-issues.csv"), r, en)?;
+        lamsach_reference::write_issues_csv(&dir.join("reference-issues.csv"), r, lang)?;
     }
     if !a.quiet {
         let mut so = std::io::stdout().lock();
-        let mut text = report::summary(&outcome, en, 10);
+        let mut text = report::summary(&outcome, lang, 10);
         if !term.out.is_empty() {
-            text.push_str(if en {
+            text.push_str(if lang.is_en() {
                 "First findings:\n"
             } else {
                 "Các lỗi đầu tiên:\n"
@@ -289,7 +299,7 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
                 text.push('\n');
             }
             if term.total > term.shown as u64 {
-                text.push_str(&if en {
+                text.push_str(&if lang.is_en() {
                     format!(
                         "  … and {} more; use --out DIR for the full list\n",
                         term.total - term.shown as u64
@@ -303,12 +313,12 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
             }
         }
         if let Some(p) = &res.progress {
-            text.push_str(&p.summary(en));
+            text.push_str(&p.summary(lang));
         }
         if let Some(dir) = &a.out {
             text.push_str(&format!(
                 "{}: {}\n",
-                if en {
+                if lang.is_en() {
                     "Reports written to"
                 } else {
                     "Đã ghi báo cáo vào"
@@ -335,11 +345,11 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
 
 /// What loading the reference found, for stderr: counts and the first lines
 /// of each problem, never IDs or names.
-fn reference_notice(r: &lamsach_reference::Reference, en: bool) -> String {
-    let n = |x: u64| lamsach_io::num::fmt_num(x, en);
+fn reference_notice(r: &lamsach_reference::Reference, lang: Lang) -> String {
+    let n = |x: u64| lamsach_io::num::fmt_num(x, lang);
     let st = &r.stats;
     let mb = (r.heap_bytes() as u64).div_ceil(1 << 20);
-    let mut s = if en {
+    let mut s = if lang.is_en() {
         format!(
             "lamsach: reference {}: {} people loaded from {} rows ({} MB in memory)\n",
             r.file_name,
@@ -404,14 +414,14 @@ fn reference_notice(r: &lamsach_reference::Reference, en: bool) -> String {
             s.push_str(&format!(
                 "lamsach: {} {}: {} {}{more}\n",
                 n(count),
-                if en { en_label } else { vi },
-                if en { "lines" } else { "dòng" },
+                if lang.is_en() { en_label } else { vi },
+                if lang.is_en() { "lines" } else { "dòng" },
                 lines_of(key)
             ));
         }
     }
     if st.problems() > 0 {
-        s.push_str(if en {
+        s.push_str(if lang.is_en() {
             "lamsach: the full list is written to reference-issues.csv with --out\n"
         } else {
             "lamsach: danh sách đầy đủ ghi vào reference-issues.csv khi dùng --out\n"
@@ -421,7 +431,7 @@ fn reference_notice(r: &lamsach_reference::Reference, en: bool) -> String {
 }
 
 fn run_rules(c: &Common) -> Result<ExitCode> {
-    let en = c.lang == Lang::En;
+    let lang = lamsach_text::Lang::from(c.lang);
     let mut rules: Vec<_> = REGISTRY.iter().collect();
     rules.sort_by_key(|r| r.code);
     let mut s = String::new();
@@ -429,9 +439,9 @@ fn run_rules(c: &Common) -> Result<ExitCode> {
         s.push_str(&format!(
             "{:<7} {:<9} {:<34} {}\n",
             r.code,
-            r.pillar.label(en),
+            r.pillar.label(lang),
             r.name,
-            r.label(en)
+            r.label(lang)
         ));
     }
     print!("{s}");
@@ -439,7 +449,7 @@ fn run_rules(c: &Common) -> Result<ExitCode> {
 }
 
 fn run_explain(code: &str, c: &Common) -> Result<ExitCode> {
-    let en = c.lang == Lang::En;
+    let lang = lamsach_text::Lang::from(c.lang);
     let Some(r) = by_code(code) else {
         return Err(Error::Usage(format!(
             "không có quy tắc '{code}' / no rule '{code}'; xem / see `lamsach rules`"
@@ -449,12 +459,20 @@ fn run_explain(code: &str, c: &Common) -> Result<ExitCode> {
     println!("{} / {}", r.label_vi, r.label_en);
     println!(
         "{}: {} · {}: {} · {}: {}\n",
-        if en { "Pillar" } else { "Trụ cột" },
-        r.pillar.label(en),
-        if en { "Category" } else { "Loại" },
-        r.category.label(en),
-        if en { "Severity" } else { "Mức độ" },
-        r.severity.label(en)
+        if lang.is_en() {
+            "Pillar"
+        } else {
+            "Trụ cột"
+        },
+        r.pillar.label(lang),
+        if lang.is_en() { "Category" } else { "Loại" },
+        r.category.label(lang),
+        if lang.is_en() {
+            "Severity"
+        } else {
+            "Mức độ"
+        },
+        r.severity.label(lang)
     );
     print!("{}", r.doc);
     Ok(ExitCode::SUCCESS)
@@ -488,7 +506,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 tallies.len(),
                 out.join("merged.state").display(),
                 st.entries.len(),
-                if common.lang == Lang::En {
+                if common.lang == LangArg::En {
                     "records with problems"
                 } else {
                     "bản ghi có lỗi"
@@ -501,24 +519,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             out,
             common,
         } => {
-            let t = lamsach_report::merge::merge(tallies, out, common.lang == Lang::En)?.total();
+            let t = lamsach_report::merge::merge(tallies, out, common.lang.into())?.total();
             println!(
                 "{} {} / {}: {}",
                 tallies.len(),
-                if common.lang == Lang::En {
+                if common.lang == LangArg::En {
                     "shards, rows read"
                 } else {
                     "phân mảnh, số dòng đọc"
                 },
-                if common.lang == Lang::En {
+                if common.lang == LangArg::En {
                     "findings"
                 } else {
                     "số lỗi"
                 },
                 format_args!(
                     "{} / {}",
-                    lamsach_io::num::fmt_num(t.rows_read, common.lang == Lang::En),
-                    lamsach_io::num::fmt_num(t.total_findings(), common.lang == Lang::En)
+                    lamsach_io::num::fmt_num(t.rows_read, common.lang.into()),
+                    lamsach_io::num::fmt_num(t.total_findings(), common.lang.into())
                 )
             );
             Ok(ExitCode::SUCCESS)

@@ -29,7 +29,7 @@ pub struct ProgressArgs {
 }
 
 pub fn run_progress(a: &ProgressArgs) -> Result<std::process::ExitCode> {
-    let en = a.common.lang == crate::cli::Lang::En;
+    let lang = lamsach_text::Lang::from(a.common.lang);
     let formats = lamsach_report::export::Format::parse_list(&a.format)?;
     let before = State::load(&a.since)?;
     let now = State::load(&a.current)?;
@@ -41,11 +41,11 @@ pub fn run_progress(a: &ProgressArgs) -> Result<std::process::ExitCode> {
         .to_string();
     if let Some(dir) = &a.out {
         std::fs::create_dir_all(dir).map_err(Error::write(&dir))?;
-        let r = lamsach_report::export::ReportTables::progress_only(&p, en, &today);
+        let r = lamsach_report::export::ReportTables::progress_only(&p, lang, &today);
         lamsach_report::export::write_all(dir, &r, &formats, None)?;
     }
     if !a.quiet {
-        print!("{}", p.summary(en));
+        print!("{}", p.summary(lang));
     }
     Ok(if p.total().open + p.total().new > 0 {
         std::process::ExitCode::from(1)

@@ -4,6 +4,7 @@
 //! (and the test `tests/docs_current.rs`) fails when they are stale.
 
 use lamsach_rules::{Rule, REGISTRY};
+use lamsach_text::Lang;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -33,7 +34,7 @@ pub fn readme_table() -> String {
         s.push_str(&format!(
             "| {} | {} | `{}` | {} |\n",
             r.code,
-            r.pillar.label(false),
+            r.pillar.label(Lang::Vi),
             r.name,
             r.label_vi
         ));
@@ -50,12 +51,12 @@ pub fn rule_page(r: &Rule) -> String {
          Label: {} / {}\n\n",
         r.code,
         r.name,
-        r.pillar.label(false),
-        r.pillar.label(true),
-        r.category.label(false),
-        r.category.label(true),
-        r.severity.label(false),
-        r.severity.label(true),
+        r.pillar.label(Lang::Vi),
+        r.pillar.label(Lang::En),
+        r.category.label(Lang::Vi),
+        r.category.label(Lang::En),
+        r.severity.label(Lang::Vi),
+        r.severity.label(Lang::En),
         r.label_vi,
         r.label_en,
     );

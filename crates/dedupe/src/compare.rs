@@ -5,6 +5,7 @@ use super::Row;
 use chrono::Datelike;
 use lamsach_model::parse::date::DateValue;
 use lamsach_model::profile::Sex;
+use lamsach_text::Lang;
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -836,9 +837,9 @@ fn compare_inner(
 
 /// A field key of [`Comparison::fields`] in words (`dob~swapped` →
 /// "ngày sinh (đảo ngày/tháng)").
-pub fn field_label(key: &str, en: bool) -> String {
+pub fn field_label(key: &str, lang: Lang) -> String {
     let (field, how) = key.split_once('~').unwrap_or((key, ""));
-    let f = match (field, en) {
+    let f = match (field, lang.is_en()) {
         ("full_name", false) => "họ tên",
         ("dob", false) => "ngày sinh",
         ("id", false) => "số định danh",
@@ -854,7 +855,7 @@ pub fn field_label(key: &str, en: bool) -> String {
         ("event", true) => "dose",
         (other, _) => other,
     };
-    let h = match (how, en) {
+    let h = match (how, lang.is_en()) {
         ("", _) => "",
         ("swapped", false) => " (đảo ngày/tháng)",
         ("typo", false) => " (lệch một ký tự)",
@@ -875,8 +876,12 @@ pub fn field_label(key: &str, en: bool) -> String {
 
 impl Comparison {
     /// The agreeing fields in words, for messages.
-    pub fn agreed_labels(&self, en: bool) -> Vec<String> {
-        self.fields().0.iter().map(|k| field_label(k, en)).collect()
+    pub fn agreed_labels(&self, lang: Lang) -> Vec<String> {
+        self.fields()
+            .0
+            .iter()
+            .map(|k| field_label(k, lang))
+            .collect()
     }
 
     /// Field names that agreed and that disagreed (`dob~swapped` for partial agreement).
@@ -1157,9 +1162,9 @@ pub(crate) mod tests {
             "{yes:?} {no:?}"
         );
         assert_eq!(
-            field_label("dob~swapped", false),
+            field_label("dob~swapped", Lang::Vi),
             "ngày sinh (đảo ngày/tháng)"
         );
-        assert_eq!(field_label("full_name", true), "name");
+        assert_eq!(field_label("full_name", Lang::En), "name");
     }
 }

@@ -37,6 +37,7 @@ use lamsach_model::parse::id::{self, IdProblem, IdValue};
 use lamsach_model::profile::Sex;
 use lamsach_model::profile::{Field, Mapping, RuleData};
 use lamsach_rules::Finding;
+use lamsach_text::Lang;
 use lamsach_text::{fold_into, normalize, trim};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -1716,7 +1717,7 @@ fn event_cluster(
 
 impl Detection {
     /// The findings of every flagged row, by line, for `check`.
-    pub fn findings(&self, en: bool) -> BTreeMap<u64, Vec<Finding>> {
+    pub fn findings(&self, lang: Lang) -> BTreeMap<u64, Vec<Finding>> {
         use lamsach_rules::dup::{
             same_event_recorded_twice, same_person_two_ids, same_person_without_id,
         };
@@ -1724,7 +1725,7 @@ impl Detection {
         for c in &self.clusters {
             for m in &c.members {
                 let Some(flag) = m.flag else { continue };
-                let labels = m.cmp.agreed_labels(en);
+                let labels = m.cmp.agreed_labels(lang);
                 let yes: Vec<&str> = labels.iter().map(String::as_str).collect();
                 let f = match flag {
                     Flag::TwoIds => same_person_two_ids::finding(
@@ -1733,13 +1734,17 @@ impl Detection {
                         m.score,
                         &yes,
                         m.cmp.id,
-                        en,
+                        lang,
                     ),
-                    Flag::NoId => {
-                        same_person_without_id::finding(m.line, c.survivor_line, m.score, &yes, en)
-                    }
+                    Flag::NoId => same_person_without_id::finding(
+                        m.line,
+                        c.survivor_line,
+                        m.score,
+                        &yes,
+                        lang,
+                    ),
                     Flag::Event { days } => {
-                        same_event_recorded_twice::finding(m.line, c.survivor_line, days, en)
+                        same_event_recorded_twice::finding(m.line, c.survivor_line, days, lang)
                     }
                 };
                 out.entry(m.line).or_default().push(f);
@@ -1770,11 +1775,11 @@ impl Detection {
     }
 
     /// Warnings for skipped blocks, one line each (kind and size only).
-    pub fn warnings(&self, max_block: usize, en: bool) -> Vec<String> {
+    pub fn warnings(&self, max_block: usize, lang: Lang) -> Vec<String> {
         self.oversized
             .iter()
             .map(|o| {
-                if en {
+                if lang.is_en() {
                     format!(
                         "warning: {} '{}' block(s) larger than max_block = {max_block} records skipped (largest: {})",
                         o.blocks, o.kind, o.largest
@@ -1836,7 +1841,7 @@ mod tests {
             let (person, _, _, event) = parser
                 .parse(&mut s, line.as_bytes(), &mut text, &mut values)
                 .unwrap();
-            let ctx = RowCtx::new(2, row, &mapping, d, today(), false);
+            let ctx = RowCtx::new(2, row, &mapping, d, today(), Lang::Vi);
             let e = event.unwrap();
             assert_eq!(e.exact(), duplicate_event::key(&ctx), "{row:?}");
             assert_eq!(person.dob, ctx.dob, "{row:?}");

@@ -209,7 +209,7 @@ pub fn fix_file(
             .take(expected)
             .map(|t| t.unwrap_or(""))
             .collect();
-        let ctx = RowCtx::new(line, &values, mapping, data, opts.today, opts.en);
+        let ctx = RowCtx::new(line, &values, mapping, data, opts.today, opts.lang);
         new_vals.clear();
         // text repairs of the whole row at once: a legacy font found in one
         // cell is evidence for the others

@@ -19,6 +19,7 @@ use lamsach_rules::dup::{duplicate_event, id_shared_by_different_people};
 use lamsach_rules::row::row_unreadable::{self, Reason};
 use lamsach_rules::text::{text_fields, text_not_utf8};
 use lamsach_rules::{check_row, Finding, RowBufs, RowCtx};
+use lamsach_text::Lang;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
@@ -30,7 +31,7 @@ pub struct Options {
     /// Header name or canonical field to group by; None = profile default.
     pub group_by: Option<String>,
     pub today: NaiveDate,
-    pub en: bool,
+    pub lang: Lang,
     /// Show a progress line on stderr (only when it is a terminal).
     pub progress: bool,
     /// Findings computed beside the run (the fuzzy duplicate pre-pass), by
@@ -252,7 +253,7 @@ pub fn open(path: &Path, data: &RuleData, opts: &Options) -> Result<Opened> {
         &opts.source,
         opts.profile.as_deref(),
         opts.group_by.as_deref(),
-        opts.en,
+        opts.lang,
     )
 }
 
@@ -292,7 +293,7 @@ pub fn check_file(
         mapping,
         data,
         today: opts.today,
-        en: opts.en,
+        lang: opts.lang,
         delim,
         group_col,
         person_keys: opts.person_keys,
@@ -300,7 +301,7 @@ pub fn check_file(
     };
     let (tx, rx) = sync_channel::<std::io::Result<Batch>>(in_flight);
     let bytes_done = std::sync::atomic::AtomicU64::new(0);
-    let mut progress = StatusLine::new(path, opts.progress, opts.en);
+    let mut progress = StatusLine::new(path, opts.progress, opts.lang);
     // The indexes are sized ahead only without the duplicate pre-pass
     // beside the run: sized tables are resident after their first few
     // hundred thousand keys, which with the pre-pass would land on its
@@ -332,7 +333,7 @@ pub fn check_file(
                 let indexed = group.map_err(read_err).and_then(|outs| {
                     // The first group tells how many keys the run will have.
                     let seen = (!sized).then(|| outs.iter().map(|o| o.bytes).sum::<u64>());
-                    let indexed = index_group(outs, shards_, ctx_.en);
+                    let indexed = index_group(outs, shards_, ctx_.lang);
                     if let Some(bytes) = seen {
                         presize(shards_, bytes, text_bytes);
                         sized = true;
@@ -509,7 +510,7 @@ fn shard_of(key: u64) -> usize {
 
 /// DUP001 and DUP002 for the rows of shard `s`'s keys, in input order: the
 /// findings of each batch, in row order.
-fn index_shard(outs: &[BatchOut], shard: &mut Shard, s: usize, en: bool) -> Vec<Vec<Finding>> {
+fn index_shard(outs: &[BatchOut], shard: &mut Shard, s: usize, lang: Lang) -> Vec<Vec<Finding>> {
     let mine = |k: &u64| shard_of(*k) == s;
     outs.iter()
         .map(|out| {
@@ -523,10 +524,10 @@ fn index_shard(outs: &[BatchOut], shard: &mut Shard, s: usize, en: bool) -> Vec<
                 shard.shared.table().warm(ids.filter(mine));
                 for row in rows {
                     if let Some(k) = row.event.filter(mine) {
-                        found.extend(shard.dups.check(k, row.line, en));
+                        found.extend(shard.dups.check(k, row.line, lang));
                     }
                     if let Some(h) = row.holder.filter(|h| mine(&h.id)) {
-                        found.extend(shard.shared.check(h, row.line, en));
+                        found.extend(shard.shared.check(h, row.line, lang));
                     }
                 }
             }
@@ -545,12 +546,12 @@ const WARM_ROWS: usize = 512;
 fn index_group(
     outs: Vec<BatchOut>,
     shards: &mut [Shard; 2],
-    en: bool,
+    lang: Lang,
 ) -> Result<Vec<(BatchOut, Vec<Finding>)>> {
     let [s0, s1] = shards;
     let (a, b) = std::thread::scope(|sc| {
-        let other = sc.spawn(|| index_shard(&outs, s1, 1, en));
-        let mine = index_shard(&outs, s0, 0, en);
+        let other = sc.spawn(|| index_shard(&outs, s1, 1, lang));
+        let mine = index_shard(&outs, s0, 0, lang);
         (mine, other.join())
     });
     let b = b.map_err(|_| Error::internal("kiểm tra", "a worker"))?;
@@ -570,7 +571,7 @@ struct WorkerCtx<'a> {
     mapping: &'a Mapping,
     data: &'a RuleData,
     today: NaiveDate,
-    en: bool,
+    lang: Lang,
     delim: u8,
     group_col: Option<usize>,
     person_keys: bool,
@@ -611,7 +612,7 @@ impl WorkerCtx<'_> {
             match item {
                 Item::Unreadable { line, reason } => {
                     out.findings
-                        .push(row_unreadable::finding(*line, reason, self.en));
+                        .push(row_unreadable::finding(*line, reason, self.lang));
                     out.rows.push(RowOut {
                         line: *line,
                         kind: RowKind::Unreadable,
@@ -651,7 +652,7 @@ impl WorkerCtx<'_> {
                             expected,
                         };
                         out.findings
-                            .push(row_unreadable::finding(line, &reason, self.en));
+                            .push(row_unreadable::finding(line, &reason, self.lang));
                         out.rows.push(RowOut {
                             line,
                             kind: RowKind::Unreadable,
@@ -687,7 +688,7 @@ impl WorkerCtx<'_> {
                                         line,
                                         i,
                                         t.trim().to_string(),
-                                        self.en,
+                                        self.lang,
                                     ));
                                     Cow::Owned(t)
                                 }
@@ -706,7 +707,7 @@ impl WorkerCtx<'_> {
                         self.mapping,
                         self.data,
                         self.today,
-                        self.en,
+                        self.lang,
                         std::mem::take(&mut bufs),
                     );
                     let issues = text_fields::with_issues(&raw_ctx, |c| c.to_vec());
@@ -734,7 +735,7 @@ impl WorkerCtx<'_> {
                             self.mapping,
                             self.data,
                             self.today,
-                            self.en,
+                            self.lang,
                             raw_ctx.into_bufs(),
                         );
                         let _ = ctx.text_issues.set(issues.clone());
@@ -803,11 +804,11 @@ struct StatusLine {
     waiting_since: Option<std::time::Instant>,
     on: bool,
     shown: bool,
-    en: bool,
+    lang: Lang,
 }
 
 impl StatusLine {
-    fn new(path: &Path, want: bool, en: bool) -> Self {
+    fn new(path: &Path, want: bool, lang: Lang) -> Self {
         use std::io::IsTerminal;
         let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         StatusLine {
@@ -816,7 +817,7 @@ impl StatusLine {
             waiting_since: None,
             on: want && std::io::stderr().is_terminal() && total > 50 << 20,
             shown: false,
-            en,
+            lang,
         }
     }
 
@@ -834,7 +835,11 @@ impl StatusLine {
         let mb = |b: u64| b as f64 / 1e6;
         eprint!(
             "\r{} {:.0}/{:.0} MB ({pct:.0}%)   ",
-            if self.en { "read" } else { "đã đọc" },
+            if self.lang.is_en() {
+                "read"
+            } else {
+                "đã đọc"
+            },
             mb(done),
             mb(self.total)
         );
@@ -854,7 +859,7 @@ impl StatusLine {
         let mb = done as f64 / 1e6;
         eprint!(
             "\r{}   ",
-            if self.en {
+            if self.lang.is_en() {
                 format!("read {mb:.0} MB; finding near-duplicates (DUP003–DUP005)… {secs} s")
             } else {
                 format!("đã đọc {mb:.0} MB; đang tìm bản ghi trùng gần đúng (DUP003–DUP005)… {secs} giây")
@@ -879,7 +884,7 @@ mod tests {
             let mut shards: [Shard; 2] = Default::default();
             for s in &mut shards {
                 for k in 1..=events {
-                    s.dups.check(k, k + 1, false);
+                    s.dups.check(k, k + 1, Lang::Vi);
                 }
                 for k in 1..=ids {
                     let h = id_shared_by_different_people::Holder {
@@ -887,7 +892,7 @@ mod tests {
                         name: 1,
                         dob: lamsach_model::parse::date::DateValue::Missing,
                     };
-                    s.shared.check(h, k + 1, false);
+                    s.shared.check(h, k + 1, Lang::Vi);
                 }
             }
             shards

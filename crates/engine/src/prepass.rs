@@ -24,7 +24,7 @@ pub fn prepass(
     if size > cfg.check_max_bytes {
         eprintln!(
             "lamsach: {}",
-            if opts.en {
+            if opts.lang.is_en() {
                 format!(
                     "warning: file larger than check_max_bytes = {} bytes: fuzzy duplicates (DUP003–DUP005) not searched; run `lamsach dedupe` on it",
                     cfg.check_max_bytes
@@ -45,7 +45,7 @@ pub fn prepass(
     if status {
         eprint!(
             "\r{}",
-            if opts.en {
+            if opts.lang.is_en() {
                 "finding duplicate records…"
             } else {
                 "đang tìm bản ghi trùng…"
@@ -57,10 +57,10 @@ pub fn prepass(
         eprint!("\r{:40}\r", "");
     }
     let o = o?;
-    for w in o.warnings(cfg.max_block, opts.en) {
+    for w in o.warnings(cfg.max_block, opts.lang) {
         eprintln!("lamsach: {w}");
     }
-    Ok(Arc::new(o.findings(opts.en)))
+    Ok(Arc::new(o.findings(opts.lang)))
 }
 
 /// Runs `check` (given as `run`) with the duplicate pre-pass beside it on

@@ -4,6 +4,7 @@
 //! oversized record by reporting the first physical line as unreadable and
 //! going on with the next one.
 
+use lamsach_text::Lang;
 use memchr::{memchr2, memchr3};
 use std::borrow::Cow;
 use std::io::Read;
@@ -18,8 +19,8 @@ pub enum Reason {
 
 impl Reason {
     /// What is wrong with the line, in Vietnamese or (`en`) English.
-    pub fn message(&self, en: bool) -> String {
-        match (self, en) {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang.is_en()) {
             (Reason::FieldCount { found, expected }, false) => {
                 format!("Dòng có {found} cột, tiêu đề có {expected} cột")
             }

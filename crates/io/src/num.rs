@@ -2,6 +2,8 @@
 //! Vietnamese, `1,234,567` and `96.1%` in English. Every count and rate
 //! a report shows goes through here.
 
+use lamsach_text::Lang;
+
 /// How many decimals a rate shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Precision {
@@ -17,9 +19,9 @@ pub fn ratio(num: u64, den: u64) -> Option<f64> {
 }
 
 /// `1234567` → `1.234.567` (Vietnamese) or `1,234,567` (English).
-pub fn fmt_num(n: u64, en: bool) -> String {
+pub fn fmt_num(n: u64, lang: Lang) -> String {
     let s = n.to_string();
-    let sep = if en { ',' } else { '.' };
+    let sep = if lang.is_en() { ',' } else { '.' };
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
         if i > 0 && (s.len() - i) % 3 == 0 {
@@ -31,7 +33,7 @@ pub fn fmt_num(n: u64, en: bool) -> String {
 }
 
 /// `0.961` → `96,1%` (vi) / `96.1%` (en); `–` when there is nothing to divide.
-pub fn fmt_rate(r: Option<f64>, precision: Precision, en: bool) -> String {
+pub fn fmt_rate(r: Option<f64>, precision: Precision, lang: Lang) -> String {
     let Some(r) = r else {
         return "–".to_string();
     };
@@ -41,7 +43,7 @@ pub fn fmt_rate(r: Option<f64>, precision: Precision, en: bool) -> String {
         Precision::Tenths => format!("{pct:.1}%"),
         Precision::Hundredths => format!("{pct:.2}%"),
     };
-    if en {
+    if lang.is_en() {
         s
     } else {
         s.replace('.', ",")

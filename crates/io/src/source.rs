@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::ingest::{self, decode, encoding_for_label, sniff, workbook_to_csv};
 use crate::input::{split_fields, Limits, Rec, RecordReader};
 use encoding_rs::Encoding;
+use lamsach_text::Lang;
 use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -84,7 +85,7 @@ impl Source {
     /// Opens `path`, finds its encoding, delimiter and header line (the
     /// first line that is not blank). Errors stop the run (exit code 2);
     /// `en` words the reason of an unreadable header.
-    pub fn open(path: &Path, opts: &SourceOptions, limits: Limits, en: bool) -> Result<Source> {
+    pub fn open(path: &Path, opts: &SourceOptions, limits: Limits, lang: Lang) -> Result<Source> {
         let read_err = |source| Error::Read {
             path: path.to_path_buf(),
             source,
@@ -145,7 +146,7 @@ impl Source {
                 Some(Rec::Unreadable { reason, .. }) => {
                     return Err(Error::BadHeader {
                         path: path.to_path_buf(),
-                        reason: reason.message(en),
+                        reason: reason.message(lang),
                     })
                 }
                 Some(Rec::Ok { bytes, .. }) if bytes.iter().all(|b| b.is_ascii_whitespace()) => {
@@ -253,7 +254,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.csv");
         std::fs::write(&p, "\n\nHọ tên;Số CCCD\nLan;001190012345\nAn;0011\n").unwrap();
-        let s = Source::open(&p, &SourceOptions::default(), limits(), false).unwrap();
+        let s = Source::open(&p, &SourceOptions::default(), limits(), Lang::Vi).unwrap();
         assert_eq!(s.header(), ["Họ tên", "Số CCCD"]);
         assert_eq!(
             (s.delim(), s.header_line(), s.encoding()),
@@ -282,13 +283,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("e.csv");
         std::fs::write(&p, "\n \n").unwrap();
-        let e = Source::open(&p, &SourceOptions::default(), limits(), false).unwrap_err();
+        let e = Source::open(&p, &SourceOptions::default(), limits(), Lang::Vi).unwrap_err();
         assert!(matches!(e, Error::EmptyFile { .. }), "{e}");
         let e = Source::open(
             &dir.path().join("none.csv"),
             &SourceOptions::default(),
             limits(),
-            true,
+            Lang::En,
         )
         .unwrap_err();
         assert!(matches!(e, Error::Open { .. }), "{e}");

@@ -7,6 +7,7 @@ use lamsach_io::error::{Error, Result};
 use lamsach_io::input::Limits;
 use lamsach_io::source::{Source, SourceOptions};
 use lamsach_text::header_key;
+use lamsach_text::Lang;
 use std::borrow::Cow;
 use std::path::Path;
 
@@ -77,13 +78,13 @@ impl Opened {
         opts: &SourceOptions,
         profile: Option<&str>,
         group_by: Option<&str>,
-        en: bool,
+        lang: Lang,
     ) -> Result<Opened> {
         let limits = Limits {
             max_record_bytes: data.limits.max_record_bytes,
             max_quoted_lines: data.limits.max_quoted_lines,
         };
-        let source = Source::open(path, opts, limits, en)?;
+        let source = Source::open(path, opts, limits, lang)?;
         let profile = resolve_profile(data, profile, source.header(), path)?;
         let mapping = Mapping::new(&profile, source.header());
         let missing = mapping.missing_required();

@@ -3,6 +3,7 @@
 //! in a rules file is an error naming the file, line, column and key.
 
 use lamsach_io::error::{Error, Result};
+use lamsach_text::Lang;
 use lamsach_text::{fold, header_key};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -404,8 +405,8 @@ pub enum Sex {
 }
 
 impl Sex {
-    pub fn label(self, en: bool) -> &'static str {
-        match (self, en) {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang.is_en()) {
             (Sex::Male, false) => "Nam",
             (Sex::Female, false) => "Nữ",
             (Sex::Male, true) => "male",

@@ -358,6 +358,8 @@ pub fn display_name(norm: &str) -> String {
 mod tests {
     use super::*;
 
+    use lamsach_text::Lang;
+
     /// A small extract, loaded as a user's would be.
     fn test_reference() -> Reference {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -371,7 +373,7 @@ mod tests {
         )
         .expect("write reference");
         let data = lamsach_model::profile::RuleData::embedded().expect("embedded rules load");
-        load(&p, &data, false).expect("test reference loads")
+        load(&p, &data, Lang::Vi).expect("test reference loads")
     }
 
     #[test]

@@ -15,6 +15,7 @@ use lamsach_model::parse::date::{self, DateValue};
 use lamsach_model::parse::id::{self, IdValue};
 use lamsach_model::profile::{Field, Mapping, RuleData};
 use lamsach_text::fold;
+use lamsach_text::Lang;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::path::Path;
@@ -84,16 +85,16 @@ impl RefIssue {
         }
     }
 
-    pub fn message(&self, en: bool) -> String {
+    pub fn message(&self, lang: Lang) -> String {
         match &self.kind {
-            IssueKind::Duplicate { first_line, conflict } => match (conflict, en) {
+            IssueKind::Duplicate { first_line, conflict } => match (conflict, lang.is_en()) {
                 (false, false) => format!("Số định danh trùng với dòng {first_line} (cùng thông tin); dùng dòng {first_line}"),
                 (true, false) => format!("Số định danh trùng với dòng {first_line} nhưng khác họ tên/ngày sinh/giới tính; dùng dòng {first_line}"),
                 (false, true) => format!("ID repeats line {first_line} (same details); line {first_line} is used"),
                 (true, true) => format!("ID repeats line {first_line} with a different name/date of birth/sex; line {first_line} is used"),
             },
             IssueKind::BadId => {
-                if en {
+                if lang.is_en() {
                     "No valid 12-digit ID: row skipped".into()
                 } else {
                     "Không có số định danh 12 số hợp lệ: bỏ qua dòng".into()
@@ -105,20 +106,20 @@ impl RefIssue {
                 } else {
                     ("ngày sinh", "date of birth")
                 };
-                if en {
+                if lang.is_en() {
                     format!("The {en_name} is not a date: not compared")
                 } else {
                     format!("Giá trị {vi} không phải ngày: không đối chiếu")
                 }
             }
             IssueKind::BadName => {
-                if en {
+                if lang.is_en() {
                     "The name has digits or symbols (broken encoding?): names not compared".into()
                 } else {
                     "Họ tên có chữ số hoặc ký tự lạ (lỗi font?): không đối chiếu họ tên".into()
                 }
             }
-            IssueKind::Unreadable(r) => r.message(en),
+            IssueKind::Unreadable(r) => r.message(lang),
         }
     }
 }
@@ -257,7 +258,7 @@ fn parse_batch(b: &Batch, cols: &Cols, data: &RuleData) -> ParsedBatch {
 
 /// Loads a reference extract. A missing file or required column is an
 /// error; bad rows and duplicate IDs are counted and listed in `issues`.
-pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
+pub fn load(path: &Path, data: &RuleData, lang: Lang) -> Result<Reference> {
     let cfg: &ReferenceSettings = &data.reference;
     // Read as the export is: UTF-8, UTF-16 or a legacy code page (detected),
     // or the first sheet of a workbook.
@@ -265,7 +266,7 @@ pub fn load(path: &Path, data: &RuleData, en: bool) -> Result<Reference> {
         max_record_bytes: data.limits.max_record_bytes,
         max_quoted_lines: data.limits.max_quoted_lines,
     };
-    let source = Source::open(path, &SourceOptions::default(), limits, en)?;
+    let source = Source::open(path, &SourceOptions::default(), limits, lang)?;
     let mut reader = source.records()?;
     let delim = source.delim();
     let blank_header_lines = source.header_line() - 1;
@@ -447,7 +448,7 @@ fn merge(r: &mut Reference, p: ParsedBatch, path: &Path) -> Result<()> {
 }
 
 /// Writes `reference-issues.csv` (line, problem, message; no IDs or names).
-pub fn write_issues_csv(dest: &Path, r: &Reference, en: bool) -> Result<()> {
+pub fn write_issues_csv(dest: &Path, r: &Reference, lang: Lang) -> Result<()> {
     let mut file = AtomicFile::create_csv(dest)?;
     let werr = Error::write(&dest);
     {
@@ -456,8 +457,12 @@ pub fn write_issues_csv(dest: &Path, r: &Reference, en: bool) -> Result<()> {
         w.write_record(["line", "problem", "message"])
             .map_err(&cerr)?;
         for i in &r.issues {
-            w.write_record([i.line.to_string().as_str(), i.key(), i.message(en).as_str()])
-                .map_err(&cerr)?;
+            w.write_record([
+                i.line.to_string().as_str(),
+                i.key(),
+                i.message(lang).as_str(),
+            ])
+            .map_err(&cerr)?;
         }
         w.flush().map_err(&werr)?;
     }
@@ -478,7 +483,7 @@ mod tests {
         let p = dir.path().join("dan-cu.csv");
         std::fs::write(&p, text).unwrap();
         let data = RuleData::embedded().unwrap();
-        load(&p, &data, false)
+        load(&p, &data, Lang::Vi)
     }
 
     #[test]
@@ -544,14 +549,14 @@ mod tests {
             ]
         );
         assert_eq!(
-            r.issues[1].message(false),
+            r.issues[1].message(Lang::Vi),
             "Số định danh trùng với dòng 2 nhưng khác họ tên/ngày sinh/giới tính; dùng dòng 2"
         );
         // messages never carry the ID
         assert!(r
             .issues
             .iter()
-            .all(|i| !i.message(true).contains("1190012345")));
+            .all(|i| !i.message(Lang::En).contains("1190012345")));
     }
 
     #[test]
@@ -625,6 +630,6 @@ mod tests {
             }
         }
         wb.save(&p).unwrap();
-        ánh(&load(&p, &RuleData::embedded().unwrap(), false).unwrap());
+        ánh(&load(&p, &RuleData::embedded().unwrap(), Lang::Vi).unwrap());
     }
 }

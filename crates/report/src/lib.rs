@@ -10,6 +10,7 @@ use lamsach_io::error::{Error, Result};
 use lamsach_model::parse::id::mask;
 use lamsach_model::profile::Field;
 use lamsach_rules::{Category, Finding, Pillar, REGISTRY};
+use lamsach_text::Lang;
 use serde_json::{json, Map, Value};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -39,7 +40,7 @@ fn csv_err(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
 pub struct IssuesCsv {
     w: csv::Writer<AtomicFile>,
     path: PathBuf,
-    en: bool,
+    lang: Lang,
     mask_ids: bool,
     /// Input columns holding identifiers (masked with --mask-ids).
     id_columns: Vec<usize>,
@@ -53,14 +54,14 @@ pub const ISSUES_HEADER: [&str; 10] = [
 ];
 
 impl IssuesCsv {
-    pub fn create(path: &Path, en: bool, mask_ids: bool) -> Result<Self> {
+    pub fn create(path: &Path, lang: Lang, mask_ids: bool) -> Result<Self> {
         let file = AtomicFile::create_csv(path)?;
         let mut me = IssuesCsv {
             w: csv::WriterBuilder::new()
                 .buffer_capacity(1 << 16)
                 .from_writer(file),
             path: path.to_path_buf(),
-            en,
+            lang,
             mask_ids,
             id_columns: Vec::new(),
             headers: Vec::new(),
@@ -122,10 +123,10 @@ impl Sink for IssuesCsv {
         let rec = [
             line,
             f.rule.code,
-            f.rule.pillar.label(self.en),
-            f.rule.category.label(self.en),
-            f.rule.severity.label(self.en),
-            f.rule.label(self.en),
+            f.rule.pillar.label(self.lang),
+            f.rule.category.label(self.lang),
+            f.rule.severity.label(self.lang),
+            f.rule.label(self.lang),
             group,
             column,
             &value,
@@ -144,8 +145,8 @@ pub fn id_columns(o: &lamsach_model::profile::Mapping) -> Vec<usize> {
         .collect()
 }
 
-fn total_label(en: bool) -> &'static str {
-    if en {
+fn total_label(lang: Lang) -> &'static str {
+    if lang.is_en() {
         "Total"
     } else {
         "Tổng cộng"
@@ -154,12 +155,12 @@ fn total_label(en: bool) -> &'static str {
 
 /// `tally.csv`: one line per group × category (plus a `total` category per
 /// group and a total group), with findings and distinct records.
-pub fn write_tally_csv(path: &Path, o: &Outcome, en: bool) -> Result<()> {
-    write_tally_csv_for(path, &o.tally, en)
+pub fn write_tally_csv(path: &Path, o: &Outcome, lang: Lang) -> Result<()> {
+    write_tally_csv_for(path, &o.tally, lang)
 }
 
 /// `tally.csv` for any tally (a run's, or shards merged by `lamsach merge`).
-pub fn write_tally_csv_for(path: &Path, tally: &Tally, en: bool) -> Result<()> {
+pub fn write_tally_csv_for(path: &Path, tally: &Tally, lang: Lang) -> Result<()> {
     let mut file = AtomicFile::create_csv(path)?;
     let werr = Error::write(&path);
     {
@@ -172,7 +173,7 @@ pub fn write_tally_csv_for(path: &Path, tally: &Tally, en: bool) -> Result<()> {
         let all = groups
             .iter()
             .map(|(n, c)| (*n, *c))
-            .chain([(total_label(en), &total)]);
+            .chain([(total_label(lang), &total)]);
         for (name, c) in all {
             let name = excel_safe(name);
             for cat in Category::ALL {
@@ -180,7 +181,7 @@ pub fn write_tally_csv_for(path: &Path, tally: &Tally, en: bool) -> Result<()> {
                 w.write_record([
                     name.as_ref(),
                     cat.key(),
-                    cat.label(en),
+                    cat.label(lang),
                     &c.findings[i].to_string(),
                     &c.records[i].to_string(),
                 ])
@@ -189,7 +190,7 @@ pub fn write_tally_csv_for(path: &Path, tally: &Tally, en: bool) -> Result<()> {
             w.write_record([
                 name.as_ref(),
                 "total",
-                if en { "Total" } else { "Tổng" },
+                if lang.is_en() { "Total" } else { "Tổng" },
                 &c.total_findings().to_string(),
                 &(c.with_problems + c.unreadable).to_string(),
             ])
@@ -264,14 +265,14 @@ impl TallyMeta {
 }
 
 /// The tally as JSON (schema `lamsach.tally/1`, documented in docs/formats.md).
-pub fn tally_json(o: &Outcome, en: bool) -> Value {
-    tally_json_for(&TallyMeta::of(o), &o.tally, en)
+pub fn tally_json(o: &Outcome, lang: Lang) -> Value {
+    tally_json_for(&TallyMeta::of(o), &o.tally, lang)
 }
 
-pub fn tally_json_for(meta: &TallyMeta, tally: &Tally, en: bool) -> Value {
+pub fn tally_json_for(meta: &TallyMeta, tally: &Tally, lang: Lang) -> Value {
     let categories: Vec<Value> = Category::ALL
         .iter()
-        .map(|c| json!({"key": c.key(), "label": c.label(en)}))
+        .map(|c| json!({"key": c.key(), "label": c.label(lang)}))
         .collect();
     let groups: Vec<Value> = tally
         .groups()
@@ -295,8 +296,8 @@ pub fn tally_json_for(meta: &TallyMeta, tally: &Tally, en: bool) -> Value {
     })
 }
 
-pub fn write_tally_json(path: &Path, o: &Outcome, en: bool) -> Result<()> {
-    write_json(path, &tally_json(o, en))
+pub fn write_tally_json(path: &Path, o: &Outcome, lang: Lang) -> Result<()> {
+    write_json(path, &tally_json(o, lang))
 }
 
 /// Writes pretty JSON atomically.
@@ -309,12 +310,12 @@ pub fn write_json(path: &Path, v: &Value) -> Result<()> {
 }
 
 /// The terminal summary.
-pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
+pub fn summary(o: &Outcome, lang: Lang, top_groups: usize) -> String {
     use std::fmt::Write as _;
     let t = o.tally.total();
-    let n = |x: u64| fmt_num(x, en);
+    let n = |x: u64| fmt_num(x, lang);
     let mut s = String::new();
-    let label = if en {
+    let label = if lang.is_en() {
         &o.profile.label_en
     } else {
         &o.profile.label_vi
@@ -323,7 +324,7 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
         b'\t' => "tab".to_string(),
         d => format!("'{}'", d as char),
     };
-    let _ = if en {
+    let _ = if lang.is_en() {
         writeln!(
             s,
             "lamsach: {} — {label} ({}, delimiter {delim})",
@@ -338,7 +339,7 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
             o.encoding
         )
     };
-    let rows = if en {
+    let rows = if lang.is_en() {
         [
             ("Rows read", t.rows_read),
             ("  clean", t.clean),
@@ -360,7 +361,7 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
         let _ = writeln!(
             s,
             "{}",
-            if en {
+            if lang.is_en() {
                 format!("(blank lines skipped: {})", n(o.blank_lines))
             } else {
                 format!("(dòng trống bỏ qua: {})", n(o.blank_lines))
@@ -375,16 +376,20 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
             .filter(|(_, r)| r.pillar == p)
             .map(|(i, _)| t.rules[i])
             .sum();
-        pillars.push(format!("{} {}", p.label(en), n(c)));
+        pillars.push(format!("{} {}", p.label(lang), n(c)));
     }
     let _ = writeln!(
         s,
         "{}: {} — {}",
-        if en { "Findings" } else { "Số lỗi" },
+        if lang.is_en() {
+            "Findings"
+        } else {
+            "Số lỗi"
+        },
         n(t.total_findings()),
         pillars.join(" · ")
     );
-    let (fh, rh) = if en {
+    let (fh, rh) = if lang.is_en() {
         ("findings", "records")
     } else {
         ("lỗi", "bản ghi")
@@ -396,14 +401,14 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
             let _ = writeln!(
                 s,
                 "  {:<42}{:>10}{:>10}",
-                cat.label(en),
+                cat.label(lang),
                 n(t.findings[i]),
                 n(t.records[i])
             );
         }
     }
     if let Some(r) = &o.reference {
-        verification_summary(&mut s, o, r, en);
+        verification_summary(&mut s, o, r, lang);
     }
     let mut groups = o.tally.groups();
     groups.sort_by(|a, b| {
@@ -414,7 +419,7 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
             let _ = writeln!(
                 s,
                 "{} ({h}):",
-                if en {
+                if lang.is_en() {
                     "Groups with most records with problems"
                 } else {
                     "Nhóm nhiều bản ghi lỗi nhất"
@@ -434,7 +439,7 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
         let _ = writeln!(
             s,
             "{}: {}",
-            if en {
+            if lang.is_en() {
                 "Columns not recognised (not checked)"
             } else {
                 "Cột không nhận ra (không kiểm tra)"
@@ -447,11 +452,11 @@ pub fn summary(o: &Outcome, en: bool, top_groups: usize) -> String {
 
 /// Verified records against the population reference, in total and per
 /// group, as the education reports print them ("đạt 98,66%").
-fn verification_summary(s: &mut String, o: &Outcome, r: &lamsach_reference::Summary, en: bool) {
+fn verification_summary(s: &mut String, o: &Outcome, r: &lamsach_reference::Summary, lang: Lang) {
     use std::fmt::Write as _;
-    let n = |x: u64| fmt_num(x, en);
+    let n = |x: u64| fmt_num(x, lang);
     let t = o.tally.total();
-    let _ = if en {
+    let _ = if lang.is_en() {
         writeln!(
             s,
             "Verified against the population database ({}, {} people):",
@@ -469,28 +474,40 @@ fn verification_summary(s: &mut String, o: &Outcome, r: &lamsach_reference::Summ
     let _ = writeln!(
         s,
         "  {:<42}{:>10} / {} ({})",
-        if en { "verified" } else { "đã xác thực" },
+        if lang.is_en() {
+            "verified"
+        } else {
+            "đã xác thực"
+        },
         n(t.verified),
         n(t.rows_read),
-        fmt_rate(ratio(t.verified, t.rows_read), Precision::Hundredths, en)
+        fmt_rate(ratio(t.verified, t.rows_read), Precision::Hundredths, lang)
     );
     let groups = o.tally.groups();
     if let (Some(h), true) = (&o.group_header, groups.len() > 1) {
-        let _ = writeln!(s, "  {} ({h}):", if en { "by group" } else { "theo nhóm" });
+        let _ = writeln!(
+            s,
+            "  {} ({h}):",
+            if lang.is_en() {
+                "by group"
+            } else {
+                "theo nhóm"
+            }
+        );
         for (name, c) in groups.iter().take(50) {
             let _ = writeln!(
                 s,
                 "    {name:<40}{:>10} / {} ({})",
                 n(c.verified),
                 n(c.rows_read),
-                fmt_rate(ratio(c.verified, c.rows_read), Precision::Hundredths, en)
+                fmt_rate(ratio(c.verified, c.rows_read), Precision::Hundredths, lang)
             );
         }
         if groups.len() > 50 {
             let _ = writeln!(
                 s,
                 "    … {} tally.json",
-                if en {
+                if lang.is_en() {
                     "all groups in"
                 } else {
                     "đủ các nhóm trong"
@@ -506,17 +523,17 @@ mod tests {
 
     #[test]
     fn rates() {
-        let two = |a, b, en| fmt_rate(ratio(a, b), Precision::Hundredths, en);
-        assert_eq!(two(9866, 10000, false), "98,66%");
-        assert_eq!(two(1, 3, true), "33.33%");
-        assert_eq!(two(0, 0, true), "–");
+        let two = |a, b, lang| fmt_rate(ratio(a, b), Precision::Hundredths, lang);
+        assert_eq!(two(9866, 10000, Lang::Vi), "98,66%");
+        assert_eq!(two(1, 3, Lang::En), "33.33%");
+        assert_eq!(two(0, 0, Lang::En), "–");
     }
 
     #[test]
     fn numbers() {
-        assert_eq!(fmt_num(1234567, false), "1.234.567");
-        assert_eq!(fmt_num(123, false), "123");
-        assert_eq!(fmt_num(1000, true), "1,000");
+        assert_eq!(fmt_num(1234567, Lang::Vi), "1.234.567");
+        assert_eq!(fmt_num(123, Lang::Vi), "123");
+        assert_eq!(fmt_num(1000, Lang::En), "1,000");
     }
 
     #[test]

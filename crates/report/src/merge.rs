@@ -7,6 +7,7 @@ use crate::{tally_json_for, write_json, write_tally_csv_for, TallyMeta};
 use lamsach_engine::tally::{Counts, Tally};
 use lamsach_io::error::{Error, Result};
 use lamsach_rules::{Category, REGISTRY};
+use lamsach_text::Lang;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -65,7 +66,7 @@ pub fn read_tally(path: &Path, into: &mut Tally) -> Result<TallyMeta> {
 }
 
 /// Merges shard tallies and writes `tally.csv` and `tally.json` into `out`.
-pub fn merge(inputs: &[PathBuf], out: &Path, en: bool) -> Result<Tally> {
+pub fn merge(inputs: &[PathBuf], out: &Path, lang: Lang) -> Result<Tally> {
     let mut tally = Tally::default();
     let mut meta = TallyMeta::default();
     let mut profiles = Vec::new();
@@ -81,8 +82,11 @@ pub fn merge(inputs: &[PathBuf], out: &Path, en: bool) -> Result<Tally> {
     meta.profile = profiles.join("+");
     meta.file = Some(format!("{} shards", inputs.len()));
     std::fs::create_dir_all(out).map_err(Error::write(&out))?;
-    write_tally_csv_for(&out.join("tally.csv"), &tally, en)?;
-    write_json(&out.join("tally.json"), &tally_json_for(&meta, &tally, en))?;
+    write_tally_csv_for(&out.join("tally.csv"), &tally, lang)?;
+    write_json(
+        &out.join("tally.json"),
+        &tally_json_for(&meta, &tally, lang),
+    )?;
     Ok(tally)
 }
 

@@ -18,6 +18,7 @@ use crate::AtomicFile;
 use lamsach_engine::{PersonKey, RowReport, Sink};
 use lamsach_io::error::{Error, Result};
 use lamsach_rules::{by_code, Category, Finding, REGISTRY};
+use lamsach_text::Lang;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -509,14 +510,14 @@ impl Progress {
     }
 
     /// The terminal summary of progress.
-    pub fn summary(&self, en: bool) -> String {
+    pub fn summary(&self, lang: Lang) -> String {
         use lamsach_io::num::fmt_num;
         use lamsach_io::num::{fmt_rate, ratio, Precision};
         use std::fmt::Write as _;
-        let n = |x: u64| fmt_num(x, en);
+        let n = |x: u64| fmt_num(x, lang);
         let mut s = String::new();
         let t = self.total();
-        let (h0, h1, h2, h3, h4) = if en {
+        let (h0, h1, h2, h3, h4) = if lang.is_en() {
             ("Progress since", "fixed", "open", "new", "fixed rate")
         } else {
             (
@@ -537,8 +538,8 @@ impl Progress {
         let rows = self
             .categories
             .iter()
-            .map(|(c, f)| (c.label(en).to_string(), *f))
-            .chain([(crate::export::total_row_label(en).to_string(), t)]);
+            .map(|(c, f)| (c.label(lang).to_string(), *f))
+            .chain([(crate::export::total_row_label(lang).to_string(), t)]);
         for (label, f) in rows {
             let _ = writeln!(
                 s,
@@ -546,30 +547,34 @@ impl Progress {
                 n(f.fixed),
                 n(f.open),
                 n(f.new),
-                fmt_rate(ratio(f.fixed, f.fixed + f.open), Precision::Tenths, en)
+                fmt_rate(ratio(f.fixed, f.fixed + f.open), Precision::Tenths, lang)
             );
         }
-        let _ = writeln!(s, "  {}", persons_line(&self.persons_total(), en));
+        let _ = writeln!(s, "  {}", persons_line(&self.persons_total(), lang));
         s
     }
 }
 
 /// The seeds' sentence: persons to correct, corrected (rate), in progress, new.
-pub fn persons_line(p: &Figures, en: bool) -> String {
+pub fn persons_line(p: &Figures, lang: Lang) -> String {
     format!(
         "{} {}",
-        if en { "Persons" } else { "Đối tượng" },
-        persons_detail(p, en)
+        if lang.is_en() {
+            "Persons"
+        } else {
+            "Đối tượng"
+        },
+        persons_detail(p, lang)
     )
 }
 
 /// [`persons_line`] without its subject ("cần chỉnh sửa kỳ trước 6: …").
-pub fn persons_detail(p: &Figures, en: bool) -> String {
+pub fn persons_detail(p: &Figures, lang: Lang) -> String {
     use lamsach_io::num::fmt_num;
     use lamsach_io::num::{fmt_rate, ratio, Precision};
-    let n = |x: u64| fmt_num(x, en);
-    let rate = fmt_rate(ratio(p.fixed, p.fixed + p.open), Precision::Tenths, en);
-    if en {
+    let n = |x: u64| fmt_num(x, lang);
+    let rate = fmt_rate(ratio(p.fixed, p.fixed + p.open), Precision::Tenths, lang);
+    if lang.is_en() {
         format!(
             "to correct last time {}: corrected {} ({rate}), in progress {}; new {}",
             n(p.fixed + p.open),

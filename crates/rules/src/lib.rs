@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use lamsach_model::parse::date::{self, DateValue};
 use lamsach_model::parse::id::IdValue;
 use lamsach_model::profile::{Field, Mapping, RuleData, Sex};
+use lamsach_text::Lang;
 use serde::Serialize;
 
 pub use insurance::bhyt_card_invalid::bhxh_of_card;
@@ -105,8 +106,8 @@ impl Pillar {
             Pillar::Song => "song",
         }
     }
-    pub fn label(self, en: bool) -> &'static str {
-        match (self, en) {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang.is_en()) {
             (Pillar::Dung, false) => "đúng",
             (Pillar::Du, false) => "đủ",
             (Pillar::Sach, false) => "sạch",
@@ -184,8 +185,8 @@ impl Category {
         }
     }
 
-    pub fn label(self, en: bool) -> &'static str {
-        if en {
+    pub fn label(self, lang: Lang) -> &'static str {
+        if lang.is_en() {
             match self {
                 Category::MissingId => "No ID number",
                 Category::MalformedId => "Malformed ID number",
@@ -234,8 +235,8 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub fn label(self, en: bool) -> &'static str {
-        match (self, en) {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang.is_en()) {
             (Severity::Error, false) => "lỗi",
             (Severity::Warning, false) => "cảnh báo",
             (Severity::Info, false) => "lưu ý",
@@ -272,8 +273,8 @@ pub struct Rule {
 }
 
 impl Rule {
-    pub fn label(&self, en: bool) -> &'static str {
-        if en {
+    pub fn label(&self, lang: Lang) -> &'static str {
+        if lang.is_en() {
             self.label_en
         } else {
             self.label_vi
@@ -320,7 +321,7 @@ pub struct RowCtx<'a> {
     pub map: &'a Mapping,
     pub data: &'a RuleData,
     pub today: NaiveDate,
-    pub en: bool,
+    pub lang: Lang,
     pub id: IdValue,
     pub dob: DateValue,
     /// Recognised sex; None when missing or unrecognised.
@@ -371,9 +372,9 @@ impl<'a> RowCtx<'a> {
         map: &'a Mapping,
         data: &'a RuleData,
         today: NaiveDate,
-        en: bool,
+        lang: Lang,
     ) -> Self {
-        Self::new_in(line, values, map, data, today, en, RowBufs::default())
+        Self::new_in(line, values, map, data, today, lang, RowBufs::default())
     }
 
     /// [`RowCtx::new`] folding into the given buffers.
@@ -383,7 +384,7 @@ impl<'a> RowCtx<'a> {
         map: &'a Mapping,
         data: &'a RuleData,
         today: NaiveDate,
-        en: bool,
+        lang: Lang,
         bufs: RowBufs,
     ) -> Self {
         let RowBufs {
@@ -401,7 +402,7 @@ impl<'a> RowCtx<'a> {
             map,
             data,
             today,
-            en,
+            lang,
             id: IdValue::Missing,
             dob: DateValue::Missing,
             sex: None,
@@ -519,7 +520,7 @@ impl<'a> RowCtx<'a> {
 
     /// Picks the message in the run's language.
     pub fn t(&self, vi: String, en: String) -> String {
-        if self.en {
+        if self.lang.is_en() {
             en
         } else {
             vi
@@ -588,7 +589,7 @@ pub mod testing {
         let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
         let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
         let map = Mapping::new(d.profile(profile).unwrap(), &headers);
-        let ctx = RowCtx::new(2, &values, &map, d, today(), false);
+        let ctx = RowCtx::new(2, &values, &map, d, today(), Lang::Vi);
         let mut out = Vec::new();
         check_row(&ctx, &mut out);
         out.into_iter()
@@ -611,8 +612,8 @@ pub mod testing {
         let mut bufs = RowBufs::default();
         for (i, row) in rows.iter().enumerate() {
             let values: Vec<&str> = row.iter().map(|(_, v)| *v).collect();
-            let fresh = RowCtx::new(2, &values, &map, d, today(), false);
-            let carried = RowCtx::new_in(2, &values, &map, d, today(), false, bufs);
+            let fresh = RowCtx::new(2, &values, &map, d, today(), Lang::Vi);
+            let carried = RowCtx::new_in(2, &values, &map, d, today(), Lang::Vi, bufs);
             check(i, &fresh, &carried);
             bufs = carried.into_bufs();
         }
@@ -668,7 +669,7 @@ mod tests {
         let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
         let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
         let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
-        let ctx = RowCtx::new(2, &values, &map, d, today(), false);
+        let ctx = RowCtx::new(2, &values, &map, d, today(), Lang::Vi);
         let mut out = Vec::new();
         check_row(&ctx, &mut out);
         assert!(out.is_empty(), "{out:?}");

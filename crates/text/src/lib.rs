@@ -4,6 +4,28 @@
 
 pub mod textfix;
 
+/// The language of labels and messages: Vietnamese (the default) or English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn is_en(self) -> bool {
+        self == Lang::En
+    }
+
+    /// The Vietnamese or the English of two texts.
+    pub fn pick<T>(self, vi: T, en: T) -> T {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+}
+
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::UnicodeNormalization;
 

@@ -3,6 +3,7 @@
 
 use super::{Chart, Kind, ReportTables};
 use lamsach_io::num::fmt_num;
+use lamsach_text::Lang;
 
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
@@ -32,7 +33,7 @@ svg text{font-size:12px;fill:#1d2733}footer{margin-top:32px;font-size:11px;color
 
 const COLORS: [&str; 4] = ["#2f7bbf", "#e39b2d", "#c8453b", "#6b8e23"];
 
-fn chart_svg(c: &Chart, en: bool) -> String {
+fn chart_svg(c: &Chart, lang: Lang) -> String {
     let label_w = 250.0;
     let bar_w = 330.0;
     let row_h = 22.0;
@@ -64,7 +65,7 @@ fn chart_svg(c: &Chart, en: bool) -> String {
         s.push_str(&format!(
             "<text x=\"4\" y=\"{}\">{}</text>",
             legend_h + 16.0,
-            if en {
+            if lang.is_en() {
                 "No data"
             } else {
                 "Không có số liệu"
@@ -97,7 +98,7 @@ fn chart_svg(c: &Chart, en: bool) -> String {
             }
             x += w;
         }
-        let text: Vec<String> = values.iter().map(|v| fmt_num(*v, en)).collect();
+        let text: Vec<String> = values.iter().map(|v| fmt_num(*v, lang)).collect();
         s.push_str(&format!(
             "<text x=\"{:.1}\" y=\"{}\">{}</text>",
             x + 4.0,
@@ -113,7 +114,7 @@ pub fn render(r: &ReportTables) -> String {
     let mut s = String::new();
     s.push_str(&format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        if r.en { "en" } else { "vi" },
+        if r.lang.is_en() { "en" } else { "vi" },
         esc(&r.title)
     ));
     s.push_str(&format!(
@@ -127,13 +128,17 @@ pub fn render(r: &ReportTables) -> String {
     if !r.charts.is_empty() {
         s.push_str(&format!(
             "<h2>{}</h2>\n<div class=\"charts\">\n",
-            if r.en { "Charts" } else { "Biểu đồ" }
+            if r.lang.is_en() {
+                "Charts"
+            } else {
+                "Biểu đồ"
+            }
         ));
         for c in &r.charts {
             s.push_str(&format!(
                 "<figure><figcaption>{}</figcaption>{}</figure>\n",
                 esc(&c.title),
-                chart_svg(c, r.en)
+                chart_svg(c, r.lang)
             ));
         }
         s.push_str("</div>\n");
@@ -144,7 +149,7 @@ pub fn render(r: &ReportTables) -> String {
             tb.id,
             esc(&tb.title)
         ));
-        s.push_str(&format!("<th>{}</th>", super::row_no_label(r.en)));
+        s.push_str(&format!("<th>{}</th>", super::row_no_label(r.lang)));
         for c in &tb.columns {
             s.push_str(&format!("<th>{}</th>", esc(&c.label)));
         }
@@ -166,7 +171,7 @@ pub fn render(r: &ReportTables) -> String {
                 } else {
                     " class=\"n\""
                 };
-                s.push_str(&format!("<td{class}>{}</td>", esc(&cell.human(r.en))));
+                s.push_str(&format!("<td{class}>{}</td>", esc(&cell.human(r.lang))));
             }
             s.push_str("</tr>\n");
         }
@@ -178,7 +183,7 @@ pub fn render(r: &ReportTables) -> String {
     s.push_str(&format!(
         "<footer>lamsach {} — {}</footer>\n</body>\n</html>\n",
         env!("CARGO_PKG_VERSION"),
-        if r.en {
+        if r.lang.is_en() {
             "generated offline; contains counts only, no personal data"
         } else {
             "tạo ngoại tuyến; chỉ có số liệu tổng hợp, không có dữ liệu cá nhân"

@@ -17,7 +17,7 @@ pub fn render(r: &ReportTables) -> String {
     for tb in &r.tables {
         s.push_str(&format!("\n## {}\n\n", esc(&tb.title)));
         // "TT" (số thứ tự) as in the reports' tables
-        s.push_str(&format!("| {} |", super::row_no_label(r.en)));
+        s.push_str(&format!("| {} |", super::row_no_label(r.lang)));
         for c in &tb.columns {
             s.push_str(&format!(" {} |", esc(&c.label)));
         }
@@ -33,14 +33,14 @@ pub fn render(r: &ReportTables) -> String {
         for (i, row) in tb.rows.iter().enumerate() {
             s.push_str(&format!("| {} |", i + 1));
             for cell in row {
-                s.push_str(&format!(" {} |", esc(&cell.human(r.en))));
+                s.push_str(&format!(" {} |", esc(&cell.human(r.lang))));
             }
             s.push('\n');
         }
         if let Some(row) = &tb.total {
             s.push_str("|  |");
             for cell in row {
-                let v = cell.human(r.en);
+                let v = cell.human(r.lang);
                 if v.is_empty() {
                     s.push_str("  |");
                 } else {

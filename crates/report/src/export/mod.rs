@@ -19,6 +19,7 @@ use lamsach_engine::Outcome;
 use lamsach_io::error::{Error, Result};
 use lamsach_io::num::{fmt_num, fmt_rate, ratio, Precision};
 use lamsach_rules::{Category, REGISTRY};
+use lamsach_text::Lang;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -114,11 +115,11 @@ impl Cell {
     }
 
     /// Human-facing text: `1.234.567`, `96,1%` (Vietnamese) or `1,234,567`, `96.1%`.
-    pub fn human(&self, en: bool) -> String {
+    pub fn human(&self, lang: Lang) -> String {
         match self {
             Cell::Text(s) => s.clone(),
-            Cell::Count(n) => fmt_num(*n, en),
-            Cell::Rate(r) => fmt_rate(*r, Precision::Tenths, en),
+            Cell::Count(n) => fmt_num(*n, lang),
+            Cell::Rate(r) => fmt_rate(*r, Precision::Tenths, lang),
         }
     }
 
@@ -194,10 +195,14 @@ pub enum Spec {
 }
 
 impl Spec {
-    fn column(&self, en: bool) -> Column {
+    fn column(&self, lang: Lang) -> Column {
         match self {
-            Spec::Count { key, vi, en: e, .. } => Column::count(key, if en { e } else { vi }),
-            Spec::Rate { key, vi, en: e, .. } => Column::rate(key, if en { e } else { vi }),
+            Spec::Count { key, vi, en: e, .. } => {
+                Column::count(key, if lang.is_en() { e } else { vi })
+            }
+            Spec::Rate { key, vi, en: e, .. } => {
+                Column::rate(key, if lang.is_en() { e } else { vi })
+            }
         }
     }
     fn cell(&self, c: &Counts) -> Cell {
@@ -315,7 +320,7 @@ pub struct Chart {
 /// The format-neutral report.
 #[derive(Debug, Clone)]
 pub struct ReportTables {
-    pub en: bool,
+    pub lang: Lang,
     pub title: String,
     /// (label, value) lines under the title: file, profile, date, group-by.
     pub meta: Vec<(String, String)>,
@@ -327,8 +332,8 @@ pub struct ReportTables {
     pub charts: Vec<Chart>,
 }
 
-fn t(en: bool, vi: &str, e: &str) -> String {
-    if en {
+fn t(lang: Lang, vi: &str, e: &str) -> String {
+    if lang.is_en() {
         e.to_string()
     } else {
         vi.to_string()
@@ -336,24 +341,24 @@ fn t(en: bool, vi: &str, e: &str) -> String {
 }
 
 /// Header of the row-number column of the human-facing tables.
-pub fn row_no_label(en: bool) -> &'static str {
-    if en {
+pub fn row_no_label(lang: Lang) -> &'static str {
+    if lang.is_en() {
         "No."
     } else {
         "TT"
     }
 }
 
-pub fn total_row_label(en: bool) -> &'static str {
-    if en {
+pub fn total_row_label(lang: Lang) -> &'static str {
+    if lang.is_en() {
         "Total"
     } else {
         "Tổng cộng"
     }
 }
 
-pub fn total_col_label(en: bool) -> &'static str {
-    if en {
+pub fn total_col_label(lang: Lang) -> &'static str {
+    if lang.is_en() {
         "Total"
     } else {
         "Tổng"
@@ -407,7 +412,7 @@ pub fn mask_digits(s: &str) -> String {
 /// Options of the report builders.
 #[derive(Debug, Clone)]
 pub struct BuildOpts {
-    pub en: bool,
+    pub lang: Lang,
     pub mask_ids: bool,
     /// The run date, `YYYY-MM-DD`.
     pub today: String,
@@ -420,7 +425,7 @@ impl ReportTables {
     /// The check tables: findings and records per group × category, the
     /// overview with rates, and findings per rule.
     pub fn from_outcome(o: &Outcome, b: &BuildOpts) -> ReportTables {
-        let en = b.en;
+        let lang = b.lang;
         let total = o.tally.total();
         let mut groups = o.tally.groups();
         // Placeholder groups ("(trống)", "(không đọc được)") after the named ones.
@@ -437,7 +442,7 @@ impl ReportTables {
         let group_label = o
             .group_header
             .clone()
-            .unwrap_or_else(|| t(en, "Nhóm", "Group"));
+            .unwrap_or_else(|| t(lang, "Nhóm", "Group"));
         let mask_groups = b.mask_ids
             && o.group_header.as_ref().is_some_and(|h| {
                 crate::id_columns(&o.mapping)
@@ -448,8 +453,8 @@ impl ReportTables {
         let mut tables = Vec::new();
         // 1. findings per group × category
         let mut cols = vec![Column::text("group", &group_label)];
-        cols.extend(cats.iter().map(|c| Column::count(c.key(), c.label(en))));
-        cols.push(Column::count("total", total_col_label(en)));
+        cols.extend(cats.iter().map(|c| Column::count(c.key(), c.label(lang))));
+        cols.push(Column::count("total", total_col_label(lang)));
         let row = |name: &str, c: &Counts| -> Vec<Cell> {
             let mut r = vec![Cell::Text(name.to_string())];
             r.extend(cats.iter().map(|k| Cell::Count(c.findings[k.index()])));
@@ -459,13 +464,13 @@ impl ReportTables {
         tables.push(Table {
             id: "findings",
             title: t(
-                en,
+                lang,
                 "Số lỗi theo nhóm và loại lỗi",
                 "Findings by group and category",
             ),
-            sheet: t(en, "Số lỗi", "Findings"),
+            sheet: t(lang, "Số lỗi", "Findings"),
             note: Some(t(
-                en,
+                lang,
                 "Mỗi lỗi được đếm một lần; cột Tổng = tổng các loại lỗi.",
                 "Each finding counted once; Total = sum of the categories.",
             )),
@@ -474,19 +479,19 @@ impl ReportTables {
                 .iter()
                 .map(|(n, c)| row(&group_name(n, mask_groups), c))
                 .collect(),
-            total: Some(row(total_row_label(en), &total)),
+            total: Some(row(total_row_label(lang), &total)),
         });
         // 2. records with problems per group × category
         let mut cols = vec![Column::text("group", &group_label)];
-        cols.extend(cats.iter().map(|c| Column::count(c.key(), c.label(en))));
-        cols.push(Column::count("total", total_col_label(en)));
+        cols.extend(cats.iter().map(|c| Column::count(c.key(), c.label(lang))));
+        cols.push(Column::count("total", total_col_label(lang)));
         cols.push(Column::count(
             "rows_read",
-            &t(en, "Số bản ghi đọc", "Rows read"),
+            &t(lang, "Số bản ghi đọc", "Rows read"),
         ));
         cols.push(Column::rate(
             "problem_rate",
-            &t(en, "Tỷ lệ có lỗi", "Share with problems"),
+            &t(lang, "Tỷ lệ có lỗi", "Share with problems"),
         ));
         let row = |name: &str, c: &Counts| -> Vec<Cell> {
             let mut r = vec![Cell::Text(name.to_string())];
@@ -499,13 +504,13 @@ impl ReportTables {
         tables.push(Table {
             id: "records",
             title: t(
-                en,
+                lang,
                 "Số bản ghi có lỗi theo nhóm và loại lỗi",
                 "Records with problems by group and category",
             ),
-            sheet: t(en, "Số bản ghi có lỗi", "Records with problems"),
+            sheet: t(lang, "Số bản ghi có lỗi", "Records with problems"),
             note: Some(t(
-                en,
+                lang,
                 "Một bản ghi có thể có nhiều loại lỗi; cột Tổng đếm mỗi bản ghi một lần.",
                 "A record may have problems of several categories; Total counts each record once.",
             )),
@@ -514,7 +519,7 @@ impl ReportTables {
                 .iter()
                 .map(|(n, c)| row(&group_name(n, mask_groups), c))
                 .collect(),
-            total: Some(row(total_row_label(en), &total)),
+            total: Some(row(total_row_label(lang), &total)),
         });
         // 3. overview (with the verified count and rate when a reference was used)
         let specs: Vec<&Spec> = OVERVIEW
@@ -528,7 +533,7 @@ impl ReportTables {
             )
             .collect();
         let mut cols = vec![Column::text("group", &group_label)];
-        cols.extend(specs.iter().map(|s| s.column(en)));
+        cols.extend(specs.iter().map(|s| s.column(lang)));
         let row = |name: &str, c: &Counts| -> Vec<Cell> {
             let mut r = vec![Cell::Text(name.to_string())];
             r.extend(specs.iter().map(|s| s.cell(c)));
@@ -536,15 +541,15 @@ impl ReportTables {
         };
         tables.push(Table {
             id: "overview",
-            title: t(en, "Tổng quan theo nhóm", "Overview by group"),
-            sheet: t(en, "Tổng quan", "Overview"),
+            title: t(lang, "Tổng quan theo nhóm", "Overview by group"),
+            sheet: t(lang, "Tổng quan", "Overview"),
             note: None,
             columns: cols,
             rows: groups
                 .iter()
                 .map(|(n, c)| row(&group_name(n, mask_groups), c))
                 .collect(),
-            total: Some(row(total_row_label(en), &total)),
+            total: Some(row(total_row_label(lang), &total)),
         });
         // 4. per rule
         let mut rules: Vec<(usize, u64)> = total
@@ -561,28 +566,28 @@ impl ReportTables {
             .map(|(r, n)| {
                 vec![
                     Cell::Text(r.code.to_string()),
-                    Cell::Text(r.label(en).to_string()),
-                    Cell::Text(r.pillar.label(en).to_string()),
-                    Cell::Text(r.category.label(en).to_string()),
+                    Cell::Text(r.label(lang).to_string()),
+                    Cell::Text(r.pillar.label(lang).to_string()),
+                    Cell::Text(r.category.label(lang).to_string()),
                     Cell::Count(*n),
                 ]
             })
             .collect();
         tables.push(Table {
             id: "rules",
-            title: t(en, "Số lỗi theo quy tắc", "Findings by rule"),
-            sheet: t(en, "Theo quy tắc", "By rule"),
+            title: t(lang, "Số lỗi theo quy tắc", "Findings by rule"),
+            sheet: t(lang, "Theo quy tắc", "By rule"),
             note: None,
             columns: vec![
-                Column::text("rule", &t(en, "Mã", "Code")),
-                Column::text("label", &t(en, "Quy tắc", "Rule")),
-                Column::text("pillar", &t(en, "Trụ cột", "Pillar")),
-                Column::text("category", &t(en, "Loại lỗi", "Category")),
-                Column::count("findings", &t(en, "Số lỗi", "Findings")),
+                Column::text("rule", &t(lang, "Mã", "Code")),
+                Column::text("label", &t(lang, "Quy tắc", "Rule")),
+                Column::text("pillar", &t(lang, "Trụ cột", "Pillar")),
+                Column::text("category", &t(lang, "Loại lỗi", "Category")),
+                Column::count("findings", &t(lang, "Số lỗi", "Findings")),
             ],
             rows,
             total: Some(vec![
-                Cell::Text(total_row_label(en).into()),
+                Cell::Text(total_row_label(lang).into()),
                 Cell::Text(String::new()),
                 Cell::Text(String::new()),
                 Cell::Text(String::new()),
@@ -592,18 +597,18 @@ impl ReportTables {
 
         let charts = vec![
             Chart {
-                title: t(en, "Số lỗi theo loại", "Findings by category"),
+                title: t(lang, "Số lỗi theo loại", "Findings by category"),
                 legend: Vec::new(),
                 bars: cats
                     .iter()
-                    .map(|c| (c.label(en).to_string(), vec![total.findings[c.index()]]))
+                    .map(|c| (c.label(lang).to_string(), vec![total.findings[c.index()]]))
                     .collect(),
             },
             Chart {
                 title: format!(
                     "{} ({group_label})",
                     t(
-                        en,
+                        lang,
                         "Số bản ghi có lỗi theo nhóm",
                         "Records with problems by group"
                     )
@@ -616,39 +621,39 @@ impl ReportTables {
             },
         ];
         let file = o.path.file_name().map(|n| n.to_string_lossy().to_string());
-        let profile_label = if en {
+        let profile_label = if lang.is_en() {
             &o.profile.label_en
         } else {
             &o.profile.label_vi
         };
         let mut meta = vec![
-            (t(en, "Tệp", "File"), file.clone().unwrap_or_default()),
-            (t(en, "Loại dữ liệu", "Profile"), profile_label.clone()),
-            (t(en, "Ngày chạy", "Run date"), b.today.clone()),
+            (t(lang, "Tệp", "File"), file.clone().unwrap_or_default()),
+            (t(lang, "Loại dữ liệu", "Profile"), profile_label.clone()),
+            (t(lang, "Ngày chạy", "Run date"), b.today.clone()),
         ];
         if let Some(g) = &o.group_header {
-            meta.push((t(en, "Nhóm theo", "Grouped by"), g.clone()));
+            meta.push((t(lang, "Nhóm theo", "Grouped by"), g.clone()));
         }
         meta.push((
-            t(en, "Số bản ghi đọc", "Rows read"),
-            fmt_num(total.rows_read, en),
+            t(lang, "Số bản ghi đọc", "Rows read"),
+            fmt_num(total.rows_read, lang),
         ));
         meta.push((
-            t(en, "Bản ghi có lỗi", "Records with problems"),
+            t(lang, "Bản ghi có lỗi", "Records with problems"),
             format!(
                 "{} ({})",
-                fmt_num(problem_records(&total), en),
+                fmt_num(problem_records(&total), lang),
                 fmt_rate(
                     ratio(problem_records(&total), total.rows_read),
                     Precision::Tenths,
-                    en
+                    lang
                 )
             ),
         ));
         ReportTables {
-            en,
+            lang,
             title: t(
-                en,
+                lang,
                 "Báo cáo kết quả làm sạch dữ liệu",
                 "Data cleaning report",
             ),
@@ -665,8 +670,8 @@ impl ReportTables {
     /// Adds the progress tables (fixed / still open / new since the last
     /// state) before the others.
     pub fn add_progress(&mut self, p: &Progress) {
-        let en = self.en;
-        let (tables, chart, meta) = progress_tables(p, en);
+        let lang = self.lang;
+        let (tables, chart, meta) = progress_tables(p, lang);
         // The monthly question first: progress tables and chart lead.
         self.tables.splice(0..0, tables);
         self.charts.insert(0, chart);
@@ -674,13 +679,13 @@ impl ReportTables {
     }
 
     /// A report holding only progress tables (`lamsach progress`).
-    pub fn progress_only(p: &Progress, en: bool, today: &str) -> ReportTables {
-        let (tables, chart, mut meta) = progress_tables(p, en);
-        meta.insert(0, (t(en, "Ngày chạy", "Run date"), today.to_string()));
+    pub fn progress_only(p: &Progress, lang: Lang, today: &str) -> ReportTables {
+        let (tables, chart, mut meta) = progress_tables(p, lang);
+        meta.insert(0, (t(lang, "Ngày chạy", "Run date"), today.to_string()));
         ReportTables {
-            en,
+            lang,
             title: t(
-                en,
+                lang,
                 "Báo cáo tiến độ làm sạch dữ liệu",
                 "Data cleaning progress report",
             ),
@@ -712,7 +717,7 @@ impl ReportTables {
             .collect();
         json!({
             "schema": "lamsach.report/1",
-            "lang": if self.en { "en" } else { "vi" },
+            "lang": if self.lang.is_en() { "en" } else { "vi" },
             "title": self.title,
             "file": self.file,
             "profile": self.profile,
@@ -723,20 +728,20 @@ impl ReportTables {
     }
 }
 
-fn progress_tables(p: &Progress, en: bool) -> (Vec<Table>, Chart, Vec<(String, String)>) {
+fn progress_tables(p: &Progress, lang: Lang) -> (Vec<Table>, Chart, Vec<(String, String)>) {
     use crate::progress::Figures;
     let fig_cols = |first: Column| -> Vec<Column> {
         vec![
             first,
             Column::count(
                 "before",
-                &t(en, "Cần làm sạch (kỳ trước)", "To fix (last time)"),
+                &t(lang, "Cần làm sạch (kỳ trước)", "To fix (last time)"),
             ),
-            Column::count("fixed", &t(en, "Đã làm sạch", "Fixed")),
-            Column::count("open", &t(en, "Chưa làm sạch", "Still open")),
-            Column::count("new", &t(en, "Phát sinh mới", "New")),
-            Column::count("now", &t(en, "Cần làm sạch (kỳ này)", "To fix (now)")),
-            Column::rate("fixed_rate", &t(en, "Tỷ lệ đã làm sạch", "Fixed rate")),
+            Column::count("fixed", &t(lang, "Đã làm sạch", "Fixed")),
+            Column::count("open", &t(lang, "Chưa làm sạch", "Still open")),
+            Column::count("new", &t(lang, "Phát sinh mới", "New")),
+            Column::count("now", &t(lang, "Cần làm sạch (kỳ này)", "To fix (now)")),
+            Column::rate("fixed_rate", &t(lang, "Tỷ lệ đã làm sạch", "Fixed rate")),
         ]
     };
     let fig_row = |name: String, f: &Figures| -> Vec<Cell> {
@@ -752,20 +757,20 @@ fn progress_tables(p: &Progress, en: bool) -> (Vec<Table>, Chart, Vec<(String, S
     };
     let total = p.total();
     let note = Some(t(
-        en,
+        lang,
         "Đếm theo cặp (người, lỗi): đã làm sạch = có ở kỳ trước, không còn ở kỳ này; tỷ lệ = đã làm sạch / cần làm sạch kỳ trước.",
         "Counted per (person, problem) pair: fixed = present last time and gone now; rate = fixed / to fix last time.",
     ));
     let cat_rows: Vec<Vec<Cell>> = Category::ALL
         .iter()
         .filter_map(|c| p.categories.get(c).map(|f| (c, f)))
-        .map(|(c, f)| fig_row(c.label(en).to_string(), f))
+        .map(|(c, f)| fig_row(c.label(lang).to_string(), f))
         .collect();
     let group_label = p
         .current
         .group_by
         .clone()
-        .unwrap_or_else(|| t(en, "Nhóm", "Group"));
+        .unwrap_or_else(|| t(lang, "Nhóm", "Group"));
     let group_rows: Vec<Vec<Cell>> = p
         .groups
         .iter()
@@ -781,66 +786,66 @@ fn progress_tables(p: &Progress, en: bool) -> (Vec<Table>, Chart, Vec<(String, S
         Table {
             id: "progress_categories",
             title: t(
-                en,
+                lang,
                 "Tiến độ làm sạch theo loại lỗi",
                 "Cleaning progress by category",
             ),
-            sheet: t(en, "Tiến độ theo loại", "Progress by category"),
+            sheet: t(lang, "Tiến độ theo loại", "Progress by category"),
             note: note.clone(),
-            columns: fig_cols(Column::text("category", &t(en, "Loại lỗi", "Category"))),
+            columns: fig_cols(Column::text("category", &t(lang, "Loại lỗi", "Category"))),
             rows: cat_rows,
-            total: Some(fig_row(total_row_label(en).into(), &total)),
+            total: Some(fig_row(total_row_label(lang).into(), &total)),
         },
         Table {
             id: "progress_groups",
             title: t(
-                en,
+                lang,
                 "Tiến độ làm sạch theo nhóm",
                 "Cleaning progress by group",
             ),
-            sheet: t(en, "Tiến độ theo nhóm", "Progress by group"),
+            sheet: t(lang, "Tiến độ theo nhóm", "Progress by group"),
             note,
             columns: fig_cols(Column::text("group", &group_label)),
             rows: group_rows,
-            total: Some(fig_row(total_row_label(en).into(), &total)),
+            total: Some(fig_row(total_row_label(lang).into(), &total)),
         },
         Table {
             id: "progress_persons",
             title: t(
-                en,
+                lang,
                 "Tiến độ theo đối tượng (người có lỗi)",
                 "Progress by person (persons with problems)",
             ),
-            sheet: t(en, "Tiến độ theo đối tượng", "Progress by person"),
+            sheet: t(lang, "Tiến độ theo đối tượng", "Progress by person"),
             note: Some(t(
-                en,
+                lang,
                 "Đã làm sạch = có lỗi ở kỳ trước, không còn lỗi nào ở kỳ này; chưa làm sạch = vẫn còn lỗi; phát sinh mới = kỳ trước không có lỗi.",
                 "Fixed = had problems last time and none now; still open = still has problems; new = had none last time.",
             )),
             columns: fig_cols(Column::text("group", &group_label)),
             rows: person_rows,
-            total: Some(fig_row(total_row_label(en).into(), &persons)),
+            total: Some(fig_row(total_row_label(lang).into(), &persons)),
         },
     ];
     let chart = Chart {
-        title: t(en, "Tiến độ theo loại lỗi", "Progress by category"),
+        title: t(lang, "Tiến độ theo loại lỗi", "Progress by category"),
         legend: vec![
-            t(en, "Đã làm sạch", "Fixed"),
-            t(en, "Chưa làm sạch", "Still open"),
-            t(en, "Phát sinh mới", "New"),
+            t(lang, "Đã làm sạch", "Fixed"),
+            t(lang, "Chưa làm sạch", "Still open"),
+            t(lang, "Phát sinh mới", "New"),
         ],
         bars: Category::ALL
             .iter()
             .filter_map(|c| {
                 p.categories
                     .get(c)
-                    .map(|f| (c.label(en).to_string(), vec![f.fixed, f.open, f.new]))
+                    .map(|f| (c.label(lang).to_string(), vec![f.fixed, f.open, f.new]))
             })
             .collect(),
     };
     let meta = vec![
         (
-            t(en, "Kỳ trước", "Previous state"),
+            t(lang, "Kỳ trước", "Previous state"),
             format!(
                 "{} ({})",
                 p.before.file.clone().unwrap_or_default(),
@@ -848,34 +853,34 @@ fn progress_tables(p: &Progress, en: bool) -> (Vec<Table>, Chart, Vec<(String, S
             ),
         ),
         (
-            t(en, "Tiến độ", "Progress"),
-            if en {
+            t(lang, "Tiến độ", "Progress"),
+            if lang.is_en() {
                 format!(
                     "to fix last time {}; fixed {} ({}); still open {}; new {}",
-                    fmt_num(total.fixed + total.open, en),
-                    fmt_num(total.fixed, en),
+                    fmt_num(total.fixed + total.open, lang),
+                    fmt_num(total.fixed, lang),
                     fmt_rate(
                         ratio(total.fixed, total.fixed + total.open),
                         Precision::Tenths,
-                        en
+                        lang
                     ),
-                    fmt_num(total.open, en),
-                    fmt_num(total.new, en)
+                    fmt_num(total.open, lang),
+                    fmt_num(total.new, lang)
                 )
             } else {
                 format!(
                     "cần làm sạch kỳ trước {}; đã làm sạch {} (đạt {}); chưa làm sạch {}; phát sinh mới {}",
-                    fmt_num(total.fixed + total.open, en),
-                    fmt_num(total.fixed, en),
-                    fmt_rate(ratio(total.fixed, total.fixed + total.open), Precision::Tenths, en),
-                    fmt_num(total.open, en),
-                    fmt_num(total.new, en)
+                    fmt_num(total.fixed + total.open, lang),
+                    fmt_num(total.fixed, lang),
+                    fmt_rate(ratio(total.fixed, total.fixed + total.open), Precision::Tenths, lang),
+                    fmt_num(total.open, lang),
+                    fmt_num(total.new, lang)
                 )
             },
         ),
         (
-            t(en, "Đối tượng", "Persons"),
-            crate::progress::persons_detail(&persons, en),
+            t(lang, "Đối tượng", "Persons"),
+            crate::progress::persons_detail(&persons, lang),
         ),
     ];
     (tables, chart, meta)
@@ -976,12 +981,12 @@ mod tests {
 
     #[test]
     fn rates() {
-        assert_eq!(fmt_rate(Some(0.961), Precision::Tenths, false), "96,1%");
-        assert_eq!(fmt_rate(Some(0.961), Precision::Tenths, true), "96.1%");
-        assert_eq!(fmt_rate(Some(0.0004), Precision::Tenths, false), "0,04%");
-        assert_eq!(fmt_rate(None, Precision::Tenths, false), "–");
+        assert_eq!(fmt_rate(Some(0.961), Precision::Tenths, Lang::Vi), "96,1%");
+        assert_eq!(fmt_rate(Some(0.961), Precision::Tenths, Lang::En), "96.1%");
+        assert_eq!(fmt_rate(Some(0.0004), Precision::Tenths, Lang::Vi), "0,04%");
+        assert_eq!(fmt_rate(None, Precision::Tenths, Lang::Vi), "–");
         assert_eq!(
-            fmt_rate(ratio(40433, 44013), Precision::Tenths, true),
+            fmt_rate(ratio(40433, 44013), Precision::Tenths, Lang::En),
             "91.9%"
         );
     }

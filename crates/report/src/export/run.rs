@@ -55,7 +55,7 @@ pub fn check_with_reports(
     data: &RuleData,
     extra: &mut dyn Sink,
 ) -> Result<RunResult> {
-    let en = spec.opts.en;
+    let lang = spec.opts.lang;
     let tables_wanted = spec.formats.is_some();
     let formats: &[Format] = spec.formats.unwrap_or(&[Format::Csv, Format::Json]);
     let before = spec.since.map(State::load).transpose()?;
@@ -68,7 +68,7 @@ pub fn check_with_reports(
     let mut issues = match spec.out {
         Some(dir) => {
             std::fs::create_dir_all(dir).map_err(Error::write(&dir))?;
-            let mut i = crate::IssuesCsv::create(&dir.join("issues.csv"), en, spec.mask_ids)?;
+            let mut i = crate::IssuesCsv::create(&dir.join("issues.csv"), lang, spec.mask_ids)?;
             i.set_columns(&mapping.headers, id_cols.clone());
             Some(i)
         }
@@ -85,7 +85,7 @@ pub fn check_with_reports(
                     } else {
                         0
                     },
-                en,
+                lang,
                 spec.mask_ids,
                 &mapping.headers,
                 id_cols.clone(),
@@ -129,19 +129,19 @@ pub fn check_with_reports(
         written.push(dir.join("issues.csv"));
         if formats.contains(&Format::Csv) {
             let p = dir.join("tally.csv");
-            crate::write_tally_csv(&p, &outcome, en)?;
+            crate::write_tally_csv(&p, &outcome, lang)?;
             written.push(p);
         }
         if formats.contains(&Format::Json) {
             let p = dir.join("tally.json");
-            crate::write_tally_json(&p, &outcome, en)?;
+            crate::write_tally_json(&p, &outcome, lang)?;
             written.push(p);
         }
         if tables_wanted || progress.is_some() {
             let mut tables = ReportTables::from_outcome(
                 &outcome,
                 &BuildOpts {
-                    en,
+                    lang,
                     mask_ids: spec.mask_ids,
                     today: today.clone(),
                     group_rank: group_rank(&outcome, data),

@@ -6,12 +6,13 @@ use crate::{excel_safe, AtomicFile, ISSUES_HEADER};
 use lamsach_engine::Sink;
 use lamsach_io::error::{Error, Result};
 use lamsach_rules::Finding;
+use lamsach_text::Lang;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use std::path::Path;
 
 /// Name of the findings sheet.
-pub fn findings_sheet_name(en: bool) -> &'static str {
-    if en {
+pub fn findings_sheet_name(lang: Lang) -> &'static str {
+    if lang.is_en() {
         "Findings list"
     } else {
         "Danh sách lỗi"
@@ -222,7 +223,7 @@ pub struct XlsxBook {
     rows: u32,
     cap: u32,
     pub dropped: u64,
-    en: bool,
+    lang: Lang,
     mask_ids: bool,
     headers: Vec<String>,
     id_columns: Vec<usize>,
@@ -233,7 +234,7 @@ impl XlsxBook {
     pub fn new(
         path: &Path,
         tables: usize,
-        en: bool,
+        lang: Lang,
         mask_ids: bool,
         headers: &[String],
         id_columns: Vec<usize>,
@@ -251,7 +252,7 @@ impl XlsxBook {
             }
             let bold = Format::new().set_bold();
             let ws = wb.add_worksheet_with_constant_memory();
-            ws.set_name(findings_sheet_name(en))?;
+            ws.set_name(findings_sheet_name(lang))?;
             ws.set_column_width(5, 36)?;
             ws.set_column_width(9, 60)?;
             ws.set_freeze_panes(1, 0)?;
@@ -268,7 +269,7 @@ impl XlsxBook {
             rows: 0,
             cap: XLSX_MAX_FINDINGS as u32,
             dropped: 0,
-            en,
+            lang,
             mask_ids,
             headers: headers.to_vec(),
             id_columns,
@@ -289,11 +290,11 @@ impl XlsxBook {
     /// Adds the tables and saves the workbook atomically.
     pub fn finish(mut self, r: &ReportTables) -> Result<()> {
         let path = self.path.clone();
-        let mut used = vec![findings_sheet_name(self.en).to_string()];
+        let mut used = vec![findings_sheet_name(self.lang).to_string()];
         fill_tables(&mut self.wb, r, &mut used).map_err(xerr(&path))?;
         if self.dropped > 0 && !r.tables.is_empty() {
             // The findings sheet is full: the note goes on the first sheet.
-            let note = if r.en {
+            let note = if r.lang.is_en() {
                 format!(
                     "The findings list holds the first {} findings (Excel's row limit); {} more are in issues.csv.",
                     self.rows, self.dropped
@@ -338,10 +339,10 @@ impl Sink for XlsxBook {
         };
         let cells = [
             f.rule.code,
-            f.rule.pillar.label(self.en),
-            f.rule.category.label(self.en),
-            f.rule.severity.label(self.en),
-            f.rule.label(self.en),
+            f.rule.pillar.label(self.lang),
+            f.rule.category.label(self.lang),
+            f.rule.severity.label(self.lang),
+            f.rule.label(self.lang),
         ];
         let (group, value, message) = (masked(group), masked(&value), masked(&f.message));
         let row = self.rows + 1;
@@ -385,7 +386,7 @@ mod tests {
 
     fn report() -> ReportTables {
         ReportTables {
-            en: false,
+            lang: Lang::Vi,
             title: "t".into(),
             meta: Vec::new(),
             file: None,
@@ -401,7 +402,7 @@ mod tests {
     fn findings_capped_with_a_note_and_masked() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.xlsx");
-        let mut b = XlsxBook::new(&path, 0, false, true, &["Số CCCD".into()], vec![0])
+        let mut b = XlsxBook::new(&path, 0, Lang::Vi, true, &["Số CCCD".into()], vec![0])
             .unwrap()
             .with_cap(2);
         for l in 2..7 {

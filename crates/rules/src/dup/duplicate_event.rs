@@ -1,4 +1,5 @@
 use crate::*;
+use lamsach_text::Lang;
 use xxhash_rust::xxh3::xxh3_64;
 
 pub static RULE: Rule = Rule {
@@ -118,14 +119,14 @@ impl Index {
     }
 
     /// Registers a row; returns the finding when it repeats an earlier row.
-    pub fn check(&mut self, key: u64, line: u64, en: bool) -> Option<Finding> {
+    pub fn check(&mut self, key: u64, line: u64, lang: Lang) -> Option<Finding> {
         let first = self.first.first_or_insert(key, line)?;
         (first != line).then(|| Finding {
             line,
             rule: &RULE,
             column: None,
             value: String::new(),
-            message: if en {
+            message: if lang.is_en() {
                 format!("Same person and event as line {first}")
             } else {
                 format!("Trùng với dòng {first} (cùng người, cùng sự kiện)")
@@ -144,7 +145,7 @@ mod tests {
         let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
         let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
         let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
-        key(&RowCtx::new(2, &values, &map, d, today(), false))
+        key(&RowCtx::new(2, &values, &map, d, today(), Lang::Vi))
     }
 
     #[test]
@@ -178,8 +179,8 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, k(&vacc(&[("Mũi", "2")])));
         let mut idx = Index::default();
-        assert!(idx.check(a.unwrap(), 2, false).is_none());
-        let f = idx.check(b.unwrap(), 9, false).unwrap();
+        assert!(idx.check(a.unwrap(), 2, Lang::Vi).is_none());
+        let f = idx.check(b.unwrap(), 9, Lang::Vi).unwrap();
         assert_eq!(f.message, "Trùng với dòng 2 (cùng người, cùng sự kiện)");
     }
 }

@@ -1,4 +1,5 @@
 use crate::*;
+use lamsach_text::Lang;
 
 pub static RULE: Rule = Rule {
     code: "DUP002",
@@ -150,14 +151,14 @@ impl Index {
         }
     }
 
-    pub fn check(&mut self, h: Holder, line: u64, en: bool) -> Option<Finding> {
+    pub fn check(&mut self, h: Holder, line: u64, lang: Lang) -> Option<Finding> {
         let (first_name, first_dob, first_line) = self.first_of(h, line)?;
         if first_line == line {
             return None;
         }
         let name = first_name != 0 && h.name != 0 && first_name != h.name;
         let dob = dob_differs(first_dob, h.dob);
-        let what = match (name, dob, en) {
+        let what = match (name, dob, lang.is_en()) {
             (false, false, _) => return None,
             (true, true, false) => "khác họ tên và ngày sinh",
             (true, false, false) => "khác họ tên",
@@ -171,7 +172,7 @@ impl Index {
             rule: &RULE,
             column: None,
             value: String::new(),
-            message: if en {
+            message: if lang.is_en() {
                 format!("ID also used at line {first_line} with {what}")
             } else {
                 format!("Số định danh đã dùng ở dòng {first_line} cho người {what}")
@@ -197,9 +198,9 @@ mod tests {
     fn conflicts() {
         let d = |y, m, dd| DateValue::Full(NaiveDate::from_ymd_opt(y, m, dd).unwrap());
         let mut idx = Index::default();
-        assert!(idx.check(h(1, d(1990, 5, 12)), 2, false).is_none());
+        assert!(idx.check(h(1, d(1990, 5, 12)), 2, Lang::Vi).is_none());
         // same person again (another dose): fine
-        assert!(idx.check(h(1, d(1990, 5, 12)), 3, false).is_none());
+        assert!(idx.check(h(1, d(1990, 5, 12)), 3, Lang::Vi).is_none());
         // year-only agrees
         assert!(idx
             .check(
@@ -211,17 +212,17 @@ mod tests {
                     }
                 ),
                 4,
-                false
+                Lang::Vi
             )
             .is_none());
         // empty name: nothing to compare
-        assert!(idx.check(h(0, d(1990, 5, 12)), 5, false).is_none());
-        let f = idx.check(h(2, d(1990, 5, 12)), 7, false).unwrap();
+        assert!(idx.check(h(0, d(1990, 5, 12)), 5, Lang::Vi).is_none());
+        let f = idx.check(h(2, d(1990, 5, 12)), 7, Lang::Vi).unwrap();
         assert_eq!(
             f.message,
             "Số định danh đã dùng ở dòng 2 cho người khác họ tên"
         );
-        let f = idx.check(h(2, d(1991, 5, 12)), 8, false).unwrap();
+        let f = idx.check(h(2, d(1991, 5, 12)), 8, Lang::Vi).unwrap();
         assert!(f.message.ends_with("khác họ tên và ngày sinh"));
     }
 
@@ -294,9 +295,9 @@ mod tests {
         };
         for first_line in [u32::MAX as u64 - 1, u32::MAX as u64, 5_000_000_000] {
             let mut idx = Index::default();
-            assert!(idx.check(h(1, d), first_line, true).is_none());
-            assert!(idx.check(h(1, d), first_line + 1, true).is_none());
-            let f = idx.check(h(2, d), first_line + 7, true).unwrap();
+            assert!(idx.check(h(1, d), first_line, Lang::En).is_none());
+            assert!(idx.check(h(1, d), first_line + 1, Lang::En).is_none());
+            let f = idx.check(h(2, d), first_line + 7, Lang::En).unwrap();
             assert_eq!(f.line, first_line + 7);
             assert_eq!(
                 f.message,
@@ -305,17 +306,17 @@ mod tests {
         }
         // a later row's wide line does not change the first
         let mut idx = Index::default();
-        assert!(idx.check(h(1, d), 2, true).is_none());
-        let f = idx.check(h(1, far), 9_000_000_000, true).unwrap();
+        assert!(idx.check(h(1, d), 2, Lang::En).is_none());
+        let f = idx.check(h(1, far), 9_000_000_000, Lang::En).unwrap();
         assert_eq!(
             f.message,
             "ID also used at line 2 with a different date of birth"
         );
         // a first row whose date does not pack keeps it whole
         let mut idx = Index::default();
-        assert!(idx.check(h(1, far), 3, true).is_none());
-        assert!(idx.check(h(1, far), 4, true).is_none());
-        let f = idx.check(h(1, d), 5, true).unwrap();
+        assert!(idx.check(h(1, far), 3, Lang::En).is_none());
+        assert!(idx.check(h(1, far), 4, Lang::En).is_none());
+        let f = idx.check(h(1, d), 5, Lang::En).unwrap();
         assert_eq!(
             f.message,
             "ID also used at line 3 with a different date of birth"

@@ -1,4 +1,5 @@
 use crate::*;
+use lamsach_text::Lang;
 
 pub static RULE: Rule = Rule {
     code: "DUP005",
@@ -34,13 +35,13 @@ and hides that the person may still lack a dose. Reports count these as
     check: Check::Engine,
 };
 
-pub fn finding(line: u64, kept: u64, days: i64, en: bool) -> Finding {
+pub fn finding(line: u64, kept: u64, days: i64, lang: Lang) -> Finding {
     Finding {
         line,
         rule: &RULE,
         column: None,
         value: String::new(),
-        message: match (en, days) {
+        message: match (lang.is_en(), days) {
             (false, 0) => format!("Trùng mũi tiêm với dòng {kept} (cùng người, cùng vắc xin, mũi và ngày)"),
             (false, d) => format!("Trùng mũi tiêm với dòng {kept} (cùng người, cùng vắc xin và mũi, ngày lệch {d} ngày)"),
             (true, 0) => format!("Same dose as line {kept} (same person, vaccine, dose and date)"),
@@ -56,11 +57,11 @@ mod tests {
     #[test]
     fn messages() {
         assert_eq!(
-            finding(5, 2, 2, false).message,
+            finding(5, 2, 2, Lang::Vi).message,
             "Trùng mũi tiêm với dòng 2 (cùng người, cùng vắc xin và mũi, ngày lệch 2 ngày)"
         );
         assert_eq!(
-            finding(5, 2, 0, true).message,
+            finding(5, 2, 0, Lang::En).message,
             "Same dose as line 2 (same person, vaccine, dose and date)"
         );
     }

@@ -1,5 +1,6 @@
 use crate::*;
 use lamsach_model::parse::id::IdLevel;
+use lamsach_text::Lang;
 
 pub static RULE: Rule = Rule {
     code: "DUP003",
@@ -48,7 +49,7 @@ pub fn finding(
     score: f32,
     agreed: &[&str],
     id: IdLevel,
-    en: bool,
+    lang: Lang,
 ) -> Finding {
     let near = id == IdLevel::Near;
     Finding {
@@ -56,7 +57,7 @@ pub fn finding(
         rule: &RULE,
         column: None,
         value: String::new(),
-        message: if en {
+        message: if lang.is_en() {
             format!(
                 "Same person as line {kept} with {} (score {score:.1}; agree: {})",
                 if near {
@@ -86,14 +87,14 @@ mod tests {
 
     #[test]
     fn messages() {
-        let f = finding(9, 2, 17.5, &["full_name", "dob"], IdLevel::Near, false);
+        let f = finding(9, 2, 17.5, &["full_name", "dob"], IdLevel::Near, Lang::Vi);
         assert_eq!(f.message, "Cùng một người với dòng 2 nhưng số định danh lệch một chữ số (điểm 17.5; giống: full_name, dob)");
-        let f = finding(9, 2, 12.0, &["full_name"], IdLevel::Differ, true);
+        let f = finding(9, 2, 12.0, &["full_name"], IdLevel::Differ, Lang::En);
         assert_eq!(
             f.message,
             "Same person as line 2 with another ID (score 12.0; agree: full_name)"
         );
-        let f = finding(9, 2, 12.0, &["dob"], IdLevel::Near, true);
+        let f = finding(9, 2, 12.0, &["dob"], IdLevel::Near, Lang::En);
         assert_eq!(
             f.message,
             "Same person as line 2 with an ID one digit apart (score 12.0; agree: dob)"

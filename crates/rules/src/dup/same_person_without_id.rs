@@ -1,4 +1,5 @@
 use crate::*;
+use lamsach_text::Lang;
 
 pub static RULE: Rule = Rule {
     code: "DUP004",
@@ -33,13 +34,13 @@ the ID. Reports count these as "Xóa trùng thông tin công dân".
     check: Check::Engine,
 };
 
-pub fn finding(line: u64, kept: u64, score: f32, agreed: &[&str], en: bool) -> Finding {
+pub fn finding(line: u64, kept: u64, score: f32, agreed: &[&str], lang: Lang) -> Finding {
     Finding {
         line,
         rule: &RULE,
         column: None,
         value: String::new(),
-        message: if en {
+        message: if lang.is_en() {
             format!(
                 "Same person as line {kept}, one of the two without a valid ID (score {score:.1}; agree: {})",
                 agreed.join(", ")
@@ -59,12 +60,12 @@ mod tests {
 
     #[test]
     fn messages() {
-        let f = finding(7, 2, 11.5, &["full_name", "dob~swapped"], false);
+        let f = finding(7, 2, 11.5, &["full_name", "dob~swapped"], Lang::Vi);
         assert_eq!(
             f.message,
             "Cùng một người với dòng 2, một bản ghi không có số định danh hợp lệ (điểm 11.5; giống: full_name, dob~swapped)"
         );
-        assert!(finding(7, 2, 11.5, &[], true)
+        assert!(finding(7, 2, 11.5, &[], Lang::En)
             .message
             .starts_with("Same person as line 2"));
     }

@@ -38,14 +38,14 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
                     format!(
                         "Chữ số thứ 4 ({}) là mã giới tính {}, nhưng giới tính ghi là {}",
                         d[3] as char,
-                        s.sex.label(false),
-                        sex.label(false)
+                        s.sex.label(Lang::Vi),
+                        sex.label(Lang::Vi)
                     ),
                     format!(
                         "4th digit ({}) means {}, but the record says {}",
                         d[3] as char,
-                        s.sex.label(true),
-                        sex.label(true)
+                        s.sex.label(Lang::En),
+                        sex.label(Lang::En)
                     ),
                 ),
             );

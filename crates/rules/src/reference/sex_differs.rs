@@ -29,7 +29,7 @@ value) or the ID belongs to another person, a relative of the other sex.
 fn check(ctx: &RowCtx, lk: &Lookup, out: &mut Vec<Finding>) {
     if let Lookup::Found(m) = lk {
         if m.sex_differs == Some(true) {
-            let r = m.person.sex.map_or("—", |s| s.label(ctx.en));
+            let r = m.person.sex.map_or("—", |s| s.label(ctx.lang));
             ctx.emit(
                 out,
                 &RULE,

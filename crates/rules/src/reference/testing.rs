@@ -20,7 +20,7 @@ pub fn reference() -> &'static Reference {
         let dir = tempfile::tempdir().expect("temp dir");
         let p = dir.path().join("dan-cu.csv");
         std::fs::write(&p, REFERENCE_CSV).expect("write reference");
-        lamsach_reference::load(&p, data(), false).expect("test reference loads")
+        lamsach_reference::load(&p, data(), Lang::Vi).expect("test reference loads")
     })
 }
 
@@ -35,7 +35,7 @@ pub fn run_ref_verified(
     let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
     let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
     let map = Mapping::new(d.profile(profile).expect("profile"), &headers);
-    let ctx = RowCtx::new(2, &values, &map, d, today(), false);
+    let ctx = RowCtx::new(2, &values, &map, d, today(), Lang::Vi);
     let mut out = Vec::new();
     let verified = crate::reference::lookup::check_row(reference(), &ctx, &mut out);
     let msgs = out

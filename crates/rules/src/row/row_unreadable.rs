@@ -1,4 +1,5 @@
 use crate::*;
+use lamsach_text::Lang;
 
 pub static RULE: Rule = Rule {
     code: "ROW001",
@@ -29,8 +30,8 @@ delimiter inside an unquoted value, or a line break inside a name.
 
 pub use lamsach_io::input::Reason;
 
-pub fn finding(line: u64, reason: &Reason, en: bool) -> Finding {
-    let message = reason.message(en);
+pub fn finding(line: u64, reason: &Reason, lang: Lang) -> Finding {
+    let message = reason.message(lang);
     Finding {
         line,
         rule: &RULE,
@@ -51,17 +52,17 @@ mod tests {
             expected: 8,
         };
         assert_eq!(
-            finding(4, &r, false).message,
+            finding(4, &r, Lang::Vi).message,
             "Dòng có 3 cột, tiêu đề có 8 cột"
         );
         assert_eq!(
-            finding(4, &r, true).message,
+            finding(4, &r, Lang::En).message,
             "Row has 3 columns; the header has 8"
         );
-        assert!(finding(4, &Reason::UnclosedQuote, false)
+        assert!(finding(4, &Reason::UnclosedQuote, Lang::Vi)
             .message
             .contains("ngoặc kép"));
-        let big = finding(4, &Reason::TooLarge { limit: 100 }, false);
+        let big = finding(4, &Reason::TooLarge { limit: 100 }, Lang::Vi);
         assert!(big.message.contains("100 byte"));
         assert_eq!((big.line, big.column, big.rule.code), (4, None, "ROW001"));
     }

@@ -1,4 +1,5 @@
 use crate::*;
+use lamsach_text::Lang;
 
 pub static RULE: Rule = Rule {
     code: "TXT001",
@@ -25,13 +26,13 @@ Names with broken characters match nobody ("lỗi font").
     check: Check::Engine,
 };
 
-pub fn finding(line: u64, column: usize, value: String, en: bool) -> Finding {
+pub fn finding(line: u64, column: usize, value: String, lang: Lang) -> Finding {
     Finding {
         line,
         rule: &RULE,
         column: Some(column),
         value,
-        message: if en {
+        message: if lang.is_en() {
             "Cell holds bytes that are not UTF-8 (shown as �)".into()
         } else {
             "Ô có byte không phải UTF-8 (lỗi font, hiển thị là �)".into()
@@ -45,11 +46,11 @@ mod tests {
 
     #[test]
     fn finding_names_the_column_and_shows_the_value() {
-        let f = finding(7, 2, "Nguy�n".into(), false);
+        let f = finding(7, 2, "Nguy�n".into(), Lang::Vi);
         assert_eq!((f.line, f.column, f.rule.code), (7, Some(2), "TXT001"));
         assert_eq!(f.value, "Nguy�n");
         assert!(f.message.contains("UTF-8"));
-        assert!(finding(7, 2, String::new(), true)
+        assert!(finding(7, 2, String::new(), Lang::En)
             .message
             .starts_with("Cell holds bytes"));
     }
