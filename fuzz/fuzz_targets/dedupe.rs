@@ -63,7 +63,7 @@ fuzz_target!(|input: &[u8]| {
             last_first = first;
         }
         let (_, _, _, _) = o.counts();
-        for (line, found) in o.findings(false) {
+        for (line, found) in o.findings(lamsach_text::Lang::Vi) {
             assert!(
                 found.iter().all(|f| f.line == line),
                 "finding on another line"

@@ -76,7 +76,11 @@ fuzz_target!(|input: &[u8]| {
         profile,
         group_by: (cfg[2] & 0x20 != 0).then(|| "district".to_string()),
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-        en: cfg[2] & 0x40 != 0,
+        lang: if cfg[2] & 0x40 != 0 {
+            lamsach_text::Lang::En
+        } else {
+            lamsach_text::Lang::Vi
+        },
         source: SourceOptions {
             delimiter,
             ..Default::default()

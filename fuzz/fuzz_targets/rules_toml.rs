@@ -111,7 +111,14 @@ fuzz_target!(|input: &[u8]| {
             let _ = map.missing_required();
             for (i, row) in rows.iter().enumerate() {
                 let values: Vec<&str> = row.iter().map(String::as_str).collect();
-                let ctx = RowCtx::new(i as u64 + 2, &values, &map, &data, today, false);
+                let ctx = RowCtx::new(
+                    i as u64 + 2,
+                    &values,
+                    &map,
+                    &data,
+                    today,
+                    lamsach_text::Lang::Vi,
+                );
                 let mut out = Vec::new();
                 check_row(&ctx, &mut out);
             }
