@@ -7,6 +7,7 @@ mod dedupe_cli;
 mod docs_current;
 mod fuzz_regressions;
 mod hostile;
+mod layers;
 mod merge;
 mod prepass_beside;
 mod progress_monthly;
