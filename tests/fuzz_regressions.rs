@@ -26,7 +26,7 @@ fn rule_files(settings: &str) -> Vec<(String, String)> {
 fn reference() -> (String, String) {
     (
         "reference.toml".into(),
-        lamsach_model::reference_settings::EMBEDDED.to_string(),
+        lamsach_model::profile::REFERENCE_TOML.to_string(),
     )
 }
 

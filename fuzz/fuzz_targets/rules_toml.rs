@@ -82,7 +82,7 @@ fuzz_target!(|input: &[u8]| {
     );
     let mut reference = (
         "reference.toml".to_string(),
-        lamsach_model::reference_settings::EMBEDDED.to_string(),
+        lamsach_model::profile::REFERENCE_TOML.to_string(),
     );
     match sel % 4 {
         0 => files[0].1 = text,

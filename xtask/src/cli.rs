@@ -28,18 +28,6 @@ pub enum Command {
     },
 }
 
-/// `A` from the flags `args` alone, every other flag at its default: the
-/// arguments a subcommand gets from the command line, built in code.
-pub fn parse_args<A: clap::Args>(args: &[&std::ffi::OsStr]) -> A {
-    #[derive(Parser)]
-    struct One<A: clap::Args> {
-        #[command(flatten)]
-        args: A,
-    }
-    let argv = std::iter::once(std::ffi::OsStr::new("xtask")).chain(args.iter().copied());
-    One::<A>::parse_from(argv).args
-}
-
 /// Runs one subcommand: errors print to stderr and exit with 2.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {

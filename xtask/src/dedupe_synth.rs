@@ -45,7 +45,7 @@ pub struct SynthArgs {
 impl SynthArgs {
     /// `cargo xtask synth-dupes --out OUT`: the other flags at their defaults.
     pub fn new(out: &Path) -> Self {
-        crate::cli::parse_args(&["--out".as_ref(), out.as_os_str()])
+        crate::args::parse_args(&["--out".as_ref(), out.as_os_str()])
     }
 }
 

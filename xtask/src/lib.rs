@@ -3,6 +3,7 @@
 //! `score`, `synth-dupes`, `score-dupes`), and the rule documentation
 //! generated from the registry (`cargo xtask docs`).
 
+pub mod args;
 pub mod cli;
 pub mod dedupe_score;
 pub mod dedupe_synth;

@@ -59,7 +59,7 @@ pub struct ScoreArgs {
 impl SynthArgs {
     /// `cargo xtask synth --out OUT --truth TRUTH`: the other flags at their defaults.
     pub fn new(out: &Path, truth: &Path) -> Self {
-        crate::cli::parse_args(&[
+        crate::args::parse_args(&[
             "--out".as_ref(),
             out.as_os_str(),
             "--truth".as_ref(),

@@ -5,4 +5,3 @@
 pub mod layout;
 pub mod parse;
 pub mod profile;
-pub mod reference_settings;

@@ -178,7 +178,7 @@ pub struct RuleData {
     pub school_levels: Vec<SchoolLevel>,
     school_level_keys: HashMap<String, usize>,
     /// `reference.toml`: the population reference's columns and matching thresholds.
-    pub reference: crate::reference_settings::ReferenceSettings,
+    pub reference: ReferenceSettings,
 }
 
 const EMBEDDED: &[(&str, &str)] = &[
@@ -241,7 +241,7 @@ impl RuleData {
             .collect();
         let reference = (
             "rules/reference.toml".to_string(),
-            crate::reference_settings::EMBEDDED.to_string(),
+            REFERENCE_TOML.to_string(),
         );
         Self::from_files(&files, &reference)
     }
@@ -279,7 +279,7 @@ impl RuleData {
         } else {
             (
                 "rules/reference.toml".to_string(),
-                crate::reference_settings::EMBEDDED.to_string(),
+                REFERENCE_TOML.to_string(),
             )
         };
         Self::from_files(&files, &reference)
@@ -296,10 +296,9 @@ impl RuleData {
             ));
         }
         let mut errors = Vec::new();
-        let reference =
-            crate::reference_settings::ReferenceSettings::parse(&reference.0, &reference.1)
-                .map_err(|e| errors.push(e.to_string()))
-                .ok();
+        let reference = ReferenceSettings::parse(&reference.0, &reference.1)
+            .map_err(|e| errors.push(e.to_string()))
+            .ok();
         let settings: Option<SettingsFile> = parse_toml(&files[0].0, &files[0].1)
             .map_err(|e| errors.push(e.to_string()))
             .ok();
@@ -491,6 +490,90 @@ pub fn detect<'a>(data: &'a RuleData, headers: &[String]) -> Option<&'a Profile>
         .filter(|(m, p)| p.signature.iter().any(|f| m.column(*f).is_some()))
         .max_by_key(|(m, _)| m.score())
         .map(|(_, p)| p)
+}
+
+// ------------------------------------------- the population extract
+
+/// `rules/reference.toml` as compiled into the binary.
+pub const REFERENCE_TOML: &str = include_str!("../../../rules/reference.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReferenceFile {
+    name: String,
+    label_vi: String,
+    label_en: String,
+    required: Vec<Field>,
+    fields: BTreeMap<Field, Vec<String>>,
+    matching: Matching,
+}
+
+/// The reference file's column mapping and the matching thresholds.
+#[derive(Debug, Clone)]
+pub struct ReferenceSettings {
+    /// Header aliases of the reference file, as a profile (so the export
+    /// header matching code is reused); never used to check an export.
+    pub profile: Profile,
+    pub matching: Matching,
+}
+
+impl ReferenceSettings {
+    /// Parses `rules/reference.toml`; errors name the file, line, column and key.
+    pub fn parse(path: &str, text: &str) -> Result<ReferenceSettings> {
+        let f: ReferenceFile = parse_toml(path, text)?;
+        let m = &f.matching;
+        let mut errors = Vec::new();
+        if !(0.0..=1.0).contains(&m.typo_min_jaro_winkler) {
+            errors.push(
+                "matching.typo_min_jaro_winkler phải trong khoảng 0..1 / must be within 0..1",
+            );
+        }
+        if m.near_days < 0 {
+            errors.push("matching.near_days không được âm / must not be negative");
+        }
+        for req in [Field::Id, Field::FullName, Field::Dob, Field::Sex] {
+            if !f.fields.contains_key(&req) {
+                errors.push(
+                    "[fields] cần id, full_name, dob, sex / must map id, full_name, dob and sex",
+                );
+                break;
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Config(format!(
+                "{path}: lỗi tệp quy tắc / rules file error: {}",
+                errors.join("; ")
+            )));
+        }
+        Ok(ReferenceSettings {
+            profile: Profile {
+                name: f.name,
+                label_vi: f.label_vi,
+                label_en: f.label_en,
+                group_by: Field::Id,
+                required: f.required,
+                event_key: Vec::new(),
+                signature: Vec::new(),
+                fields: f.fields,
+            },
+            matching: f.matching,
+        })
+    }
+
+    pub fn embedded() -> Result<ReferenceSettings> {
+        ReferenceSettings::parse("rules/reference.toml", REFERENCE_TOML)
+    }
+}
+
+/// Thresholds from `[matching]` in `rules/reference.toml`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Matching {
+    pub typo_max_edits: usize,
+    pub typo_long_word: usize,
+    pub typo_min_jaro_winkler: f64,
+    pub near_days: i64,
+    pub active_record_profiles: Vec<String>,
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use lamsach_model::parse::date::DateValue;
-use lamsach_model::reference_settings::Matching;
+use lamsach_model::profile::Matching;
 use lamsach_text::{fold, normalize};
 use unicode_normalization::{is_nfc_quick, IsNormalized};
 

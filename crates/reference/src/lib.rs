@@ -16,7 +16,7 @@ mod table;
 use table::Slot;
 
 pub use classify::{classify_dob, classify_name, DobClass, NameClass};
-pub use lamsach_model::reference_settings::{Matching, ReferenceSettings, EMBEDDED};
+pub use lamsach_model::profile::{Matching, ReferenceSettings, REFERENCE_TOML};
 pub use load::{load, write_issues_csv, IssueKind, LoadStats, RefIssue};
 
 use chrono::{Datelike, NaiveDate};
@@ -410,12 +410,13 @@ mod tests {
             .matching
             .active_record_profiles
             .contains(&"bhxh".to_string()));
-        let bad = EMBEDDED.replace("typo_min_jaro_winkler = 0.9", "typo_min_jaro_winkler = 9");
+        let bad =
+            REFERENCE_TOML.replace("typo_min_jaro_winkler = 0.9", "typo_min_jaro_winkler = 9");
         let e = ReferenceSettings::parse("r.toml", &bad)
             .unwrap_err()
             .to_string();
         assert!(e.contains("typo_min_jaro_winkler"), "{e}");
-        let bad = EMBEDDED.replace("near_days = 10", "near_day = 10");
+        let bad = REFERENCE_TOML.replace("near_days = 10", "near_day = 10");
         let e = ReferenceSettings::parse("r.toml", &bad)
             .unwrap_err()
             .to_string();

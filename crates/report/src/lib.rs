@@ -16,6 +16,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+pub mod cells;
 pub mod clusters;
 pub mod export;
 pub mod merge;
@@ -116,7 +117,7 @@ impl Sink for IssuesCsv {
         let value = shown_value(f, self.mask_ids, &self.id_columns);
         // Messages may quote an ID (e.g. the padded value of ID003).
         let message: Cow<str> = if self.mask_ids {
-            Cow::Owned(crate::export::mask_digits(&f.message))
+            Cow::Owned(crate::cells::mask_digits(&f.message))
         } else {
             Cow::Borrowed(&f.message)
         };

@@ -296,7 +296,7 @@ impl StateBuilder {
         let g = self.state.groups.len() as u32;
         // A group column holding identifiers (`--group-by "Số CCCD"`) must
         // not put raw IDs into the state: digit runs of 9+ are masked.
-        self.state.groups.push(crate::export::mask_digits(name));
+        self.state.groups.push(crate::cells::mask_digits(name));
         self.group_ids.insert(name.to_string(), g);
         g
     }
@@ -539,7 +539,7 @@ impl Progress {
             .categories
             .iter()
             .map(|(c, f)| (c.label(lang).to_string(), *f))
-            .chain([(crate::export::total_row_label(lang).to_string(), t)]);
+            .chain([(crate::cells::total_row_label(lang).to_string(), t)]);
         for (label, f) in rows {
             let _ = writeln!(
                 s,

@@ -1,7 +1,8 @@
 //! `report.xlsx`: one sheet per table (numbers stored as numbers, rates as
 //! percentages), plus "Danh sách lỗi" with the issues.csv columns.
 
-use super::{mask_digits, Cell, ReportTables, Table, XLSX_MAX_FINDINGS};
+use super::{Cell, ReportTables, Table, XLSX_MAX_FINDINGS};
+use crate::cells::mask_digits;
 use crate::{excel_safe, AtomicFile, ISSUES_HEADER};
 use lamsach_engine::Sink;
 use lamsach_io::error::{Error, Result};
