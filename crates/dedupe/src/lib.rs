@@ -1032,10 +1032,7 @@ fn read_rows(opened: &Opened, data: &RuleData) -> Result<Loaded> {
     let path = opened.source.path();
     let (mapping, delim) = (&opened.mapping, opened.source.delim());
     let mut reader = opened.source.records()?;
-    let read_err = |source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    };
+    let read_err = Error::read(path);
     let event_fields: Vec<Field> = mapping
         .profile
         .event_key
@@ -1069,7 +1066,7 @@ fn read_rows(opened: &Opened, data: &RuleData) -> Result<Loaded> {
             if lamsach_io::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
                 return Err(Error::Interrupted);
             }
-            for out in group.map_err(read_err)? {
+            for out in group.map_err(&read_err)? {
                 rec.add(out)?;
             }
         }

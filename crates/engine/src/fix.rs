@@ -106,10 +106,7 @@ pub fn fix_file(
     let source = opened.source.encoding().to_string();
     let mut reader = opened.source.records()?;
     reader.keep_skipped = true;
-    let read_err = |source| Error::Read {
-        path: input.to_path_buf(),
-        source,
-    };
+    let read_err = Error::read(input);
     let write_err = |p: &Path| {
         let p = p.to_path_buf();
         move |source| Error::Write {
@@ -172,7 +169,7 @@ pub fn fix_file(
             // the temporary outputs are removed when `w` is dropped
             return Err(Error::Interrupted);
         }
-        let rec = reader.next_rec().map_err(read_err)?;
+        let rec = reader.next_rec().map_err(&read_err)?;
         let (line, bytes) = match rec {
             None => break,
             Some(Rec::Unreadable { .. }) => {

@@ -269,10 +269,7 @@ pub fn check_file(
     let delim = opened.source.delim();
     let encoding = opened.source.encoding().to_string();
     let mut reader = opened.source.records()?;
-    let read_err = |source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    };
+    let read_err = Error::read(path);
     let all_group = if group_col.is_some() {
         EMPTY_GROUP_VI
     } else {
@@ -330,7 +327,7 @@ pub fn check_file(
         let indexer = scope.spawn(move || {
             let mut sized = false;
             for group in grx {
-                let indexed = group.map_err(read_err).and_then(|outs| {
+                let indexed = group.map_err(&read_err).and_then(|outs| {
                     // The first group tells how many keys the run will have.
                     let seen = (!sized).then(|| outs.iter().map(|o| o.bytes).sum::<u64>());
                     let indexed = index_group(outs, shards_, ctx_.lang);

@@ -86,10 +86,7 @@ impl Source {
     /// first line that is not blank). Errors stop the run (exit code 2);
     /// `en` words the reason of an unreadable header.
     pub fn open(path: &Path, opts: &SourceOptions, limits: Limits, lang: Lang) -> Result<Source> {
-        let read_err = |source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        };
+        let read_err = Error::read(path);
         let file = File::open(path).map_err(|source| Error::Open {
             path: path.to_path_buf(),
             source,
@@ -102,7 +99,7 @@ impl Source {
         }
         .take(ingest::HEAD as u64)
         .read_to_end(&mut head)
-        .map_err(read_err)?;
+        .map_err(&read_err)?;
         // Some systems name a CSV, TSV or HTML export `.xls`: a file that is
         // not a workbook (no zip or OLE signature) is read as text.
         let (content, encoding) =
@@ -110,7 +107,7 @@ impl Source {
                 let mut bytes = Vec::new();
                 FileAt { file, pos: 0 }
                     .read_to_end(&mut bytes)
-                    .map_err(read_err)?;
+                    .map_err(&read_err)?;
                 let csv = workbook_to_csv(path, &bytes, opts.sheet.as_deref())?;
                 (Content::Workbook(csv.into()), "xlsx".to_string())
             } else {
@@ -130,14 +127,14 @@ impl Source {
             header_line: 0,
             limits,
         };
-        let mut reader = RecordReader::new(src.stream(), limits).map_err(read_err)?;
+        let mut reader = RecordReader::new(src.stream(), limits).map_err(&read_err)?;
         src.delim = match opts.delimiter {
             Some(d) => d,
             None => reader.sniff_delimiter(),
         };
         reader.delim = src.delim;
         loop {
-            match reader.next_rec().map_err(read_err)? {
+            match reader.next_rec().map_err(&read_err)? {
                 None => {
                     return Err(Error::EmptyFile {
                         path: path.to_path_buf(),
@@ -191,13 +188,10 @@ impl Source {
     /// A reader of the records after the header line, with physical line
     /// numbers and the header's field count for recovery.
     pub fn records(&self) -> Result<RecordReader<Box<dyn Read + Send>>> {
-        let read_err = |source| Error::Read {
-            path: self.path.clone(),
-            source,
-        };
-        let mut reader = RecordReader::new(self.stream(), self.limits).map_err(read_err)?;
+        let read_err = Error::read(&self.path);
+        let mut reader = RecordReader::new(self.stream(), self.limits).map_err(&read_err)?;
         reader.delim = self.delim;
-        while let Some(rec) = reader.next_rec().map_err(read_err)? {
+        while let Some(rec) = reader.next_rec().map_err(&read_err)? {
             let line = match rec {
                 Rec::Ok { line, .. } | Rec::Unreadable { line, .. } => line,
             };

@@ -4,7 +4,6 @@
 
 use crate::profile::{detect, parse_toml, Field, Mapping, Profile, RuleData};
 use lamsach_io::error::{Error, Result};
-use lamsach_io::input::Limits;
 use lamsach_io::source::{Source, SourceOptions};
 use lamsach_text::header_key;
 use lamsach_text::Lang;
@@ -80,31 +79,12 @@ impl Opened {
         group_by: Option<&str>,
         lang: Lang,
     ) -> Result<Opened> {
-        let limits = Limits {
-            max_record_bytes: data.limits.max_record_bytes,
-            max_quoted_lines: data.limits.max_quoted_lines,
-        };
-        let source = Source::open(path, opts, limits, lang)?;
+        let source = Source::open(path, opts, data.reader_limits(), lang)?;
         let profile = resolve_profile(data, profile, source.header(), path)?;
         let mapping = Mapping::new(&profile, source.header());
         let missing = mapping.missing_required();
         if !missing.is_empty() {
-            return Err(Error::MissingColumns {
-                path: path.to_path_buf(),
-                profile: profile.name.clone(),
-                missing: missing
-                    .iter()
-                    .map(|f| {
-                        let aliases = profile
-                            .fields
-                            .get(f)
-                            .map(|a| a.join("\" / \""))
-                            .unwrap_or_default();
-                        format!("{} (\"{aliases}\")", f.name())
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            });
+            return Err(mapping.missing_columns_error(path, &missing));
         }
         let group_col = resolve_group(group_by, &mapping)?;
         Ok(Opened {

@@ -233,6 +233,14 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 impl RuleData {
+    /// The record reader's bounds from `[limits]`.
+    pub fn reader_limits(&self) -> lamsach_io::input::Limits {
+        lamsach_io::input::Limits {
+            max_record_bytes: self.limits.max_record_bytes,
+            max_quoted_lines: self.limits.max_quoted_lines,
+        }
+    }
+
     /// The rule data compiled into the binary (a copy of `rules/`).
     pub fn embedded() -> Result<Self> {
         let files: Vec<(String, String)> = EMBEDDED
@@ -453,6 +461,28 @@ impl Mapping {
 
     pub fn column(&self, f: Field) -> Option<usize> {
         self.col[f.index()]
+    }
+
+    /// The error for a file without the columns `missing`, naming each
+    /// field with the header aliases it accepts.
+    pub fn missing_columns_error(&self, path: &Path, missing: &[Field]) -> Error {
+        let profile = &self.profile;
+        Error::MissingColumns {
+            path: path.to_path_buf(),
+            profile: profile.name.clone(),
+            missing: missing
+                .iter()
+                .map(|f| {
+                    let aliases = profile
+                        .fields
+                        .get(f)
+                        .map(|a| a.join("\" / \""))
+                        .unwrap_or_default();
+                    format!("{} (\"{aliases}\")", f.name())
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
     }
 
     pub fn missing_required(&self) -> Vec<Field> {

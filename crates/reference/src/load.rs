@@ -8,7 +8,7 @@ use super::table::{Slot, Table};
 use super::{sex_code, PDate, Reference, ReferenceSettings};
 use lamsach_io::error::{Error, Result};
 use lamsach_io::input::Reason;
-use lamsach_io::input::{split_fields, Batch, Item, Limits};
+use lamsach_io::input::{split_fields, Batch, Item};
 use lamsach_io::out::AtomicFile;
 use lamsach_io::source::{Source, SourceOptions};
 use lamsach_model::parse::date::{self, DateValue};
@@ -262,19 +262,12 @@ pub fn load(path: &Path, data: &RuleData, lang: Lang) -> Result<Reference> {
     let cfg: &ReferenceSettings = &data.reference;
     // Read as the export is: UTF-8, UTF-16 or a legacy code page (detected),
     // or the first sheet of a workbook.
-    let limits = Limits {
-        max_record_bytes: data.limits.max_record_bytes,
-        max_quoted_lines: data.limits.max_quoted_lines,
-    };
-    let source = Source::open(path, &SourceOptions::default(), limits, lang)?;
+    let source = Source::open(path, &SourceOptions::default(), data.reader_limits(), lang)?;
     let mut reader = source.records()?;
     let delim = source.delim();
     let blank_header_lines = source.header_line() - 1;
     let headers = source.header();
-    let read_err = |source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    };
+    let read_err = Error::read(path);
     let mapping = Mapping::new(&cfg.profile, headers);
     let missing = mapping.missing_required();
     let id_col = mapping.column(Field::Id);
@@ -283,23 +276,7 @@ pub fn load(path: &Path, data: &RuleData, lang: Lang) -> Result<Reference> {
         if id_col.is_none() && !missing.contains(&Field::Id) {
             missing.insert(0, Field::Id);
         }
-        return Err(Error::MissingColumns {
-            path: path.to_path_buf(),
-            profile: cfg.profile.name.clone(),
-            missing: missing
-                .iter()
-                .map(|f| {
-                    let aliases = cfg
-                        .profile
-                        .fields
-                        .get(f)
-                        .map(|a| a.join("\" / \""))
-                        .unwrap_or_default();
-                    format!("{} (\"{aliases}\")", f.name())
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-        });
+        return Err(mapping.missing_columns_error(path, &missing));
     };
     let cols = Cols {
         id: id_col,
