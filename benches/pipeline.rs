@@ -34,7 +34,7 @@ fn bench(c: &mut Criterion) {
         extra: None,
         person_keys: false,
         reference: None,
-        source: Default::default(),
+        ..Options::default()
     };
     let mut g = c.benchmark_group("pipeline");
     g.sample_size(10);

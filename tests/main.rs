@@ -11,6 +11,7 @@ mod layers;
 mod merge;
 mod prepass_beside;
 mod progress_monthly;
+mod real_exports;
 mod reference_cli;
 mod reports_snapshot;
 mod snapshot;

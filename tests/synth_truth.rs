@@ -40,7 +40,7 @@ fn run(profile: &str, rows: usize, seed: u64) {
         extra: None,
         person_keys: false,
         reference: None,
-        source: Default::default(),
+        ..Options::default()
     };
     let mut found: Vec<Finding> = Vec::new();
     let opened = open(&data_path, &data, &opts).unwrap();

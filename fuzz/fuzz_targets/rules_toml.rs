@@ -107,7 +107,7 @@ fuzz_target!(|input: &[u8]| {
     for (header, rows) in samples() {
         let _ = detect(&data, header);
         for p in &data.profiles {
-            let map = Mapping::new(p, header);
+            let map = Mapping::new(p, header, &data.headers);
             let _ = map.missing_required();
             for (i, row) in rows.iter().enumerate() {
                 let values: Vec<&str> = row.iter().map(String::as_str).collect();

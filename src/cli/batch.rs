@@ -381,13 +381,12 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
                 today: today_d,
                 lang,
                 progress: false,
-                extra: None,
-                person_keys: false,
                 reference: reference.clone(),
                 source: SourceOptions {
                     delimiter,
                     ..SourceOptions::default()
                 },
+                ..Options::default()
             };
             let state_path = out_dir.join(STATE_FILE);
             let started = std::time::Instant::now();

@@ -1,6 +1,6 @@
 //! `lamsach dedupe` and the pre-pass of `lamsach check`.
 
-use super::{load_rules, parse_delimiter, Common};
+use super::{load_rules, parse_delimiter, Common, LayoutArgs};
 use chrono::NaiveDate;
 use lamsach_dedupe::config::DedupeSettings;
 use lamsach_dedupe::{Cluster, Flag, Kind};
@@ -41,6 +41,8 @@ pub struct DedupeArgs {
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
+    pub layout: LayoutArgs,
+    #[command(flatten)]
     pub common: Common,
 }
 
@@ -48,20 +50,18 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
     let data = load_rules(&a.common)?;
     let cfg = DedupeSettings::load(a.common.rules.as_deref())?;
     let lang = lamsach_text::Lang::from(a.common.lang);
-    let opts = Options {
+    let mut opts = Options {
         profile: a.profile.clone(),
         group_by: None,
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
         lang,
-        progress: false,
-        extra: None,
-        person_keys: false,
-        reference: None,
         source: SourceOptions {
             delimiter: parse_delimiter(a.delimiter.as_deref())?,
             ..SourceOptions::default()
         },
+        ..Options::default()
     };
+    a.layout.apply(&mut opts)?;
     let t0 = std::time::Instant::now();
     let opened = lamsach_engine::open(&a.file, &data, &opts)?;
     let o = lamsach_dedupe::run(&opened, &data, &cfg)?;

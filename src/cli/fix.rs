@@ -1,6 +1,6 @@
 //! `lamsach fix`: a cleaned copy of an export and the list of changes.
 
-use super::{parse_delimiter, Common};
+use super::{parse_delimiter, Common, LayoutArgs};
 use lamsach_engine::fix::fix_file;
 use lamsach_engine::Options;
 use lamsach_io::error::{Error, Result};
@@ -36,6 +36,8 @@ pub struct FixArgs {
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
+    pub layout: LayoutArgs,
+    #[command(flatten)]
     pub common: Common,
 }
 
@@ -45,7 +47,7 @@ pub fn run_fix(a: &FixArgs) -> Result<ExitCode> {
         None => RuleData::embedded()?,
     };
     let lang = lamsach_text::Lang::from(a.common.lang);
-    let opts = Options {
+    let mut opts = Options {
         profile: a.profile.clone(),
         group_by: None,
         today: chrono::Local::now().date_naive(),
@@ -54,10 +56,12 @@ pub fn run_fix(a: &FixArgs) -> Result<ExitCode> {
             encoding: a.encoding.clone(),
             sheet: a.sheet.clone(),
             delimiter: parse_delimiter(a.delimiter.as_deref())?,
+            header_row: None,
         },
         // no progress line, no duplicate pre-pass, no reference
         ..Options::default()
     };
+    a.layout.apply(&mut opts)?;
     let changes = a
         .changes
         .clone()

@@ -1,6 +1,7 @@
 //! Command-line interface. `main.rs` only calls [`main_exit`].
 
 mod batch;
+mod columns;
 mod dedupe;
 mod fix;
 mod progress;
@@ -90,6 +91,60 @@ pub enum Command {
     Progress(progress::ProgressArgs),
     /// Chạy nhiều tệp theo tệp công việc (cron) / run the jobs of a jobs.toml (for schedulers)
     Batch(batch::BatchArgs),
+    /// Cho biết đọc tệp thế nào: dòng tiêu đề, cột nào là trường nào, dòng không phải bản ghi / show how a file is read: header rows, which column is which field, rows set aside
+    Columns(columns::ColumnsArgs),
+}
+
+/// How to read an export's layout when lamsach cannot find it alone.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct LayoutArgs {
+    /// Dòng tiêu đề (số dòng, hoặc 6-7 cho tiêu đề hai dòng); mặc định tự tìm trong 30 dòng đầu / the header's line (or 6-7 for a two-row header); found in the first 30 rows when omitted
+    #[arg(long, value_name = "N[-M]")]
+    pub header_row: Option<String>,
+    /// Cột của một trường, ví dụ --column id="Số CCCD/Mã định danh" (lặp lại được; tên cột, số thứ tự hoặc chữ cột) / the column of a field, e.g. --column id="Số CCCD" (repeatable; a header, a number or a letter)
+    #[arg(long = "column", value_name = "FIELD=HEADER")]
+    pub columns: Vec<String>,
+    /// Mã giới tính, ví dụ 1=nam,0=nu / sex codes, e.g. 1=nam,0=nu
+    #[arg(long, value_name = "CODES")]
+    pub sex_codes: Option<String>,
+}
+
+impl LayoutArgs {
+    /// Puts the layout options into `opts`.
+    pub(crate) fn apply(&self, opts: &mut Options) -> Result<()> {
+        opts.source.header_row = self
+            .header_row
+            .as_deref()
+            .map(parse_header_row)
+            .transpose()?;
+        opts.columns = self
+            .columns
+            .iter()
+            .map(|c| lamsach_model::layout::parse_column_option(c))
+            .collect::<Result<_>>()?;
+        opts.sex_codes = self.sex_codes.clone();
+        Ok(())
+    }
+}
+
+/// `--header-row 6` or `6-7`.
+fn parse_header_row(s: &str) -> Result<(u64, u64)> {
+    let bad = || {
+        Error::Usage(format!(
+            "--header-row '{s}': cần số dòng, ví dụ 6 hoặc 6-7 / must be a line number, e.g. 6 or 6-7"
+        ))
+    };
+    let n = |x: &str| x.trim().parse::<u64>().ok().filter(|n| *n >= 1);
+    match s.split_once('-') {
+        Some((a, b)) => {
+            let (a, b) = (n(a).ok_or_else(bad)?, n(b).ok_or_else(bad)?);
+            if b < a || b - a > 2 {
+                return Err(bad());
+            }
+            Ok((a, b))
+        }
+        None => n(s).map(|a| (a, a)).ok_or_else(bad),
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -144,6 +199,8 @@ pub struct CheckArgs {
     /// So sánh với trạng thái kỳ trước: đã làm sạch, chưa làm sạch, phát sinh mới / report progress since a state file
     #[arg(long, value_name = "FILE")]
     pub since: Option<PathBuf>,
+    #[command(flatten)]
+    pub layout: LayoutArgs,
     #[command(flatten)]
     pub common: Common,
 }
@@ -219,21 +276,22 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let opts = Options {
+    let mut opts = Options {
         profile: a.profile.clone(),
         group_by: a.group_by.clone(),
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
         lang,
         progress: !a.quiet,
-        extra: None,
-        person_keys: false,
         reference: reference.clone(),
         source: SourceOptions {
             encoding: a.encoding.clone(),
             sheet: a.sheet.clone(),
             delimiter,
+            header_row: None,
         },
+        ..Options::default()
     };
+    a.layout.apply(&mut opts)?;
     let formats = a
         .format
         .as_deref()
@@ -551,6 +609,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Progress(a) => progress::run_progress(a),
         Command::Batch(a) => batch::run_batch(a),
+        Command::Columns(a) => columns::run_columns(a),
     }
 }
 

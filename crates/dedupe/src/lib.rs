@@ -361,6 +361,19 @@ impl<'a> Parser<'a> {
         if s.raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             return None;
         }
+        // titles, sections, subtotals and footers are not persons
+        if [Field::Id, Field::Dob].iter().all(|f| {
+            self.mapping
+                .column(*f)
+                .is_none_or(|c| s.raw.get(c).is_none_or(|v| v.trim_ascii().is_empty()))
+        }) {
+            let cells: Vec<Cow<str>> = s.raw.iter().map(|f| String::from_utf8_lossy(f)).collect();
+            let cells: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+            if lamsach_model::layout::non_record(&cells, self.mapping, &self.data.headers).is_some()
+            {
+                return None;
+            }
+        }
         if s.raw.len() > self.expected
             && s.raw[self.expected..]
                 .iter()
@@ -1808,7 +1821,7 @@ mod tests {
             .iter()
             .map(|(f, _)| prof.fields.get(f).unwrap()[0].clone())
             .collect();
-        let mapping = Mapping::new(prof, &headers);
+        let mapping = Mapping::new(prof, &headers, &d.headers);
         let event_fields: Vec<Field> = mapping
             .profile
             .event_key

@@ -13,7 +13,10 @@ use chrono::NaiveDate;
 use lamsach_io::error::{Error, Result};
 use lamsach_io::input::{split_fields, Batch, Item};
 use lamsach_io::source::SourceOptions;
+use lamsach_io::source::{NonRecord, NonRecordLine};
+use lamsach_model::layout::non_record;
 pub use lamsach_model::layout::Opened;
+use lamsach_model::profile::SexCodesFrom;
 use lamsach_model::profile::{Field, Mapping, Profile, RuleData};
 use lamsach_rules::dup::{duplicate_event, id_shared_by_different_people};
 use lamsach_rules::row::row_unreadable::{self, Reason};
@@ -43,8 +46,13 @@ pub struct Options {
     pub person_keys: bool,
     /// Population reference extract to verify rows against (`--reference`).
     pub reference: Option<std::sync::Arc<lamsach_reference::Reference>>,
-    /// Encoding, sheet and delimiter (`--encoding`, `--sheet`, `--delimiter`).
+    /// Encoding, sheet, delimiter and header rows (`--encoding`, `--sheet`,
+    /// `--delimiter`, `--header-row`).
     pub source: SourceOptions,
+    /// `--column FIELD=HEADER`, in order.
+    pub columns: Vec<(lamsach_model::profile::Field, String)>,
+    /// `--sex-codes 1=nam,0=nu`.
+    pub sex_codes: Option<String>,
 }
 
 /// Who a row is about, for progress between runs: the 12-digit ID when it
@@ -207,6 +215,14 @@ pub struct Outcome {
     pub tally: Tally,
     /// Lines with no content (all cells empty), skipped.
     pub blank_lines: u64,
+    /// Rows that are not records (titles, column numbers, sections,
+    /// subtotals, footers), in file order: counted apart, never checked.
+    pub non_records: Vec<NonRecordLine>,
+    /// What the summary says once about the layout.
+    pub notices: Vec<lamsach_model::layout::Notice>,
+    /// Rows whose sex is a code of unknown meaning (0/1 with nothing to
+    /// say which is which), by code.
+    pub sex_codes_unread: std::collections::BTreeMap<String, u64>,
     pub bytes: u64,
     /// Set when the rows were verified against a population reference.
     pub reference: Option<lamsach_reference::Summary>,
@@ -217,6 +233,7 @@ pub struct Outcome {
 enum RowKind {
     Checked,
     Blank,
+    NonRecord(NonRecord),
     Unreadable,
 }
 
@@ -242,19 +259,20 @@ struct BatchOut {
     groups: Vec<String>,
     /// Bytes of the batch's records, a line end counted for each.
     bytes: u64,
+    /// Rows whose sex is a code of unknown meaning, by code.
+    sex_codes_unread: Vec<(String, u64)>,
 }
 
 /// Opens `path` as [`Options`] say: its source and layout, resolved once
 /// for every pass of the run.
 pub fn open(path: &Path, data: &RuleData, opts: &Options) -> Result<Opened> {
-    Opened::open(
-        path,
-        data,
-        &opts.source,
-        opts.profile.as_deref(),
-        opts.group_by.as_deref(),
-        opts.lang,
-    )
+    let layout = lamsach_model::layout::LayoutOptions {
+        profile: opts.profile.clone(),
+        group_by: opts.group_by.clone(),
+        columns: opts.columns.clone(),
+        sex_codes: opts.sex_codes.clone(),
+    };
+    Opened::open(path, data, &opts.source, &layout, opts.lang)
 }
 
 /// Checks one file. Findings go to `sink` in order; the tally is returned.
@@ -282,6 +300,8 @@ pub fn check_file(
     // DUP001/DUP002 indexes in two shards by key, checked on two threads.
     let mut shards: [Shard; 2] = Default::default();
     let mut blank_lines = 0u64;
+    let mut non_records: Vec<NonRecordLine> = opened.source.non_records().to_vec();
+    let mut sex_codes_unread: std::collections::BTreeMap<String, u64> = Default::default();
     let mut row_findings: Vec<Finding> = Vec::new();
     let unreadable_gid = std::cell::OnceCell::new();
     let mut all_gid: Option<usize> = None;
@@ -373,6 +393,9 @@ pub fn check_file(
             }
             waiting_rows = 0;
             while let Some((out, indexed)) = waiting.pop_front() {
+                for (code, n) in &out.sex_codes_unread {
+                    *sex_codes_unread.entry(code.clone()).or_default() += n;
+                }
                 let gids: Vec<usize> = out.groups.iter().map(|g| tally.group_id(g)).collect();
                 let mut found = out.findings.into_iter();
                 let mut indexed = indexed.into_iter().peekable();
@@ -385,6 +408,14 @@ pub fn check_file(
                     let group = match row.kind {
                         RowKind::Blank => {
                             blank_lines += 1;
+                            continue;
+                        }
+                        RowKind::NonRecord(kind) => {
+                            non_records.push(NonRecordLine {
+                                line: row.line,
+                                end_line: row.line,
+                                kind,
+                            });
                             continue;
                         }
                         RowKind::Unreadable => {
@@ -448,6 +479,9 @@ pub fn check_file(
         mapping: mapping.clone(),
         tally,
         blank_lines,
+        non_records,
+        notices: opened.notices.clone(),
+        sex_codes_unread,
         bytes,
         reference: opts.reference.as_deref().map(Into::into),
         encoding,
@@ -582,7 +616,12 @@ impl WorkerCtx<'_> {
             findings: Vec::new(),
             groups: Vec::new(),
             bytes: batch.buf.len() as u64 + batch.items.len() as u64,
+            sex_codes_unread: Vec::new(),
         };
+        let id_dob: Vec<usize> = [Field::Id, Field::Dob]
+            .iter()
+            .filter_map(|f| self.mapping.column(*f))
+            .collect();
         let mut group_index: rustc_hash::FxHashMap<String, u32> = Default::default();
         let expected = self.mapping.headers.len();
         let mut raw: Vec<Cow<[u8]>> = Vec::with_capacity(expected);
@@ -637,6 +676,29 @@ impl WorkerCtx<'_> {
                             verified: false,
                         });
                         continue;
+                    }
+                    // a row without ID and birth date may be a title, section,
+                    // subtotal or footer row: set aside, not checked
+                    if id_dob
+                        .iter()
+                        .all(|&c| raw.get(c).is_none_or(|f| f.trim_ascii().is_empty()))
+                    {
+                        let cells: Vec<Cow<str>> =
+                            raw.iter().map(|f| String::from_utf8_lossy(f)).collect();
+                        let cells: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+                        if let Some(kind) = non_record(&cells, self.mapping, &self.data.headers) {
+                            out.rows.push(RowOut {
+                                line,
+                                kind: RowKind::NonRecord(kind),
+                                group: None,
+                                findings: first..first,
+                                event: None,
+                                holder: None,
+                                person: None,
+                                verified: false,
+                            });
+                            continue;
+                        }
                     }
                     if raw.len() > expected
                         && raw[expected..].iter().all(|f| f.trim_ascii().is_empty())
@@ -739,6 +801,14 @@ impl WorkerCtx<'_> {
                         ctx
                     };
                     check_row(&ctx, &mut out.findings);
+                    if ctx.sex_undetermined && self.mapping.sex_codes.from == SexCodesFrom::Unknown
+                    {
+                        let v = ctx.get(Field::Sex).unwrap_or("");
+                        match out.sex_codes_unread.iter_mut().find(|(c, _)| c == v) {
+                            Some((_, n)) => *n += 1,
+                            None => out.sex_codes_unread.push((v.to_string(), 1)),
+                        }
+                    }
                     let verified = self.reference.is_some_and(|r| {
                         let at = pre.as_ref().map(|p| (p, idx));
                         lamsach_rules::reference::lookup::check_row_at(

@@ -31,8 +31,12 @@ pub enum Error {
         profile: String,
         missing: String,
     },
-    #[error("{path}: không nhận ra loại dữ liệu từ tiêu đề / cannot detect the profile from the header; use --profile (vaccination, bhxh, education)")]
-    UnknownProfile { path: PathBuf },
+    #[error("{path}:{line}: không nhận ra loại dữ liệu từ dòng tiêu đề / cannot tell the kind of export from the header: {headers}. Nếu đúng là dòng tiêu đề, chọn --profile (vaccination, bhxh, education); nếu không, chỉ ra dòng tiêu đề bằng --header-row N (xem: lamsach columns TỆP) / if this is the header, choose --profile (vaccination, bhxh, education); if not, give the header's line with --header-row N (see: lamsach columns FILE)")]
+    UnknownProfile {
+        path: PathBuf,
+        line: u64,
+        headers: String,
+    },
     #[error("{0}")]
     Config(String),
     #[error("cột nhóm '{column}' không có trong tệp / group-by column '{column}' not found; columns: {available}")]

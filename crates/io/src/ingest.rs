@@ -279,6 +279,16 @@ fn sheet_err(path: &Path, msg: String) -> Error {
 /// line ends). Row n of the sheet is line n of the CSV: empty lines stand
 /// for empty rows above the data, and line breaks inside a cell become
 /// spaces.
+/// The names of a workbook's sheets, in order.
+pub fn sheet_names(path: &Path, workbook: &[u8]) -> Result<Vec<String>> {
+    use calamine::{open_workbook_auto_from_rs, Reader};
+    let wb = open_workbook_auto_from_rs(Cursor::new(workbook)).map_err(|e| Error::Read {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    Ok(wb.sheet_names())
+}
+
 pub fn workbook_to_csv(path: &Path, workbook: &[u8], sheet: Option<&str>) -> Result<Vec<u8>> {
     use calamine::{open_workbook_auto_from_rs, Reader};
     let mut wb = open_workbook_auto_from_rs(Cursor::new(workbook)).map_err(|e| Error::Read {

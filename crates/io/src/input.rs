@@ -123,6 +123,20 @@ impl<R: Read> RecordReader<R> {
         &self.buf[self.start..self.end]
     }
 
+    /// The delimiter named by Excel's first line `sep=;`, when the source
+    /// begins with one (the line is then not the header).
+    pub fn sep_line(&self) -> Option<u8> {
+        let head = self.head();
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        let line = head[..memchr2(b'\n', b'\r', head).unwrap_or(head.len())].trim_ascii();
+        match line {
+            [s, e, p, b'=', d] if [*s, *e, *p].eq_ignore_ascii_case(b"sep") && *d != b'"' => {
+                Some(*d)
+            }
+            _ => None,
+        }
+    }
+
     /// Picks the delimiter among `,` `;` tab `|` by counting them, outside
     /// quotes, on the first line that is not blank.
     pub fn sniff_delimiter(&mut self) -> u8 {

@@ -24,6 +24,159 @@ pub struct SourceOptions {
     pub sheet: Option<String>,
     /// Field delimiter; None = detect from the header line.
     pub delimiter: Option<u8>,
+    /// Physical lines of the header (`--header-row 6` or `6-7`); None = find it.
+    pub header_row: Option<(u64, u64)>,
+}
+
+/// How many non-blank rows at the top of a sheet are searched for the header.
+pub const HEAD_ROWS: usize = 30;
+
+/// A row that is not a record: counted apart from the records, never checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NonRecord {
+    /// Excel's delimiter line `sep=;`.
+    Sep,
+    /// Title, unit or notes above the header.
+    Title,
+    /// The column numbers under the header ("(1)", "(2)" … or "A, B, 1, 2").
+    ColumnNumbers,
+    /// A section heading ("I | Tăng", "II | Giảm").
+    Section,
+    /// A subtotal or total ("Cộng tăng: 5", "Tổng cộng").
+    Subtotal,
+    /// A signature block, date line or note under the table.
+    Footer,
+    /// A row with only its number ("8", and nothing else).
+    NumberedBlank,
+}
+
+impl NonRecord {
+    pub const ALL: [NonRecord; 7] = [
+        NonRecord::Sep,
+        NonRecord::Title,
+        NonRecord::ColumnNumbers,
+        NonRecord::Section,
+        NonRecord::Subtotal,
+        NonRecord::Footer,
+        NonRecord::NumberedBlank,
+    ];
+
+    /// The key used in JSON outputs.
+    pub fn key(self) -> &'static str {
+        match self {
+            NonRecord::Sep => "sep",
+            NonRecord::Title => "title",
+            NonRecord::ColumnNumbers => "column_numbers",
+            NonRecord::Section => "section",
+            NonRecord::Subtotal => "subtotal",
+            NonRecord::Footer => "footer",
+            NonRecord::NumberedBlank => "numbered_blank",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            NonRecord::Sep => lang.pick("dòng sep=", "sep= line"),
+            NonRecord::Title => lang.pick(
+                "tiêu đề, ghi chú trên bảng",
+                "title or notes above the table",
+            ),
+            NonRecord::ColumnNumbers => lang.pick("dòng đánh số cột", "column-number row"),
+            NonRecord::Section => lang.pick("dòng tên mục", "section heading"),
+            NonRecord::Subtotal => lang.pick("dòng cộng, tổng", "subtotal or total"),
+            NonRecord::Footer => lang.pick("chân bảng, chữ ký", "footer or signature"),
+            NonRecord::NumberedBlank => {
+                lang.pick("dòng chỉ có số thứ tự", "numbered, otherwise empty")
+            }
+        }
+    }
+}
+
+/// A non-record row and where it is (a quoted cell can span lines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NonRecordLine {
+    pub line: u64,
+    pub end_line: u64,
+    pub kind: NonRecord,
+}
+
+/// A non-blank row at the top of a sheet, a candidate for the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadRow {
+    pub line: u64,
+    pub end_line: u64,
+    /// Cell values, trimmed, broken text repaired.
+    pub cells: Vec<String>,
+}
+
+/// The header the layer above chose among the [`HeadRow`]s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderChoice {
+    /// Index of its first row in the head rows.
+    pub first: usize,
+    /// How many rows it spans (2 or 3 for a header with merged group cells).
+    pub rows: usize,
+    /// One name per column.
+    pub names: Vec<String>,
+}
+
+/// Chooses the header among the head rows; None: none looks like one.
+pub type ChooseHeader<'a> = &'a dyn Fn(&[HeadRow]) -> Option<HeaderChoice>;
+
+/// One name per column of a header of several rows: the lowest non-empty
+/// cell of each column, a group cell merged over several columns (written
+/// in its first) being carried to the columns under it. The group names are
+/// returned too ("Nơi ở hiện tại" over "Quận huyện", "Xã phường").
+pub fn join_header_rows(rows: &[HeadRow]) -> (Vec<String>, Vec<String>) {
+    let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    fn cell(r: &HeadRow, c: usize) -> &str {
+        r.cells.get(c).map_or("", |s| s.as_str())
+    }
+    let mut names = Vec::with_capacity(width);
+    let mut groups = Vec::with_capacity(width);
+    let mut carried: Vec<String> = vec![String::new(); rows.len()];
+    for c in 0..width {
+        let lowest = rows.iter().rposition(|r| !cell(r, c).is_empty());
+        let mut group = Vec::new();
+        for (k, r) in rows.iter().enumerate() {
+            let v = cell(r, c);
+            if !v.is_empty() {
+                carried[k] = v.to_string();
+            } else if lowest.is_none_or(|l| l <= k) {
+                // no cell below it: the group ends
+                carried[k].clear();
+            }
+            if lowest.is_some_and(|l| k < l) && !carried[k].is_empty() {
+                group.push(carried[k].clone());
+            }
+        }
+        names.push(lowest.map_or(String::new(), |l| cell(&rows[l], c).to_string()));
+        groups.push(group.join(" › "));
+    }
+    (names, groups)
+}
+
+/// True for a row of column numbers or letters under a header: "(1)", "(2)",
+/// … or "A", "B", "1", "2", … in at least three cells and nothing else.
+pub fn is_column_numbers(cells: &[String]) -> bool {
+    let filled: Vec<&str> = cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    filled.len() >= 3
+        && filled.len() * 2 >= cells.len()
+        && filled.iter().all(|c| {
+            let t = c
+                .trim_start_matches('(')
+                .trim_end_matches('.')
+                .trim_end_matches(')')
+                .trim();
+            !t.is_empty()
+                && t.len() <= 3
+                && (t.bytes().all(|b| b.is_ascii_digit())
+                    || t.bytes().all(|b| b.is_ascii_alphabetic()))
+        })
 }
 
 enum Content {
@@ -42,7 +195,17 @@ pub struct Source {
     encoding: String,
     delim: u8,
     header: Vec<String>,
+    /// The group cell over each column of a header of several rows ("" when none).
+    header_groups: Vec<String>,
     header_line: u64,
+    header_end_line: u64,
+    /// The start line of the last row before the records (the header's
+    /// last row, or the column numbers under it).
+    body_after: u64,
+    /// Rows set aside before the records: `sep=`, titles, column numbers.
+    non_records: Vec<NonRecordLine>,
+    /// The sheet read, for a workbook.
+    sheet: Option<String>,
     limits: Limits,
 }
 
@@ -82,10 +245,20 @@ fn read_at(file: &File, buf: &mut [u8], pos: u64) -> std::io::Result<usize> {
 }
 
 impl Source {
-    /// Opens `path`, finds its encoding, delimiter and header line (the
-    /// first line that is not blank). Errors stop the run (exit code 2);
-    /// `en` words the reason of an unreadable header.
-    pub fn open(path: &Path, opts: &SourceOptions, limits: Limits, lang: Lang) -> Result<Source> {
+    /// Opens `path`, finds its encoding, delimiter and header. The header is
+    /// `--header-row` when given, else the rows `choose` picks among the
+    /// first [`HEAD_ROWS`] non-blank rows, else the first non-blank row. A
+    /// workbook without `--sheet` is read from the first sheet where
+    /// `choose` finds a header (a notes or cover sheet may come first).
+    /// Errors stop the run (exit code 2); `lang` words the reason of an
+    /// unreadable header.
+    pub fn open(
+        path: &Path,
+        opts: &SourceOptions,
+        limits: Limits,
+        lang: Lang,
+        choose: Option<ChooseHeader>,
+    ) -> Result<Source> {
         let read_err = Error::read(path);
         let file = File::open(path).map_err(|source| Error::Open {
             path: path.to_path_buf(),
@@ -100,75 +273,203 @@ impl Source {
         .take(ingest::HEAD as u64)
         .read_to_end(&mut head)
         .map_err(&read_err)?;
-        // Some systems name a CSV, TSV or HTML export `.xls`: a file that is
-        // not a workbook (no zip or OLE signature) is read as text.
-        let (content, encoding) =
-            if ingest::is_workbook(path) && ingest::has_workbook_signature(&head) {
-                let mut bytes = Vec::new();
-                FileAt { file, pos: 0 }
-                    .read_to_end(&mut bytes)
-                    .map_err(&read_err)?;
-                let csv = workbook_to_csv(path, &bytes, opts.sheet.as_deref())?;
-                (Content::Workbook(csv.into()), "xlsx".to_string())
-            } else {
-                let encoding = match &opts.encoding {
-                    Some(l) => encoding_for_label(l)?,
-                    None => sniff(&head),
-                };
-                let name = encoding.name().to_string();
-                (Content::Text { file, encoding }, name)
-            };
-        let mut src = Source {
+        let new = |content: Content, encoding: String, sheet: Option<String>| Source {
             path: path.to_path_buf(),
             content,
             encoding,
             delim: b',',
             header: Vec::new(),
+            header_groups: Vec::new(),
             header_line: 0,
+            header_end_line: 0,
+            body_after: 0,
+            non_records: Vec::new(),
+            sheet,
             limits,
         };
-        let mut reader = RecordReader::new(src.stream(), limits).map_err(&read_err)?;
-        src.delim = match opts.delimiter {
-            Some(d) => d,
-            None => reader.sniff_delimiter(),
+        // Some systems name a CSV, TSV or HTML export `.xls`: a file that is
+        // not a workbook (no zip or OLE signature) is read as text.
+        if !(ingest::is_workbook(path) && ingest::has_workbook_signature(&head)) {
+            let encoding = match &opts.encoding {
+                Some(l) => encoding_for_label(l)?,
+                None => sniff(&head),
+            };
+            let name = encoding.name().to_string();
+            let mut src = new(Content::Text { file, encoding }, name, None);
+            src.find_header(opts, choose, lang)?;
+            return Ok(src);
+        }
+        let mut bytes = Vec::new();
+        FileAt { file, pos: 0 }
+            .read_to_end(&mut bytes)
+            .map_err(&read_err)?;
+        let sheets: Vec<Option<String>> = match &opts.sheet {
+            Some(s) => vec![Some(s.clone())],
+            None => ingest::sheet_names(path, &bytes)?
+                .into_iter()
+                .map(Some)
+                .collect(),
         };
-        reader.delim = src.delim;
-        loop {
+        let mut fallback: Option<Result<Source>> = None;
+        for (i, sheet) in sheets.iter().enumerate() {
+            let csv = workbook_to_csv(path, &bytes, sheet.as_deref())?;
+            let mut src = new(Content::Workbook(csv.into()), "xlsx".into(), sheet.clone());
+            match src.find_header(opts, choose, lang) {
+                Ok(true) => return Ok(src),
+                Ok(false) if sheets.len() == 1 => return Ok(src),
+                Ok(false) => {
+                    if fallback.as_ref().is_none_or(|f| f.is_err()) {
+                        fallback = Some(Ok(src));
+                    }
+                }
+                Err(e) if i == 0 => fallback = Some(Err(e)),
+                Err(_) => {}
+            }
+        }
+        match fallback {
+            Some(r) => r,
+            // a workbook without sheets
+            None => Err(Error::EmptyFile {
+                path: path.to_path_buf(),
+            }),
+        }
+    }
+
+    /// Finds the delimiter and the header; true when `choose` (or
+    /// `--header-row`) placed it, false for the first non-blank row.
+    fn find_header(
+        &mut self,
+        opts: &SourceOptions,
+        choose: Option<ChooseHeader>,
+        lang: Lang,
+    ) -> Result<bool> {
+        let path = self.path.clone();
+        let read_err = Error::read(&path);
+        let mut reader = RecordReader::new(self.stream(), self.limits).map_err(&read_err)?;
+        let sep = reader.sep_line();
+        self.delim = match (opts.delimiter, sep) {
+            (Some(d), _) | (None, Some(d)) => d,
+            (None, None) => reader.sniff_delimiter(),
+        };
+        reader.delim = self.delim;
+        let mut non_records = Vec::new();
+        let mut rows: Vec<HeadRow> = Vec::new();
+        let mut first = true;
+        while rows.len() < HEAD_ROWS {
             match reader.next_rec().map_err(&read_err)? {
-                None => {
-                    return Err(Error::EmptyFile {
-                        path: path.to_path_buf(),
-                    })
-                }
+                None => break,
                 Some(Rec::Unreadable { reason, .. }) => {
-                    return Err(Error::BadHeader {
-                        path: path.to_path_buf(),
-                        reason: reason.message(lang),
-                    })
-                }
-                Some(Rec::Ok { bytes, .. }) if bytes.iter().all(|b| b.is_ascii_whitespace()) => {
-                    continue
+                    if rows.is_empty() {
+                        return Err(Error::BadHeader {
+                            path: path.clone(),
+                            reason: reason.message(lang),
+                        });
+                    }
+                    break;
                 }
                 Some(Rec::Ok { line, bytes }) => {
+                    if std::mem::take(&mut first) && sep.is_some() {
+                        non_records.push(NonRecordLine {
+                            line,
+                            end_line: line,
+                            kind: NonRecord::Sep,
+                        });
+                        continue;
+                    }
+                    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+                        continue;
+                    }
+                    let end_line = line + bytes.iter().filter(|&&b| b == b'\n').count() as u64;
                     let mut f = Vec::new();
-                    split_fields(bytes, src.delim, &mut f);
-                    // header names in a legacy font or double-encoded are
-                    // repaired (as a row: one broken name is evidence for the others)
+                    split_fields(bytes, self.delim, &mut f);
+                    // names in a legacy font or double-encoded are repaired
+                    // (as a row: one broken name is evidence for the others)
                     let raw: Vec<String> = f
                         .iter()
                         .map(|c| String::from_utf8_lossy(c).trim().to_string())
                         .collect();
+                    // a row of empty cells (as Excel pads them) is blank
+                    if raw.iter().all(String::is_empty) {
+                        continue;
+                    }
                     let cells: Vec<&str> = raw.iter().map(String::as_str).collect();
-                    src.header = lamsach_text::textfix::repair_row(&cells)
+                    let cells = lamsach_text::textfix::repair_row(&cells)
                         .into_iter()
                         .map(|r| r.value.trim().to_string())
                         .collect();
-                    src.header_line = line;
-                    break;
+                    rows.push(HeadRow {
+                        line,
+                        end_line,
+                        cells,
+                    });
                 }
             }
         }
-        Ok(src)
+        if rows.is_empty() {
+            return Err(Error::EmptyFile { path: path.clone() });
+        }
+        let (choice, chosen) = match opts.header_row {
+            Some((a, b)) => {
+                let at = |l: u64| rows.iter().position(|r| r.line <= l && l <= r.end_line);
+                let (Some(i), Some(j)) = (at(a), at(b)) else {
+                    return Err(Error::Usage(format!(
+                        "--header-row {a}: dòng này trống hoặc không nằm trong {HEAD_ROWS} dòng đầu có nội dung / this line is blank or not among the first {HEAD_ROWS} non-blank rows ({path})",
+                        path = path.display()
+                    )));
+                };
+                let (i, j) = (i.min(j), i.max(j));
+                let (names, _) = join_header_rows(&rows[i..=j]);
+                (
+                    HeaderChoice {
+                        first: i,
+                        rows: j - i + 1,
+                        names,
+                    },
+                    true,
+                )
+            }
+            None => match choose.and_then(|c| c(&rows)) {
+                Some(c) if c.first + c.rows <= rows.len() && c.rows > 0 => (c, true),
+                _ => (
+                    HeaderChoice {
+                        first: 0,
+                        rows: 1,
+                        names: rows[0].cells.clone(),
+                    },
+                    false,
+                ),
+            },
+        };
+        let header_rows = &rows[choice.first..choice.first + choice.rows];
+        let last = &header_rows[header_rows.len() - 1];
+        self.header_groups = if choice.rows > 1 {
+            join_header_rows(header_rows).1
+        } else {
+            vec![String::new(); choice.names.len()]
+        };
+        self.header_line = header_rows[0].line;
+        self.header_end_line = last.end_line;
+        self.body_after = last.line;
+        for r in &rows[..choice.first] {
+            non_records.push(NonRecordLine {
+                line: r.line,
+                end_line: r.end_line,
+                kind: NonRecord::Title,
+            });
+        }
+        if let Some(next) = rows.get(choice.first + choice.rows) {
+            if is_column_numbers(&next.cells) {
+                non_records.push(NonRecordLine {
+                    line: next.line,
+                    end_line: next.end_line,
+                    kind: NonRecord::ColumnNumbers,
+                });
+                self.body_after = next.line;
+            }
+        }
+        self.header = choice.names;
+        self.non_records = non_records;
+        Ok(chosen)
     }
 
     /// The decoded, UTF-8 byte stream from the start of the source.
@@ -195,7 +496,7 @@ impl Source {
             let line = match rec {
                 Rec::Ok { line, .. } | Rec::Unreadable { line, .. } => line,
             };
-            if line >= self.header_line {
+            if line >= self.body_after {
                 break;
             }
         }
@@ -221,9 +522,30 @@ impl Source {
         &self.header
     }
 
-    /// Physical line of the header (1 unless blank lines come first).
+    /// Physical line of the header (1 unless rows come before it).
     pub fn header_line(&self) -> u64 {
         self.header_line
+    }
+
+    /// The last physical line of the header (a header of several rows, or a
+    /// cell with a line break, ends below its first line).
+    pub fn header_end_line(&self) -> u64 {
+        self.header_end_line
+    }
+
+    /// The group cell over each column of a header of several rows ("" when none).
+    pub fn header_groups(&self) -> &[String] {
+        &self.header_groups
+    }
+
+    /// Rows set aside before the records: `sep=`, titles, column numbers.
+    pub fn non_records(&self) -> &[NonRecordLine] {
+        &self.non_records
+    }
+
+    /// The sheet read, for a workbook.
+    pub fn sheet(&self) -> Option<&str> {
+        self.sheet.as_deref()
     }
 
     /// True for a workbook sheet (read as comma-separated CSV).
@@ -248,7 +570,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.csv");
         std::fs::write(&p, "\n\nHọ tên;Số CCCD\nLan;001190012345\nAn;0011\n").unwrap();
-        let s = Source::open(&p, &SourceOptions::default(), limits(), Lang::Vi).unwrap();
+        let s = Source::open(&p, &SourceOptions::default(), limits(), Lang::Vi, None).unwrap();
         assert_eq!(s.header(), ["Họ tên", "Số CCCD"]);
         assert_eq!(
             (s.delim(), s.header_line(), s.encoding()),
@@ -277,13 +599,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("e.csv");
         std::fs::write(&p, "\n \n").unwrap();
-        let e = Source::open(&p, &SourceOptions::default(), limits(), Lang::Vi).unwrap_err();
+        let e = Source::open(&p, &SourceOptions::default(), limits(), Lang::Vi, None).unwrap_err();
         assert!(matches!(e, Error::EmptyFile { .. }), "{e}");
         let e = Source::open(
             &dir.path().join("none.csv"),
             &SourceOptions::default(),
             limits(),
             Lang::En,
+            None,
         )
         .unwrap_err();
         assert!(matches!(e, Error::Open { .. }), "{e}");

@@ -1,26 +1,70 @@
-//! The layout of a source: which profile it is, which column holds each
-//! field, and which column groups the tally. Resolved once from the header
-//! and shared by every pass of a run.
+//! The layout of a source: where its header is, which profile it is, which
+//! column holds each field, which column groups the tally, and which rows
+//! are not records. Resolved once from the top of the file and shared by
+//! every pass of a run.
 
-use crate::profile::{detect, parse_toml, Field, Mapping, Profile, RuleData};
+use crate::header::{find, words_of, HeaderWords, Reading};
+use crate::profile::{
+    detect, parse_toml, Field, Mapping, Profile, RuleData, SexCodes, SexCodesFrom,
+};
 use lamsach_io::error::{Error, Result};
-use lamsach_io::source::{Source, SourceOptions};
+use lamsach_io::input::Rec;
+use lamsach_io::source::{
+    join_header_rows, HeadRow, HeaderChoice, NonRecord, Source, SourceOptions,
+};
 use lamsach_text::header_key;
 use lamsach_text::Lang;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
+
+/// How to read the layout (`--profile`, `--group-by`, `--column`, `--sex-codes`).
+#[derive(Debug, Clone, Default)]
+pub struct LayoutOptions {
+    /// A profile name, a path to a `.toml`, or None to detect it.
+    pub profile: Option<String>,
+    pub group_by: Option<String>,
+    /// `--column FIELD=HEADER`, in order.
+    pub columns: Vec<(Field, String)>,
+    /// `--sex-codes 1=nam,0=nu`.
+    pub sex_codes: Option<String>,
+}
+
+/// Parses `--column FIELD=HEADER`.
+pub fn parse_column_option(s: &str) -> Result<(Field, String)> {
+    let usage = || {
+        let fields: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+        Error::Usage(format!(
+            "--column '{s}': cần dạng TRƯỜNG=TIÊU ĐỀ / must be FIELD=HEADER, e.g. --column id=\"Số CCCD/Mã định danh\"; trường / fields: {}",
+            fields.join(", ")
+        ))
+    };
+    let (f, h) = s.split_once('=').ok_or_else(usage)?;
+    let field = Field::from_name(f.trim()).ok_or_else(usage)?;
+    if h.trim().is_empty() {
+        return Err(usage());
+    }
+    Ok((field, h.trim().to_string()))
+}
 
 fn resolve_profile<'a>(
     data: &'a RuleData,
     opt: Option<&str>,
-    headers: &[String],
-    path: &Path,
+    source: &Source,
 ) -> Result<Cow<'a, Profile>> {
+    let (headers, path) = (source.header(), source.path());
     match opt {
         None => detect(data, headers)
             .map(Cow::Borrowed)
             .ok_or_else(|| Error::UnknownProfile {
                 path: path.to_path_buf(),
+                line: source.header_line(),
+                headers: headers
+                    .iter()
+                    .filter(|h| !h.is_empty())
+                    .map(|h| format!("\"{}\"", h.replace('\n', " ")))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             }),
         Some(name) if name.ends_with(".toml") => {
             let text = std::fs::read_to_string(name).map_err(|source| Error::Open {
@@ -54,7 +98,233 @@ fn resolve_group(opt: Option<&str>, mapping: &Mapping) -> Result<Option<usize>> 
                 available: mapping.headers.join(", "),
             })
         }
-        None => Ok(mapping.column(mapping.profile.group_by)),
+        None => {
+            let p = &mapping.profile;
+            Ok(std::iter::once(p.group_by)
+                .chain(p.group_by_else.iter().copied())
+                .find_map(|f| mapping.column(f)))
+        }
+    }
+}
+
+/// Chooses the header among the first rows of a sheet: the row, or two or
+/// three rows joined (merged group cells over their sub-headers), whose
+/// cells name the most fields, the name, ID and birth date counting triple.
+/// At least two fields, one of them the name, ID or birth date; on a tie
+/// the first and shortest.
+pub fn choose_header(data: &RuleData, rows: &[HeadRow]) -> Option<HeaderChoice> {
+    let mut aliases: HashMap<String, Field> = HashMap::new();
+    for p in &data.profiles {
+        for (f, list) in &p.fields {
+            for a in list {
+                aliases.insert(header_key(a), *f);
+            }
+        }
+    }
+    let score = |names: &[String]| -> Option<i64> {
+        let mut seen = [false; Field::COUNT];
+        for h in names.iter().filter(|h| !h.is_empty()) {
+            let field =
+                aliases
+                    .get(&header_key(h))
+                    .copied()
+                    .or_else(|| match data.headers.read(h) {
+                        Reading::Field { field, .. } => Some(field),
+                        _ => None,
+                    });
+            if let Some(f) = field {
+                seen[f.index()] = true;
+            }
+        }
+        let n = seen.iter().filter(|s| **s).count() as i64;
+        let key = [Field::FullName, Field::Id, Field::Dob]
+            .iter()
+            .filter(|f| seen[f.index()])
+            .count() as i64;
+        (n >= 2 && key >= 1).then_some(n + 2 * key)
+    };
+    let mut best: Option<(i64, HeaderChoice)> = None;
+    for first in 0..rows.len() {
+        for n in 1..=3 {
+            let Some(group) = rows.get(first..first + n) else {
+                break;
+            };
+            if n > 1 && !continues(group) {
+                break;
+            }
+            let names = if n == 1 {
+                group[0].cells.clone()
+            } else {
+                join_header_rows(group).0
+            };
+            if let Some(s) = score(&names) {
+                if best.as_ref().is_none_or(|(b, _)| s > *b) {
+                    best = Some((
+                        s,
+                        HeaderChoice {
+                            first,
+                            rows: n,
+                            names,
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// True when the last row of `rows` fills columns the rows above leave
+/// empty (cells merged across rows or over several columns), as the lower
+/// row of a header does and a record under a full header does not.
+fn continues(rows: &[HeadRow]) -> bool {
+    let (upper, last) = rows.split_at(rows.len() - 1);
+    let last = &last[0];
+    let empty_above = |c: usize| {
+        upper
+            .iter()
+            .all(|r| r.cells.get(c).is_none_or(|v| v.is_empty()))
+    };
+    let below = |c: usize| last.cells.get(c).is_some_and(|v| !v.is_empty());
+    let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    // some column named only below, and some named only above
+    (0..width).any(|c| {
+        below(c) && empty_above(c)
+            || below(c)
+                && upper
+                    .iter()
+                    .any(|r| r.cells.get(c + 1).is_some_and(|v| v.is_empty()))
+    }) && (0..width).any(|c| !below(c) && !empty_above(c))
+}
+
+/// What kind of non-record a row of the table is, if it is one: never a
+/// row with an ID or a birth date. `values` are the row's cells, trimmed.
+pub fn non_record(values: &[&str], mapping: &Mapping, words: &HeaderWords) -> Option<NonRecord> {
+    for f in [Field::Id, Field::Dob] {
+        if let Some(c) = mapping.column(f) {
+            if values.get(c).is_some_and(|v| !v.trim().is_empty()) {
+                return None;
+            }
+        }
+    }
+    let filled: Vec<(usize, &str)> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (i, v.trim()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    if filled.is_empty() || filled.len() > 4 {
+        return None;
+    }
+    let unmapped = |c: usize| !mapping.col.contains(&Some(c));
+    if let [(c, v)] = filled[..] {
+        if unmapped(c) && v.len() <= 6 && v.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(NonRecord::NumberedBlank);
+        }
+    }
+    let rows = &words.rows;
+    for (_, v) in &filled {
+        let w = words_of(v);
+        if w.is_empty() {
+            continue;
+        }
+        let exact = rows.subtotal.contains(&w);
+        if exact
+            || rows.subtotal.iter().any(|p| w.starts_with(p))
+                && (v.contains(':') || v.bytes().any(|b| b.is_ascii_digit()))
+        {
+            return Some(NonRecord::Subtotal);
+        }
+        if rows.footer.iter().any(|p| find(&w, p).is_some()) || is_date_line(&w) {
+            return Some(NonRecord::Footer);
+        }
+    }
+    if filled.len() <= 2 {
+        let numeral = filled
+            .iter()
+            .any(|(c, v)| unmapped(*c) && is_section_number(v));
+        let word = filled.iter().any(|(_, v)| {
+            let w = words_of(v);
+            rows.section.contains(&w)
+        });
+        if numeral && filled.len() == 2 || word {
+            return Some(NonRecord::Section);
+        }
+    }
+    None
+}
+
+/// "…, ngày 05 tháng 12 năm 2026" (any place name before it).
+fn is_date_line(w: &[String]) -> bool {
+    w.iter().enumerate().any(|(i, x)| {
+        // "ngày" folds to "ngai" (a final "y" is read as "i")
+        x == "ngai"
+            && w.get(i + 2).is_some_and(|t| t == "thang")
+            && w.get(i + 4).is_some_and(|n| n == "nam")
+    })
+}
+
+/// A section number: a Roman numeral (I … XX) or a capital letter A–H.
+fn is_section_number(v: &str) -> bool {
+    let v = v.trim_end_matches('.');
+    (1..=5).contains(&v.len()) && v.bytes().all(|b| matches!(b, b'I' | b'V' | b'X'))
+        || v.len() == 1 && (b'A'..=b'H').contains(&v.as_bytes()[0])
+}
+
+/// Something about the layout the summary says once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Fields the profile checks whose column the file lacks.
+    NotChecked(Vec<Field>),
+    /// How the sex codes were read.
+    SexCodes(SexCodes),
+    /// A column naming the same field as another, not checked.
+    Duplicate {
+        field: Field,
+        kept: String,
+        other: String,
+    },
+    /// A unit before the 2025 reform, kept for reading, not checked.
+    OldUnit(String),
+}
+
+impl Notice {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Notice::NotChecked(fields) => {
+                let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+                lang.pick(
+                    format!("Không có cột (không kiểm tra): {}", names.join(", ")),
+                    format!("No column (not checked): {}", names.join(", ")),
+                )
+            }
+            Notice::SexCodes(c) => match c.from {
+                SexCodesFrom::Unknown => lang.pick(
+                    "Giới tính ghi bằng mã 0/1 không rõ nghĩa: không kiểm tra; cho biết bằng --sex-codes 1=nam,0=nu (hoặc 0=nam,1=nu)".to_string(),
+                    "Sex written as 0/1 with no stated meaning: not checked; say which with --sex-codes 1=nam,0=nu (or 0=nam,1=nu)".to_string(),
+                ),
+                from => {
+                    let source = match from {
+                        SexCodesFrom::Header => lang.pick("theo tiêu đề cột", "as the header states"),
+                        SexCodesFrom::Command => lang.pick("theo --sex-codes", "as --sex-codes says"),
+                        SexCodesFrom::Profile => lang.pick("theo hồ sơ", "as the profile says"),
+                        _ => lang.pick("theo QĐ 130 (chỉ có 1, 2, 3)", "as in QĐ 130 (only 1, 2, 3 occur)"),
+                    };
+                    lang.pick(
+                        format!("Mã giới tính {source}: {}", c.describe(lang)),
+                        format!("Sex codes {source}: {}", c.describe(lang)),
+                    )
+                }
+            },
+            Notice::Duplicate { field, kept, other } => lang.pick(
+                format!("Cột \"{other}\" cũng là {}: kiểm tra cột \"{kept}\"", field.name()),
+                format!("Column \"{other}\" is also {}: \"{kept}\" is checked", field.name()),
+            ),
+            Notice::OldUnit(h) => lang.pick(
+                format!("Cột \"{h}\" là đơn vị cũ (trước sắp xếp 2025): không kiểm tra"),
+                format!("Column \"{h}\" is a unit before the 2025 reform: not checked"),
+            ),
+        }
     }
 }
 
@@ -65,32 +335,137 @@ pub struct Opened {
     pub mapping: Mapping,
     /// The column the tally groups by; None = one group for all rows.
     pub group_col: Option<usize>,
+    pub notices: Vec<Notice>,
 }
 
+/// How many records are read ahead to learn what a coded sex column means.
+const SEX_SAMPLE_ROWS: usize = 2000;
+
 impl Opened {
-    /// Opens a source and resolves its profile (`profile`: a name, a path
-    /// to a `.toml`, or None to detect it from the header), its column
-    /// mapping and its group column. Errors stop the run (exit code 2).
+    /// Opens a source: its header (found among the first rows, or given),
+    /// its profile, its column mapping and its group column. Errors stop
+    /// the run (exit code 2).
     pub fn open(
         path: &Path,
         data: &RuleData,
         opts: &SourceOptions,
-        profile: Option<&str>,
-        group_by: Option<&str>,
+        layout: &LayoutOptions,
         lang: Lang,
     ) -> Result<Opened> {
-        let source = Source::open(path, opts, data.reader_limits(), lang)?;
-        let profile = resolve_profile(data, profile, source.header(), path)?;
-        let mapping = Mapping::new(&profile, source.header());
-        let missing = mapping.missing_required();
+        let choose = |rows: &[HeadRow]| choose_header(data, rows);
+        let source = Source::open(path, opts, data.reader_limits(), lang, Some(&choose))?;
+        let profile = resolve_profile(data, layout.profile.as_deref(), &source)?;
+        let mut mapping = Mapping::new(&profile, source.header(), &data.headers);
+        for (field, header) in &layout.columns {
+            mapping.set_column(*field, header)?;
+        }
+        let missing = mapping.missing_needed();
         if !missing.is_empty() {
             return Err(mapping.missing_columns_error(path, &missing));
         }
-        let group_col = resolve_group(group_by, &mapping)?;
+        if let Some(spec) = &layout.sex_codes {
+            mapping.sex_codes = SexCodes::parse(spec, data)?;
+        } else if matches!(
+            mapping.sex_codes.from,
+            SexCodesFrom::Words | SexCodesFrom::Profile
+        ) {
+            match sex_codes_from_values(&source, &mapping)? {
+                // the profile says what 0 and 1 mean
+                Some(c)
+                    if c.from == SexCodesFrom::Unknown
+                        && mapping.sex_codes.from == SexCodesFrom::Profile => {}
+                Some(c) => mapping.sex_codes = c,
+                None => {}
+            }
+        }
+        let group_col = resolve_group(layout.group_by.as_deref(), &mapping)?;
+        let mut notices = Vec::new();
+        let not_checked = mapping.missing_required();
+        if !not_checked.is_empty() {
+            notices.push(Notice::NotChecked(not_checked));
+        }
+        // the profile's codes are its usual convention, not news about this file
+        if mapping.column(Field::Sex).is_some()
+            && !matches!(
+                mapping.sex_codes.from,
+                SexCodesFrom::Words | SexCodesFrom::Profile
+            )
+        {
+            notices.push(Notice::SexCodes(mapping.sex_codes.clone()));
+        }
+        for c in &mapping.columns {
+            match (&c.reading, c.set_aside) {
+                (Reading::Field { field, .. }, Some(crate::profile::SetAside::Duplicate(kept))) => {
+                    notices.push(Notice::Duplicate {
+                        field: *field,
+                        kept: mapping.headers[kept].clone(),
+                        other: c.header.clone(),
+                    })
+                }
+                (Reading::OldUnit(_), _) => notices.push(Notice::OldUnit(c.header.clone())),
+                _ => {}
+            }
+        }
         Ok(Opened {
             source,
             mapping,
             group_col,
+            notices,
         })
     }
+}
+
+/// What the values of a sex column written in digits mean, when nothing
+/// states it: 1, 2 (3) are QĐ 130's codes (1 = Nam, 2 = Nữ, 3 = chưa xác
+/// định); 0 and 1 alone cannot be known. None for a column of words.
+fn sex_codes_from_values(source: &Source, mapping: &Mapping) -> Result<Option<SexCodes>> {
+    let Some(col) = mapping.column(Field::Sex) else {
+        return Ok(None);
+    };
+    let mut reader = source.records()?;
+    let read_err = Error::read(source.path());
+    let mut seen = [false; 4];
+    let (mut codes, mut words) = (0usize, 0usize);
+    for _ in 0..SEX_SAMPLE_ROWS {
+        let Some(rec) = reader.next_rec().map_err(&read_err)? else {
+            break;
+        };
+        let Rec::Ok { bytes, .. } = rec else {
+            continue;
+        };
+        let mut fields = Vec::new();
+        lamsach_io::input::split_fields(bytes, source.delim(), &mut fields);
+        let v = fields
+            .get(col)
+            .map(|f| String::from_utf8_lossy(f).trim().to_string())
+            .unwrap_or_default();
+        match v.as_str() {
+            "" => {}
+            "0" | "1" | "2" | "3" => {
+                seen[usize::from(v.as_bytes()[0] - b'0')] = true;
+                codes += 1;
+            }
+            _ => words += 1,
+        }
+    }
+    // a column of codes, with perhaps a stray word ("Khác") in it
+    if codes == 0 || words * 10 > codes {
+        return Ok(None);
+    }
+    use crate::profile::Sex;
+    Ok(match seen {
+        [false, _, true, _] => Some(SexCodes {
+            codes: vec![
+                ("1".into(), Some(Sex::Male)),
+                ("2".into(), Some(Sex::Female)),
+                ("3".into(), None),
+            ],
+            from: SexCodesFrom::Values,
+        }),
+        [true, _, false, false] | [false, true, false, false] => Some(SexCodes {
+            codes: vec![("0".into(), None), ("1".into(), None)],
+            from: SexCodesFrom::Unknown,
+        }),
+        _ => None,
+    })
 }

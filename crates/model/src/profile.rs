@@ -2,6 +2,7 @@
 //! directory given with `--rules`). Typed with `deny_unknown_fields`: a typo
 //! in a rules file is an error naming the file, line, column and key.
 
+use crate::header::{HeaderWords, Reading};
 use lamsach_io::error::{Error, Result};
 use lamsach_text::Lang;
 use lamsach_text::{fold, header_key};
@@ -34,10 +35,15 @@ pub enum Field {
     SchoolLevel,
     Class,
     DeathDate,
+    Ethnicity,
+    HouseholdCode,
+    RelationToHead,
+    HeadName,
+    HeadId,
 }
 
 impl Field {
-    pub const ALL: [Field; 21] = [
+    pub const ALL: [Field; 26] = [
         Field::Id,
         Field::FullName,
         Field::Dob,
@@ -59,6 +65,11 @@ impl Field {
         Field::SchoolLevel,
         Field::Class,
         Field::DeathDate,
+        Field::Ethnicity,
+        Field::HouseholdCode,
+        Field::RelationToHead,
+        Field::HeadName,
+        Field::HeadId,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -90,6 +101,11 @@ impl Field {
             Field::SchoolLevel => "school_level",
             Field::Class => "class",
             Field::DeathDate => "death_date",
+            Field::Ethnicity => "ethnicity",
+            Field::HouseholdCode => "household_code",
+            Field::RelationToHead => "relation_to_head",
+            Field::HeadName => "head_name",
+            Field::HeadId => "head_id",
         }
     }
 
@@ -105,10 +121,22 @@ pub struct Profile {
     pub label_vi: String,
     pub label_en: String,
     pub group_by: Field,
+    /// Where the file has no `group_by` column, the first of these it has
+    /// (two-level units since 2025: tỉnh, xã/phường).
+    #[serde(default)]
+    pub group_by_else: Vec<Field>,
+    /// Columns without which the file is refused: nothing could be checked.
+    #[serde(default)]
+    pub needed: Vec<Field>,
+    /// Fields that must be filled in every row, where the file has the column.
     pub required: Vec<Field>,
     pub event_key: Vec<Field>,
     #[serde(default)]
     pub signature: Vec<Field>,
+    /// Codes of the sex column in this kind of export ("1" = "nam"), used
+    /// unless the header states its own or `--sex-codes` is given.
+    #[serde(default)]
+    pub sex_codes: BTreeMap<String, String>,
     pub fields: BTreeMap<Field, Vec<String>>,
 }
 
@@ -179,6 +207,8 @@ pub struct RuleData {
     school_level_keys: HashMap<String, usize>,
     /// `reference.toml`: the population reference's columns and matching thresholds.
     pub reference: ReferenceSettings,
+    /// `layout.toml`: the words that name a field in a header.
+    pub headers: HeaderWords,
 }
 
 const EMBEDDED: &[(&str, &str)] = &[
@@ -282,6 +312,13 @@ impl RuleData {
         }
         // optional: a rules directory without it uses the built-in one
         let rp = dir.join("reference.toml");
+        let hp = dir.join("layout.toml");
+        let headers = if hp.exists() {
+            let (name, text) = read(hp)?;
+            Some(HeaderWords::parse(&name, &text)?)
+        } else {
+            None
+        };
         let reference = if rp.exists() {
             read(rp)?
         } else {
@@ -290,7 +327,11 @@ impl RuleData {
                 REFERENCE_TOML.to_string(),
             )
         };
-        Self::from_files(&files, &reference)
+        let mut data = Self::from_files(&files, &reference)?;
+        if let Some(h) = headers {
+            data.headers = h;
+        }
+        Ok(data)
     }
 
     /// `files[0]` is settings, `files[1]` provinces, the rest profiles, as
@@ -372,6 +413,7 @@ impl RuleData {
             provinces: table,
             profiles,
             reference,
+            headers: HeaderWords::embedded()?,
         })
     }
 
@@ -405,7 +447,7 @@ impl RuleData {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Sex {
     Male,
     Female,
@@ -422,6 +464,117 @@ impl Sex {
     }
 }
 
+/// Why a column that names a field is not checked as that field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetAside {
+    /// Another column names the same field with more confidence, or as
+    /// much and further left (the column checked is given).
+    Duplicate(usize),
+    /// The profile has no such field.
+    NotInProfile,
+}
+
+/// How one column of the header was read and used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub header: String,
+    pub reading: Reading,
+    /// The field the column is checked as; None: not checked.
+    pub field: Option<Field>,
+    pub set_aside: Option<SetAside>,
+}
+
+/// Where the codes of a sex column come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SexCodesFrom {
+    /// Words only ("Nam", "Nữ", "M", "F", …).
+    #[default]
+    Words,
+    /// The profile's `sex_codes`.
+    Profile,
+    /// The header's hint: "Giới tính (1: Nam; 0: Nữ)".
+    Header,
+    /// `--sex-codes`.
+    Command,
+    /// The values: 1, 2 (and 3) are the codes of QĐ 130 (1 = Nam, 2 = Nữ).
+    Values,
+    /// The values are 0 and 1 and nothing says which is which: they are
+    /// counted in one notice instead of a finding on every row.
+    Unknown,
+}
+
+/// The codes a sex column is written in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SexCodes {
+    /// Code → meaning (None: undetermined, or not known).
+    pub codes: Vec<(String, Option<Sex>)>,
+    pub from: SexCodesFrom,
+}
+
+impl SexCodes {
+    /// Parses `--sex-codes 1=nam,0=nu` (also `2=nữ`, `3=khac`).
+    pub fn parse(spec: &str, data: &RuleData) -> Result<SexCodes> {
+        let mut codes = Vec::new();
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (code, meaning) = part.split_once('=').ok_or_else(|| {
+                Error::Usage(format!(
+                    "--sex-codes: '{part}' cần dạng MÃ=nam|nu|khac / must be CODE=nam|nu|khac, e.g. --sex-codes 1=nam,0=nu"
+                ))
+            })?;
+            let folded = fold(meaning.trim());
+            let sex = match data.sex_of(&folded) {
+                Some(s) => Some(s),
+                None if matches!(folded.as_str(), "khac" | "chua xac dinh" | "other" | "unknown") => None,
+                None => {
+                    return Err(Error::Usage(format!(
+                        "--sex-codes: không hiểu '{meaning}' / cannot read '{meaning}'; dùng / use nam, nu, khac"
+                    )))
+                }
+            };
+            codes.push((fold(code.trim()), sex));
+        }
+        if codes.is_empty() {
+            return Err(Error::Usage(
+                "--sex-codes: trống / empty; ví dụ / e.g. --sex-codes 1=nam,0=nu".into(),
+            ));
+        }
+        Ok(SexCodes {
+            codes,
+            from: SexCodesFrom::Command,
+        })
+    }
+
+    /// The meaning of a folded value, when it is one of the codes.
+    pub fn get(&self, folded: &str) -> Option<Option<Sex>> {
+        self.codes
+            .iter()
+            .find(|(c, _)| c == folded)
+            .map(|(_, s)| *s)
+    }
+
+    /// "1 = Nam, 0 = Nữ" in the given language.
+    pub fn describe(&self, lang: Lang) -> String {
+        self.codes
+            .iter()
+            .map(|(c, s)| {
+                let m = match s {
+                    Some(s) => s.label(lang),
+                    None => lang.pick("chưa xác định", "undetermined"),
+                };
+                format!("{c} = {m}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Columns marking the sex with an "X": "Nam" and "Nữ", or "Nữ" alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SexMarks {
+    pub male: Option<usize>,
+    pub female: usize,
+}
+
 /// How a file's header maps to a profile's canonical fields.
 #[derive(Debug, Clone)]
 pub struct Mapping {
@@ -430,12 +583,18 @@ pub struct Mapping {
     pub col: [Option<usize>; Field::COUNT],
     /// Header names as in the file.
     pub headers: Vec<String>,
-    /// Headers that matched no alias (reported, not fatal).
+    /// Headers checked as no field (reported, not fatal).
     pub unknown: Vec<String>,
+    /// How each column was read, in file order.
+    pub columns: Vec<Column>,
+    /// The birth date column holds the year only ("Năm sinh").
+    pub dob_year_only: bool,
+    pub sex_codes: SexCodes,
+    pub sex_marks: Option<SexMarks>,
 }
 
 impl Mapping {
-    pub fn new(profile: &Profile, headers: &[String]) -> Mapping {
+    pub fn new(profile: &Profile, headers: &[String], words: &HeaderWords) -> Mapping {
         let mut alias_to_field: HashMap<String, Field> = HashMap::new();
         for (f, aliases) in &profile.fields {
             alias_to_field.insert(header_key(f.name()), *f);
@@ -443,60 +602,258 @@ impl Mapping {
                 alias_to_field.insert(header_key(a), *f);
             }
         }
-        let mut col = [None; Field::COUNT];
-        let mut unknown = Vec::new();
-        for (i, h) in headers.iter().enumerate() {
-            match alias_to_field.get(&header_key(h)) {
-                Some(f) if col[f.index()].is_none() => col[f.index()] = Some(i),
-                _ => unknown.push(h.clone()),
+        let mut columns: Vec<Column> = headers
+            .iter()
+            .map(|h| {
+                let read = words.read(h);
+                let reading = match alias_to_field.get(&header_key(h)) {
+                    Some(f) => Reading::Field {
+                        field: *f,
+                        confidence: 100,
+                        year_only: matches!(
+                            read,
+                            Reading::Field {
+                                year_only: true,
+                                ..
+                            }
+                        ),
+                    },
+                    None => read,
+                };
+                Column {
+                    header: h.clone(),
+                    reading,
+                    field: None,
+                    set_aside: None,
+                }
+            })
+            .collect();
+        // each field to its most confident column, the leftmost on a tie
+        let mut best: [Option<(u8, usize)>; Field::COUNT] = [None; Field::COUNT];
+        for (i, c) in columns.iter_mut().enumerate() {
+            if let Reading::Field {
+                field, confidence, ..
+            } = c.reading
+            {
+                if !profile.fields.contains_key(&field) {
+                    c.set_aside = Some(SetAside::NotInProfile);
+                    continue;
+                }
+                let b = &mut best[field.index()];
+                if b.is_none_or(|(conf, _)| confidence > conf) {
+                    *b = Some((confidence, i));
+                }
             }
         }
+        let mut col = [None; Field::COUNT];
+        for f in Field::ALL {
+            col[f.index()] = best[f.index()].map(|(_, i)| i);
+        }
+        for (i, c) in columns.iter_mut().enumerate() {
+            if let Reading::Field { field, .. } = c.reading {
+                match col[field.index()] {
+                    Some(j) if j == i => c.field = Some(field),
+                    Some(j) if c.set_aside.is_none() => c.set_aside = Some(SetAside::Duplicate(j)),
+                    _ => {}
+                }
+            }
+        }
+        let dob_year_only = col[Field::Dob.index()].is_some_and(|i| {
+            matches!(
+                columns[i].reading,
+                Reading::Field {
+                    year_only: true,
+                    ..
+                }
+            )
+        });
+        let sex_marks = if col[Field::Sex.index()].is_none() {
+            let mark = |s: Sex| columns.iter().position(|c| c.reading == Reading::Mark(s));
+            mark(Sex::Female).map(|female| SexMarks {
+                male: mark(Sex::Male),
+                female,
+            })
+        } else {
+            None
+        };
+        let sex_codes = match col[Field::Sex.index()] {
+            Some(i) => {
+                let stated = crate::header::sex_codes_in_hint(&words.fold(&headers[i]).hint);
+                if !stated.is_empty() {
+                    SexCodes {
+                        codes: stated,
+                        from: SexCodesFrom::Header,
+                    }
+                } else {
+                    profile_sex_codes(profile)
+                }
+            }
+            None => SexCodes::default(),
+        };
+        let unknown = columns
+            .iter()
+            .filter(|c| {
+                c.field.is_none() && (sex_marks.is_none() || !matches!(c.reading, Reading::Mark(_)))
+            })
+            .map(|c| c.header.clone())
+            .collect();
         Mapping {
             profile: profile.clone(),
             col,
             headers: headers.to_vec(),
             unknown,
+            columns,
+            dob_year_only,
+            sex_codes,
+            sex_marks,
         }
+    }
+
+    /// Sets `field` to the column headed `header` (`--column FIELD=HEADER`);
+    /// `header` may also be a 1-based column number or letter (`E`).
+    pub fn set_column(&mut self, field: Field, header: &str) -> Result<()> {
+        let key = header_key(header);
+        let i = self
+            .headers
+            .iter()
+            .position(|h| h.trim() == header.trim())
+            .or_else(|| self.headers.iter().position(|h| header_key(h) == key))
+            .or_else(|| column_number(header).filter(|&i| i < self.headers.len()))
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "--column {}={header}: không có cột này / no such column; có / columns: {}",
+                    field.name(),
+                    self.headers
+                        .iter()
+                        .enumerate()
+                        .map(|(i, h)| format!("{} \"{}\"", column_letter(i), h.replace('\n', " ")))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        if let Some(old) = self.col[field.index()] {
+            self.columns[old].field = None;
+        }
+        for f in Field::ALL {
+            if self.col[f.index()] == Some(i) {
+                self.col[f.index()] = None;
+            }
+        }
+        self.col[field.index()] = Some(i);
+        let c = &mut self.columns[i];
+        c.field = Some(field);
+        c.set_aside = None;
+        c.reading = Reading::Field {
+            field,
+            confidence: 100,
+            year_only: field == Field::Dob && self.dob_year_only,
+        };
+        if field == Field::Sex {
+            self.sex_marks = None;
+        }
+        self.unknown = self
+            .columns
+            .iter()
+            .filter(|c| c.field.is_none())
+            .map(|c| c.header.clone())
+            .collect();
+        Ok(())
     }
 
     pub fn column(&self, f: Field) -> Option<usize> {
         self.col[f.index()]
     }
 
-    /// The error for a file without the columns `missing`, naming each
-    /// field with the header aliases it accepts.
+    /// The error for a file without the columns `missing`: the headers it
+    /// found, and for each missing field the closest header, if any.
     pub fn missing_columns_error(&self, path: &Path, missing: &[Field]) -> Error {
         let profile = &self.profile;
+        let found = self
+            .headers
+            .iter()
+            .filter(|h| !h.trim().is_empty())
+            .map(|h| format!("\"{}\"", h.replace('\n', " ")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let missing = missing
+            .iter()
+            .map(|f| {
+                let aliases = profile
+                    .fields
+                    .get(f)
+                    .map(|a| {
+                        a.iter()
+                            .take(4)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join("\" / \"")
+                    })
+                    .unwrap_or_default();
+                let guess = self.closest_unchecked(*f).map_or(String::new(), |h| {
+                    format!(
+                        " — có phải / did you mean \"{}\"? (--column {}=\"{}\")",
+                        h.replace('\n', " "),
+                        f.name(),
+                        h.replace('\n', " ")
+                    )
+                });
+                format!("{} (\"{aliases}\"){guess}", f.name())
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
         Error::MissingColumns {
             path: path.to_path_buf(),
             profile: profile.name.clone(),
-            missing: missing
-                .iter()
-                .map(|f| {
-                    let aliases = profile
-                        .fields
-                        .get(f)
-                        .map(|a| a.join("\" / \""))
-                        .unwrap_or_default();
-                    format!("{} (\"{aliases}\")", f.name())
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
+            missing: format!("{missing}. Cột tìm thấy / columns found: {found}"),
         }
     }
 
+    /// The unchecked header most like one of `f`'s aliases (Jaro-Winkler
+    /// on the folded text, at least 0.8).
+    fn closest_unchecked(&self, f: Field) -> Option<&str> {
+        let aliases = self.profile.fields.get(&f)?;
+        self.columns
+            .iter()
+            .filter(|c| c.field.is_none() && !c.header.trim().is_empty())
+            .map(|c| {
+                let h = fold(&c.header);
+                let score = aliases
+                    .iter()
+                    .map(|a| strsim::jaro_winkler(&h, &fold(a)))
+                    .fold(0.0f64, f64::max);
+                (score, c.header.as_str())
+            })
+            .filter(|(s, _)| *s >= 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, h)| h)
+    }
+
+    /// Needed columns the file lacks: it is refused without them.
+    pub fn missing_needed(&self) -> Vec<Field> {
+        self.profile
+            .needed
+            .iter()
+            .copied()
+            .filter(|f| self.column(*f).is_none())
+            .filter(|f| !(*f == Field::Sex && self.sex_marks.is_some()))
+            .collect()
+    }
+
+    /// Fields the profile requires filled whose column the file lacks: not
+    /// checked, and said so in the summary.
     pub fn missing_required(&self) -> Vec<Field> {
         self.profile
             .required
             .iter()
             .copied()
             .filter(|f| self.column(*f).is_none())
+            .filter(|f| !(*f == Field::Sex && self.sex_marks.is_some()))
             .collect()
     }
 
     /// Score for profile detection: matched fields, with the profile's
     /// signature fields and required fields weighing more.
-    fn score(&self) -> i64 {
+    pub fn score(&self) -> i64 {
         let matched = Field::ALL
             .iter()
             .filter(|f| self.column(**f).is_some())
@@ -511,12 +868,64 @@ impl Mapping {
     }
 }
 
+fn profile_sex_codes(profile: &Profile) -> SexCodes {
+    if profile.sex_codes.is_empty() {
+        return SexCodes::default();
+    }
+    let codes = profile
+        .sex_codes
+        .iter()
+        .map(|(c, m)| {
+            let m = fold(m);
+            let sex = match m.as_str() {
+                "nam" | "male" => Some(Sex::Male),
+                "nu" | "female" => Some(Sex::Female),
+                _ => None,
+            };
+            (fold(c), sex)
+        })
+        .collect();
+    SexCodes {
+        codes,
+        from: SexCodesFrom::Profile,
+    }
+}
+
+/// "E" → 4, "12" → 11: a column given by letter or 1-based number.
+fn column_number(s: &str) -> Option<usize> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<usize>() {
+        return n.checked_sub(1);
+    }
+    if s.is_empty() || s.len() > 3 || !s.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let n = s.bytes().fold(0usize, |n, b| {
+        n * 26 + (b.to_ascii_uppercase() - b'A' + 1) as usize
+    });
+    n.checked_sub(1)
+}
+
+/// 0 → "A", 26 → "AA": a column as a spreadsheet names it.
+pub fn column_letter(mut i: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
 /// Picks the profile whose aliases best match the header. `None` when no
 /// profile has any of its signature columns.
 pub fn detect<'a>(data: &'a RuleData, headers: &[String]) -> Option<&'a Profile> {
     data.profiles
         .iter()
-        .map(|p| (Mapping::new(p, headers), p))
+        .map(|p| (Mapping::new(p, headers, &data.headers), p))
         .filter(|(m, p)| p.signature.iter().any(|f| m.column(*f).is_some()))
         .max_by_key(|(m, _)| m.score())
         .map(|(_, p)| p)
@@ -581,9 +990,12 @@ impl ReferenceSettings {
                 label_vi: f.label_vi,
                 label_en: f.label_en,
                 group_by: Field::Id,
+                group_by_else: Vec::new(),
+                needed: f.required.clone(),
                 required: f.required,
                 event_key: Vec::new(),
                 signature: Vec::new(),
+                sex_codes: BTreeMap::new(),
                 fields: f.fields,
             },
             matching: f.matching,
@@ -654,7 +1066,7 @@ mod tests {
     fn mapping_reports_unknown_and_missing() {
         let d = RuleData::embedded().unwrap();
         let p = d.profile("vaccination").unwrap();
-        let m = Mapping::new(p, &h(&["Họ tên", "ghi chú", "Ngày sinh"]));
+        let m = Mapping::new(p, &h(&["Họ tên", "ghi chú", "Ngày sinh"]), &d.headers);
         assert_eq!(m.column(Field::FullName), Some(0));
         assert_eq!(m.unknown, vec!["ghi chú".to_string()]);
         assert!(m.missing_required().contains(&Field::Id));

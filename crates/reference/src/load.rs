@@ -262,13 +262,27 @@ pub fn load(path: &Path, data: &RuleData, lang: Lang) -> Result<Reference> {
     let cfg: &ReferenceSettings = &data.reference;
     // Read as the export is: UTF-8, UTF-16 or a legacy code page (detected),
     // or the first sheet of a workbook.
-    let source = Source::open(path, &SourceOptions::default(), data.reader_limits(), lang)?;
+    let choose =
+        |rows: &[lamsach_io::source::HeadRow]| lamsach_model::layout::choose_header(data, rows);
+    let source = Source::open(
+        path,
+        &SourceOptions::default(),
+        data.reader_limits(),
+        lang,
+        Some(&choose),
+    )?;
     let mut reader = source.records()?;
     let delim = source.delim();
-    let blank_header_lines = source.header_line() - 1;
+    let blank_header_lines = (source.header_line() - 1).saturating_sub(
+        source
+            .non_records()
+            .iter()
+            .map(|n| n.end_line - n.line + 1)
+            .sum(),
+    );
     let headers = source.header();
     let read_err = Error::read(path);
-    let mapping = Mapping::new(&cfg.profile, headers);
+    let mapping = Mapping::new(&cfg.profile, headers, &data.headers);
     let missing = mapping.missing_required();
     let id_col = mapping.column(Field::Id);
     let Some(id_col) = id_col.filter(|_| missing.is_empty()) else {

@@ -246,6 +246,11 @@ pub struct TallyMeta {
     pub profile: String,
     pub group_by: Option<String>,
     pub blank_lines: u64,
+    /// Rows that are not records (titles, sections, footers …); empty for
+    /// tallies merged from shards.
+    pub non_records: Vec<lamsach_io::source::NonRecordLine>,
+    /// What the run says once about the layout.
+    pub notices: Vec<String>,
     /// The population reference the rows were verified against, if any.
     pub reference: Option<Value>,
 }
@@ -257,6 +262,8 @@ impl TallyMeta {
             profile: o.profile.name.clone(),
             group_by: o.group_header.clone(),
             blank_lines: o.blank_lines,
+            non_records: o.non_records.clone(),
+            notices: Vec::new(),
             reference: o
                 .reference
                 .as_ref()
@@ -267,7 +274,9 @@ impl TallyMeta {
 
 /// The tally as JSON (schema `lamsach.tally/1`, documented in docs/formats.md).
 pub fn tally_json(o: &Outcome, lang: Lang) -> Value {
-    tally_json_for(&TallyMeta::of(o), &o.tally, lang)
+    let mut meta = TallyMeta::of(o);
+    meta.notices = notices(o, lang);
+    tally_json_for(&meta, &o.tally, lang)
 }
 
 pub fn tally_json_for(meta: &TallyMeta, tally: &Tally, lang: Lang) -> Value {
@@ -284,7 +293,7 @@ pub fn tally_json_for(meta: &TallyMeta, tally: &Tally, lang: Lang) -> Value {
             v
         })
         .collect();
-    json!({
+    let mut v = json!({
         "schema": "lamsach.tally/1",
         "file": meta.file,
         "profile": meta.profile,
@@ -294,7 +303,22 @@ pub fn tally_json_for(meta: &TallyMeta, tally: &Tally, lang: Lang) -> Value {
         "categories": categories,
         "total": counts_json(&tally.total()),
         "groups": groups,
-    })
+    });
+    // only when there are some: a plain export's tally stays as it was
+    if let Some(m) = v.as_object_mut() {
+        if !meta.non_records.is_empty() {
+            let rows: Vec<Value> = meta
+                .non_records
+                .iter()
+                .map(|n| json!({"line": n.line, "end_line": n.end_line, "kind": n.kind.key()}))
+                .collect();
+            m.insert("non_records".into(), rows.into());
+        }
+        if !meta.notices.is_empty() {
+            m.insert("notices".into(), meta.notices.clone().into());
+        }
+    }
+    v
 }
 
 pub fn write_tally_json(path: &Path, o: &Outcome, lang: Lang) -> Result<()> {
@@ -308,6 +332,37 @@ pub fn write_json(path: &Path, v: &Value) -> Result<()> {
     serde_json::to_writer_pretty(file.writer(), v).map_err(|e| werr(e.into()))?;
     file.writer().write_all(b"\n").map_err(&werr)?;
     file.commit()
+}
+
+/// What the run says once about the file's layout: columns not checked,
+/// how sex codes were read, codes of unknown meaning with their counts.
+pub fn notices(o: &Outcome, lang: Lang) -> Vec<String> {
+    o.notices
+        .iter()
+        .map(|notice| {
+            let mut m = notice.message(lang);
+            let unread = matches!(
+                notice,
+                lamsach_model::layout::Notice::SexCodes(c)
+                    if c.from == lamsach_model::profile::SexCodesFrom::Unknown
+            );
+            if unread && !o.sex_codes_unread.is_empty() {
+                let counts: Vec<String> = o
+                    .sex_codes_unread
+                    .iter()
+                    .map(|(code, k)| {
+                        format!(
+                            "{code}: {} {}",
+                            fmt_num(*k, lang),
+                            lang.pick("dòng", "rows")
+                        )
+                    })
+                    .collect();
+                m = format!("{m} ({})", counts.join(", "));
+            }
+            m
+        })
+        .collect()
 }
 
 /// The terminal summary.
@@ -367,6 +422,18 @@ pub fn summary(o: &Outcome, lang: Lang, top_groups: usize) -> String {
             } else {
                 format!("(dòng trống bỏ qua: {})", n(o.blank_lines))
             }
+        );
+    }
+    if !o.non_records.is_empty() {
+        let _ = writeln!(
+            s,
+            "({}: {} — {})",
+            lang.pick(
+                "không phải bản ghi, đếm riêng",
+                "not records, counted apart"
+            ),
+            n(o.non_records.len() as u64),
+            cells::non_record_lines(&o.non_records, lang)
         );
     }
     let mut pillars = Vec::new();
@@ -435,6 +502,9 @@ pub fn summary(o: &Outcome, lang: Lang, top_groups: usize) -> String {
                 );
             }
         }
+    }
+    for line in notices(o, lang) {
+        let _ = writeln!(s, "{line}");
     }
     if !o.mapping.unknown.is_empty() {
         let _ = writeln!(

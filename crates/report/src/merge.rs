@@ -61,6 +61,8 @@ pub fn read_tally(path: &Path, into: &mut Tally) -> Result<TallyMeta> {
         profile: v["profile"].as_str().unwrap_or("").to_string(),
         group_by: v["group_by"].as_str().map(str::to_string),
         blank_lines: v["blank_lines"].as_u64().unwrap_or(0),
+        non_records: Vec::new(),
+        notices: Vec::new(),
         reference: Some(v["reference"].clone()).filter(|r| !r.is_null()),
     })
 }

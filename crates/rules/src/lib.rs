@@ -326,6 +326,9 @@ pub struct RowCtx<'a> {
     pub dob: DateValue,
     /// Recognised sex; None when missing or unrecognised.
     pub sex: Option<Sex>,
+    /// The sex cell holds a code that means "undetermined", or one whose
+    /// meaning the file does not state (0/1): not a finding.
+    pub sex_undetermined: bool,
     /// The vaccination date (Missing when there is no such column).
     pub vaccination_date: DateValue,
     /// Broken-text analysis of the text cells, made on first use and shared
@@ -347,7 +350,7 @@ pub struct RowCtx<'a> {
     clean_memo: std::cell::Cell<Vec<String>>,
     /// See [`RowBufs`].
     sex_src: String,
-    sex_memo: Option<Option<Sex>>,
+    sex_memo: Option<(Option<Sex>, bool)>,
 }
 
 /// The buffers a row context folds values into, kept by the caller from row
@@ -359,7 +362,7 @@ pub struct RowBufs {
     name_src: String,
     /// The last sex value read, and what it meant.
     sex_src: String,
-    sex: Option<Option<Sex>>,
+    sex: Option<(Option<Sex>, bool)>,
     scratch: String,
     bytes: Vec<u8>,
     clean_memo: Vec<String>,
@@ -406,6 +409,7 @@ impl<'a> RowCtx<'a> {
             id: IdValue::Missing,
             dob: DateValue::Missing,
             sex: None,
+            sex_undetermined: false,
             vaccination_date: DateValue::Missing,
             text_issues: std::cell::OnceCell::new(),
             name_fold: std::cell::OnceCell::new(),
@@ -424,18 +428,41 @@ impl<'a> RowCtx<'a> {
         ctx.vaccination_date = ctx
             .get(Field::VaccinationDate)
             .map_or(DateValue::Missing, date::parse);
-        ctx.sex = ctx.get(Field::Sex).and_then(|v| match sex_memo {
-            Some(sex) if sex_src == v => sex,
-            _ => {
-                scratch.clear();
-                lamsach_text::fold_into(v, &mut scratch);
-                let sex = data.sex_of(&scratch);
-                sex_src.clear();
-                sex_src.push_str(v);
-                sex_memo = Some(sex);
-                sex
+        let (sex, undetermined) = match (ctx.get(Field::Sex), map.sex_marks) {
+            (Some(v), _) => match sex_memo {
+                Some(memo) if sex_src == v => memo,
+                _ => {
+                    scratch.clear();
+                    lamsach_text::fold_into(v, &mut scratch);
+                    let read = match map.sex_codes.get(&scratch) {
+                        Some(code) => (code, code.is_none()),
+                        None => (data.sex_of(&scratch), false),
+                    };
+                    sex_src.clear();
+                    sex_src.push_str(v);
+                    sex_memo = Some(read);
+                    read
+                }
+            },
+            (None, Some(marks)) => {
+                let marked = |c: usize| {
+                    values
+                        .get(c)
+                        .is_some_and(|v| !lamsach_text::trim(v).is_empty())
+                };
+                let sex = if marked(marks.female) {
+                    Some(Sex::Female)
+                } else if marks.male.is_none_or(marked) {
+                    Some(Sex::Male)
+                } else {
+                    None
+                };
+                (sex, false)
             }
-        });
+            (None, None) => (None, false),
+        };
+        ctx.sex = sex;
+        ctx.sex_undetermined = undetermined;
         ctx.scratch.set(scratch);
         ctx.sex_src = sex_src;
         ctx.sex_memo = sex_memo;
@@ -588,7 +615,7 @@ pub mod testing {
         let d = data();
         let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
         let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
-        let map = Mapping::new(d.profile(profile).unwrap(), &headers);
+        let map = Mapping::new(d.profile(profile).unwrap(), &headers, &d.headers);
         let ctx = RowCtx::new(2, &values, &map, d, today(), Lang::Vi);
         let mut out = Vec::new();
         check_row(&ctx, &mut out);
@@ -608,7 +635,7 @@ pub mod testing {
     ) {
         let d = data();
         let headers: Vec<String> = rows[0].iter().map(|(h, _)| h.to_string()).collect();
-        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
+        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers, &d.headers);
         let mut bufs = RowBufs::default();
         for (i, row) in rows.iter().enumerate() {
             let values: Vec<&str> = row.iter().map(|(_, v)| *v).collect();
@@ -668,7 +695,7 @@ mod tests {
         let cells = vacc(&[]);
         let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
         let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
-        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
+        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers, &d.headers);
         let ctx = RowCtx::new(2, &values, &map, d, today(), Lang::Vi);
         let mut out = Vec::new();
         check_row(&ctx, &mut out);

@@ -27,6 +27,10 @@ entered.
 
 fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
     if let DateValue::Partial { year, month } = ctx.dob {
+        // a "Năm sinh" column asks for the year only
+        if ctx.map.dob_year_only && month.is_none() {
+            return;
+        }
         let msg = match month {
             Some(m) => ctx.t(
                 format!("Ngày sinh chỉ có tháng/năm ({m:02}/{year}), thiếu ngày"),

@@ -144,7 +144,7 @@ mod tests {
         let d = data();
         let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
         let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
-        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers);
+        let map = Mapping::new(d.profile("vaccination").unwrap(), &headers, &d.headers);
         key(&RowCtx::new(2, &values, &map, d, today(), Lang::Vi))
     }
 

@@ -34,7 +34,7 @@ pub fn run_ref_verified(
     let d = data();
     let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
     let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
-    let map = Mapping::new(d.profile(profile).expect("profile"), &headers);
+    let map = Mapping::new(d.profile(profile).expect("profile"), &headers, &d.headers);
     let ctx = RowCtx::new(2, &values, &map, d, today(), Lang::Vi);
     let mut out = Vec::new();
     let verified = crate::reference::lookup::check_row(reference(), &ctx, &mut out);

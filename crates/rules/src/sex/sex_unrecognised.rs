@@ -27,7 +27,10 @@ ID's sex digit.
 };
 
 fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
-    if ctx.sex.is_none() && ctx.get(Field::Sex).is_some_and(|v| !v.is_empty()) {
+    if ctx.sex.is_none()
+        && !ctx.sex_undetermined
+        && ctx.get(Field::Sex).is_some_and(|v| !v.is_empty())
+    {
         ctx.emit(
             out,
             &RULE,
