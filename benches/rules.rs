@@ -54,7 +54,11 @@ fn benches(c: &mut Criterion) {
         "1",
         "15/08/2021",
     ];
-    let map = Mapping::new(data.profile("vaccination").unwrap(), &headers, &data.headers);
+    let map = Mapping::new(
+        data.profile("vaccination").unwrap(),
+        &headers,
+        &data.headers,
+    );
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let mut out = Vec::new();
     c.bench_function("all row rules, clean vaccination row", |b| {

@@ -254,3 +254,128 @@ fn published_header_spellings_are_read_by_meaning() {
         wrong.join("\n")
     );
 }
+
+fn lamsach(args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_lamsach"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// `lamsach columns` says which rows are the header, which column is which
+/// field and how sure, what is left unchecked, and which rows are set aside.
+#[test]
+fn columns_shows_the_mapping_it_chose() {
+    for (file, extra) in [
+        ("title-rows.csv", &[][..]),
+        ("two-row-header.xlsx", &[][..]),
+        ("sections.csv", &[][..]),
+        ("no-district.csv", &["--lang", "en"][..]),
+        ("coded-sex-x.csv", &[][..]),
+    ] {
+        let path = format!("fixtures/real/{file}");
+        let mut args = vec!["columns", path.as_str()];
+        args.extend_from_slice(extra);
+        let (code, out, err) = lamsach(&args);
+        assert_eq!(code, 0, "{file}: {err}");
+        crate::snapshot::assert_snapshot(
+            &real("expected").join(format!("columns-{file}.txt")),
+            out.as_bytes(),
+        );
+    }
+}
+
+#[test]
+fn header_row_and_column_options_read_what_detection_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    // a header no word of which names a field, under a title row
+    std::fs::write(
+        &input,
+        "Báo cáo tháng 11,,\nA1,A2,A3\nNguyễn Thị Lan,12/05/1990,001190012345\nLê Văn An,01/01/1980,12345\n",
+    )
+    .unwrap();
+    let p = input.to_str().unwrap();
+    let (code, _, err) = lamsach(&["check", p, "--profile", "vaccination"]);
+    assert_eq!(code, 2);
+    // the error says what it found and never sends the user nowhere
+    assert!(
+        err.contains("--header-row") && err.contains("--column"),
+        "{err}"
+    );
+    let (code, out, err) = lamsach(&[
+        "check",
+        p,
+        "--profile",
+        "vaccination",
+        "--header-row",
+        "2",
+        "--column",
+        "full_name=A1",
+        "--column",
+        "dob=2",
+        "--column",
+        "id=C",
+        "--no-dedupe",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("ID002") || out.contains("ID00"), "{out}");
+    assert!(out.contains("dòng 4"), "{out}");
+    assert!(!out.contains("dòng 3 ID"), "{out}");
+    let (code, _, err) = lamsach(&["check", p, "--header-row", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--header-row"), "{err}");
+}
+
+#[test]
+fn a_missing_column_error_suggests_the_closest_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "Họ và tên,Ngày sinh,Số CCDC,Vắc xin,Mũi,Ngày tiêm\nLan,12/05/1990,001190012345,Pfizer,1,15/08/2021\n",
+    )
+    .unwrap();
+    let (code, _, err) = lamsach(&["check", input.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("did you mean \"Số CCDC\"") && err.contains("--column id="),
+        "{err}"
+    );
+}
+
+#[test]
+fn fix_keeps_titles_sections_and_footers_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["title-rows.csv", "sections.csv"] {
+        let out = dir.path().join(file);
+        let input = real(file);
+        let (code, _, err) = lamsach(&[
+            "fix",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let before = std::fs::read_to_string(&input).unwrap();
+        let after = std::fs::read_to_string(&out).unwrap();
+        let after = after.trim_start_matches('\u{feff}');
+        let (b, a): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
+        assert_eq!(b.len(), a.len(), "{file}");
+        // only record lines change
+        let lines = expected(file);
+        for (i, (x, y)) in b.iter().zip(&a).enumerate() {
+            let kind = lines.get(&(i as u64 + 1)).map(|(k, _)| k.as_str());
+            if x != y {
+                assert_eq!(kind, Some("record"), "{file}:{}: {x} → {y}", i + 1);
+            }
+        }
+    }
+}

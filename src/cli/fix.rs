@@ -70,14 +70,16 @@ pub fn run_fix(a: &FixArgs) -> Result<ExitCode> {
     if !a.quiet {
         let text = if lang.is_en() {
             format!(
-                "Read as {}: {} rows, {} rows changed ({} changes), {} unreadable rows passed through unchanged, {} cells with broken text left for manual repair\nWritten: {} and {}\n",
+                "Read as {}: {} rows, {} rows changed ({} changes), {} unreadable rows passed through unchanged, {} cells with broken text left for manual repair{}\nWritten: {} and {}\n",
                 s.source, s.rows, s.changed_rows, s.changes, s.passed_through, s.unsure,
+                if s.set_aside > 0 { format!(", {} rows that are not records (titles, sections, footers) kept as they are", s.set_aside) } else { String::new() },
                 a.out.display(), changes.display()
             )
         } else {
             format!(
-                "Đọc theo bảng mã {}: {} dòng, {} dòng đã sửa ({} thay đổi), {} dòng không đọc được giữ nguyên, {} ô lỗi font cần sửa tay\nĐã ghi: {} và {}\n",
+                "Đọc theo bảng mã {}: {} dòng, {} dòng đã sửa ({} thay đổi), {} dòng không đọc được giữ nguyên, {} ô lỗi font cần sửa tay{}\nĐã ghi: {} và {}\n",
                 s.source, s.rows, s.changed_rows, s.changes, s.passed_through, s.unsure,
+                if s.set_aside > 0 { format!(", {} dòng không phải bản ghi (tiêu đề, mục, chân bảng) giữ nguyên", s.set_aside) } else { String::new() },
                 a.out.display(), changes.display()
             )
         };

@@ -32,6 +32,8 @@ pub struct FixSummary {
     pub passed_through: u64,
     /// Cells with broken text that could not be repaired with certainty.
     pub unsure: u64,
+    /// Rows that are not records (titles, sections, footers), kept as they are.
+    pub set_aside: u64,
     pub source: String,
 }
 
@@ -142,17 +144,28 @@ pub fn fix_file(
 
     let mut w = AtomicFile::create(out)?;
     let mut head = b"\xEF\xBB\xBF".to_vec();
-    for (i, h) in mapping.headers.iter().enumerate() {
-        if i > 0 {
-            head.push(delim);
+    let mut set_aside = 0u64;
+    if opened.source.plain_head() {
+        for (i, h) in mapping.headers.iter().enumerate() {
+            if i > 0 {
+                head.push(delim);
+            }
+            push_field(&mut head, h.as_bytes(), delim);
         }
-        push_field(&mut head, h.as_bytes(), delim);
+        head.extend_from_slice(eol);
+    } else {
+        // titles, the header's rows and column numbers as the file has them
+        for line in opened.source.head_lines()? {
+            head.extend_from_slice(&line);
+            head.extend_from_slice(eol);
+        }
+        set_aside += opened.source.non_records().len() as u64;
     }
-    head.extend_from_slice(eol);
     w.write_all(&head).map_err(write_err(out))?;
 
     let mut sum = FixSummary {
         source,
+        set_aside,
         ..FixSummary::default()
     };
     let mut cw = AtomicFile::create_csv(changes)?;
@@ -190,6 +203,17 @@ pub fn fix_file(
         } else {
             raw.len()
         };
+        let set_aside_row = !blank && {
+            let cells: Vec<Cow<str>> = raw.iter().map(|f| String::from_utf8_lossy(f)).collect();
+            let cells: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+            lamsach_model::layout::non_record(&cells, mapping, &data.headers).is_some()
+        };
+        if set_aside_row {
+            sum.set_aside += 1;
+            w.write_all(bytes).map_err(write_err(out))?;
+            w.write_all(eol).map_err(write_err(out))?;
+            continue;
+        }
         if blank || n != expected {
             if !blank {
                 sum.rows += 1;

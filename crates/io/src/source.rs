@@ -504,6 +504,39 @@ impl Source {
         Ok(reader)
     }
 
+    /// The rows above the records, verbatim (as decoded): titles, the
+    /// header's lines, column numbers; blank lines as empty ones. For
+    /// outputs that keep the file's own layout (`fix`).
+    pub fn head_lines(&self) -> Result<Vec<Vec<u8>>> {
+        let read_err = Error::read(&self.path);
+        let mut reader = RecordReader::new(self.stream(), self.limits).map_err(&read_err)?;
+        reader.delim = self.delim;
+        reader.keep_skipped = true;
+        let mut out = Vec::new();
+        while let Some(rec) = reader.next_rec().map_err(&read_err)? {
+            let line = match rec {
+                Rec::Ok { line, bytes } => {
+                    out.push(bytes.to_vec());
+                    line
+                }
+                Rec::Unreadable { line, .. } => {
+                    out.push(reader.skipped.clone());
+                    line
+                }
+            };
+            if line >= self.body_after {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// True when the records follow a one-line header with nothing set
+    /// aside above them.
+    pub fn plain_head(&self) -> bool {
+        self.non_records.is_empty() && self.header_end_line == self.header_line
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -610,5 +643,144 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(e, Error::Open { .. }), "{e}");
+    }
+
+    fn head(line: u64, cells: &[&str]) -> HeadRow {
+        HeadRow {
+            line,
+            end_line: line,
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_two_row_header_joins_group_cells_over_their_columns() {
+        let rows = [
+            head(
+                6,
+                &["STT", "Họ và tên", "Nơi ở hiện tại", "", "Mũi tiêm", "", ""],
+            ),
+            head(
+                7,
+                &[
+                    "",
+                    "",
+                    "Quận huyện",
+                    "Xã phường",
+                    "Vắc xin",
+                    "Mũi thứ",
+                    "Ngày tiêm",
+                ],
+            ),
+        ];
+        let (names, groups) = join_header_rows(&rows);
+        assert_eq!(
+            names,
+            [
+                "STT",
+                "Họ và tên",
+                "Quận huyện",
+                "Xã phường",
+                "Vắc xin",
+                "Mũi thứ",
+                "Ngày tiêm"
+            ]
+        );
+        assert_eq!(
+            groups,
+            [
+                "",
+                "",
+                "Nơi ở hiện tại",
+                "Nơi ở hiện tại",
+                "Mũi tiêm",
+                "Mũi tiêm",
+                "Mũi tiêm"
+            ]
+        );
+    }
+
+    #[test]
+    fn column_numbers_under_a_header() {
+        let cells = |v: &[&str]| v.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert!(is_column_numbers(&cells(&["(1)", "(2)", "(3)", "(4)"])));
+        assert!(is_column_numbers(&cells(&["A", "B", "1", "2", "3"])));
+        assert!(!is_column_numbers(&cells(&[
+            "1",
+            "Lan",
+            "12/05/1990",
+            "Nữ"
+        ])));
+        assert!(!is_column_numbers(&cells(&["1", "", "", "", "", ""])));
+    }
+
+    #[test]
+    fn a_sep_line_names_the_delimiter_and_is_set_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        std::fs::write(&p, "sep=;\nHọ tên;Số CCCD\nLan;001190012345\n").unwrap();
+        let s = Source::open(&p, &SourceOptions::default(), limits(), Lang::Vi, None).unwrap();
+        assert_eq!((s.delim(), s.header_line()), (b';', 2));
+        assert_eq!(s.header(), ["Họ tên", "Số CCCD"]);
+        assert_eq!(
+            s.non_records(),
+            [NonRecordLine {
+                line: 1,
+                end_line: 1,
+                kind: NonRecord::Sep
+            }]
+        );
+    }
+
+    #[test]
+    fn the_chosen_header_sets_aside_the_rows_above_and_the_column_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        std::fs::write(
+            &p,
+            "SỞ Y TẾ,,\n,,\nDANH SÁCH,,\nHọ tên,Số CCCD,Ngày sinh\n(1),(2),(3)\nLan,001190012345,12/05/1990\n",
+        )
+        .unwrap();
+        let choose = |rows: &[HeadRow]| {
+            rows.iter()
+                .position(|r| r.cells[0] == "Họ tên")
+                .map(|i| HeaderChoice {
+                    first: i,
+                    rows: 1,
+                    names: rows[i].cells.clone(),
+                })
+        };
+        let s = Source::open(
+            &p,
+            &SourceOptions::default(),
+            limits(),
+            Lang::Vi,
+            Some(&choose),
+        )
+        .unwrap();
+        assert_eq!(s.header_line(), 4);
+        let kinds: Vec<(u64, NonRecord)> =
+            s.non_records().iter().map(|n| (n.line, n.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (1, NonRecord::Title),
+                (3, NonRecord::Title),
+                (5, NonRecord::ColumnNumbers)
+            ]
+        );
+        let mut r = s.records().unwrap();
+        match r.next_rec().unwrap() {
+            Some(Rec::Ok { line, .. }) => assert_eq!(line, 6),
+            _ => panic!("no record"),
+        }
+        // --header-row overrides the choice
+        let opts = SourceOptions {
+            header_row: Some((4, 4)),
+            ..SourceOptions::default()
+        };
+        let none = |_: &[HeadRow]| None;
+        let s = Source::open(&p, &opts, limits(), Lang::Vi, Some(&none)).unwrap();
+        assert_eq!(s.header(), ["Họ tên", "Số CCCD", "Ngày sinh"]);
     }
 }

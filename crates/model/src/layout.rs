@@ -361,7 +361,7 @@ impl Opened {
         }
         let missing = mapping.missing_needed();
         if !missing.is_empty() {
-            return Err(mapping.missing_columns_error(path, &missing));
+            return Err(mapping.missing_columns_error(path, &missing, source.header_line(), true));
         }
         if let Some(spec) = &layout.sex_codes {
             mapping.sex_codes = SexCodes::parse(spec, data)?;
@@ -468,4 +468,147 @@ fn sex_codes_from_values(source: &Source, mapping: &Mapping) -> Result<Option<Se
         }),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(v: &[&[&str]]) -> Vec<HeadRow> {
+        v.iter()
+            .enumerate()
+            .map(|(i, cells)| HeadRow {
+                line: i as u64 + 1,
+                end_line: i as u64 + 1,
+                cells: cells.iter().map(|c| c.to_string()).collect(),
+            })
+            .collect()
+    }
+
+    fn mapping(headers: &[&str]) -> Mapping {
+        let d = RuleData::embedded().unwrap();
+        let h: Vec<String> = headers.iter().map(|s| s.to_string()).collect();
+        Mapping::new(d.profile("vaccination").unwrap(), &h, &d.headers)
+    }
+
+    #[test]
+    fn the_header_is_the_row_naming_most_fields() {
+        let d = RuleData::embedded().unwrap();
+        let r = rows(&[
+            &[
+                "ỦY BAN NHÂN DÂN",
+                "",
+                "",
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            ],
+            &["DANH SÁCH ĐỐI TƯỢNG TIÊM VẮC XIN", "", "", ""],
+            &["TT", "Họ tên", "NS", "Số CCCD/CMND"],
+            &["1", "Lan", "12/05/1990", "001190012345"],
+        ]);
+        let c = choose_header(&d, &r).unwrap();
+        assert_eq!((c.first, c.rows), (2, 1));
+        // nothing names a field: no choice (the first row is kept)
+        assert!(choose_header(&d, &rows(&[&["a", "b"], &["1", "2"]])).is_none());
+    }
+
+    #[test]
+    fn a_merged_group_header_is_joined_with_the_row_under_it() {
+        let d = RuleData::embedded().unwrap();
+        let r = rows(&[
+            &[
+                "STT",
+                "Họ và tên",
+                "Ngày sinh",
+                "Số CCCD",
+                "Nơi ở hiện tại",
+                "",
+                "Mũi tiêm",
+                "",
+                "",
+            ],
+            &[
+                "",
+                "",
+                "",
+                "",
+                "Quận huyện",
+                "Xã phường",
+                "Loại vắc xin",
+                "Mũi thứ",
+                "Ngày tiêm",
+            ],
+            &[
+                "1",
+                "Lan",
+                "12/05/1990",
+                "001190012345",
+                "Chiêm Hóa",
+                "Vĩnh Lộc",
+                "Pfizer",
+                "1",
+                "15/08/2021",
+            ],
+        ]);
+        let c = choose_header(&d, &r).unwrap();
+        assert_eq!((c.first, c.rows), (0, 2));
+        assert_eq!(c.names[4], "Quận huyện");
+        assert_eq!(c.names[8], "Ngày tiêm");
+    }
+
+    #[test]
+    fn rows_that_are_not_records() {
+        let d = RuleData::embedded().unwrap();
+        let m = mapping(&["STT", "Họ và tên", "Ngày sinh", "Số CCCD", "Huyện"]);
+        let kind = |v: &[&str]| non_record(v, &m, &d.headers);
+        assert_eq!(kind(&["I", "Tăng", "", "", ""]), Some(NonRecord::Section));
+        assert_eq!(kind(&["", "Giảm", "", "", ""]), Some(NonRecord::Section));
+        assert_eq!(
+            kind(&["", "Cộng tăng: 5", "", "", ""]),
+            Some(NonRecord::Subtotal)
+        );
+        assert_eq!(
+            kind(&["Tổng cộng", "", "", "", ""]),
+            Some(NonRecord::Subtotal)
+        );
+        assert_eq!(
+            kind(&["", "Người lập biểu", "", "", "Thủ trưởng đơn vị"]),
+            Some(NonRecord::Footer)
+        );
+        assert_eq!(
+            kind(&["", "", "", "", "Tuyên Quang, ngày 25 tháng 3 năm 2022"]),
+            Some(NonRecord::Footer)
+        );
+        assert_eq!(kind(&["8", "", "", "", ""]), Some(NonRecord::NumberedBlank));
+        // records, however empty, are never set aside
+        assert_eq!(kind(&["9", "Tổng Văn Cộng", "", "", ""]), None);
+        assert_eq!(kind(&["", "Người lập biểu", "12/05/1990", "", ""]), None);
+        assert_eq!(kind(&["", "", "", "001190012345", ""]), None);
+        assert_eq!(kind(&["10", "Lan", "", "", "Chiêm Hóa"]), None);
+        assert_eq!(kind(&["", "", "", "", "Chiêm Hóa"]), None);
+    }
+
+    #[test]
+    fn column_option_and_duplicate_headers() {
+        assert_eq!(
+            parse_column_option("id=Số CCCD/Mã định danh").unwrap(),
+            (Field::Id, "Số CCCD/Mã định danh".to_string())
+        );
+        assert!(parse_column_option("cccd=Số").is_err());
+        assert!(parse_column_option("id=").is_err());
+        // the same header twice: the first is checked, the second noted
+        let m = mapping(&["Họ tên", "Ngày sinh", "Số CCCD", "Ngày sinh"]);
+        assert_eq!(m.column(Field::Dob), Some(1));
+        assert_eq!(
+            m.columns[3].set_aside,
+            Some(crate::profile::SetAside::Duplicate(1))
+        );
+        // a more confident column wins wherever it is
+        let m = mapping(&["Họ tên", "Năm sinh", "Số CCCD", "NGAY_SINH"]);
+        assert_eq!(m.column(Field::Dob), Some(3));
+        assert!(!m.dob_year_only);
+        let mut m = mapping(&["Họ tên", "Ngày sinh", "Số CCCD", "Ghi chú"]);
+        m.set_column(Field::Phone, "D").unwrap();
+        assert_eq!(m.column(Field::Phone), Some(3));
+        assert!(m.set_column(Field::Phone, "Không có").is_err());
+    }
 }

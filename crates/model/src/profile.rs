@@ -607,17 +607,21 @@ impl Mapping {
             .map(|h| {
                 let read = words.read(h);
                 let reading = match alias_to_field.get(&header_key(h)) {
-                    Some(f) => Reading::Field {
-                        field: *f,
-                        confidence: 100,
-                        year_only: matches!(
+                    Some(f) => {
+                        let year_only = matches!(
                             read,
                             Reading::Field {
                                 year_only: true,
                                 ..
                             }
-                        ),
-                    },
+                        );
+                        Reading::Field {
+                            field: *f,
+                            // a date column wins over a year column beside it
+                            confidence: if year_only { 99 } else { 100 },
+                            year_only,
+                        }
+                    }
                     None => read,
                 };
                 Column {
@@ -765,8 +769,16 @@ impl Mapping {
     }
 
     /// The error for a file without the columns `missing`: the headers it
-    /// found, and for each missing field the closest header, if any.
-    pub fn missing_columns_error(&self, path: &Path, missing: &[Field]) -> Error {
+    /// found, and for each missing field the closest header, if any;
+    /// `options` names `--column` and `--header-row` (for an export, whose
+    /// commands take them).
+    pub fn missing_columns_error(
+        &self,
+        path: &Path,
+        missing: &[Field],
+        header_line: u64,
+        options: bool,
+    ) -> Error {
         let profile = &self.profile;
         let found = self
             .headers
@@ -790,12 +802,14 @@ impl Mapping {
                     })
                     .unwrap_or_default();
                 let guess = self.closest_unchecked(*f).map_or(String::new(), |h| {
-                    format!(
-                        " — có phải / did you mean \"{}\"? (--column {}=\"{}\")",
-                        h.replace('\n', " "),
-                        f.name(),
-                        h.replace('\n', " ")
-                    )
+                    let h = h.replace('\n', " ");
+                    match options {
+                        true => format!(
+                            " — có phải / did you mean \"{h}\"? (--column {}=\"{h}\")",
+                            f.name()
+                        ),
+                        false => format!(" — có phải / did you mean \"{h}\"?"),
+                    }
                 });
                 format!("{} (\"{aliases}\"){guess}", f.name())
             })
@@ -804,7 +818,20 @@ impl Mapping {
         Error::MissingColumns {
             path: path.to_path_buf(),
             profile: profile.name.clone(),
-            missing: format!("{missing}. Cột tìm thấy / columns found: {found}"),
+            missing: if options {
+                format!(
+                    "{missing}. Dòng tiêu đề {header_line} / header on line {header_line}: {found}. \
+                     Chỉ ra cột bằng --column TRƯỜNG=\"tiêu đề\", dòng tiêu đề bằng --header-row N \
+                     (xem: lamsach columns TỆP) / give columns with --column FIELD=\"header\", \
+                     the header's line with --header-row N (see: lamsach columns FILE)"
+                )
+            } else {
+                format!(
+                    "{missing}. Dòng tiêu đề {header_line} / header on line {header_line}: {found}. \
+                     Đổi tên cột, hoặc thêm tên này vào [fields] của reference.toml trong thư mục --rules \
+                     / rename the column, or add this header to [fields] of reference.toml in a --rules directory"
+                )
+            },
         }
     }
 

@@ -290,7 +290,7 @@ pub fn load(path: &Path, data: &RuleData, lang: Lang) -> Result<Reference> {
         if id_col.is_none() && !missing.contains(&Field::Id) {
             missing.insert(0, Field::Id);
         }
-        return Err(mapping.missing_columns_error(path, &missing));
+        return Err(mapping.missing_columns_error(path, &missing, source.header_line(), false));
     };
     let cols = Cols {
         id: id_col,

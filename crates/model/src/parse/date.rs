@@ -130,12 +130,23 @@ pub fn parse(value: &str) -> DateValue {
                 };
             }
         }
-        if int.len() == 8 {
-            // yyyymmdd
-            let (y, m, d) = (num(&int[..4]), num(&int[4..6]), num(&int[6..]));
+        if int.len() == 8 || int.len() == 12 || int.len() == 14 {
+            // yyyymmdd, and yyyyMMddHHmm(ss) as the QĐ 130 tables write
+            // dates; yyyy0000 and yyyymm00 are the year (and month) only
+            let (y, m, d) = (num(&int[..4]), num(&int[4..6]), num(&int[6..8]));
             if let (Some(y), Some(m), Some(d)) = (y, m, d) {
                 if (1800..=2200).contains(&y) {
-                    return ymd(y, m, d);
+                    return match (m, d) {
+                        (0, 0) => DateValue::Partial {
+                            year: y as i32,
+                            month: None,
+                        },
+                        (1..=12, 0) => DateValue::Partial {
+                            year: y as i32,
+                            month: Some(m),
+                        },
+                        _ => ymd(y, m, d),
+                    };
                 }
             }
         }
@@ -212,6 +223,28 @@ mod tests {
 
     fn d(y: i32, m: u32, dd: u32) -> DateValue {
         DateValue::Full(NaiveDate::from_ymd_opt(y, m, dd).unwrap())
+    }
+
+    #[test]
+    fn machine_forms() {
+        assert_eq!(parse("19900305"), d(1990, 3, 5));
+        assert_eq!(parse("199003050830"), d(1990, 3, 5));
+        assert_eq!(
+            parse("19900000"),
+            DateValue::Partial {
+                year: 1990,
+                month: None
+            }
+        );
+        assert_eq!(
+            parse("19900300"),
+            DateValue::Partial {
+                year: 1990,
+                month: Some(3)
+            }
+        );
+        assert_eq!(parse("19901305"), DateValue::Impossible { swapped: true });
+        assert_eq!(parse("33000"), d(1990, 5, 7));
     }
 
     #[test]
