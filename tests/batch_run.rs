@@ -252,3 +252,43 @@ fn a_job_with_a_reference_verifies_its_rows() {
     );
     assert!(log.contains("job thieu: FAILED"), "{log}");
 }
+
+#[test]
+fn a_job_reads_an_office_layout_with_its_own_options() {
+    let d = tempfile::tempdir().unwrap();
+    let jobs = d.path().join("jobs.toml");
+    std::fs::write(
+        &jobs,
+        format!(
+            "[[job]]\nname = \"ma-gioi\"\ninput = \"{}\"\nsex_codes = \"1=nam,0=nu\"\n\n[[job]]\nname = \"tieu-de\"\ninput = \"{}\"\nheader_row = \"6-7\"\ncolumns = {{ id = \"Số CMT/CCCD\\n(Loại 8/9/12 số)\" }}\n",
+            root().join("fixtures/real/coded-sex-10.csv").display(),
+            root().join("fixtures/real/title-rows.csv").display()
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let o = batch(&jobs, &out, "2026-12-05");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for job in ["ma-gioi", "tieu-de"] {
+        let t = json(&out.join("2026-12-05").join(job).join("tally.json"));
+        assert_eq!(t["total"]["rows_read"], 12, "{job}: {t}");
+    }
+    // a bad option is an error of the jobs file, naming the job
+    std::fs::write(
+        &jobs,
+        "[[job]]\nname = \"x\"\ninput = \"a.csv\"\nsex_codes = \"1=maybe\"\n",
+    )
+    .unwrap();
+    let o = batch(&jobs, &out, "2026-12-05");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("job 'x'") && err.contains("--sex-codes"),
+        "{err}"
+    );
+}

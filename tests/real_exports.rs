@@ -379,3 +379,15 @@ fn fix_keeps_titles_sections_and_footers_as_they_are() {
         }
     }
 }
+
+/// A birth date written under "Nam" or "Nữ" is refused with what to do,
+/// not read with the women's birth dates missing.
+#[test]
+fn a_birth_date_split_by_sex_is_refused_clearly() {
+    let (code, _, err) = lamsach(&["check", "fixtures/real/coded-sex-dob-in-column.csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("coded-sex-dob-in-column.csv:2:") && err.contains("Nữ"),
+        "{err}"
+    );
+}

@@ -11,6 +11,7 @@ use lamsach_io::error::{Error, Result};
 use lamsach_io::num::{fmt_rate, ratio, Precision};
 use lamsach_io::source::SourceOptions;
 use lamsach_model::profile::parse_toml;
+use lamsach_model::profile::RuleData;
 use lamsach_report::export::run::{check_with_reports, RunSpec};
 use lamsach_report::export::Format;
 use lamsach_report::{excel_safe, AtomicFile};
@@ -53,9 +54,31 @@ pub struct Job {
     pub formats: Option<Vec<String>>,
     pub mask_ids: Option<bool>,
     pub delimiter: Option<String>,
+    /// The header's line, `6` or `6-7` (like `check --header-row`).
+    pub header_row: Option<String>,
+    /// Columns by field, `{ id = "Số CCCD/Mã định danh" }` (like `check --column`).
+    #[serde(default)]
+    pub columns: std::collections::BTreeMap<String, String>,
+    /// Sex codes, `"1=nam,0=nu"` (like `check --sex-codes`).
+    pub sex_codes: Option<String>,
     /// Skip fuzzy duplicate detection (like `check --no-dedupe`).
     #[serde(default)]
     pub no_dedupe: bool,
+}
+
+impl Job {
+    /// The job's layout options, as `check` takes them.
+    fn layout(&self) -> crate::cli::LayoutArgs {
+        crate::cli::LayoutArgs {
+            header_row: self.header_row.clone(),
+            columns: self
+                .columns
+                .iter()
+                .map(|(f, h)| format!("{f}={h}"))
+                .collect(),
+            sex_codes: self.sex_codes.clone(),
+        }
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -93,7 +116,7 @@ fn formats_of(path: &str, job: Option<&str>, list: &[String]) -> Result<Vec<Form
 }
 
 /// Reads and checks a jobs file; all problems are reported together.
-pub fn load(path: &Path) -> Result<JobsFile> {
+pub fn load(path: &Path, data: &RuleData) -> Result<JobsFile> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Open {
         path: path.to_path_buf(),
         source,
@@ -144,6 +167,9 @@ pub fn load(path: &Path) -> Result<JobsFile> {
                     j.name
                 ));
             }
+        }
+        if let Err(e) = j.layout().apply(&mut Options::default(), data) {
+            errors.push(format!("{p}: job '{}': {e}", j.name));
         }
     }
     if errors.is_empty() {
@@ -229,7 +255,8 @@ fn interrupted() -> bool {
 }
 
 pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
-    let jf = load(&a.jobs)?;
+    let data = crate::cli::load_rules(&a.common)?;
+    let jf = load(&a.jobs, &data)?;
     let base = a.jobs.parent().map(Path::to_path_buf).unwrap_or_default();
     let root = match (&a.out, &jf.out) {
         (Some(o), _) => o.clone(),
@@ -245,7 +272,6 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
         Some(_) => lamsach_text::Lang::Vi,
         None => a.common.lang.into(),
     };
-    let data = crate::cli::load_rules(&a.common)?;
     let today_d = a.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     let today = today_d.format("%Y-%m-%d").to_string();
     let day_dir = root.join(&today);
@@ -375,7 +401,7 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
             };
             // checked with the jobs file; a bad one was reported there
             let delimiter = parse_delimiter(job.delimiter.as_deref()).unwrap_or(None);
-            let opts = Options {
+            let mut opts = Options {
                 profile: job.profile.clone(),
                 group_by: job.group_by.clone(),
                 today: today_d,
@@ -388,6 +414,8 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
                 },
                 ..Options::default()
             };
+            // checked with the jobs file
+            let _ = job.layout().apply(&mut opts, &data);
             let state_path = out_dir.join(STATE_FILE);
             let started = std::time::Instant::now();
             let check = |opened: &Opened, opts: Options| {

@@ -52,7 +52,7 @@ pub fn run_columns(a: &ColumnsArgs) -> Result<ExitCode> {
         },
         ..Options::default()
     };
-    a.layout.apply(&mut opts)?;
+    a.layout.apply(&mut opts, &data)?;
     let opened = lamsach_engine::open(&a.file, &data, &opts)?;
     let mut set_aside = opened.source.non_records().to_vec();
     set_aside.extend(body_non_records(&opened, &data)?);

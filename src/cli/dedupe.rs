@@ -61,7 +61,7 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
         },
         ..Options::default()
     };
-    a.layout.apply(&mut opts)?;
+    a.layout.apply(&mut opts, &data)?;
     let t0 = std::time::Instant::now();
     let opened = lamsach_engine::open(&a.file, &data, &opts)?;
     let o = lamsach_dedupe::run(&opened, &data, &cfg)?;

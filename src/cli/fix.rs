@@ -61,7 +61,7 @@ pub fn run_fix(a: &FixArgs) -> Result<ExitCode> {
         // no progress line, no duplicate pre-pass, no reference
         ..Options::default()
     };
-    a.layout.apply(&mut opts)?;
+    a.layout.apply(&mut opts, &data)?;
     let changes = a
         .changes
         .clone()

@@ -111,7 +111,10 @@ pub struct LayoutArgs {
 
 impl LayoutArgs {
     /// Puts the layout options into `opts`.
-    pub(crate) fn apply(&self, opts: &mut Options) -> Result<()> {
+    pub(crate) fn apply(&self, opts: &mut Options, data: &RuleData) -> Result<()> {
+        if let Some(spec) = &self.sex_codes {
+            lamsach_model::profile::SexCodes::parse(spec, data)?;
+        }
         opts.source.header_row = self
             .header_row
             .as_deref()
@@ -291,7 +294,7 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         },
         ..Options::default()
     };
-    a.layout.apply(&mut opts)?;
+    a.layout.apply(&mut opts, &data)?;
     let formats = a
         .format
         .as_deref()

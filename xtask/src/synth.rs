@@ -7,6 +7,11 @@
 //! are unique. `cargo xtask score` compares an `issues.csv` with the truth
 //! and prints precision and recall per rule. Together they measure the rules
 //! at any scale.
+//!
+//! `--conflicts both` changes how shared IDs (DUP002) are generated: each
+//! conflict has a rightful owner whose rows are clean and one wrong row, in
+//! either order, so that a checker which blames the wrong holder (rather than
+//! the later row) can be measured. See [`Conflicts`].
 
 use chrono::{Datelike, Days, NaiveDate};
 use clap::Args;
@@ -41,6 +46,37 @@ pub struct SynthArgs {
     /// Tệp đáp án line,rule / ground truth to write
     #[arg(long)]
     pub truth: PathBuf,
+    /// Thứ tự dòng sai so với chủ số định danh / where the wrong row of a shared ID goes
+    #[arg(long, value_enum, default_value_t = Conflicts::After)]
+    pub conflicts: Conflicts,
+}
+
+/// How shared-ID conflicts (DUP002) are generated.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Conflicts {
+    /// Dòng sai luôn sau người chủ / a new person borrows the ID of an earlier
+    /// clean person (same sex and birth year); the truth flags the later row
+    #[default]
+    After,
+    /// Dòng sai trước hoặc sau người chủ / the wrong row is written before or
+    /// after the rightful owner's rows (about half each); the owner has 2–3
+    /// doses (vaccination). Two kinds: another person of the owner's sex and
+    /// birth year (the owner wins by having more rows), and a relative one
+    /// generation apart (the ID's structure contradicts the relative's row,
+    /// which also gets ID006/ID007/ID008). The truth flags only the wrong row.
+    /// Vaccination and bhxh (relatives only: one row per person there)
+    Both,
+}
+
+/// What [`generate_with`] writes: the settings of [`SynthArgs`] without the files.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec<'a> {
+    pub profile: &'a str,
+    pub rows: usize,
+    pub problem_rate: f64,
+    pub seed: u64,
+    pub today: NaiveDate,
+    pub conflicts: Conflicts,
 }
 
 #[derive(Args, Debug)]
@@ -405,6 +441,7 @@ enum Inject {
     SchoolAge,
     SchoolUnknown,
     Duplicate,
+    /// One ID, two people with different birth dates: see [`Conflicts`].
     SharedId,
     Ragged,
     UnclosedQuote,
@@ -479,11 +516,17 @@ struct Row {
 }
 
 pub fn run_synth(a: &SynthArgs) -> Result<ExitCode> {
-    if kind_of(&a.profile).is_none() {
+    let Some(kind) = kind_of(&a.profile) else {
         return Err(Error::Usage(format!(
             "synth: hồ sơ không hỗ trợ / unsupported profile '{}'",
             a.profile
         )));
+    };
+    if a.conflicts == Conflicts::Both && kind == Kind::Education {
+        return Err(Error::Usage(
+            "synth: --conflicts both chỉ dùng cho vaccination, bhxh / only for vaccination and bhxh"
+                .into(),
+        ));
     }
     let werr = |p: &PathBuf| {
         let p = p.clone();
@@ -494,16 +537,15 @@ pub fn run_synth(a: &SynthArgs) -> Result<ExitCode> {
     };
     let mut out = BufWriter::with_capacity(1 << 20, File::create(&a.out).map_err(werr(&a.out))?);
     let mut truth = BufWriter::new(File::create(&a.truth).map_err(werr(&a.truth))?);
-    let n = generate(
-        &a.profile,
-        a.rows,
-        a.problem_rate,
-        a.seed,
-        a.today,
-        &mut out,
-        &mut truth,
-    )
-    .map_err(werr(&a.out))?;
+    let spec = Spec {
+        profile: &a.profile,
+        rows: a.rows,
+        problem_rate: a.problem_rate,
+        seed: a.seed,
+        today: a.today,
+        conflicts: a.conflicts,
+    };
+    let n = generate_with(&spec, &mut out, &mut truth).map_err(werr(&a.out))?;
     out.flush().map_err(werr(&a.out))?;
     truth.flush().map_err(werr(&a.truth))?;
     eprintln!(
@@ -515,6 +557,7 @@ pub fn run_synth(a: &SynthArgs) -> Result<ExitCode> {
 }
 
 /// Writes `rows` data rows and the truth; returns the number of rows written.
+/// Shared IDs as [`Conflicts::After`].
 pub fn generate(
     profile: &str,
     rows: usize,
@@ -524,7 +567,40 @@ pub fn generate(
     out: &mut dyn Write,
     truth: &mut dyn Write,
 ) -> std::io::Result<usize> {
+    let spec = Spec {
+        profile,
+        rows,
+        problem_rate,
+        seed,
+        today,
+        conflicts: Conflicts::After,
+    };
+    generate_with(&spec, out, truth)
+}
+
+/// Writes `spec.rows` data rows and the truth; returns the number of rows
+/// written. An unknown profile is vaccination; [`Conflicts::Both`] with the
+/// education profile is an `InvalidInput` error.
+pub fn generate_with(
+    spec: &Spec,
+    out: &mut dyn Write,
+    truth: &mut dyn Write,
+) -> std::io::Result<usize> {
+    let &Spec {
+        profile,
+        rows,
+        problem_rate,
+        seed,
+        today,
+        conflicts,
+    } = spec;
     let kind = kind_of(profile).unwrap_or(Kind::Vaccination);
+    if conflicts == Conflicts::Both && kind == Kind::Education {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "--conflicts both: only vaccination and bhxh",
+        ));
+    }
     let mut g = Gen {
         rng: fastrand::Rng::with_seed(seed),
         used_ids: Default::default(),
@@ -540,8 +616,7 @@ pub fn generate(
     let mut clean_people: Vec<Person> = Vec::new();
     let mut line = 1u64;
     let mut written = 0usize;
-    let vstart = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap_or_default();
-    let vend = NaiveDate::from_ymd_opt(2023, 6, 30).unwrap_or_default();
+    let (vstart, vend) = campaign();
     while written < rows {
         let problem = g.rng.f64() < problem_rate;
         let p = g.person();
@@ -582,8 +657,17 @@ pub fn generate(
                 rules: vec![],
             };
             let what = *g.pick(&kinds);
-            inject(&mut g, what, &p, &mut row, &clean_rows, &clean_people);
-            batch.push(row);
+            if conflicts == Conflicts::Both && matches!(what, Inject::SharedId) {
+                // the whole conflict or nothing: the owner's rows must not be
+                // cut off by the end of the file
+                match conflict(&mut g, &p, rows - written) {
+                    Some(whole) => batch = whole,
+                    None => continue,
+                }
+            } else {
+                inject(&mut g, what, &p, &mut row, &clean_rows, &clean_people);
+                batch.push(row);
+            }
         }
         for row in batch {
             if written >= rows {
@@ -611,6 +695,168 @@ pub fn generate(
         }
     }
     Ok(written)
+}
+
+/// The first day of the vaccination campaign and the last day of a first dose.
+fn campaign() -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(2021, 3, 1).unwrap_or_default(),
+        NaiveDate::from_ymd_opt(2023, 6, 30).unwrap_or_default(),
+    )
+}
+
+/// One shared-ID conflict of [`Conflicts::Both`]: the rows of the rightful
+/// owner `p` (valid ID agreeing with sex and birth year, no finding) and one
+/// row of another person with p's ID and another birth date, written first or
+/// last at random (about half each). Vaccination owners get 2–3 doses, so
+/// that the owner also has more rows than the wrong holder. None when the
+/// rows do not fit in `room` or a vaccination date would fall after today.
+fn conflict(g: &mut Gen, p: &Person, room: usize) -> Option<Vec<Row>> {
+    let (vstart, vend) = campaign();
+    let vaccination = g.kind == Kind::Vaccination;
+    let first_dose = |g: &mut Gen, dob: NaiveDate| {
+        g.date_between(vstart.max(dob + Days::new(1)), vend.max(dob + Days::new(2)))
+    };
+    let doses = if vaccination { g.rng.usize(2..=3) } else { 1 };
+    if doses + 1 > room {
+        return None;
+    }
+    let mut rows = Vec::with_capacity(doses + 1);
+    let mut date = first_dose(g, p.dob);
+    for dose in 1..=doses {
+        if vaccination && date > g.today {
+            return None;
+        }
+        rows.push(Row {
+            cells: base_cells(g, p, dose, date),
+            raw: None,
+            rules: vec![],
+        });
+        date = date + Days::new(g.rng.u64(28..120));
+    }
+    // With one row per person (bhxh) two holders that both agree with the
+    // ID's structure cannot be told apart: only relatives there.
+    let (holder, rules) = if !vaccination || g.rng.bool() {
+        relative_of(g, p)
+    } else {
+        namesake_of(g, p)
+    };
+    let date = first_dose(g, holder.dob);
+    if vaccination && date > g.today {
+        return None;
+    }
+    let wrong = Row {
+        cells: base_cells(g, &holder, 1, date),
+        raw: None,
+        rules,
+    };
+    if g.rng.bool() {
+        rows.insert(0, wrong);
+    } else {
+        rows.push(wrong);
+    }
+    Some(rows)
+}
+
+/// A name for `sex` whose folded form differs from `other`'s; in `family`
+/// when given.
+fn other_name(g: &mut Gen, sex: Sex, family: Option<&str>, other: &str) -> String {
+    loop {
+        let mut name = g.name(sex);
+        if let (Some(f), Some((_, rest))) = (family, name.split_once(' ')) {
+            name = format!("{f} {rest}");
+        }
+        if lamsach_text::fold(&name) != lamsach_text::fold(other) {
+            return name;
+        }
+    }
+}
+
+/// Someone else carrying `p`'s ID: p's sex and birth year (the ID's structure
+/// agrees with both), another name and another birth date. Truth: DUP002.
+fn namesake_of(g: &mut Gen, p: &Person) -> (Person, Vec<&'static str>) {
+    let name = other_name(g, p.sex, None, &p.name);
+    let mut dob = p.dob;
+    while dob == p.dob {
+        dob = NaiveDate::from_ymd_opt(p.dob.year(), g.rng.u32(1..=12), g.rng.u32(1..=28))
+            .unwrap_or(p.dob);
+    }
+    let district = g.rng.usize(0..DISTRICTS.len());
+    let commune = g.rng.usize(0..DISTRICTS[district].1.len());
+    let holder = Person {
+        name,
+        sex: p.sex,
+        dob,
+        id: p.id.clone(),
+        phone: g.phone(),
+        district,
+        commune,
+        bhxh: format!("{:010}", g.rng.u64(0..10_000_000_000)),
+    };
+    (holder, vec!["DUP002"])
+}
+
+/// A relative of `p` in the same commune whose row carries p's ID: same
+/// family name, one generation apart (birth year 20–40 years earlier or
+/// later, within the profile's birth range), either sex. The ID's structure
+/// contradicts the relative's own birth year and maybe century and sex, so
+/// the truth has the row's structure rules (ID006/ID007/ID008, as
+/// `Inject::IdSexDigit`, `IdCentury`, `IdYear`) and DUP002.
+fn relative_of(g: &mut Gen, p: &Person) -> (Person, Vec<&'static str>) {
+    let (lo, hi) = g.dob_range();
+    let family = p.name.split(' ').next().unwrap_or_default();
+    loop {
+        let gap = g.rng.i32(20..=40);
+        let year = if g.rng.bool() {
+            p.dob.year() + gap
+        } else {
+            p.dob.year() - gap
+        };
+        if year < lo.year() || year > hi.year() {
+            continue;
+        }
+        let sex = if g.rng.bool() { Sex::Male } else { Sex::Female };
+        let mut rules = structure_rules(&p.id, sex, year);
+        // an ID agreeing with the relative too would leave rule (1) undecided
+        if rules.is_empty() {
+            continue;
+        }
+        rules.push("DUP002");
+        let dob = NaiveDate::from_ymd_opt(year, g.rng.u32(1..=12), g.rng.u32(1..=28))
+            .unwrap_or(lo)
+            .clamp(lo, hi);
+        let holder = Person {
+            name: other_name(g, sex, Some(family), &p.name),
+            sex,
+            dob,
+            id: p.id.clone(),
+            phone: g.phone(),
+            district: p.district,
+            commune: p.commune,
+            bhxh: format!("{:010}", g.rng.u64(0..10_000_000_000)),
+        };
+        return (holder, rules);
+    }
+}
+
+/// The ID-structure rules a row with 12-digit `id`, `sex` and a birth in
+/// `year` triggers: ID006 (sex digit), ID007 (century), ID008 (year digits).
+fn structure_rules(id: &str, sex: Sex, year: i32) -> Vec<&'static str> {
+    let Ok(d) = <&[u8; 12]>::try_from(id.as_bytes()) else {
+        return vec![];
+    };
+    let s = IdStructure::of(d);
+    let mut rules = vec![];
+    if s.sex != sex {
+        rules.push("ID006");
+    }
+    if s.century != year - year.rem_euclid(100) {
+        rules.push("ID007");
+    }
+    if s.year2 != year.rem_euclid(100) {
+        rules.push("ID008");
+    }
+    rules
 }
 
 fn base_cells(g: &mut Gen, p: &Person, dose: usize, date: NaiveDate) -> Vec<String> {
@@ -1073,4 +1319,300 @@ pub fn run_score(a: &ScoreArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    fn gen(
+        profile: &str,
+        rows: usize,
+        rate: f64,
+        seed: u64,
+        conflicts: Conflicts,
+    ) -> (Vec<u8>, Vec<u8>) {
+        let spec = Spec {
+            profile,
+            rows,
+            problem_rate: rate,
+            seed,
+            today: today(),
+            conflicts,
+        };
+        let (mut csv, mut truth) = (Vec::new(), Vec::new());
+        assert_eq!(generate_with(&spec, &mut csv, &mut truth).unwrap(), rows);
+        (csv, truth)
+    }
+
+    /// FNV-1a, 64 bits: a hash that stays the same across Rust versions.
+    fn fnv(bytes: &[u8]) -> u64 {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
+    #[test]
+    fn default_output_is_unchanged() {
+        // FNV-1a of `synth --profile P --rows 5000 --seed 42` (csv, truth)
+        // with the default options: pinned, so that no new option changes
+        // the default output
+        let expected = [
+            ("vaccination", 0xd456_2c83_f158_0700, 0x2628_0bec_eb57_4857),
+            ("bhxh", 0x00e5_9acb_5f54_8a54, 0x1327_f2bb_7094_1c01),
+            ("education", 0x178f_85c1_c053_3030, 0x2fc9_a9ae_6b77_6046),
+        ];
+        for (profile, csv_hash, truth_hash) in expected {
+            let (csv, truth) = gen(profile, 5000, 0.2, 42, Conflicts::After);
+            assert_eq!(fnv(&csv), csv_hash, "{profile} csv");
+            assert_eq!(fnv(&truth), truth_hash, "{profile} truth");
+            let (mut csv2, mut truth2) = (Vec::new(), Vec::new());
+            generate(profile, 5000, 0.2, 42, today(), &mut csv2, &mut truth2).unwrap();
+            assert!(csv == csv2 && truth == truth2, "{profile}: generate()");
+        }
+        // the command line's default is the same
+        let a = SynthArgs::new(Path::new("x.csv"), Path::new("t.csv"));
+        assert_eq!(a.conflicts, Conflicts::After);
+    }
+
+    /// A birth date as the generator writes it (day/month/year, ISO, or an
+    /// Excel serial); None for the injected broken ones.
+    fn parse_dob(s: &str) -> Option<NaiveDate> {
+        if let Ok(n) = s.parse::<u64>() {
+            // a bare year is not a serial
+            return (n > 3000)
+                .then(|| NaiveDate::from_ymd_opt(1899, 12, 30).unwrap() + Days::new(n));
+        }
+        let p: Vec<i32> = s
+            .split(['/', '-'])
+            .map(|x| x.parse().ok())
+            .collect::<Option<_>>()?;
+        let (y, m, d) = match p[..] {
+            [d, m, y] if s.contains('/') => (y, m, d),
+            [y, m, d] if s.contains('-') => (y, m, d),
+            _ => return None,
+        };
+        if y < 1000 {
+            return None;
+        }
+        NaiveDate::from_ymd_opt(y, u32::try_from(m).ok()?, u32::try_from(d).ok()?)
+    }
+
+    /// ID006/ID007/ID008 for a row, from the ID's digits alone: digit 4 is
+    /// century and sex (0 male 1900s, 1 female 1900s, 2 male 2000s, …),
+    /// digits 5–6 the year.
+    fn expected_structure(id: &str, female: bool, dob: NaiveDate) -> BTreeSet<String> {
+        let d: Vec<i32> = id.bytes().map(|b| i32::from(b - b'0')).collect();
+        let mut s = BTreeSet::new();
+        if (d[3] % 2 == 1) != female {
+            s.insert("ID006".to_string());
+        }
+        if 1900 + d[3] / 2 * 100 != dob.year() / 100 * 100 {
+            s.insert("ID007".to_string());
+        }
+        if d[4] * 10 + d[5] != dob.year() % 100 {
+            s.insert("ID008".to_string());
+        }
+        s
+    }
+
+    #[derive(Default, Debug)]
+    struct Seen {
+        before: usize,
+        after: usize,
+        relatives: usize,
+        namesakes: usize,
+    }
+
+    /// Checks a `--conflicts both` output against its truth: every ID held by
+    /// rows with different birth dates has one rightful owner (the holder
+    /// whose sex and birth year agree with the ID, else the one with most
+    /// rows, never a tie); exactly the other holders' rows carry DUP002, with
+    /// the ID-structure rules their own sex and birth date call for; the
+    /// owner's rows carry nothing (DUP001 on a later copy of one of them
+    /// aside); every DUP002 of the truth is such a row.
+    fn check_conflicts(profile: &str, rows: usize, csv: &[u8], truth: &[u8]) -> Seen {
+        let kind = kind_of(profile).unwrap();
+        let width = header(kind).len();
+        let text = String::from_utf8_lossy(csv);
+        let lines: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(lines.len(), rows, "{profile}: rows");
+        let mut rules: BTreeMap<u64, BTreeSet<String>> = BTreeMap::new();
+        for l in std::str::from_utf8(truth).unwrap().lines().skip(1) {
+            let (line, rule) = l.split_once(',').unwrap();
+            rules
+                .entry(line.parse().unwrap())
+                .or_default()
+                .insert(rule.to_string());
+        }
+        let rules_of = |line: u64| rules.get(&line).cloned().unwrap_or_default();
+        // rows as the checker reads them, by 12-digit ID
+        struct R<'a> {
+            line: u64,
+            cells: Vec<&'a str>,
+            female: bool,
+            dob: NaiveDate,
+        }
+        let mut by_id: BTreeMap<&str, Vec<R>> = BTreeMap::new();
+        for (i, l) in lines.iter().enumerate() {
+            let cells: Vec<&str> = l.split(',').collect();
+            let line = i as u64 + 2;
+            if cells.len() != width
+                || cells[ID].len() != 12
+                || !cells[ID].bytes().all(|b| b.is_ascii_digit())
+            {
+                continue;
+            }
+            let (Some(dob), Some(female)) = (
+                parse_dob(cells[DOB]),
+                match cells[SEX] {
+                    "Nam" => Some(false),
+                    "Nữ" => Some(true),
+                    _ => None,
+                },
+            ) else {
+                continue;
+            };
+            by_id.entry(cells[ID]).or_default().push(R {
+                line,
+                cells,
+                female,
+                dob,
+            });
+        }
+        let mut seen = Seen::default();
+        let mut explained = BTreeSet::new();
+        for (id, rs) in &by_id {
+            let mut holders: BTreeMap<NaiveDate, Vec<&R>> = BTreeMap::new();
+            for r in rs {
+                holders.entry(r.dob).or_default().push(r);
+            }
+            if holders.len() < 2 {
+                continue;
+            }
+            assert_eq!(holders.len(), 2, "{id}: one wrong holder per conflict");
+            let agrees = |h: &[&R]| expected_structure(id, h[0].female, h[0].dob).is_empty();
+            let candidates: Vec<&Vec<&R>> = if holders.values().any(|h| agrees(h)) {
+                holders.values().filter(|h| agrees(h)).collect()
+            } else {
+                holders.values().collect()
+            };
+            let most = candidates.iter().map(|h| h.len()).max().unwrap();
+            let owners: Vec<_> = candidates.iter().filter(|h| h.len() == most).collect();
+            assert_eq!(owners.len(), 1, "{id}: no rightful owner");
+            let owner = owners[0];
+            let wrong: Vec<&R> = holders
+                .values()
+                .filter(|h| h[0].dob != owner[0].dob)
+                .flatten()
+                .copied()
+                .collect();
+            assert_eq!(wrong.len(), 1, "{id}: the wrong holder has one row");
+            let w = wrong[0];
+            let structure = expected_structure(id, w.female, w.dob);
+            let mut want = structure.clone();
+            want.insert("DUP002".into());
+            assert_eq!(rules_of(w.line), want, "{id}: line {}", w.line);
+            explained.insert(w.line);
+            for (k, r) in owner.iter().enumerate() {
+                let got = rules_of(r.line);
+                let upper = |c: &[&str]| {
+                    let mut c: Vec<String> = c.iter().map(|x| x.to_string()).collect();
+                    c[NAME] = c[NAME].to_uppercase();
+                    c
+                };
+                let copy = owner[..k]
+                    .iter()
+                    .any(|o| upper(&o.cells) == upper(&r.cells));
+                assert!(
+                    got.is_empty() || (copy && got == BTreeSet::from(["DUP001".to_string()])),
+                    "{id}: owner's line {} has {got:?}",
+                    r.line
+                );
+            }
+            if w.line < owner[0].line {
+                seen.before += 1;
+            } else {
+                seen.after += 1;
+            }
+            let family = |r: &R| r.cells[NAME].split(' ').next().unwrap().to_string();
+            let gap = (w.dob.year() - owner[0].dob.year()).abs();
+            if structure.is_empty() {
+                seen.namesakes += 1;
+                assert_eq!(gap, 0, "{id}: a namesake is born in the owner's year");
+                assert!(owner.len() >= 2, "{id}: the owner has more rows");
+            } else {
+                seen.relatives += 1;
+                assert!(
+                    (20..=40).contains(&gap),
+                    "{id}: a relative, {gap} years apart"
+                );
+                assert_eq!(family(w), family(owner[0]), "{id}: same family name");
+            }
+        }
+        let dup002: BTreeSet<u64> = rules
+            .iter()
+            .filter(|(_, r)| r.contains("DUP002"))
+            .map(|(l, _)| *l)
+            .collect();
+        assert_eq!(
+            dup002, explained,
+            "{profile}: every DUP002 is a wrong holder"
+        );
+        seen
+    }
+
+    #[test]
+    fn conflicts_both_ways_blame_the_wrong_holder() {
+        let (csv, truth) = gen("vaccination", 5000, 0.2, 7, Conflicts::Both);
+        let seen = check_conflicts("vaccination", 5000, &csv, &truth);
+        assert!(seen.before > 0 && seen.after > 0, "{seen:?}");
+        assert!(seen.relatives > 0 && seen.namesakes > 0, "{seen:?}");
+        // every conflict also exists with the wrong row first and last, of both kinds
+        let (csv, truth) = gen("vaccination", 20_000, 0.3, 8, Conflicts::Both);
+        let seen = check_conflicts("vaccination", 20_000, &csv, &truth);
+        assert!(seen.before >= 20 && seen.after >= 20, "{seen:?}");
+        assert!(seen.relatives >= 20 && seen.namesakes >= 20, "{seen:?}");
+        // bhxh: one row per person, so relatives only
+        let (csv, truth) = gen("bhxh", 5000, 0.3, 9, Conflicts::Both);
+        let seen = check_conflicts("bhxh", 5000, &csv, &truth);
+        assert!(
+            seen.before > 0 && seen.after > 0 && seen.relatives > 0,
+            "{seen:?}"
+        );
+        assert_eq!(seen.namesakes, 0);
+    }
+
+    #[test]
+    fn conflicts_are_never_cut_off() {
+        // small files with many problems: a conflict near the end either fits
+        // whole or is not started, and the file has exactly `rows` rows
+        let mut conflicts = 0;
+        for seed in 0..300 {
+            let rows = 1 + seed as usize % 12;
+            let (csv, truth) = gen("vaccination", rows, 1.0, seed, Conflicts::Both);
+            let seen = check_conflicts("vaccination", rows, &csv, &truth);
+            conflicts += seen.before + seen.after;
+        }
+        assert!(conflicts > 0);
+    }
+
+    #[test]
+    fn education_has_no_conflicts_both() {
+        let spec = Spec {
+            profile: "education",
+            rows: 10,
+            problem_rate: 0.2,
+            seed: 1,
+            today: today(),
+            conflicts: Conflicts::Both,
+        };
+        let err = generate_with(&spec, &mut Vec::new(), &mut Vec::new()).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    }
 }

@@ -204,6 +204,9 @@ pub struct Source {
     body_after: u64,
     /// Rows set aside before the records: `sep=`, titles, column numbers.
     non_records: Vec<NonRecordLine>,
+    /// The non-blank rows after the header among the first [`HEAD_ROWS`]:
+    /// a sample of the records, read while the header was searched.
+    sample: Vec<HeadRow>,
     /// The sheet read, for a workbook.
     sheet: Option<String>,
     limits: Limits,
@@ -284,6 +287,7 @@ impl Source {
             header_end_line: 0,
             body_after: 0,
             non_records: Vec::new(),
+            sample: Vec::new(),
             sheet,
             limits,
         };
@@ -467,6 +471,11 @@ impl Source {
                 self.body_after = next.line;
             }
         }
+        self.sample = rows
+            .iter()
+            .filter(|r| r.line > self.body_after)
+            .cloned()
+            .collect();
         self.header = choice.names;
         self.non_records = non_records;
         Ok(chosen)
@@ -569,6 +578,12 @@ impl Source {
     /// The group cell over each column of a header of several rows ("" when none).
     pub fn header_groups(&self) -> &[String] {
         &self.header_groups
+    }
+
+    /// The first records' cells (trimmed), read while the header was
+    /// searched: at most [`HEAD_ROWS`], blank rows left out.
+    pub fn sample(&self) -> &[HeadRow] {
+        &self.sample
     }
 
     /// Rows set aside before the records: `sep=`, titles, column numbers.

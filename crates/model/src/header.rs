@@ -109,6 +109,8 @@ pub struct HeaderWords {
     /// Every word of every phrase (two letters or more), for splitting
     /// run-together machine names.
     vocab: HashSet<String>,
+    /// The phrases by their first word (indexes into `phrases`).
+    by_first: HashMap<String, Vec<usize>>,
     pub rows: RowWords,
 }
 
@@ -202,8 +204,13 @@ impl HeaderWords {
             footer: fold_all(&f.rows.footer),
             section: fold_all(&f.rows.section),
         };
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (w, _)) in phrases.iter().enumerate() {
+            by_first.entry(w[0].clone()).or_default().push(i);
+        }
         Ok(HeaderWords {
             rows,
+            by_first,
             phrases,
             whole,
             marks,
@@ -242,10 +249,9 @@ impl HeaderWords {
         if w.len() < 6 || self.vocab.contains(&w) {
             return w;
         }
-        let mut near = self
-            .vocab
-            .iter()
-            .filter(|v| v.len() >= 6 && strsim::osa_distance(v, &w) == 1);
+        let mut near = self.vocab.iter().filter(|v| {
+            v.len() >= 6 && v.len().abs_diff(w.len()) <= 1 && strsim::osa_distance(v, &w) == 1
+        });
         match (near.next(), near.next()) {
             (Some(v), None) => v.clone(),
             _ => w,
@@ -365,22 +371,32 @@ impl HeaderWords {
     ) -> std::result::Result<Option<(Meaning, usize)>, Vec<Field>> {
         let mut best: Option<(usize, usize)> = None;
         let mut tied: Vec<Meaning> = Vec::new();
-        for (p, m) in &self.phrases {
-            let Some(start) = find(words, p) else {
+        for start in 0..words.len() {
+            let Some(candidates) = self.by_first.get(&words[start]) else {
                 continue;
             };
-            let key = (p.len(), usize::MAX - start);
-            match best {
-                Some(b) if key < b => {}
-                Some(b) if key == b => {
-                    if !tied.contains(m) {
+            for &i in candidates {
+                let (p, m) = &self.phrases[i];
+                if words.len() - start < p.len() || words[start..start + p.len()] != p[..] {
+                    continue;
+                }
+                // only the first place a phrase occurs counts
+                if find(words, p) != Some(start) {
+                    continue;
+                }
+                let key = (p.len(), usize::MAX - start);
+                match best {
+                    Some(b) if key < b => {}
+                    Some(b) if key == b => {
+                        if !tied.contains(m) {
+                            tied.push(*m);
+                        }
+                    }
+                    _ => {
+                        best = Some(key);
+                        tied.clear();
                         tied.push(*m);
                     }
-                }
-                _ => {
-                    best = Some(key);
-                    tied.clear();
-                    tied.push(*m);
                 }
             }
         }

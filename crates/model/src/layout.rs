@@ -121,9 +121,14 @@ pub fn choose_header(data: &RuleData, rows: &[HeadRow]) -> Option<HeaderChoice> 
             }
         }
     }
+    // a cell that is mostly digits (a date, an ID, a phone) names no field
+    let wordy = |h: &&String| {
+        let digits = h.bytes().filter(u8::is_ascii_digit).count();
+        !h.is_empty() && digits * 2 < h.len()
+    };
     let score = |names: &[String]| -> Option<i64> {
         let mut seen = [false; Field::COUNT];
-        for h in names.iter().filter(|h| !h.is_empty()) {
+        for h in names.iter().filter(wordy) {
             let field =
                 aliases
                     .get(&header_key(h))
@@ -359,6 +364,7 @@ impl Opened {
         for (field, header) in &layout.columns {
             mapping.set_column(*field, header)?;
         }
+        refuse_split_by_sex(&source, &data.headers, lang)?;
         let missing = mapping.missing_needed();
         if !missing.is_empty() {
             return Err(mapping.missing_columns_error(path, &missing, source.header_line(), true));
@@ -415,6 +421,34 @@ impl Opened {
     }
 }
 
+/// A header whose next row is only "Nam" and "Nữ" (a birth date or age
+/// written in the column of the person's sex, as on paper lists): refused
+/// with what to do, rather than read with half the birth dates missing.
+fn refuse_split_by_sex(source: &Source, words: &HeaderWords, lang: Lang) -> Result<()> {
+    let Some(first) = source.sample().first() else {
+        return Ok(());
+    };
+    let cells: Vec<&String> = first.cells.iter().filter(|c| !c.is_empty()).collect();
+    let marks = cells
+        .iter()
+        .filter(|c| matches!(words.read(c), Reading::Mark(_)))
+        .count();
+    if marks >= 2 && marks == cells.len() {
+        let line = first.line;
+        return Err(Error::Usage(lang.pick(
+            format!(
+                "{}:{line}: ngày sinh ghi vào cột Nam hoặc Nữ (tiêu đề hai dòng) chưa đọc được; gộp thành một cột Ngày sinh và một cột Giới tính rồi chạy lại",
+                source.path().display()
+            ),
+            format!(
+                "{}:{line}: a birth date written under \"Nam\" or \"Nữ\" (a two-row header) cannot be read yet; make one birth-date column and one sex column and run again",
+                source.path().display()
+            ),
+        )));
+    }
+    Ok(())
+}
+
 /// What the values of a sex column written in digits mean, when nothing
 /// states it: 1, 2 (3) are QĐ 130's codes (1 = Nam, 2 = Nữ, 3 = chưa xác
 /// định); 0 and 1 alone cannot be known. None for a column of words.
@@ -422,32 +456,49 @@ fn sex_codes_from_values(source: &Source, mapping: &Mapping) -> Result<Option<Se
     let Some(col) = mapping.column(Field::Sex) else {
         return Ok(None);
     };
-    let mut reader = source.records()?;
-    let read_err = Error::read(source.path());
-    let mut seen = [false; 4];
-    let (mut codes, mut words) = (0usize, 0usize);
-    for _ in 0..SEX_SAMPLE_ROWS {
-        let Some(rec) = reader.next_rec().map_err(&read_err)? else {
-            break;
-        };
-        let Rec::Ok { bytes, .. } = rec else {
-            continue;
-        };
-        let mut fields = Vec::new();
-        lamsach_io::input::split_fields(bytes, source.delim(), &mut fields);
-        let v = fields
-            .get(col)
-            .map(|f| String::from_utf8_lossy(f).trim().to_string())
-            .unwrap_or_default();
-        match v.as_str() {
-            "" => {}
-            "0" | "1" | "2" | "3" => {
-                seen[usize::from(v.as_bytes()[0] - b'0')] = true;
-                codes += 1;
+    #[derive(Default)]
+    struct Counts {
+        seen: [bool; 4],
+        codes: usize,
+        words: usize,
+    }
+    impl Counts {
+        fn add(&mut self, v: &str) {
+            match v {
+                "" => {}
+                "0" | "1" | "2" | "3" => {
+                    self.seen[usize::from(v.as_bytes()[0] - b'0')] = true;
+                    self.codes += 1;
+                }
+                _ => self.words += 1,
             }
-            _ => words += 1,
         }
     }
+    let mut n = Counts::default();
+    // the records read with the header, or more when none has a sex
+    for r in source.sample() {
+        n.add(r.cells.get(col).map_or("", |c| c.trim()));
+    }
+    if n.codes + n.words == 0 {
+        let mut reader = source.records()?;
+        let read_err = Error::read(source.path());
+        for _ in 0..SEX_SAMPLE_ROWS {
+            let Some(rec) = reader.next_rec().map_err(&read_err)? else {
+                break;
+            };
+            let Rec::Ok { bytes, .. } = rec else {
+                continue;
+            };
+            let mut fields = Vec::new();
+            lamsach_io::input::split_fields(bytes, source.delim(), &mut fields);
+            let v = fields
+                .get(col)
+                .map(|f| String::from_utf8_lossy(f).trim().to_string())
+                .unwrap_or_default();
+            n.add(&v);
+        }
+    }
+    let Counts { seen, codes, words } = n;
     // a column of codes, with perhaps a stray word ("Khác") in it
     if codes == 0 || words * 10 > codes {
         return Ok(None);
