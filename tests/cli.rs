@@ -314,3 +314,50 @@ fn no_out_writes_nothing_and_prints_findings() {
         "nothing written"
     );
 }
+
+/// DUP002 lands on the row with the wrong ID, whichever comes first, with
+/// the right holder's rows in `related_lines`; with or without the fuzzy
+/// duplicate pre-pass.
+#[test]
+fn a_shared_id_blames_the_wrong_holder_in_either_order() {
+    let relative = "Trần Văn Hùng,03/11/2015,Nam,001190012345,Chiêm Hóa,Pfizer,1,15/08/2021";
+    let dose1 = "Nguyễn Thị Lan,12/05/1990,Nữ,001190012345,Chiêm Hóa,Pfizer,1,15/08/2021";
+    let dose2 = "Nguyễn Thị Lan,12/05/1990,Nữ,001190012345,Chiêm Hóa,Pfizer,2,15/10/2021";
+    for (order, wrong, related) in [
+        (vec![relative, dose1, dose2], 2u64, "3 4"),
+        (vec![dose1, dose2, relative], 4, "2 3"),
+    ] {
+        let mut lines = vec![HEADER];
+        lines.extend(order);
+        for extra in [&[][..], &["--no-dedupe"][..]] {
+            let (code, _, err, issues) = check_bytes(&rows(&lines), extra);
+            assert_eq!(code, 1, "{err}");
+            let dup2: Vec<Vec<String>> = issues
+                .lines()
+                .skip(1)
+                .filter(|l| l.contains(",DUP002,"))
+                .map(|l| {
+                    let mut r = csv::ReaderBuilder::new()
+                        .has_headers(false)
+                        .from_reader(l.as_bytes());
+                    r.records()
+                        .next()
+                        .unwrap()
+                        .unwrap()
+                        .iter()
+                        .map(String::from)
+                        .collect()
+                })
+                .collect();
+            assert_eq!(dup2.len(), 1, "{issues}");
+            assert_eq!(dup2[0][0], wrong.to_string());
+            assert_eq!(dup2[0][10], related);
+            // the wrong row's ID also disagrees with its own sex and birth year
+            let on_wrong: Vec<(u64, String)> = issue_lines(&issues)
+                .into_iter()
+                .filter(|(l, _)| *l == wrong)
+                .collect();
+            assert!(on_wrong.iter().any(|(_, r)| r == "ID008"), "{on_wrong:?}");
+        }
+    }
+}

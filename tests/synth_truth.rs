@@ -44,7 +44,12 @@ fn run(profile: &str, rows: usize, seed: u64) {
     };
     let mut found: Vec<Finding> = Vec::new();
     let opened = open(&data_path, &data, &opts).unwrap();
-    let out = check_file(&opened, &data, &opts, &mut found).unwrap();
+    // with the pre-pass DUP002 needs (the fuzzy duplicates left out)
+    let out =
+        lamsach_engine::prepass::check_beside_prepass(false, &opened, &data, None, opts, |o| {
+            check_file(&opened, &data, &o, &mut found)
+        })
+        .unwrap();
     assert_eq!(
         out.profile.name, profile,
         "profile detected from the header"
@@ -65,7 +70,9 @@ fn run(profile: &str, rows: usize, seed: u64) {
         total.rows_read,
         total.clean + total.with_problems + total.unreadable
     );
-    assert_eq!(total.total_findings(), found.len() as u64);
+    // a problem on several rows counts once (on its first row)
+    let counted: Vec<&Finding> = found.iter().filter(|f| !f.repeat).collect();
+    assert_eq!(total.total_findings(), counted.len() as u64);
     let distinct_lines: BTreeSet<u64> = found.iter().map(|f| f.line).collect();
     assert_eq!(
         total.with_problems + total.unreadable,
@@ -78,7 +85,7 @@ fn run(profile: &str, rows: usize, seed: u64) {
         let r: u64 = groups.iter().map(|(_, c)| c.records[i]).sum();
         assert_eq!(f, total.findings[i], "{cat:?} findings across groups");
         assert_eq!(r, total.records[i], "{cat:?} records across groups");
-        let by_cat: BTreeSet<u64> = found
+        let by_cat: BTreeSet<u64> = counted
             .iter()
             .filter(|x| x.rule.category == cat)
             .map(|x| x.line)

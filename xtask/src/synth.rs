@@ -8,10 +8,13 @@
 //! and prints precision and recall per rule. Together they measure the rules
 //! at any scale.
 //!
-//! `--conflicts both` changes how shared IDs (DUP002) are generated: each
-//! conflict has a rightful owner whose rows are clean and one wrong row, in
-//! either order, so that a checker which blames the wrong holder (rather than
-//! the later row) can be measured. See [`Conflicts`].
+//! Shared IDs (DUP002) are generated as `--conflicts both` by default: each
+//! conflict has a rightful owner whose rows are clean and one wrong row,
+//! written before or after the owner's rows, and the checker's rules for
+//! blaming the wrong holder (sex and birth year agreeing with the ID, else
+//! more rows) always decide it. `--conflicts after` keeps the simpler
+//! conflicts in which a later row borrows an earlier person's ID and is the
+//! one flagged. See [`Conflicts`].
 
 use chrono::{Datelike, Days, NaiveDate};
 use clap::Args;
@@ -47,7 +50,7 @@ pub struct SynthArgs {
     #[arg(long)]
     pub truth: PathBuf,
     /// Thứ tự dòng sai so với chủ số định danh / where the wrong row of a shared ID goes
-    #[arg(long, value_enum, default_value_t = Conflicts::After)]
+    #[arg(long, value_enum, default_value_t = Conflicts::Both)]
     pub conflicts: Conflicts,
 }
 
@@ -56,15 +59,17 @@ pub struct SynthArgs {
 pub enum Conflicts {
     /// Dòng sai luôn sau người chủ / a new person borrows the ID of an earlier
     /// clean person (same sex and birth year); the truth flags the later row
-    #[default]
     After,
-    /// Dòng sai trước hoặc sau người chủ / the wrong row is written before or
-    /// after the rightful owner's rows (about half each); the owner has 2–3
-    /// doses (vaccination). Two kinds: another person of the owner's sex and
-    /// birth year (the owner wins by having more rows), and a relative one
-    /// generation apart (the ID's structure contradicts the relative's row,
-    /// which also gets ID006/ID007/ID008). The truth flags only the wrong row.
-    /// Vaccination and bhxh (relatives only: one row per person there)
+    /// Dòng sai trước hoặc sau người chủ (mặc định) / the default: the wrong
+    /// row is written before or after the rightful owner's rows (about half
+    /// each), and the truth flags only the wrong row. Vaccination owners have
+    /// 2–3 doses. The wrong holder is either another person of the owner's
+    /// sex and birth year (vaccination only: the owner wins by having more
+    /// rows) or a relative in the same commune with the same family name,
+    /// whose own sex and birth year contradict the ID's structure (the row
+    /// also gets ID006/ID007/ID008): one generation apart (vaccination,
+    /// bhxh), a sibling 1–6 years apart (education)
+    #[default]
     Both,
 }
 
@@ -516,17 +521,11 @@ struct Row {
 }
 
 pub fn run_synth(a: &SynthArgs) -> Result<ExitCode> {
-    let Some(kind) = kind_of(&a.profile) else {
+    if kind_of(&a.profile).is_none() {
         return Err(Error::Usage(format!(
             "synth: hồ sơ không hỗ trợ / unsupported profile '{}'",
             a.profile
         )));
-    };
-    if a.conflicts == Conflicts::Both && kind == Kind::Education {
-        return Err(Error::Usage(
-            "synth: --conflicts both chỉ dùng cho vaccination, bhxh / only for vaccination and bhxh"
-                .into(),
-        ));
     }
     let werr = |p: &PathBuf| {
         let p = p.clone();
@@ -557,7 +556,7 @@ pub fn run_synth(a: &SynthArgs) -> Result<ExitCode> {
 }
 
 /// Writes `rows` data rows and the truth; returns the number of rows written.
-/// Shared IDs as [`Conflicts::After`].
+/// Shared IDs as [`Conflicts::Both`], the default.
 pub fn generate(
     profile: &str,
     rows: usize,
@@ -573,14 +572,13 @@ pub fn generate(
         problem_rate,
         seed,
         today,
-        conflicts: Conflicts::After,
+        conflicts: Conflicts::Both,
     };
     generate_with(&spec, out, truth)
 }
 
 /// Writes `spec.rows` data rows and the truth; returns the number of rows
-/// written. An unknown profile is vaccination; [`Conflicts::Both`] with the
-/// education profile is an `InvalidInput` error.
+/// written. An unknown profile is vaccination.
 pub fn generate_with(
     spec: &Spec,
     out: &mut dyn Write,
@@ -595,12 +593,6 @@ pub fn generate_with(
         conflicts,
     } = spec;
     let kind = kind_of(profile).unwrap_or(Kind::Vaccination);
-    if conflicts == Conflicts::Both && kind == Kind::Education {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "--conflicts both: only vaccination and bhxh",
-        ));
-    }
     let mut g = Gen {
         rng: fastrand::Rng::with_seed(seed),
         used_ids: Default::default(),
@@ -734,8 +726,8 @@ fn conflict(g: &mut Gen, p: &Person, room: usize) -> Option<Vec<Row>> {
         });
         date = date + Days::new(g.rng.u64(28..120));
     }
-    // With one row per person (bhxh) two holders that both agree with the
-    // ID's structure cannot be told apart: only relatives there.
+    // With one row per person (bhxh, education) two holders that both agree
+    // with the ID's structure cannot be told apart: only relatives there.
     let (holder, rules) = if !vaccination || g.rng.bool() {
         relative_of(g, p)
     } else {
@@ -797,16 +789,17 @@ fn namesake_of(g: &mut Gen, p: &Person) -> (Person, Vec<&'static str>) {
 }
 
 /// A relative of `p` in the same commune whose row carries p's ID: same
-/// family name, one generation apart (birth year 20–40 years earlier or
-/// later, within the profile's birth range), either sex. The ID's structure
-/// contradicts the relative's own birth year and maybe century and sex, so
-/// the truth has the row's structure rules (ID006/ID007/ID008, as
-/// `Inject::IdSexDigit`, `IdCentury`, `IdYear`) and DUP002.
+/// family name, either sex, born `relative_gap` years earlier or later
+/// (within the profile's birth range). The ID's structure contradicts the
+/// relative's own birth year and maybe century and sex, so the truth has the
+/// row's structure rules (ID006/ID007/ID008, as `Inject::IdSexDigit`,
+/// `IdCentury`, `IdYear`) and DUP002.
 fn relative_of(g: &mut Gen, p: &Person) -> (Person, Vec<&'static str>) {
     let (lo, hi) = g.dob_range();
     let family = p.name.split(' ').next().unwrap_or_default();
+    let (min_gap, max_gap) = relative_gap(g.kind);
     loop {
-        let gap = g.rng.i32(20..=40);
+        let gap = g.rng.i32(min_gap..=max_gap);
         let year = if g.rng.bool() {
             p.dob.year() + gap
         } else {
@@ -836,6 +829,16 @@ fn relative_of(g: &mut Gen, p: &Person) -> (Person, Vec<&'static str>) {
             bhxh: format!("{:010}", g.rng.u64(0..10_000_000_000)),
         };
         return (holder, rules);
+    }
+}
+
+/// How many years a relative of [`relative_of`] is born apart, at least and
+/// at most: a sibling for pupils (education's birth range spans 15 years),
+/// one generation for the other profiles.
+fn relative_gap(kind: Kind) -> (i32, i32) {
+    match kind {
+        Kind::Education => (1, 6),
+        Kind::Vaccination | Kind::Bhxh => (20, 40),
     }
 }
 
@@ -1358,10 +1361,10 @@ mod tests {
     }
 
     #[test]
-    fn default_output_is_unchanged() {
-        // FNV-1a of `synth --profile P --rows 5000 --seed 42` (csv, truth)
-        // with the default options: pinned, so that no new option changes
-        // the default output
+    fn after_output_is_unchanged() {
+        // FNV-1a of `synth --profile P --rows 5000 --seed 42 --conflicts after`
+        // (csv, truth), the other options at their defaults: pinned, so that
+        // `after` stays selectable with the same output
         let expected = [
             ("vaccination", 0xd456_2c83_f158_0700, 0x2628_0bec_eb57_4857),
             ("bhxh", 0x00e5_9acb_5f54_8a54, 0x1327_f2bb_7094_1c01),
@@ -1371,13 +1374,29 @@ mod tests {
             let (csv, truth) = gen(profile, 5000, 0.2, 42, Conflicts::After);
             assert_eq!(fnv(&csv), csv_hash, "{profile} csv");
             assert_eq!(fnv(&truth), truth_hash, "{profile} truth");
+        }
+        let a: SynthArgs = crate::args::parse_args(&[
+            "--out".as_ref(),
+            "x.csv".as_ref(),
+            "--truth".as_ref(),
+            "t.csv".as_ref(),
+            "--conflicts".as_ref(),
+            "after".as_ref(),
+        ]);
+        assert_eq!(a.conflicts, Conflicts::After);
+    }
+
+    #[test]
+    fn both_is_the_default() {
+        assert_eq!(Conflicts::default(), Conflicts::Both);
+        let a = SynthArgs::new(Path::new("x.csv"), Path::new("t.csv"));
+        assert_eq!(a.conflicts, Conflicts::Both);
+        for profile in ["vaccination", "bhxh", "education"] {
+            let (csv, truth) = gen(profile, 2000, 0.3, 3, Conflicts::Both);
             let (mut csv2, mut truth2) = (Vec::new(), Vec::new());
-            generate(profile, 5000, 0.2, 42, today(), &mut csv2, &mut truth2).unwrap();
+            generate(profile, 2000, 0.3, 3, today(), &mut csv2, &mut truth2).unwrap();
             assert!(csv == csv2 && truth == truth2, "{profile}: generate()");
         }
-        // the command line's default is the same
-        let a = SynthArgs::new(Path::new("x.csv"), Path::new("t.csv"));
-        assert_eq!(a.conflicts, Conflicts::After);
     }
 
     /// A birth date as the generator writes it (day/month/year, ISO, or an
@@ -1435,7 +1454,8 @@ mod tests {
     /// rows, never a tie); exactly the other holders' rows carry DUP002, with
     /// the ID-structure rules their own sex and birth date call for; the
     /// owner's rows carry nothing (DUP001 on a later copy of one of them
-    /// aside); every DUP002 of the truth is such a row.
+    /// aside); every DUP002 of the truth is such a row. A relative is born
+    /// 20–40 years from the owner, a sibling (education) 1–6.
     fn check_conflicts(profile: &str, rows: usize, csv: &[u8], truth: &[u8]) -> Seen {
         let kind = kind_of(profile).unwrap();
         let width = header(kind).len();
@@ -1548,10 +1568,12 @@ mod tests {
                 assert!(owner.len() >= 2, "{id}: the owner has more rows");
             } else {
                 seen.relatives += 1;
-                assert!(
-                    (20..=40).contains(&gap),
-                    "{id}: a relative, {gap} years apart"
-                );
+                let apart = if kind == Kind::Education {
+                    1..=6
+                } else {
+                    20..=40
+                };
+                assert!(apart.contains(&gap), "{id}: a relative, {gap} years apart");
                 assert_eq!(family(w), family(owner[0]), "{id}: same family name");
             }
         }
@@ -1586,6 +1608,16 @@ mod tests {
             "{seen:?}"
         );
         assert_eq!(seen.namesakes, 0);
+        // education: one row per pupil, so siblings only
+        for seed in [10, 11] {
+            let (csv, truth) = gen("education", 10_000, 0.3, seed, Conflicts::Both);
+            let seen = check_conflicts("education", 10_000, &csv, &truth);
+            assert!(
+                seen.before >= 10 && seen.after >= 10 && seen.relatives >= 20,
+                "{seen:?}"
+            );
+            assert_eq!(seen.namesakes, 0);
+        }
     }
 
     #[test]
@@ -1600,19 +1632,5 @@ mod tests {
             conflicts += seen.before + seen.after;
         }
         assert!(conflicts > 0);
-    }
-
-    #[test]
-    fn education_has_no_conflicts_both() {
-        let spec = Spec {
-            profile: "education",
-            rows: 10,
-            problem_rate: 0.2,
-            seed: 1,
-            today: today(),
-            conflicts: Conflicts::Both,
-        };
-        let err = generate_with(&spec, &mut Vec::new(), &mut Vec::new()).unwrap_err();
-        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod fix;
 pub mod prepass;
+pub mod shared_ids;
 pub mod tally;
 
 use crate::tally::{Tally, ALL_GROUP_VI, EMPTY_GROUP_VI, UNREADABLE_GROUP_VI};
@@ -18,7 +19,7 @@ use lamsach_model::layout::non_record;
 pub use lamsach_model::layout::Opened;
 use lamsach_model::profile::SexCodesFrom;
 use lamsach_model::profile::{Field, Mapping, Profile, RuleData};
-use lamsach_rules::dup::{duplicate_event, id_shared_by_different_people};
+use lamsach_rules::dup::duplicate_event;
 use lamsach_rules::row::row_unreadable::{self, Reason};
 use lamsach_rules::text::{text_fields, text_not_utf8};
 use lamsach_rules::{check_row, Finding, RowBufs, RowCtx};
@@ -244,7 +245,6 @@ struct RowOut {
     group: Option<u32>,
     findings: std::ops::Range<usize>,
     event: Option<u64>,
-    holder: Option<id_shared_by_different_people::Holder>,
     person: Option<Box<PersonKey>>,
     /// Found in the reference with name, date of birth and sex agreeing.
     verified: bool,
@@ -488,16 +488,14 @@ pub fn check_file(
     })
 }
 
-/// One shard of the DUP001 and DUP002 indexes: the event keys and IDs
-/// [`shard_of`] gives it.
+/// One shard of the DUP001 index: the event keys [`shard_of`] gives it.
 #[derive(Default)]
 struct Shard {
     dups: duplicate_event::Index,
-    shared: id_shared_by_different_people::Index,
 }
 
-/// Most keys a table is sized for ahead, per shard: 8M slots, 128 MB for
-/// DUP001 and 192 MB for DUP002. A larger file's tables grow past it.
+/// Most keys a table is sized for ahead, per shard: 8M slots, 128 MB. A
+/// larger file's table grows past it.
 const MAX_PRESIZE: usize = (1 << 23) / 4 * 3 - 1;
 
 /// The size of the file's text, as the reader sees it (UTF-8), roughly:
@@ -515,7 +513,7 @@ fn text_bytes(path: &Path, encoding: &str) -> u64 {
 /// of its text put in them, so that they do not grow (and rehash)
 /// during the run. The estimate never exceeds [`MAX_PRESIZE`] keys per
 /// table: a guess too large (short rows first, long ones after) costs at
-/// most that, 640 MB in all for the four tables, resident from the start;
+/// most that, 256 MB in all for the two tables, resident from the start;
 /// one too small (a compressed workbook) a growth later, as without it.
 fn presize(shards: &mut [Shard; 2], bytes: u64, text_bytes: u64) {
     if bytes == 0 || text_bytes <= bytes {
@@ -528,19 +526,17 @@ fn presize(shards: &mut [Shard; 2], bytes: u64, text_bytes: u64) {
     for s in shards {
         let dups = s.dups.table_mut();
         dups.reserve_total(want(dups.len()));
-        let shared = s.shared.table_mut();
-        shared.reserve_total(want(shared.len()));
     }
 }
 
-/// Which of two shards a key belongs to (event keys are hashes already;
-/// IDs are numbers, so mixed first).
+/// Which of two shards a key belongs to (event keys are hashes, mixed
+/// again so that any bit pattern splits evenly).
 fn shard_of(key: u64) -> usize {
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 63) as usize
 }
 
-/// DUP001 and DUP002 for the rows of shard `s`'s keys, in input order: the
-/// findings of each batch, in row order.
+/// DUP001 for the rows of shard `s`'s keys, in input order: the findings
+/// of each batch, in row order.
 fn index_shard(outs: &[BatchOut], shard: &mut Shard, s: usize, lang: Lang) -> Vec<Vec<Finding>> {
     let mine = |k: &u64| shard_of(*k) == s;
     outs.iter()
@@ -551,14 +547,9 @@ fn index_shard(outs: &[BatchOut], shard: &mut Shard, s: usize, lang: Lang) -> Ve
             for rows in out.rows.chunks(WARM_ROWS) {
                 let events = rows.iter().filter_map(|r| r.event).filter(mine);
                 shard.dups.table().warm(events);
-                let ids = rows.iter().filter_map(|r| r.holder.map(|h| h.id));
-                shard.shared.table().warm(ids.filter(mine));
                 for row in rows {
                     if let Some(k) = row.event.filter(mine) {
                         found.extend(shard.dups.check(k, row.line, lang));
-                    }
-                    if let Some(h) = row.holder.filter(|h| mine(&h.id)) {
-                        found.extend(shard.shared.check(h, row.line, lang));
                     }
                 }
             }
@@ -570,7 +561,7 @@ fn index_shard(outs: &[BatchOut], shard: &mut Shard, s: usize, lang: Lang) -> Ve
 /// Rows whose index slots are read ahead at once (see [`index_shard`]).
 const WARM_ROWS: usize = 512;
 
-/// DUP001 and DUP002 for a group of batches: the two shards on two threads
+/// DUP001 for a group of batches: the two shards on two threads
 /// (each index lookup is a cache miss in a map of millions of entries, so
 /// on one thread this is the pipeline's slowest stage). Each batch gets its
 /// findings by line; a row's findings are put in rule order at the merge.
@@ -655,7 +646,6 @@ impl WorkerCtx<'_> {
                         group: None,
                         findings: first..out.findings.len(),
                         event: None,
-                        holder: None,
                         person: None,
                         verified: false,
                     });
@@ -671,7 +661,6 @@ impl WorkerCtx<'_> {
                             group: None,
                             findings: first..first,
                             event: None,
-                            holder: None,
                             person: None,
                             verified: false,
                         });
@@ -693,7 +682,6 @@ impl WorkerCtx<'_> {
                                 group: None,
                                 findings: first..first,
                                 event: None,
-                                holder: None,
                                 person: None,
                                 verified: false,
                             });
@@ -718,7 +706,6 @@ impl WorkerCtx<'_> {
                             group: None,
                             findings: first..out.findings.len(),
                             event: None,
-                            holder: None,
                             person: None,
                             verified: false,
                         });
@@ -837,7 +824,6 @@ impl WorkerCtx<'_> {
                         group,
                         findings: first..out.findings.len(),
                         event: duplicate_event::key(&ctx),
-                        holder: id_shared_by_different_people::key(&ctx),
                         person: if self.person_keys {
                             PersonKey::of(&ctx).map(Box::new)
                         } else {
@@ -947,41 +933,31 @@ mod tests {
 
     #[test]
     fn presize_scales_the_first_group_and_caps() {
-        let fill = |events: u64, ids: u64| {
+        let fill = |events: u64| {
             let mut shards: [Shard; 2] = Default::default();
             for s in &mut shards {
                 for k in 1..=events {
                     s.dups.check(k, k + 1, Lang::Vi);
                 }
-                for k in 1..=ids {
-                    let h = id_shared_by_different_people::Holder {
-                        id: k,
-                        name: 1,
-                        dob: lamsach_model::parse::date::DateValue::Missing,
-                    };
-                    s.shared.check(h, k + 1, Lang::Vi);
-                }
             }
             shards
         };
         // 100 kB seen of 10 MB of text: 100 times the keys
-        let mut shards = fill(500, 200);
+        let mut shards = fill(500);
         presize(&mut shards, 100_000, 10_000_000);
         for s in &shards {
-            // room for 50 000 and 20 000 keys at a load of 3/4: 2^17 and 2^15 slots
+            // room for 50 000 keys at a load of 3/4: 2^17 slots
             assert_eq!(s.dups.table().capacity(), 1 << 17);
-            assert_eq!(s.shared.table().capacity(), 1 << 15);
             assert_eq!(s.dups.table().len(), 500);
         }
         // short rows first in a huge file: at most 2^23 slots
-        let mut shards = fill(500, 500);
+        let mut shards = fill(500);
         presize(&mut shards, 1_000, 1 << 40);
         for s in &shards {
             assert_eq!(s.dups.table().capacity(), 1 << 23);
-            assert_eq!(s.shared.table().capacity(), 1 << 23);
         }
         // nothing known, or all of the file seen: left as they are
-        let mut shards = fill(500, 200);
+        let mut shards = fill(500);
         let before = shards[0].dups.table().capacity();
         presize(&mut shards, 100_000, 0);
         presize(&mut shards, 100_000, 100_000);

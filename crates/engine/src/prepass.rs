@@ -1,6 +1,8 @@
-//! The fuzzy duplicate pre-pass of `check` (DUP003–DUP005): the
-//! detection of `lamsach_dedupe` run on the same opened source, beside the
-//! rule pass, its findings joined to the rows in the merge step.
+//! The pre-pass of `check`: the findings that need the whole file before
+//! they can land on a row — DUP002 ([`crate::shared_ids`]) and the fuzzy
+//! duplicates (DUP003–DUP005, the detection of `lamsach_dedupe`) — run on
+//! the same opened source beside the rule pass, joined to the rows in the
+//! merge step.
 
 use crate::{ExtraFindings, Opened, Options};
 use lamsach_dedupe::config::DedupeSettings;
@@ -63,12 +65,12 @@ pub fn prepass(
     Ok(Arc::new(o.findings(opts.lang)))
 }
 
-/// Runs `check` (given as `run`) with the duplicate pre-pass beside it on
-/// another thread: the check's workers use the cores the pre-pass leaves
-/// idle in its sequential phases, and its merge step waits for the pre-pass
-/// findings (see [`crate::Later`]). Outputs are the same as running
-/// the pre-pass first. A pre-pass error is reported before the check's.
-/// Without `dedupe` (`--no-dedupe`), only the check runs.
+/// Runs `check` (given as `run`) with the pre-pass beside it on another
+/// thread: the check's workers use the cores the pre-pass leaves idle in
+/// its sequential phases, and its merge step waits for the pre-pass
+/// findings (see [`crate::Later`]). Outputs are the same as running the
+/// pre-pass first. A pre-pass error is reported before the check's. DUP002
+/// always runs; the fuzzy duplicates only with `dedupe` (not `--no-dedupe`).
 pub fn check_beside_prepass<T>(
     dedupe: bool,
     opened: &Opened,
@@ -77,9 +79,6 @@ pub fn check_beside_prepass<T>(
     opts: Options,
     run: impl FnOnce(Options) -> Result<T>,
 ) -> Result<T> {
-    if !dedupe {
-        return run(opts);
-    }
     let later = crate::Later::default();
     let mut check_opts = opts.clone();
     check_opts.extra = Some(later.clone());
@@ -88,7 +87,16 @@ pub fn check_beside_prepass<T>(
     pre_opts.progress = false;
     std::thread::scope(|s| {
         let pre = s.spawn(|| {
-            let r = prepass(opened, data, rules_dir, &pre_opts);
+            let r = (|| -> Result<Arc<ExtraFindings>> {
+                let mut found = crate::shared_ids::shared_ids(opened, data, &pre_opts)?;
+                if dedupe {
+                    let fuzzy = prepass(opened, data, rules_dir, &pre_opts)?;
+                    for (line, fs) in fuzzy.iter() {
+                        found.entry(*line).or_default().extend(fs.iter().cloned());
+                    }
+                }
+                Ok(Arc::new(found))
+            })();
             later.set(r.as_ref().ok().cloned());
             r
         });

@@ -96,7 +96,8 @@ impl Tally {
             g.with_problems += 1;
         }
         let mut seen = [false; Category::COUNT];
-        for f in findings {
+        // a problem found on several rows is counted on its first
+        for f in findings.iter().filter(|f| !f.repeat) {
             let c = f.rule.category.index();
             g.findings[c] += 1;
             g.rules[f.rule.index()] += 1;

@@ -49,10 +49,28 @@ pub struct IssuesCsv {
     pub rows: u64,
 }
 
-pub const ISSUES_HEADER: [&str; 10] = [
-    "line", "rule", "pillar", "category", "severity", "label", "group", "column", "value",
+pub const ISSUES_HEADER: [&str; 11] = [
+    "line",
+    "rule",
+    "pillar",
+    "category",
+    "severity",
+    "label",
+    "group",
+    "column",
+    "value",
     "message",
+    "related_lines",
 ];
+
+/// The other rows of a cross-row finding, as `issues.csv` writes them: "5 9 12".
+pub fn related_lines(f: &Finding) -> String {
+    f.related
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 impl IssuesCsv {
     pub fn create(path: &Path, lang: Lang, mask_ids: bool) -> Result<Self> {
@@ -132,6 +150,7 @@ impl Sink for IssuesCsv {
             column,
             &value,
             &message,
+            &related_lines(f),
         ];
         self.rows += 1;
         write_safe_record(&mut self.w, &self.path, &rec)

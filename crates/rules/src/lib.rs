@@ -306,6 +306,12 @@ pub struct Finding {
     pub column: Option<usize>,
     pub value: String,
     pub message: String,
+    /// The other rows of a cross-row finding (the rows it conflicts with),
+    /// in line order; empty for a finding about one row.
+    pub related: Vec<u64>,
+    /// The same problem as a finding on another row, already counted there:
+    /// the row needs fixing too, but the tallies count the problem once.
+    pub repeat: bool,
 }
 
 impl std::fmt::Debug for Rule {
@@ -562,6 +568,8 @@ impl<'a> RowCtx<'a> {
             column: self.map.column(f),
             value: self.get(f).unwrap_or("").to_string(),
             message,
+            related: Vec::new(),
+            repeat: false,
         });
     }
 }

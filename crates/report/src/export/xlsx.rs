@@ -361,6 +361,9 @@ impl Sink for XlsxBook {
             ws.write_string(row, 7, text(column))?;
             ws.write_string(row, 8, text(&value))?;
             ws.write_string(row, 9, text(&message))?;
+            if !f.related.is_empty() {
+                ws.write_string(row, 10, text(&crate::related_lines(f)))?;
+            }
             Ok(())
         };
         write().map_err(xerr(&path))?;
@@ -382,6 +385,8 @@ mod tests {
             column: Some(0),
             value: value.into(),
             message: message.into(),
+            related: Vec::new(),
+            repeat: false,
         }
     }
 

@@ -131,6 +131,8 @@ impl Index {
             } else {
                 format!("Trùng với dòng {first} (cùng người, cùng sự kiện)")
             },
+            related: vec![first],
+            repeat: false,
         })
     }
 }

@@ -1,4 +1,5 @@
 use crate::*;
+use lamsach_model::parse::id::IdStructure;
 use lamsach_text::Lang;
 
 pub static RULE: Rule = Rule {
@@ -10,24 +11,278 @@ pub static RULE: Rule = Rule {
     label_vi: "Một số định danh dùng cho nhiều người",
     label_en: "One ID used by different people",
     doc: r#"## What it does
-Flags a row whose 12-digit ID already appeared earlier in the file with a
-different name (compared without case, diacritics or extra spaces) or a
-different date of birth (a year-only date agrees with any date in that year).
-The first row with the ID is taken as the reference; each later row that
-disagrees is flagged with the line and the differing field.
+Finds 12-digit IDs held by different people in the file: rows whose names
+(compared without case, diacritics or extra spaces) or dates of birth (a
+year-only date agrees with any date in that year) disagree. The whole file is
+read first; then, for each such ID, lamsach decides which holder is right and
+flags only the rows of the others, naming the right holder's rows in
+`related_lines`:
+
+1. with `--reference`, the holder the population extract agrees with;
+2. else the holder whose sex and birth year agree with the ID's own
+   structure (its century/sex digit and its two year digits);
+3. else the holder with more rows (the doses or years of one person);
+4. else the better-kept record (name with diacritics, full birth date, sex).
+
+When nothing decides, every row of the conflict is flagged as undecided. A
+problem is counted once in the tallies: one per wrong holder of an ID (or one
+per undecided ID), however many rows it has.
 
 ## Why is this bad?
 One number, two people: one of them carries a wrong ID (often a relative's).
-This is not a duplicate to delete but a wrong ID to correct.
+This is not a duplicate to delete but a wrong ID to correct, on the right row.
 
 ## Example
-| line | Số CCCD | Họ và tên | finding |
-|---|---|---|---|
-| 2 | 001190012345 | Nguyễn Thị Lan | — |
-| 7 | 001190012345 | Trần Văn Hùng | DUP002 (khác tên với dòng 2) |
+| line | Số CCCD | Họ và tên | Ngày sinh | finding |
+|---|---|---|---|---|
+| 2 | 001190012345 | Trần Văn Hùng | 03/11/2015 | DUP002 (the ID says 1990, a woman; related: 5, 9) |
+| 5 | 001190012345 | Nguyễn Thị Lan | 12/05/1990 | — |
+| 9 | 001190012345 | Nguyễn Thị Lan | 12/05/1990 | — |
 "#,
     check: Check::Engine,
 };
+
+/// The rows one holder of a shared ID has in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HolderRows {
+    /// xxh3 of the folded name; 0 when empty.
+    pub name: u64,
+    pub dob: DateValue,
+    pub sex: Option<Sex>,
+    /// Its rows, in line order.
+    pub lines: Vec<u64>,
+    /// How well the record is kept, 0–3: a name with diacritics, a full
+    /// birth date, a recognised sex.
+    pub kept: u8,
+    /// Whether the population extract agrees (name and birth date); None
+    /// without an extract or when the ID is not in it.
+    pub verified: Option<bool>,
+}
+
+impl HolderRows {
+    /// True when a row of (`name`, `dob`) is this holder's.
+    pub fn agrees(&self, name: u64, dob: DateValue) -> bool {
+        let same_name = self.name == 0 || name == 0 || self.name == name;
+        same_name && !dob_differs(self.dob, dob)
+    }
+}
+
+/// Why a holder is taken as the right one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    Reference,
+    Structure,
+    Rows,
+    Kept,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The holder at this index is right; the others need their ID fixed.
+    Right(usize, Why),
+    Undecided,
+}
+
+/// True when the holder's birth year and sex agree with the ID's structure
+/// (an unknown sex does not disagree; an unknown year does not agree).
+fn fits_structure(s: &IdStructure, h: &HolderRows) -> bool {
+    h.dob.year() == Some(s.century + s.year2) && h.sex.is_none_or(|x| x == s.sex)
+}
+
+/// Which holder of a shared ID is right (see the rule's doc).
+pub fn decide(id: &[u8; 12], holders: &[HolderRows]) -> Verdict {
+    let only = |pool: &[usize], f: &dyn Fn(&HolderRows) -> bool| -> Option<usize> {
+        let mut it = pool.iter().copied().filter(|&i| f(&holders[i]));
+        match (it.next(), it.next()) {
+            (Some(i), None) => Some(i),
+            _ => None,
+        }
+    };
+    let all: Vec<usize> = (0..holders.len()).collect();
+    if let Some(i) = only(&all, &|h| h.verified == Some(true)) {
+        return Verdict::Right(i, Why::Reference);
+    }
+    let s = IdStructure::of(id);
+    let fitting: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| fits_structure(&s, &holders[i]))
+        .collect();
+    if let [i] = fitting[..] {
+        return Verdict::Right(i, Why::Structure);
+    }
+    let pool = if fitting.is_empty() { all } else { fitting };
+    let best = |key: &dyn Fn(&HolderRows) -> usize, pool: &[usize]| -> Vec<usize> {
+        let max = pool.iter().map(|&i| key(&holders[i])).max().unwrap_or(0);
+        pool.iter()
+            .copied()
+            .filter(|&i| key(&holders[i]) == max)
+            .collect()
+    };
+    let most = best(&|h| h.lines.len(), &pool);
+    if let [i] = most[..] {
+        return Verdict::Right(i, Why::Rows);
+    }
+    let kept = best(&|h| usize::from(h.kept), &most);
+    if let [i] = kept[..] {
+        return Verdict::Right(i, Why::Kept);
+    }
+    Verdict::Undecided
+}
+
+/// Lines for a message: the first five, then "…".
+fn lines_text(lines: &[u64]) -> String {
+    let mut s = lines
+        .iter()
+        .take(5)
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if lines.len() > 5 {
+        s.push_str(", …");
+    }
+    s
+}
+
+/// Most related lines a finding names.
+pub const MAX_RELATED: usize = 20;
+
+/// The findings of one shared ID: on every row of the wrong holders (or,
+/// undecided, of all), each problem counted once. `column` is the ID's
+/// column, `value` the ID as written.
+pub fn findings(
+    holders: &[HolderRows],
+    verdict: Verdict,
+    column: Option<usize>,
+    value: &str,
+    lang: Lang,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let finding = |line: u64, message: String, related: Vec<u64>, repeat: bool| Finding {
+        line,
+        rule: &RULE,
+        column,
+        value: value.to_string(),
+        message,
+        related,
+        repeat,
+    };
+    match verdict {
+        Verdict::Right(r, why) => {
+            let right = &holders[r];
+            let related: Vec<u64> = right.lines.iter().take(MAX_RELATED).copied().collect();
+            let because = match (why, lang.is_en()) {
+                (Why::Reference, false) => "người đó khớp CSDL dân cư",
+                (Why::Structure, false) => "người đó khớp giới tính và năm sinh trong số định danh",
+                (Why::Rows, false) => "người đó có nhiều dòng hơn",
+                (Why::Kept, false) => "dòng của người đó ghi đầy đủ hơn",
+                (Why::Reference, true) => "that person agrees with the population database",
+                (Why::Structure, true) => "that person's sex and birth year agree with the ID",
+                (Why::Rows, true) => "that person has more rows",
+                (Why::Kept, true) => "that person's rows are better kept",
+            };
+            for (i, h) in holders.iter().enumerate() {
+                if i == r {
+                    continue;
+                }
+                let name = h.name != 0 && right.name != 0 && h.name != right.name;
+                let dob = dob_differs(h.dob, right.dob);
+                let what = match (name, dob, lang.is_en()) {
+                    (true, true, false) => "khác họ tên và ngày sinh",
+                    (true, false, false) => "khác họ tên",
+                    (_, _, false) => "khác ngày sinh",
+                    (true, true, true) => "a different name and date of birth",
+                    (true, false, true) => "a different name",
+                    (_, _, true) => "a different date of birth",
+                };
+                let at = lines_text(&right.lines);
+                let message = lang.pick(
+                    format!(
+                        "Số định danh là của người ở dòng {at} ({what}; {because}): sửa số định danh của dòng này"
+                    ),
+                    format!(
+                        "The ID belongs to the person at line {at} ({what}; {because}): fix this row's ID"
+                    ),
+                );
+                for (k, &line) in h.lines.iter().enumerate() {
+                    out.push(finding(line, message.clone(), related.clone(), k > 0));
+                }
+            }
+        }
+        Verdict::Undecided => {
+            for (i, h) in holders.iter().enumerate() {
+                let others: Vec<u64> = holders
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .flat_map(|(_, o)| o.lines.iter().copied())
+                    .collect();
+                let mut related = others.clone();
+                related.sort_unstable();
+                related.truncate(MAX_RELATED);
+                let message = lang.pick(
+                    format!(
+                        "Số định danh dùng cho {} người (cả dòng {}), không rõ ai đúng: đối chiếu giấy tờ",
+                        holders.len(),
+                        lines_text(&related)
+                    ),
+                    format!(
+                        "The ID is used by {} people (also line {}), and nothing tells who is right: check their papers",
+                        holders.len(),
+                        lines_text(&related)
+                    ),
+                );
+                for (k, &line) in h.lines.iter().enumerate() {
+                    // counted once for the whole ID
+                    out.push(finding(
+                        line,
+                        message.clone(),
+                        related.clone(),
+                        i > 0 || k > 0,
+                    ));
+                }
+            }
+        }
+    }
+    out.sort_by_key(|f| f.line);
+    out
+}
+
+/// Groups the rows of one ID into holders, in line order: a row joins the
+/// first holder it agrees with.
+#[derive(Debug, Default)]
+pub struct Holders {
+    pub holders: Vec<HolderRows>,
+}
+
+impl Holders {
+    pub fn add(&mut self, line: u64, h: HolderRows) {
+        match self.holders.iter_mut().find(|x| x.agrees(h.name, h.dob)) {
+            Some(x) => {
+                x.lines.push(line);
+                // the holder keeps its best-kept row's details
+                if h.kept > x.kept {
+                    x.kept = h.kept;
+                }
+                if x.sex.is_none() {
+                    x.sex = h.sex;
+                }
+                if !matches!(x.dob, DateValue::Full(_)) && matches!(h.dob, DateValue::Full(_)) {
+                    x.dob = h.dob;
+                }
+                if x.name == 0 {
+                    x.name = h.name;
+                }
+                x.verified = x.verified.or(h.verified);
+            }
+            None => {
+                let mut h = h;
+                h.lines = vec![line];
+                self.holders.push(h);
+            }
+        }
+    }
+}
 
 /// Who a row says holds its ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,6 +432,8 @@ impl Index {
             } else {
                 format!("Số định danh đã dùng ở dòng {first_line} cho người {what}")
             },
+            related: Vec::new(),
+            repeat: false,
         })
     }
 }
@@ -192,6 +449,107 @@ mod tests {
             name,
             dob,
         }
+    }
+
+    fn holder(name: u64, dob: (i32, u32, u32), sex: Sex, lines: &[u64]) -> HolderRows {
+        HolderRows {
+            name,
+            dob: DateValue::Full(NaiveDate::from_ymd_opt(dob.0, dob.1, dob.2).unwrap()),
+            sex: Some(sex),
+            lines: lines.to_vec(),
+            kept: 3,
+            verified: None,
+        }
+    }
+
+    // 0 1 1 = a woman born in 19xx; 90 = 1990
+    const ID: &[u8; 12] = b"001190012345";
+
+    #[test]
+    fn the_holder_the_id_describes_is_right_whatever_the_order() {
+        let owner = holder(1, (1990, 5, 12), Sex::Female, &[9]);
+        let relative = holder(2, (2015, 3, 1), Sex::Male, &[2, 4]);
+        for hs in [
+            vec![relative.clone(), owner.clone()],
+            vec![owner.clone(), relative.clone()],
+        ] {
+            let v = decide(ID, &hs);
+            let right = hs.iter().position(|h| h.name == 1).unwrap();
+            assert_eq!(v, Verdict::Right(right, Why::Structure));
+            let f = findings(&hs, v, Some(3), "001190012345", Lang::Vi);
+            let lines: Vec<(u64, bool)> = f.iter().map(|f| (f.line, f.repeat)).collect();
+            // the relative's two rows, the second a repeat; the owner's none
+            assert_eq!(lines, [(2, false), (4, true)]);
+            assert_eq!(f[0].related, [9]);
+            assert_eq!(f[0].column, Some(3));
+            assert!(f[0].message.contains("dòng 9"), "{}", f[0].message);
+        }
+    }
+
+    #[test]
+    fn then_the_reference_then_more_rows_then_the_better_kept_record() {
+        // the extract names the holder the structure cannot tell apart
+        let mut a = holder(1, (1990, 5, 12), Sex::Female, &[2]);
+        let mut b = holder(2, (1990, 8, 1), Sex::Female, &[5, 6, 7]);
+        a.verified = Some(true);
+        b.verified = Some(false);
+        assert_eq!(
+            decide(ID, &[a.clone(), b.clone()]),
+            Verdict::Right(0, Why::Reference)
+        );
+        // without it, the one with more rows (doses)
+        a.verified = None;
+        b.verified = None;
+        assert_eq!(
+            decide(ID, &[a.clone(), b.clone()]),
+            Verdict::Right(1, Why::Rows)
+        );
+        // as many rows: the better-kept record
+        b.lines = vec![5];
+        a.kept = 2;
+        assert_eq!(
+            decide(ID, &[a.clone(), b.clone()]),
+            Verdict::Right(1, Why::Kept)
+        );
+        // nothing decides: every row flagged, the problem counted once
+        a.kept = 3;
+        assert_eq!(decide(ID, &[a.clone(), b.clone()]), Verdict::Undecided);
+        let f = findings(&[a, b], Verdict::Undecided, None, "", Lang::En);
+        let lines: Vec<(u64, bool)> = f.iter().map(|f| (f.line, f.repeat)).collect();
+        assert_eq!(lines, [(2, false), (5, true)]);
+        assert_eq!(f[0].related, [5]);
+        assert_eq!(f[1].related, [2]);
+        assert!(f[0].message.contains("nothing tells who is right"));
+    }
+
+    #[test]
+    fn rows_join_the_holder_they_agree_with() {
+        let mut hs = Holders::default();
+        let d = DateValue::Full(NaiveDate::from_ymd_opt(1990, 5, 12).unwrap());
+        let row = |name, dob| HolderRows {
+            name,
+            dob,
+            sex: None,
+            lines: Vec::new(),
+            kept: 1,
+            verified: None,
+        };
+        hs.add(2, row(1, d));
+        hs.add(3, row(2, d));
+        // a year-only date and an empty name agree with the first holder
+        hs.add(
+            4,
+            row(
+                0,
+                DateValue::Partial {
+                    year: 1990,
+                    month: None,
+                },
+            ),
+        );
+        hs.add(5, row(1, d));
+        let lines: Vec<Vec<u64>> = hs.holders.iter().map(|h| h.lines.clone()).collect();
+        assert_eq!(lines, [vec![2, 4, 5], vec![3]]);
     }
 
     #[test]

@@ -47,6 +47,8 @@ pub fn finding(line: u64, kept: u64, days: i64, lang: Lang) -> Finding {
             (true, 0) => format!("Same dose as line {kept} (same person, vaccine, dose and date)"),
             (true, d) => format!("Same dose as line {kept} (same person, vaccine and dose, dates {d} day(s) apart)"),
         },
+        related: vec![kept],
+        repeat: false,
     }
 }
 

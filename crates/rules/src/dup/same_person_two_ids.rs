@@ -78,6 +78,8 @@ pub fn finding(
                 agreed.join(", ")
             )
         },
+        related: vec![kept],
+        repeat: false,
     }
 }
 

@@ -51,6 +51,8 @@ pub fn finding(line: u64, kept: u64, score: f32, agreed: &[&str], lang: Lang) ->
                 agreed.join(", ")
             )
         },
+        related: vec![kept],
+        repeat: false,
     }
 }
 

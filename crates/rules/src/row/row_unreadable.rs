@@ -38,6 +38,8 @@ pub fn finding(line: u64, reason: &Reason, lang: Lang) -> Finding {
         column: None,
         value: String::new(),
         message,
+        related: Vec::new(),
+        repeat: false,
     }
 }
 

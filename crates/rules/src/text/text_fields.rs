@@ -104,6 +104,8 @@ pub fn emit_for(
                     column: Some(c.col),
                     value: c.raw.trim().to_string(),
                     message: msg(c),
+                    related: Vec::new(),
+                    repeat: false,
                 });
             }
         }

@@ -37,6 +37,8 @@ pub fn finding(line: u64, column: usize, value: String, lang: Lang) -> Finding {
         } else {
             "Ô có byte không phải UTF-8 (lỗi font, hiển thị là �)".into()
         },
+        related: Vec::new(),
+        repeat: false,
     }
 }
 
