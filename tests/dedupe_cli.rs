@@ -199,9 +199,9 @@ fn dedupe_writes_clusters_for_review() {
         vec![
             t("2", "1", "person", "keep", ""),
             t("3", "1", "person", "keep", ""),
-            t("4", "1", "person", "duplicate", "DUP004"),
+            t("4", "1", "person", "same-person", "DUP004"),
             t("5", "2", "person", "keep", ""),
-            t("6", "2", "person", "duplicate", "DUP003"),
+            t("6", "2", "person", "same-person", "DUP003"),
             t("7", "3", "event", "keep", ""),
             t("8", "3", "event", "duplicate", "DUP005"),
             t("9", "3", "event", "duplicate-exact", ""),
@@ -436,4 +436,91 @@ fn huge_names_do_not_stall_the_comparison() {
     let out = run(&["dedupe", f.to_str().unwrap(), "-q"]);
     assert!(out.status.code().is_some());
     assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
+}
+
+/// The record kept is the correct one, not the latest: two doses with the
+/// right ID and diacritics are kept over a later booster whose ID has two
+/// digits swapped and whose name lost its diacritics; DUP003 lands on the
+/// booster, with the kept row in related_lines.
+#[test]
+fn the_correct_record_survives_not_the_latest() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Số điện thoại,Huyện,Xã,Vắc xin,Mũi,Ngày tiêm\n\
+         Đỗ Thanh Ngọc,15/03/1940,Nam,038040728065,0912345678,Thọ Xuân,Xuân Lai,AstraZeneca,1,10/08/2021\n\
+         Đỗ Thanh Ngọc,15/03/1940,Nam,038040728065,0912345678,Thọ Xuân,Xuân Lai,AstraZeneca,2,20/10/2021\n\
+         DO THANH NGOC,15/03/1940,Nam,038040728056,0912345678,Thọ Xuân,Xuân Lai,Pfizer,3,05/03/2022\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = run(&[
+        "check",
+        input.to_str().unwrap(),
+        "--today",
+        "2026-11-23",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let dups = dup_findings(&out);
+    assert_eq!(dups.len(), 1, "{dups:?}");
+    assert_eq!((dups[0].0, dups[0].1.as_str()), (4, "DUP003"));
+    let rows = read_csv(&out.join("issues.csv"));
+    let rel = col(&rows, "related_lines");
+    let dup3 = rows.iter().find(|r| r[1] == "DUP003").unwrap();
+    assert!(dup3[rel] == "2" || dup3[rel] == "3", "{dup3:?}");
+}
+
+/// Namesakes whose valid IDs differ are not the same event: no DUP005,
+/// however much else agrees.
+#[test]
+fn namesakes_with_different_valid_ids_are_not_one_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Số điện thoại,Huyện,Xã,Vắc xin,Mũi,Ngày tiêm\n\
+         Nguyễn Văn Hùng,01/02/1980,Nam,038080728065,0912345678,Thọ Xuân,Xuân Lai,AstraZeneca,1,10/08/2021\n\
+         Nguyễn Văn Hùng,01/02/1980,Nam,001080123456,0987654321,Ba Đình,Kim Mã,AstraZeneca,1,10/08/2021\n",
+    )
+    .unwrap();
+    let (out, o) = check(&input, &[]);
+    assert!(
+        o.status.code().is_some(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        !dup_findings(out.path())
+            .iter()
+            .any(|(_, r, _)| r == "DUP005"),
+        "{:?}",
+        dup_findings(out.path())
+    );
+}
+
+/// Rows with the same name and birth date but different unusable IDs are
+/// not merged into one record and lost: they form a cluster (DUP004).
+#[test]
+fn different_malformed_ids_are_reported_not_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Số điện thoại,Huyện,Xã,Vắc xin,Mũi,Ngày tiêm\n\
+         Lê Văn Tám,01/02/1980,Nam,0380807280,0912345678,Thọ Xuân,Xuân Lai,AstraZeneca,1,10/08/2021\n\
+         Lê Văn Tám,01/02/1980,Nam,38080728O65,0912345678,Thọ Xuân,Xuân Lai,AstraZeneca,2,20/10/2021\n",
+    )
+    .unwrap();
+    let (out, _) = check(&input, &[]);
+    let dups = dup_findings(out.path());
+    assert_eq!(dups.len(), 1, "{dups:?}");
+    assert_eq!(dups[0].1, "DUP004");
 }

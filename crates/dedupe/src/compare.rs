@@ -927,7 +927,9 @@ impl Comparison {
         match self.events {
             EventsLevel::Same => yes.push("event"),
             EventsLevel::Conflict => no.push("event"),
-            _ => {}
+            // other doses or years of the person: not a duplicate event
+            EventsLevel::Disjoint => no.push("event~other"),
+            EventsLevel::Missing => {}
         }
         (yes, no)
     }

@@ -514,6 +514,11 @@ impl<'a> Parser<'a> {
         h.clear();
         if let Some(d) = person.id.digits() {
             h.update(d);
+        } else if person.id == IdKey::Invalid {
+            // rows with different unusable IDs stay apart: merged, they
+            // would be reported nowhere; compared, they form a cluster
+            h.update(&[0x1e]);
+            h.update(id_raw.unwrap_or("").trim().as_bytes());
         }
         h.update(&[0x1f]);
         h.update(name_fold.as_bytes());
@@ -1483,9 +1488,29 @@ impl UnionFind {
     }
 }
 
-/// Survivor order: a valid 12-digit ID, then any ID, then completeness, then the latest row.
-fn survivor_rank(p: &Person, filled: u16, line: u64) -> (bool, bool, u16, u64) {
-    (p.id.is_cccd(), p.id.present(), filled, line)
+/// Survivor order, correctness first and recency last: a valid 12-digit
+/// ID whose structure agrees with the record's sex and birth year, then a
+/// valid ID, then any ID, then the record with more rows (a person's doses
+/// or years), then a name with diacritics, then completeness, then the
+/// latest row.
+#[allow(clippy::type_complexity)]
+fn survivor_rank(p: &Person, filled: u16, line: u64) -> (bool, bool, bool, u32, bool, u16, u64) {
+    let fits = match &p.id {
+        IdKey::Cccd(d) => {
+            let s = lamsach_model::parse::id::IdStructure::of(d);
+            p.dob.year() == Some(s.century + s.year2) && p.sex.is_none_or(|x| x == s.sex)
+        }
+        _ => false,
+    };
+    (
+        fits,
+        p.id.is_cccd(),
+        p.id.present(),
+        p.rows_n,
+        p.accented(),
+        filled,
+        line,
+    )
 }
 
 /// Runs the whole detection on one file.
@@ -1683,12 +1708,13 @@ fn event_cluster(
     if keys.len() < 2 {
         return None; // all byte-equal on DUP001's key: DUP001 reports them
     }
-    // Kept: a valid ID, the most complete, then the *first* row, as DUP001
-    // keeps the first occurrence.
+    // Kept: a correct valid ID, the most complete, then the *first* row, as
+    // DUP001 keeps the first occurrence.
     let rank = |c: &&EvRow| {
         let r = row(c)?;
-        let (id, any, filled, _) = survivor_rank(persons.get(r.person as usize)?, r.filled, r.line);
-        Some((id, any, filled, std::cmp::Reverse(r.line)))
+        let (fits, id, any, _, accented, filled, _) =
+            survivor_rank(persons.get(r.person as usize)?, r.filled, r.line);
+        Some((fits, id, any, accented, filled, std::cmp::Reverse(r.line)))
     };
     let surv = chunk.iter().max_by_key(rank)?;
     let sr = row(surv)?;
@@ -1705,7 +1731,10 @@ fn event_cluster(
         let p = persons.get(r.person as usize)?;
         let cmp = compare_events(p, sp, pool, &cfg.weights, cfg.event.max_days);
         let is_surv = c.row == surv.row;
-        let flag = (!is_surv && seen.insert(exact(c))).then_some(Flag::Event {
+        // two valid IDs that differ are two people until shown otherwise
+        // (namesakes): not the same event, whatever else agrees
+        let other_person = p.id.is_cccd() && sp.id.is_cccd() && p.id != sp.id;
+        let flag = (!is_surv && !other_person && seen.insert(exact(c))).then_some(Flag::Event {
             days: (i64::from(c.day) - i64::from(surv.day)).abs(),
         });
         members.push(Member {

@@ -24,39 +24,63 @@ use lamsach_rules::RowCtx;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 
-/// The cells of a record as text, or None for a row the rule pass does not
-/// check (blank, not a record, or with the wrong number of fields).
-fn cells<'a>(
+/// Splits a record; false for a row the rule pass does not check (with the
+/// wrong number of fields) or whose ID is too short to be 12 digits. A row
+/// with an ID is never a title, section or footer row.
+fn fields_to_check<'a>(
     rec: &'a [u8],
     opened: &Opened,
-    data: &RuleData,
     raw: &mut Vec<Cow<'a, [u8]>>,
     id_col: usize,
-) -> Option<Vec<Cow<'a, str>>> {
+) -> bool {
     let expected = opened.mapping.headers.len();
     split_fields(rec, opened.source.delim(), raw);
     if raw.len() > expected && raw[expected..].iter().all(|f| f.trim_ascii().is_empty()) {
         raw.truncate(expected);
     }
-    if raw.len() != expected || raw.iter().all(|f| f.trim_ascii().is_empty()) {
+    raw.len() == expected && raw.get(id_col).is_some_and(|f| f.trim_ascii().len() >= 12)
+}
+
+/// The number the digits of an ID cell make, ignoring anything between them
+/// but letters (spaces of any kind, dots, dashes, quotes): every cell the ID
+/// parser reads as these 12 digits gives this number; None past 12 digits.
+fn digits_of(cell: &[u8]) -> Option<u64> {
+    let mut n = 0u64;
+    let mut count = 0;
+    for &b in cell {
+        match b {
+            b'0'..=b'9' => {
+                n = n * 10 + u64::from(b - b'0');
+                count += 1;
+                if count > 12 {
+                    return None;
+                }
+            }
+            b if b.is_ascii_alphabetic() => return None,
+            _ => {}
+        }
+    }
+    (count == 12).then_some(n)
+}
+
+/// The cells of a record as text, when [`fields_to_check`] keeps it.
+fn cells<'a>(
+    rec: &'a [u8],
+    opened: &Opened,
+    raw: &mut Vec<Cow<'a, [u8]>>,
+    id_col: usize,
+) -> Option<Vec<Cow<'a, str>>> {
+    if !fields_to_check(rec, opened, raw, id_col) {
         return None;
     }
-    // most rows' IDs are no 12-digit number: nothing to look at
-    if raw.get(id_col).is_none_or(|f| f.trim_ascii().len() < 12) {
-        return None;
-    }
-    let text: Vec<Cow<'a, str>> = raw
-        .iter()
-        .map(|f| match f {
-            Cow::Borrowed(b) => String::from_utf8_lossy(b),
-            Cow::Owned(v) => Cow::Owned(String::from_utf8_lossy(v).into_owned()),
-        })
-        .collect();
-    let values: Vec<&str> = text.iter().map(|c| c.as_ref()).collect();
-    if lamsach_model::layout::non_record(&values, &opened.mapping, &data.headers).is_some() {
-        return None;
-    }
-    Some(text)
+    Some(
+        raw.iter()
+            .map(|f| match f {
+                Cow::Borrowed(b) => String::from_utf8_lossy(b),
+                Cow::Owned(v) => Cow::Owned(String::from_utf8_lossy(v).into_owned()),
+            })
+            .collect(),
+    )
 }
 
 /// The row's context, with its cells trimmed.
@@ -123,15 +147,30 @@ pub fn shared_ids(opened: &Opened, data: &RuleData, opts: &Options) -> Result<Ex
     // 1. the first holder of every ID; the IDs whose rows disagree
     let mut index = rule::Index::default();
     let mut open: FxHashSet<u64> = FxHashSet::default();
+    let cell = |raw: &[Cow<[u8]>], f: Field| -> String {
+        let v = opened.mapping.column(f).and_then(|c| raw.get(c));
+        v.map_or(String::new(), |v| {
+            lamsach_text::trim(&String::from_utf8_lossy(v)).to_string()
+        })
+    };
     each_row(
         opened,
         data,
         |line, rec| {
+            // only the ID, the name and the birth date are read here
             let mut raw = Vec::new();
-            let text = cells(rec, opened, data, &mut raw, id_col)?;
-            with_ctx(line, &text, opened, data, opts, |ctx| {
-                rule::key(ctx).map(|h| (line, h))
-            })
+            if !fields_to_check(rec, opened, &mut raw, id_col) {
+                return None;
+            }
+            let mut buf = String::new();
+            rule::key_of(
+                &cell(&raw, Field::Id),
+                &cell(&raw, Field::FullName),
+                &cell(&raw, Field::Dob),
+                data,
+                &mut buf,
+            )
+            .map(|h| (line, h))
         },
         |(line, h): (u64, Holder)| {
             if index.check(h, line, opts.lang).is_some() {
@@ -151,7 +190,16 @@ pub fn shared_ids(opened: &Opened, data: &RuleData, opts: &Options) -> Result<Ex
         data,
         |line, rec| {
             let mut raw = Vec::new();
-            let text = cells(rec, opened, data, &mut raw, id_col)?;
+            // the ID's digits first: most rows are of other IDs
+            if !fields_to_check(rec, opened, &mut raw, id_col)
+                || !raw
+                    .get(id_col)
+                    .and_then(|f| digits_of(f))
+                    .is_some_and(|n| open.contains(&n))
+            {
+                return None;
+            }
+            let text = cells(rec, opened, &mut raw, id_col)?;
             with_ctx(line, &text, opened, data, opts, |ctx| {
                 let h = rule::key(ctx).filter(|h| open.contains(&h.id))?;
                 let name = ctx.get(Field::FullName).unwrap_or("");

@@ -1,6 +1,6 @@
 //! `clusters.csv`: one line per row of every cluster (singletons are not
-//! listed), with the cluster, its kind, the score, the role (kept or
-//! duplicate), the fields that agreed and disagreed, and the row's own values
+//! listed), with the cluster, its kind, the score, the role (kept, another
+//! record of the same person, or a duplicate event), the fields that agreed and disagreed, and the row's own values
 //! of the compared columns for review. UTF-8 with BOM, formula-safe, written
 //! atomically.
 
@@ -116,9 +116,13 @@ pub fn write_clusters(o: &Detection, dest: &Path, src: &Opened, mask_ids: bool) 
                 Some(Flag::Event { .. }) => "DUP005",
                 None => "",
             };
+            // a person cluster joins records of one person: their rows are
+            // real events, to keep under one correct ID, never to delete
             let role = if m.survivor {
                 "keep"
-            } else if m.flag.is_some() || c.kind == Kind::Person {
+            } else if c.kind == Kind::Person {
+                "same-person"
+            } else if m.flag.is_some() {
                 "duplicate"
             } else {
                 "duplicate-exact"

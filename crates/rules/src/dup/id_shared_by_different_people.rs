@@ -297,7 +297,6 @@ pub fn key(ctx: &RowCtx) -> Option<Holder> {
     let IdValue::Cccd(d) = &ctx.id else {
         return None;
     };
-    let id = d.iter().fold(0u64, |n, c| n * 10 + (c - b'0') as u64);
     let name = ctx
         .get(Field::FullName)
         .filter(|n| !n.is_empty())
@@ -305,9 +304,39 @@ pub fn key(ctx: &RowCtx) -> Option<Holder> {
             xxhash_rust::xxh3::xxh3_64(ctx.name_folded().as_bytes())
         });
     Some(Holder {
-        id,
+        id: id_number(d),
         name,
         dob: ctx.dob,
+    })
+}
+
+fn id_number(d: &[u8; 12]) -> u64 {
+    d.iter().fold(0u64, |n, c| n * 10 + (c - b'0') as u64)
+}
+
+/// [`key`] from the three cells alone (trimmed), without a row context:
+/// for a pass that reads nothing else. `buf` is a reused buffer.
+pub fn key_of(
+    id: &str,
+    name: &str,
+    dob: &str,
+    data: &RuleData,
+    buf: &mut String,
+) -> Option<Holder> {
+    let IdValue::Cccd(d) = lamsach_model::parse::id::parse(id, data) else {
+        return None;
+    };
+    let name = if name.is_empty() {
+        0
+    } else {
+        buf.clear();
+        lamsach_text::fold_into(name, buf);
+        xxhash_rust::xxh3::xxh3_64(buf.as_bytes())
+    };
+    Some(Holder {
+        id: id_number(&d),
+        name,
+        dob: lamsach_model::parse::date::parse(dob),
     })
 }
 
