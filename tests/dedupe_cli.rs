@@ -524,3 +524,29 @@ fn different_malformed_ids_are_reported_not_merged() {
     assert_eq!(dups.len(), 1, "{dups:?}");
     assert_eq!(dups[0].1, "DUP004");
 }
+
+/// A record with two doses under a mistyped ID is one problem: DUP003 on
+/// both rows (each needs its ID fixed), counted once in the tally.
+#[test]
+fn a_wrong_record_with_several_rows_counts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Số điện thoại,Huyện,Xã,Vắc xin,Mũi,Ngày tiêm\n\
+         Đỗ Thanh Ngọc,15/03/1940,Nam,038040728065,0912345678,Thọ Xuân,Xuân Lai,AstraZeneca,1,10/08/2021\n\
+         Đỗ Thanh Ngọc,15/03/1940,Nam,038040728065,0912345678,Thọ Xuân,Xuân Lai,AstraZeneca,2,20/10/2021\n\
+         Đỗ Thanh Ngọc,15/03/1940,Nam,038040728065,0912345678,Thọ Xuân,Xuân Lai,Pfizer,3,05/03/2022\n\
+         DO THANH NGOC,15/03/1940,Nam,038040728056,0912345678,Thọ Xuân,Xuân Lai,Pfizer,4,05/09/2022\n\
+         DO THANH NGOC,15/03/1940,Nam,038040728056,0912345678,Thọ Xuân,Xuân Lai,Pfizer,5,05/03/2023\n",
+    )
+    .unwrap();
+    let (out, _) = check(&input, &[]);
+    let dups = dup_findings(out.path());
+    let lines: Vec<(u64, &str)> = dups.iter().map(|(l, r, _)| (*l, r.as_str())).collect();
+    assert_eq!(lines, [(5, "DUP003"), (6, "DUP003")]);
+    let t: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("tally.json")).unwrap())
+            .unwrap();
+    assert_eq!(t["total"]["rules"]["DUP003"], 1, "{}", t["total"]);
+}

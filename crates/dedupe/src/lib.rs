@@ -110,6 +110,8 @@ pub struct Member {
     pub survivor: bool,
     /// The finding for this row, when it is the one to fix.
     pub flag: Option<Flag>,
+    /// The person record the row belongs to (rows of one record share it).
+    pub record: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1607,6 +1609,7 @@ pub fn run(opened: &Opened, data: &RuleData, cfg: &DedupeSettings) -> Result<Det
                     cmp,
                     survivor: p == surv,
                     flag,
+                    record: p,
                 });
             }
         }
@@ -1744,6 +1747,7 @@ fn event_cluster(
             cmp,
             survivor: is_surv,
             flag,
+            record: r.person,
         });
     }
     Some(Cluster {
@@ -1762,6 +1766,8 @@ impl Detection {
         };
         let mut out: BTreeMap<u64, Vec<Finding>> = BTreeMap::new();
         for c in &self.clusters {
+            // one record with several rows (doses) is one problem
+            let mut counted: FxHashSet<u32> = FxHashSet::default();
             for m in &c.members {
                 let Some(flag) = m.flag else { continue };
                 let labels = m.cmp.agreed_labels(lang);
@@ -1786,7 +1792,8 @@ impl Detection {
                         same_event_recorded_twice::finding(m.line, c.survivor_line, days, lang)
                     }
                 };
-                out.entry(m.line).or_default().push(f);
+                let repeat = !matches!(flag, Flag::Event { .. }) && !counted.insert(m.record);
+                out.entry(m.line).or_default().push(Finding { repeat, ..f });
             }
         }
         out

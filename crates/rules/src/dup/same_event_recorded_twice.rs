@@ -16,9 +16,11 @@ person's) with dates at most `event.max_days` apart (`rules/dedupe.toml`) —
 when the two rows are not equal on DUP001's key, so DUP001 missed them: the
 date differs by a few days, or the person is written differently (a name
 typo, the ID missing in one row). "Same person" means the same ID, or rows
-that `lamsach dedupe` joins into one person. The row kept is the one with a
-valid ID, the most complete, the first; the others are flagged with it
-(a later row equal to a kept one on DUP001's key is left to DUP001).
+that `lamsach dedupe` joins into one person; two rows whose valid IDs
+differ are two people (namesakes) and never the same event here. The row
+kept is the one with a valid ID, the most complete, the first; the others
+are flagged with it in `related_lines` (a later row equal to a kept one on
+DUP001's key is left to DUP001).
 Runs only for profiles whose event has a date (vaccination).
 
 ## Why is this bad?

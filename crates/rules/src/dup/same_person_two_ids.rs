@@ -21,9 +21,12 @@ ID prefix and suffix, phone; a large block of a common name or ID prefix is
 compared by sorted neighbourhood, each record with its nearest few in
 birth-date, birth-year or given-name order); each field comparison adds a
 weight and pairs reaching the threshold are joined into clusters. In each
-cluster one record is kept (a valid 12-digit ID, the most complete, the
-latest); the rows of every other record with another ID are flagged with
-the kept line. `lamsach dedupe` lists the clusters for review.
+cluster one record is kept, correctness first and recency last (a valid
+12-digit ID agreeing with its sex and birth year, more rows, diacritics,
+completeness, then the latest); the rows of every other record with
+another ID are flagged, with the kept line in `related_lines`. A record
+with several rows (doses) is one problem in the tallies. `lamsach dedupe`
+lists the clusters for review.
 
 Rows of one person with the *same* ID (a vaccination export has one row per
 dose) are never flagged here; one ID used by *different* people is DUP002.

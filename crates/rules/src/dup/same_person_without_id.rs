@@ -15,9 +15,12 @@ no usable ID number (empty, "không có", malformed): the name agrees once
 case, diacritics and small typos are allowed for, the date of birth agrees
 (also with day and month swapped), and sex, phone and commune do not
 contradict it. Blocking, weights and the threshold are in
-`rules/dedupe.toml`; the record kept is the one with a valid ID, the most
-complete, the latest, and the rows of the other records are flagged with the
-kept line. Twins (same birth date and family name, another given name) and a
+`rules/dedupe.toml`; the record kept is chosen correctness first (a valid
+ID agreeing with its sex and birth year, more rows, diacritics,
+completeness, then the latest), and the rows of the other records are
+flagged, with the kept line in `related_lines`; a record with several rows
+is one problem in the tallies. Rows with the same name and birth date but
+different unusable IDs are compared as two records, not merged into one. Twins (same birth date and family name, another given name) and a
 father and son with the same name (another birth year) do not match.
 
 ## Why is this bad?
