@@ -550,3 +550,51 @@ fn a_wrong_record_with_several_rows_counts_once() {
             .unwrap();
     assert_eq!(t["total"]["rules"]["DUP003"], 1, "{}", t["total"]);
 }
+
+/// With the population extract, the record it agrees with is kept, even
+/// when nothing else tells the two apart (the latest would be kept).
+#[test]
+fn the_record_the_reference_agrees_with_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Số điện thoại,Huyện,Xã,Vắc xin,Mũi,Ngày tiêm\n\
+         Đỗ Thanh Ngọc,15/03/1940,Nam,038040728065,0912345678,Thọ Xuân,Xuân Lai,AstraZeneca,1,10/08/2021\n\
+         Đỗ Thanh Ngọc,15/03/1940,Nam,038040728056,0912345678,Thọ Xuân,Xuân Lai,AstraZeneca,2,20/10/2021\n",
+    )
+    .unwrap();
+    let reference = dir.path().join("dan-cu.csv");
+    std::fs::write(
+        &reference,
+        "Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính\n038040728065,Đỗ Thanh Ngọc,15/03/1940,Nam\n",
+    )
+    .unwrap();
+    let keep = |extra: &[&str]| -> String {
+        let out = dir.path().join(format!("out{}", extra.len()));
+        let mut args = vec![
+            "dedupe",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let rows = read_csv(&out.join("clusters.csv"));
+        let (l, r) = (col(&rows, "line"), col(&rows, "role"));
+        rows[1..]
+            .iter()
+            .find(|x| x[r] == "keep")
+            .map(|x| x[l].clone())
+            .unwrap()
+    };
+    assert_eq!(keep(&[]), "3");
+    assert_eq!(keep(&["--reference", reference.to_str().unwrap()]), "2");
+}

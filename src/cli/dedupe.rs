@@ -28,6 +28,9 @@ pub struct DedupeArgs {
     /// Dấu phân cách cột; mặc định tự nhận / field delimiter; sniffed when omitted
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
+    /// Trích xuất CSDL dân cư: bản ghi khớp được giữ lại / population extract: the record it agrees with is kept
+    #[arg(long, value_name = "FILE")]
+    pub reference: Option<PathBuf>,
     /// Số luồng / worker threads (default: all cores)
     #[arg(long)]
     pub threads: Option<usize>,
@@ -64,7 +67,12 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
     a.layout.apply(&mut opts, &data)?;
     let t0 = std::time::Instant::now();
     let opened = lamsach_engine::open(&a.file, &data, &opts)?;
-    let o = lamsach_dedupe::run(&opened, &data, &cfg)?;
+    let reference = a
+        .reference
+        .as_deref()
+        .map(|p| lamsach_reference::load(p, &data, lang))
+        .transpose()?;
+    let o = lamsach_dedupe::run(&opened, &data, &cfg, reference.as_ref())?;
     for w in o.warnings(cfg.max_block, lang) {
         eprintln!("lamsach: {w}");
     }

@@ -1490,13 +1490,19 @@ impl UnionFind {
     }
 }
 
-/// Survivor order, correctness first and recency last: a valid 12-digit
-/// ID whose structure agrees with the record's sex and birth year, then a
+/// Survivor order, correctness first and recency last: a record the
+/// population extract agrees with (`verified`), then a valid 12-digit ID
+/// whose structure agrees with the record's sex and birth year, then a
 /// valid ID, then any ID, then the record with more rows (a person's doses
 /// or years), then a name with diacritics, then completeness, then the
 /// latest row.
 #[allow(clippy::type_complexity)]
-fn survivor_rank(p: &Person, filled: u16, line: u64) -> (bool, bool, bool, u32, bool, u16, u64) {
+fn survivor_rank(
+    p: &Person,
+    verified: bool,
+    filled: u16,
+    line: u64,
+) -> (bool, bool, bool, bool, u32, bool, u16, u64) {
     let fits = match &p.id {
         IdKey::Cccd(d) => {
             let s = lamsach_model::parse::id::IdStructure::of(d);
@@ -1505,6 +1511,7 @@ fn survivor_rank(p: &Person, filled: u16, line: u64) -> (bool, bool, bool, u32, 
         _ => false,
     };
     (
+        verified,
         fits,
         p.id.is_cccd(),
         p.id.present(),
@@ -1515,8 +1522,27 @@ fn survivor_rank(p: &Person, filled: u16, line: u64) -> (bool, bool, bool, u32, 
     )
 }
 
-/// Runs the whole detection on one file.
-pub fn run(opened: &Opened, data: &RuleData, cfg: &DedupeSettings) -> Result<Detection> {
+/// True when the population extract has the record's ID with the same
+/// (folded) name and, when the record has one, the same full birth date.
+fn verified_by(reference: Option<&lamsach_reference::Reference>, p: &Person, pool: &Pool) -> bool {
+    let (Some(r), IdKey::Cccd(d)) = (reference, &p.id) else {
+        return false;
+    };
+    let id = d.iter().fold(0u64, |n, c| n * 10 + u64::from(c - b'0'));
+    r.get(id).is_some_and(|q| {
+        lamsach_text::fold(q.name) == pool.names.strings.get(p.name)
+            && (!matches!(p.dob, DateValue::Full(_)) || q.dob.value() == p.dob)
+    })
+}
+
+/// Runs the whole detection on one file; `reference` (the population
+/// extract, when given) helps choose the record kept.
+pub fn run(
+    opened: &Opened,
+    data: &RuleData,
+    cfg: &DedupeSettings,
+    reference: Option<&lamsach_reference::Reference>,
+) -> Result<Detection> {
     let Loaded {
         mapping,
         delim,
@@ -1573,7 +1599,9 @@ pub fn run(opened: &Opened, data: &RuleData, cfg: &DedupeSettings) -> Result<Det
         }
         let Some(&surv) = ps.iter().max_by_key(|&&p| {
             let (f, l) = best_row(p);
-            persons.get(p as usize).map(|q| survivor_rank(q, f, l))
+            persons
+                .get(p as usize)
+                .map(|q| survivor_rank(q, verified_by(reference, q, &pool), f, l))
         }) else {
             continue;
         };
@@ -1653,9 +1681,14 @@ pub fn run(opened: &Opened, data: &RuleData, cfg: &DedupeSettings) -> Result<Det
                 j += 1;
             }
             if j - i >= 2 {
-                if let Some(c) =
-                    event_cluster(ev.get(i..j).unwrap_or_default(), rows, &persons, &pool, cfg)
-                {
+                if let Some(c) = event_cluster(
+                    ev.get(i..j).unwrap_or_default(),
+                    rows,
+                    &persons,
+                    &pool,
+                    cfg,
+                    reference,
+                ) {
                     clusters.push(c);
                 }
             }
@@ -1702,6 +1735,7 @@ fn event_cluster(
     persons: &[Person],
     pool: &Pool,
     cfg: &DedupeSettings,
+    reference: Option<&lamsach_reference::Reference>,
 ) -> Option<Cluster> {
     let row = |c: &EvRow| rows.get(c.row as usize);
     let exact = |c: &EvRow| row(c).and_then(|r| r.event).and_then(|e| e.exact());
@@ -1715,9 +1749,18 @@ fn event_cluster(
     // DUP001 keeps the first occurrence.
     let rank = |c: &&EvRow| {
         let r = row(c)?;
-        let (fits, id, any, _, accented, filled, _) =
-            survivor_rank(persons.get(r.person as usize)?, r.filled, r.line);
-        Some((fits, id, any, accented, filled, std::cmp::Reverse(r.line)))
+        let p = persons.get(r.person as usize)?;
+        let (verified, fits, id, any, _, accented, filled, _) =
+            survivor_rank(p, verified_by(reference, p, pool), r.filled, r.line);
+        Some((
+            verified,
+            fits,
+            id,
+            any,
+            accented,
+            filled,
+            std::cmp::Reverse(r.line),
+        ))
     };
     let surv = chunk.iter().max_by_key(rank)?;
     let sr = row(surv)?;

@@ -54,7 +54,7 @@ pub fn prepass(
             }
         );
     }
-    let o = lamsach_dedupe::run(opened, data, &cfg);
+    let o = lamsach_dedupe::run(opened, data, &cfg, opts.reference.as_deref());
     if status {
         eprint!("\r{:40}\r", "");
     }
