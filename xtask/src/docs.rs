@@ -3,7 +3,7 @@
 //! rule, `docs/rules/CODE.md`. `cargo xtask docs` writes them; `--check`
 //! (and the test `tests/docs_current.rs`) fails when they are stale.
 
-use lamsach_rules::{Rule, REGISTRY};
+use lamsach_rules::{Check, Rule, REGISTRY};
 use lamsach_text::Lang;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,13 +42,24 @@ pub fn readme_table() -> String {
     s
 }
 
+/// How a rule runs, as its page says it.
+fn runs(r: &Rule) -> &'static str {
+    match r.check {
+        Check::Row(_) => "on each row",
+        Check::Reference(_) => "on each row, with `--reference`",
+        Check::Reading => "while each row is read",
+        Check::InOrder => "over the rows before it, in input order",
+        Check::WholeFile => "over the whole file, in the pre-pass beside the rule pass",
+    }
+}
+
 /// `docs/rules/CODE.md` of one rule: its title, one line with its pillar,
-/// category, severity and labels, then its documentation.
+/// category, severity, labels and how it runs, then its documentation.
 pub fn rule_page(r: &Rule) -> String {
     let mut s = format!(
         "# {} {}\n\n\
          Pillar: {} ({}) · Category: {} ({}) · Severity: {} ({}) · \
-         Label: {} / {}\n\n",
+         Label: {} / {} · Runs: {}\n\n",
         r.code,
         r.name,
         r.pillar.label(Lang::Vi),
@@ -59,6 +70,7 @@ pub fn rule_page(r: &Rule) -> String {
         r.severity.label(Lang::En),
         r.label_vi,
         r.label_en,
+        runs(r),
     );
     s.push_str(r.doc.trim());
     s.push('\n');

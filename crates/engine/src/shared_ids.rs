@@ -24,6 +24,92 @@ use lamsach_rules::RowCtx;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 
+/// The cells at `cols` of a record with the header's number of fields (as
+/// the rule pass counts them: empty cells past the last are dropped), into
+/// `out` in the order of `cols`; false for any other record. A record
+/// without quotes is cut at its delimiters, the other cells left alone; one
+/// with quotes is split as the reader splits it.
+fn cut<'a>(
+    rec: &'a [u8],
+    delim: u8,
+    expected: usize,
+    cols: &[usize],
+    raw: &mut Vec<Cow<'a, [u8]>>,
+    out: &mut Vec<Cow<'a, [u8]>>,
+) -> bool {
+    out.clear();
+    if memchr::memchr(b'"', rec).is_some() {
+        return split_and_pick(rec, delim, expected, cols, raw, out);
+    }
+    // Without quotes, a cell is what lies between two delimiters: the count
+    // of delimiters (a sum the compiler vectorises) tells the field count,
+    // and only those up to the last column wanted are located.
+    let delims: usize = rec.iter().map(|&b| usize::from(b == delim)).sum();
+    if delims + 1 < expected {
+        return false;
+    }
+    let last = cols.iter().copied().max().unwrap_or(0);
+    const MAX: usize = 32;
+    if last + 2 > MAX {
+        return split_and_pick(rec, delim, expected, cols, raw, out);
+    }
+    // starts[k]: where cell k begins
+    let mut starts = [0usize; MAX];
+    let mut n = 1;
+    let mut delims_at = memchr::memchr_iter(delim, rec);
+    while n <= last + 1 && n < expected {
+        match delims_at.next() {
+            Some(at) => {
+                starts[n] = at + 1;
+                n += 1;
+            }
+            None => break,
+        }
+    }
+    if delims + 1 > expected {
+        // the cells past the header's must be empty, as the rule pass drops them
+        let Some(at) = memchr::memchr_iter(delim, rec).nth(expected - 1) else {
+            return false;
+        };
+        if !rec[at..]
+            .iter()
+            .all(|&b| b == delim || b.is_ascii_whitespace())
+        {
+            return false;
+        }
+    }
+    for &c in cols {
+        let a = starts[c];
+        let end = if c + 1 < n {
+            starts[c + 1] - 1
+        } else {
+            memchr::memchr(delim, &rec[a..]).map_or(rec.len(), |p| a + p)
+        };
+        out.push(Cow::Borrowed(&rec[a..end]));
+    }
+    true
+}
+
+/// [`cut`] by a full split, as the reader splits.
+fn split_and_pick<'a>(
+    rec: &'a [u8],
+    delim: u8,
+    expected: usize,
+    cols: &[usize],
+    raw: &mut Vec<Cow<'a, [u8]>>,
+    out: &mut Vec<Cow<'a, [u8]>>,
+) -> bool {
+    split_fields(rec, delim, raw);
+    if raw.len() > expected && raw[expected..].iter().all(|f| f.trim_ascii().is_empty()) {
+        raw.truncate(expected);
+    }
+    if raw.len() != expected {
+        return false;
+    }
+    out.extend(cols.iter().map(|&c| raw[c].clone()));
+    true
+}
+
 /// Splits a record; false for a row the rule pass does not check (with the
 /// wrong number of fields) or whose ID is too short to be 12 digits. A row
 /// with an ID is never a title, section or footer row.
@@ -147,26 +233,42 @@ pub fn shared_ids(opened: &Opened, data: &RuleData, opts: &Options) -> Result<Ex
     // 1. the first holder of every ID; the IDs whose rows disagree
     let mut index = rule::Index::default();
     let mut open: FxHashSet<u64> = FxHashSet::default();
-    let cell = |raw: &[Cow<[u8]>], f: Field| -> String {
-        let v = opened.mapping.column(f).and_then(|c| raw.get(c));
-        v.map_or(String::new(), |v| {
-            lamsach_text::trim(&String::from_utf8_lossy(v)).to_string()
-        })
-    };
+    let expected = opened.mapping.headers.len();
+    let delim = opened.source.delim();
+    let none = usize::MAX;
+    let cols = [
+        id_col,
+        opened.mapping.column(Field::FullName).unwrap_or(none),
+        opened.mapping.column(Field::Dob).unwrap_or(none),
+    ];
+    // a missing column reads as an empty cell: cut the ID's column for it
+    let picked = cols.map(|c| if c == none { id_col } else { c });
     each_row(
         opened,
         data,
         |line, rec| {
             // only the ID, the name and the birth date are read here
-            let mut raw = Vec::new();
-            if !fields_to_check(rec, opened, &mut raw, id_col) {
+            let (mut raw, mut cells) = (Vec::new(), Vec::with_capacity(3));
+            if !cut(rec, delim, expected, &picked, &mut raw, &mut cells) {
+                return None;
+            }
+            let text = |i: usize| -> Cow<str> {
+                if cols[i] == none {
+                    return Cow::Borrowed("");
+                }
+                match &cells[i] {
+                    Cow::Borrowed(b) => String::from_utf8_lossy(b),
+                    Cow::Owned(v) => Cow::Owned(String::from_utf8_lossy(v).into_owned()),
+                }
+            };
+            if cells[0].trim_ascii().len() < 12 {
                 return None;
             }
             let mut buf = String::new();
             rule::key_of(
-                &cell(&raw, Field::Id),
-                &cell(&raw, Field::FullName),
-                &cell(&raw, Field::Dob),
+                lamsach_text::trim(&text(0)),
+                lamsach_text::trim(&text(1)),
+                lamsach_text::trim(&text(2)),
                 data,
                 &mut buf,
             )
@@ -189,16 +291,14 @@ pub fn shared_ids(opened: &Opened, data: &RuleData, opts: &Options) -> Result<Ex
         opened,
         data,
         |line, rec| {
-            let mut raw = Vec::new();
             // the ID's digits first: most rows are of other IDs
-            if !fields_to_check(rec, opened, &mut raw, id_col)
-                || !raw
-                    .get(id_col)
-                    .and_then(|f| digits_of(f))
-                    .is_some_and(|n| open.contains(&n))
+            let (mut raw, mut id) = (Vec::new(), Vec::with_capacity(1));
+            if !cut(rec, delim, expected, &[id_col], &mut raw, &mut id)
+                || !digits_of(&id[0]).is_some_and(|n| open.contains(&n))
             {
                 return None;
             }
+            let mut raw = Vec::new();
             let text = cells(rec, opened, &mut raw, id_col)?;
             with_ctx(line, &text, opened, data, opts, |ctx| {
                 let h = rule::key(ctx).filter(|h| open.contains(&h.id))?;
@@ -254,4 +354,48 @@ pub fn shared_ids(opened: &Opened, data: &RuleData, opts: &Options) -> Result<Ex
         }
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cut` gives the cells and the verdict of a full split, on rows with
+    /// and without quotes, too few, too many and trailing empty fields.
+    #[test]
+    fn cut_agrees_with_a_full_split() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        let pieces = [
+            "",
+            " ",
+            "a",
+            "001190012345",
+            "Lê Văn",
+            "\"x,y\"",
+            "\"q\"\"q\"",
+        ];
+        for _ in 0..20_000 {
+            let n = rng.usize(1..9);
+            let row: Vec<&str> = (0..n).map(|_| pieces[rng.usize(..pieces.len())]).collect();
+            let rec = row.join(",");
+            let expected = rng.usize(1..7);
+            let cols: Vec<usize> = (0..rng.usize(1..4))
+                .map(|_| rng.usize(..expected))
+                .collect();
+            let (mut raw, mut out) = (Vec::new(), Vec::new());
+            let got = cut(rec.as_bytes(), b',', expected, &cols, &mut raw, &mut out);
+            let mut full = Vec::new();
+            split_fields(rec.as_bytes(), b',', &mut full);
+            if full.len() > expected && full[expected..].iter().all(|f| f.trim_ascii().is_empty()) {
+                full.truncate(expected);
+            }
+            let want = full.len() == expected;
+            assert_eq!(got, want, "{rec:?} expected {expected}");
+            if want {
+                let cells: Vec<&[u8]> = cols.iter().map(|&c| full[c].as_ref()).collect();
+                let outs: Vec<&[u8]> = out.iter().map(|c| c.as_ref()).collect();
+                assert_eq!(outs, cells, "{rec:?} {cols:?}");
+            }
+        }
+    }
 }

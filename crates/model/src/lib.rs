@@ -2,6 +2,7 @@
 //! the rule data loaded from `rules/*.toml`, and the parsers of the values
 //! the rules look at (ID numbers, dates, phone numbers).
 
+pub mod first_seen;
 pub mod header;
 pub mod layout;
 pub mod parse;

@@ -13,7 +13,7 @@ pub mod classify;
 mod load;
 mod table;
 
-use table::Slot;
+use table::Record;
 
 pub use classify::{classify_dob, classify_name, DobClass, NameClass};
 pub use lamsach_model::profile::{Matching, ReferenceSettings, REFERENCE_TOML};
@@ -170,7 +170,7 @@ impl Reference {
 
     pub fn get(&self, id: u64) -> Option<Person<'_>> {
         let s = self.table.get(id)?;
-        Some(person(s, self.name_at(s.name)))
+        Some(person(&s, self.name_at(s.name)))
     }
 
     /// Looks up the IDs of a batch of export records (one `Option` per
@@ -195,7 +195,7 @@ impl Reference {
                 .unwrap_or(0)
             })
             .collect();
-        let slots: Vec<Option<Slot>> = keys.iter().map(|&k| self.table.get(k).copied()).collect();
+        let slots: Vec<Option<Record>> = keys.iter().map(|&k| self.table.get(k)).collect();
         // touch the names first (independent loads, overlapped), then copy
         let touched = slots.iter().flatten().fold(0u8, |a, s| {
             a ^ self.names.get(s.name as usize).copied().unwrap_or(0)
@@ -220,7 +220,7 @@ impl Reference {
     }
 }
 
-fn person<'a>(s: &Slot, name: &'a [u8]) -> Person<'a> {
+fn person<'a>(s: &Record, name: &'a [u8]) -> Person<'a> {
     Person {
         // the arena only ever receives whole `str`s cut at char boundaries
         name: std::str::from_utf8(name).unwrap_or(""),
@@ -237,7 +237,7 @@ fn person<'a>(s: &Slot, name: &'a [u8]) -> Person<'a> {
 struct PreRow {
     /// The ID read ahead (0: none).
     key: u64,
-    slot: Option<Slot>,
+    slot: Option<Record>,
     name: std::ops::Range<usize>,
 }
 

@@ -4,7 +4,7 @@
 //! batches are merged into the index in file order, which keeps the first of
 //! duplicate IDs and makes the result independent of the thread count.
 
-use super::table::{Slot, Table};
+use super::table::{Record, Table};
 use super::{sex_code, PDate, Reference, ReferenceSettings};
 use lamsach_io::error::{Error, Result};
 use lamsach_io::input::Reason;
@@ -408,8 +408,8 @@ fn merge(r: &mut Reference, p: ParsedBatch, path: &Path) -> Result<()> {
                 path.display()
             )));
         };
-        let slot = Slot::new(row.id, at, row.dob.0, row.sex, row.death.0, row.line);
-        match r.table.insert(slot) {
+        let slot = Record::new(at, row.dob.0, row.sex, row.death.0, row.line);
+        match r.table.first_or_insert(row.id, slot) {
             None => {
                 r.names.push(name.len() as u8);
                 r.names.extend_from_slice(name);

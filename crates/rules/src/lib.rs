@@ -247,13 +247,21 @@ impl Severity {
     }
 }
 
-/// How a rule is evaluated.
+/// How a rule is evaluated, and so where its findings come from.
 pub enum Check {
     /// A pure check of one row, run in parallel.
     Row(fn(&RowCtx, &mut Vec<Finding>)),
-    /// Needs other rows (duplicates) or the reader (unreadable rows, bytes):
-    /// evaluated by the engine, which emits this rule's findings itself.
-    Engine,
+    /// Found while a row is read, before any other rule can run on it (a
+    /// row that cannot be split, a cell that is not UTF-8): the engine's row
+    /// reader emits it with the rule file's `finding`.
+    Reading,
+    /// Needs the rows before it, in input order (the first row of a repeated
+    /// event is kept): an index on the engine's in-order stage.
+    InOrder,
+    /// Needs every row of the file before it can land on the row to fix
+    /// (which holder of an ID, which record of a person is right): decided
+    /// in the pre-pass beside the rule pass, joined to the rows by line.
+    WholeFile,
     /// Compares one row with its record in the population reference
     /// (`--reference`); run per row, only when a reference is given.
     Reference(fn(&RowCtx, &lamsach_reference::Lookup, &mut Vec<Finding>)),

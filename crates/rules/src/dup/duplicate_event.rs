@@ -28,7 +28,7 @@ Reports count these as "Xóa trùng thông tin công dân".
 | 2 | Nguyễn Thị Lan | 12/05/1990 | 1 | 15/08/2021 | — |
 | 9 | NGUYEN THI LAN | 1990-05-12 | 1 | 15/08/2021 | DUP001 (trùng dòng 2) |
 "#,
-    check: Check::Engine,
+    check: Check::InOrder,
 };
 
 /// Hash of the row's event-key fields, normalised; None when they are all empty.
@@ -105,16 +105,16 @@ pub fn key_of<'v>(
 /// First line of each event key seen so far.
 #[derive(Default)]
 pub struct Index {
-    first: crate::dup::first_seen::FirstSeen<u64>,
+    first: lamsach_model::first_seen::FirstSeen<u64>,
 }
 
 impl Index {
     /// The table (to warm, size and count it).
-    pub fn table(&self) -> &crate::dup::first_seen::FirstSeen<u64> {
+    pub fn table(&self) -> &lamsach_model::first_seen::FirstSeen<u64> {
         &self.first
     }
 
-    pub fn table_mut(&mut self) -> &mut crate::dup::first_seen::FirstSeen<u64> {
+    pub fn table_mut(&mut self) -> &mut lamsach_model::first_seen::FirstSeen<u64> {
         &mut self.first
     }
 

@@ -39,7 +39,7 @@ This is not a duplicate to delete but a wrong ID to correct, on the right row.
 | 5 | 001190012345 | Nguyễn Thị Lan | 12/05/1990 | — |
 | 9 | 001190012345 | Nguyễn Thị Lan | 12/05/1990 | — |
 "#,
-    check: Check::Engine,
+    check: Check::WholeFile,
 };
 
 /// The rows one holder of a shared ID has in the file.
@@ -400,18 +400,18 @@ const WIDE: u32 = u32::MAX;
 /// First holder and line of each valid 12-digit ID seen so far.
 #[derive(Default)]
 pub struct Index {
-    first: crate::dup::first_seen::FirstSeen<Packed>,
+    first: lamsach_model::first_seen::FirstSeen<Packed>,
     /// Entries that do not pack: name, date of birth, line.
     wide: rustc_hash::FxHashMap<u64, (u64, DateValue, u64)>,
 }
 
 impl Index {
     /// The table (to warm, size and count it).
-    pub fn table(&self) -> &crate::dup::first_seen::FirstSeen<Packed> {
+    pub fn table(&self) -> &lamsach_model::first_seen::FirstSeen<Packed> {
         &self.first
     }
 
-    pub fn table_mut(&mut self) -> &mut crate::dup::first_seen::FirstSeen<Packed> {
+    pub fn table_mut(&mut self) -> &mut lamsach_model::first_seen::FirstSeen<Packed> {
         &mut self.first
     }
 

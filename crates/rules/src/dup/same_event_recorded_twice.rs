@@ -34,7 +34,7 @@ and hides that the person may still lack a dose. Reports count these as
 | 2 | 008190012345 | AstraZeneca | 1 | 15/08/2021 | — (kept) |
 | 5 | 008190012345 | AstraZeneca | 1 | 17/08/2021 | DUP005 (trùng mũi với dòng 2) |
 "#,
-    check: Check::Engine,
+    check: Check::WholeFile,
 };
 
 pub fn finding(line: u64, kept: u64, days: i64, lang: Lang) -> Finding {

@@ -42,7 +42,7 @@ these as "Xóa trùng thông tin công dân".
 | 2 | Nguyễn Thị Lan | 12/05/1990 | 008190012345 | — (kept) |
 | 9 | NGUYEN THI LAN | 1990-05-12 | 008190012354 | DUP003 (cùng người với dòng 2) |
 "#,
-    check: Check::Engine,
+    check: Check::WholeFile,
 };
 
 /// The finding for a row of a record matched to the kept line `kept`.

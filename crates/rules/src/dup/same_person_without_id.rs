@@ -34,7 +34,7 @@ the ID. Reports count these as "Xóa trùng thông tin công dân".
 | 2 | Nguyễn Thị Lan | 12/05/1990 | 008190012345 | — (kept) |
 | 7 | Nguyen Thi Lan | 5/12/1990 | | DUP004 (cùng người với dòng 2) |
 "#,
-    check: Check::Engine,
+    check: Check::WholeFile,
 };
 
 pub fn finding(line: u64, kept: u64, score: f32, agreed: &[&str], lang: Lang) -> Finding {

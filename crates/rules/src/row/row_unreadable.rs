@@ -25,7 +25,7 @@ delimiter inside an unquoted value, or a line break inside a name.
 |---|---|---|
 | 14 | `Nguyễn Văn A,01/02/1990` (2 of 9 columns) | ROW001 |
 "#,
-    check: Check::Engine,
+    check: Check::Reading,
 };
 
 pub use lamsach_io::input::Reason;

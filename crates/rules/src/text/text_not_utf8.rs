@@ -23,7 +23,7 @@ Names with broken characters match nobody ("lỗi font").
 |---|---|
 | `Nguy\xC5n` | TXT001 |
 "#,
-    check: Check::Engine,
+    check: Check::Reading,
 };
 
 pub fn finding(line: u64, column: usize, value: String, lang: Lang) -> Finding {

@@ -1,11 +1,14 @@
-//! The table behind the cross-row indexes (DUP001, DUP002): for each `u64`
-//! key, the value of its first row, insert-only.
+//! The one table behind lamsach's large indexes — the cross-row rules'
+//! (DUP001's event keys, DUP002's IDs) and the population extract's (ID →
+//! person): for each `u64` key, the value inserted first, insert-only.
 //!
 //! Open addressing with linear probing, the key stored inline beside its
 //! value: a lookup in a table of millions of entries costs one cache miss
 //! (a `HashMap` reads a group of control bytes, then the slot elsewhere: two
-//! misses), and a slot is only as large as key and value. Key 0 marks an
-//! empty slot; key 0 itself is kept apart.
+//! misses), and a slot is only as large as key and value. The slot count
+//! need not be a power of two (a multiply-shift maps the hash onto it), so a
+//! table sized ahead holds n keys in 4n/3 slots. Key 0 marks an empty slot;
+//! key 0 itself is kept apart.
 
 /// At most 3/4 of the slots are used: a new key then probes ~2–8 slots (one
 /// or two cache lines), and growth doubles the table.
@@ -16,7 +19,7 @@ const MAX_LOAD_DEN: usize = 4;
 const MIN_SLOTS: usize = 16;
 
 pub struct FirstSeen<V: Copy + Default> {
-    /// `(key, value)`; key 0 = empty. Length a power of two, or 0.
+    /// `(key, value)`; key 0 = empty. At least `MIN_SLOTS` long, or empty.
     slots: Vec<(u64, V)>,
     /// The value of key 0, which cannot live in `slots`.
     zero: Option<V>,
@@ -34,29 +37,39 @@ impl<V: Copy + Default> Default for FirstSeen<V> {
     }
 }
 
-/// The home slot of `key` among `mask + 1` (murmur3's finaliser: IDs are
-/// plain numbers, and the engine shards keys by a multiplicative hash, so
-/// the slot must not be taken from the same bits).
+/// The home slot of `key` among `len` (murmur3's finaliser, then a
+/// multiply-shift onto the slots: IDs are plain numbers, and the engine
+/// shards keys by a multiplicative hash, so the slot must not be taken from
+/// the same bits).
 #[inline]
-fn home(key: u64, mask: usize) -> usize {
+fn home(key: u64, len: usize) -> usize {
     let mut h = key;
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^= h >> 33;
-    h as usize & mask
+    ((u128::from(h) * len as u128) >> 64) as usize
 }
 
-/// Slots for `n` keys within the maximum load (a power of two), saturating.
-fn slots_for(n: usize) -> usize {
-    let need = n.saturating_mul(MAX_LOAD_DEN) / MAX_LOAD_NUM + 1;
-    need.max(MIN_SLOTS)
-        .checked_next_power_of_two()
-        .unwrap_or(1 << (usize::BITS - 1))
+/// Slots for `n` keys within the maximum load, saturating.
+pub fn slots_for(n: usize) -> usize {
+    (n.saturating_mul(MAX_LOAD_DEN) / MAX_LOAD_NUM + 1).max(MIN_SLOTS)
 }
 
 impl<V: Copy + Default> FirstSeen<V> {
+    /// A table sized for `n` keys (it grows past them).
+    pub fn with_capacity(n: usize) -> Self {
+        let mut t = FirstSeen::default();
+        t.reserve_total(n);
+        t
+    }
+
+    /// Bytes of its slots, for measurements.
+    pub fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<(u64, V)>()
+    }
+
     /// Number of keys.
     pub fn len(&self) -> usize {
         self.used + usize::from(self.zero.is_some())
@@ -99,14 +112,15 @@ impl<V: Copy + Default> FirstSeen<V> {
     /// The slot of `key` (not 0; `slots` not empty): Ok when it holds the
     /// key, Err for the empty slot where it would go. The load is at most
     /// 3/4, so the probe ends at one or the other.
+    #[inline]
     fn find(&self, key: u64) -> Result<usize, usize> {
-        let mask = self.slots.len() - 1;
-        let mut i = home(key, mask);
+        let len = self.slots.len();
+        let mut i = home(key, len);
         loop {
             match self.slots[i].0 {
                 k if k == key => return Ok(i),
                 0 => return Err(i),
-                _ => i = (i + 1) & mask,
+                _ => i = if i + 1 == len { 0 } else { i + 1 },
             }
         }
     }
@@ -116,15 +130,15 @@ impl<V: Copy + Default> FirstSeen<V> {
     /// are independent, so their misses overlap there instead of stalling
     /// each row. Pure speed-up.
     pub fn warm(&self, keys: impl Iterator<Item = u64>) {
-        let mask = self.slots.len().wrapping_sub(1);
+        let len = self.slots.len();
         let seen = keys.fold(0u64, |a, k| {
-            a ^ self.slots.get(home(k, mask)).map_or(0, |s| s.0)
+            a ^ self.slots.get(home(k, len)).map_or(0, |s| s.0)
         });
         std::hint::black_box(seen);
     }
 
     /// The value of `key`, if present.
-    #[cfg(test)]
+    #[inline]
     pub fn get(&self, key: u64) -> Option<V> {
         if key == 0 {
             return self.zero;
@@ -209,7 +223,6 @@ mod tests {
             assert_eq!(t.get(k), m.get(&k).copied());
         }
         // within the maximum load
-        assert!(t.capacity().is_power_of_two());
         assert!(t.len() * 4 <= t.capacity() * 3);
     }
 
@@ -260,8 +273,12 @@ mod tests {
     fn slot_sizes() {
         assert_eq!(std::mem::size_of::<(u64, u64)>(), 16);
         assert_eq!(std::mem::size_of::<(u64, (u64, u32, u32))>(), 24);
-        assert_eq!(slots_for(usize::MAX), 1 << (usize::BITS - 1));
+        assert_eq!(slots_for(usize::MAX), usize::MAX / 3 + 1);
         assert_eq!(slots_for(0), MIN_SLOTS);
-        assert_eq!(slots_for(12), 32);
+        assert_eq!(slots_for(12), MIN_SLOTS + 1);
+        // sized ahead: 4n/3 slots, not the next power of two
+        let t: FirstSeen<u64> = FirstSeen::with_capacity(1000);
+        assert_eq!(t.capacity(), 1334);
+        assert_eq!(t.heap_bytes(), 1334 * 16);
     }
 }
