@@ -50,7 +50,7 @@ fuzz_target!(|input: &[u8]| {
     let Ok(opened) = open(path(), &data, &opts) else {
         return;
     };
-    if let Ok(o) = lamsach_dedupe::run(&opened, &data, &cfg) {
+    if let Ok(o) = lamsach_dedupe::run(&opened, &data, &cfg, None) {
         let mut last_first = 0;
         for c in &o.clusters {
             assert!(c.members.len() >= 2, "a cluster of one");

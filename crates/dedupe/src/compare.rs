@@ -29,7 +29,7 @@ impl IdKey {
             _ => None,
         }
     }
-    pub fn is_cccd(&self) -> bool {
+    pub(crate) fn is_cccd(&self) -> bool {
         matches!(self, IdKey::Cccd(_))
     }
     /// True when the cell held something usable as an ID.
@@ -93,7 +93,7 @@ impl Strings {
         id
     }
     /// The id of `s`, whose xxh3 is `h`, adding it when new.
-    pub fn intern_hashed(&mut self, h: u64, s: &str) -> u32 {
+    pub(crate) fn intern_hashed(&mut self, h: u64, s: &str) -> u32 {
         match self.by_hash.get(&h) {
             Some(&id) if slice(&self.text, &self.ends, id) == s => id,
             Some(_) => {
@@ -112,10 +112,10 @@ impl Strings {
         }
     }
     /// True when a string with xxh3 `h` is in the table.
-    pub fn has_hash(&self, h: u64) -> bool {
+    pub(crate) fn has_hash(&self, h: u64) -> bool {
         self.by_hash.contains_key(&h)
     }
-    pub fn intern(&mut self, s: &str) -> u32 {
+    pub(crate) fn intern(&mut self, s: &str) -> u32 {
         self.intern_hashed(xxh3_64(s.as_bytes()), s)
     }
     /// Memory held, in bytes (approximate).
@@ -208,7 +208,7 @@ pub fn phone_code(digits: &str, long: &mut Strings) -> u64 {
 }
 
 /// [`phone_code`] when it needs no table: none, or up to 17 digits.
-pub fn short_phone_code(digits: &str) -> Option<u64> {
+pub(crate) fn short_phone_code(digits: &str) -> Option<u64> {
     let n = digits.len() as u64;
     match digits.parse::<u64>() {
         Ok(v) if (1..=17).contains(&n) => Some((n << 57) | v),
@@ -261,7 +261,7 @@ pub struct Person {
 }
 
 impl Person {
-    pub fn accented(&self) -> bool {
+    pub(crate) fn accented(&self) -> bool {
         self.norm != self.name
     }
 }
@@ -282,7 +282,7 @@ pub struct Pool {
 
 /// Events compared per record: a few are enough; a record with thousands
 /// of rows (a test record) must not make comparisons quadratic.
-pub const MAX_EVENTS: usize = 16;
+pub(crate) const MAX_EVENTS: usize = 16;
 
 impl Pool {
     /// Indexes of the rows of a record, in line order.
@@ -369,7 +369,7 @@ pub struct Comparison {
 }
 
 /// One substitution or one swap of adjacent characters, same length.
-pub fn near_digits(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn near_digits(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -393,7 +393,7 @@ const OSA_MAX: usize = 128;
 /// `strsim::osa_distance` (optimal string alignment over characters)
 /// without allocating: the same algorithm, rows on the stack. Longer
 /// strings go to strsim.
-pub fn osa(a: &str, b: &str) -> usize {
+pub(crate) fn osa(a: &str, b: &str) -> usize {
     let mut bc = ['\0'; OSA_MAX];
     let mut n = 0;
     for c in b.chars() {
@@ -665,7 +665,7 @@ pub fn compare(a: &Person, b: &Person, pool: &Pool, w: &Weights) -> Comparison {
 }
 
 /// [`compare`], with the largest gap in days for two events to be one.
-pub fn compare_events(
+pub(crate) fn compare_events(
     a: &Person,
     b: &Person,
     pool: &Pool,
@@ -677,7 +677,7 @@ pub fn compare_events(
 
 /// The most the name and the events can add to a score, for [`compare_min`].
 #[derive(Debug, Clone, Copy)]
-pub struct Bounds {
+pub(crate) struct Bounds {
     name: f32,
     events: f32,
 }
@@ -707,7 +707,7 @@ impl Bounds {
 /// The cheap fields go first: a pair that cannot reach `min` whatever its
 /// name and events is left before comparing them, and one that cannot
 /// whatever its events before reading its rows.
-pub fn compare_min(
+pub(crate) fn compare_min(
     a: &Person,
     b: &Person,
     pool: &Pool,
@@ -837,7 +837,7 @@ fn compare_inner(
 
 /// A field key of [`Comparison::fields`] in words (`dob~swapped` →
 /// "ngày sinh (đảo ngày/tháng)").
-pub fn field_label(key: &str, lang: Lang) -> String {
+pub(crate) fn field_label(key: &str, lang: Lang) -> String {
     let (field, how) = key.split_once('~').unwrap_or((key, ""));
     let f = match (field, lang.is_en()) {
         ("full_name", false) => "họ tên",
@@ -876,7 +876,7 @@ pub fn field_label(key: &str, lang: Lang) -> String {
 
 impl Comparison {
     /// The agreeing fields in words, for messages.
-    pub fn agreed_labels(&self, lang: Lang) -> Vec<String> {
+    pub(crate) fn agreed_labels(&self, lang: Lang) -> Vec<String> {
         self.fields()
             .0
             .iter()

@@ -97,7 +97,7 @@ impl PersonKey {
 }
 
 /// Findings for given lines, sorted by line.
-pub type ExtraFindings = std::collections::BTreeMap<u64, Vec<Finding>>;
+pub(crate) type ExtraFindings = std::collections::BTreeMap<u64, Vec<Finding>>;
 
 /// Findings another thread is still computing (the duplicate pre-pass runs
 /// beside the check, so the second core works while the pre-pass has
@@ -116,7 +116,7 @@ enum LaterState {
 
 /// Rows the merge step holds back while the pre-pass runs: 96 bytes each
 /// plus their findings (one row in nine has one), so ~100–150 MB at most.
-pub const MAX_WAITING_ROWS: usize = 1 << 20;
+pub(crate) const MAX_WAITING_ROWS: usize = 1 << 20;
 
 impl Later {
     /// Findings known already.

@@ -225,7 +225,11 @@ fn each_row<T: Send>(
 }
 
 /// DUP002's findings by line (see the module doc).
-pub fn shared_ids(opened: &Opened, data: &RuleData, opts: &Options) -> Result<ExtraFindings> {
+pub(crate) fn shared_ids(
+    opened: &Opened,
+    data: &RuleData,
+    opts: &Options,
+) -> Result<ExtraFindings> {
     let mut found = ExtraFindings::new();
     let Some(id_col) = opened.mapping.column(Field::Id) else {
         return Ok(found);

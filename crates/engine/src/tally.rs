@@ -85,7 +85,7 @@ impl Tally {
     }
 
     /// Counts one row and its findings (all with the same line).
-    pub fn add_row(&mut self, group: usize, unreadable: bool, findings: &[Finding]) {
+    pub(crate) fn add_row(&mut self, group: usize, unreadable: bool, findings: &[Finding]) {
         let g = &mut self.groups[group];
         g.rows_read += 1;
         if unreadable {
@@ -109,7 +109,7 @@ impl Tally {
     }
 
     /// Counts a row (already added with `add_row`) as verified against the reference.
-    pub fn add_verified(&mut self, group: usize) {
+    pub(crate) fn add_verified(&mut self, group: usize) {
         if let Some(g) = self.groups.get_mut(group) {
             g.verified += 1;
         }

@@ -114,7 +114,7 @@ impl<R: Read> RecordReader<R> {
     }
 
     /// Bytes consumed from the source so far (for progress).
-    pub fn bytes_read(&self) -> u64 {
+    pub(crate) fn bytes_read(&self) -> u64 {
         self.bytes_read
     }
 
@@ -125,7 +125,7 @@ impl<R: Read> RecordReader<R> {
 
     /// The delimiter named by Excel's first line `sep=;`, when the source
     /// begins with one (the line is then not the header).
-    pub fn sep_line(&self) -> Option<u8> {
+    pub(crate) fn sep_line(&self) -> Option<u8> {
         let head = self.head();
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
         let line = head[..memchr2(b'\n', b'\r', head).unwrap_or(head.len())].trim_ascii();
@@ -139,7 +139,7 @@ impl<R: Read> RecordReader<R> {
 
     /// Picks the delimiter among `,` `;` tab `|` by counting them, outside
     /// quotes, on the first line that is not blank.
-    pub fn sniff_delimiter(&mut self) -> u8 {
+    pub(crate) fn sniff_delimiter(&mut self) -> u8 {
         // the first line that is not blank
         let mut head = self.head();
         let mut first = &head[..memchr2(b'\n', b'\r', head).unwrap_or(head.len())];

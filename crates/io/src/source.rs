@@ -29,7 +29,7 @@ pub struct SourceOptions {
 }
 
 /// How many non-blank rows at the top of a sheet are searched for the header.
-pub const HEAD_ROWS: usize = 30;
+pub(crate) const HEAD_ROWS: usize = 30;
 
 /// A row that is not a record: counted apart from the records, never checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -121,7 +121,7 @@ pub struct HeaderChoice {
 }
 
 /// Chooses the header among the head rows; None: none looks like one.
-pub type ChooseHeader<'a> = &'a dyn Fn(&[HeadRow]) -> Option<HeaderChoice>;
+pub(crate) type ChooseHeader<'a> = &'a dyn Fn(&[HeadRow]) -> Option<HeaderChoice>;
 
 /// One name per column of a header of several rows: the lowest non-empty
 /// cell of each column, a group cell merged over several columns (written
@@ -158,7 +158,7 @@ pub fn join_header_rows(rows: &[HeadRow]) -> (Vec<String>, Vec<String>) {
 
 /// True for a row of column numbers or letters under a header: "(1)", "(2)",
 /// … or "A", "B", "1", "2", … in at least three cells and nothing else.
-pub fn is_column_numbers(cells: &[String]) -> bool {
+pub(crate) fn is_column_numbers(cells: &[String]) -> bool {
     let filled: Vec<&str> = cells
         .iter()
         .map(|c| c.trim())

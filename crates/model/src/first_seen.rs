@@ -53,7 +53,7 @@ fn home(key: u64, len: usize) -> usize {
 }
 
 /// Slots for `n` keys within the maximum load, saturating.
-pub fn slots_for(n: usize) -> usize {
+pub(crate) fn slots_for(n: usize) -> usize {
     (n.saturating_mul(MAX_LOAD_DEN) / MAX_LOAD_NUM + 1).max(MIN_SLOTS)
 }
 

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// `rules/headers.toml` as compiled into the binary.
-pub const LAYOUT_TOML: &str = include_str!("../../../rules/layout.toml");
+pub(crate) const LAYOUT_TOML: &str = include_str!("../../../rules/layout.toml");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -116,7 +116,7 @@ pub struct HeaderWords {
 
 /// A text folded to plain words: no diacritics, lower case, punctuation as
 /// spaces, a final "y" as "i".
-pub fn words_of(s: &str) -> Vec<String> {
+pub(crate) fn words_of(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let folded = lamsach_text::fold(s);
     for w in folded.split(|c: char| !c.is_ascii_alphanumeric()) {
@@ -469,7 +469,7 @@ fn split_hints(s: &str) -> (String, String) {
 /// Sex codes a header states in its hint: "Giới tính (1: Nam; 0: Nữ)",
 /// "(0:nam, 1:nữ)", "(1=Nam, 2=Nữ, 3=Chưa xác định)", "Nam: 1, Nữ: 2".
 /// Each code with what it means (None: stated as undetermined).
-pub fn sex_codes_in_hint(hint: &[String]) -> Vec<(String, Option<Sex>)> {
+pub(crate) fn sex_codes_in_hint(hint: &[String]) -> Vec<(String, Option<Sex>)> {
     fn meaning(words: &[String]) -> Option<Option<Sex>> {
         match words.first().map(String::as_str) {
             Some("nam" | "male" | "m") => Some(Some(Sex::Male)),

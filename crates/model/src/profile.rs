@@ -150,13 +150,13 @@ pub struct Limits {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IdSettings {
+pub(crate) struct IdSettings {
     pub missing_tokens: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PersonSettings {
+pub(crate) struct PersonSettings {
     pub max_age_years: i32,
     pub male: Vec<String>,
     pub female: Vec<String>,
@@ -188,9 +188,9 @@ struct ProvincesFile {
 
 /// Upper bound of `[limits] batch_rows`: each batch preallocates
 /// `batch_rows * 128` bytes, and several batches are in flight.
-pub const MAX_BATCH_ROWS: usize = 1_000_000;
+pub(crate) const MAX_BATCH_ROWS: usize = 1_000_000;
 /// Upper bound of `[limits] max_record_bytes` (1 GiB): a record is held whole.
-pub const MAX_RECORD_BYTES: usize = 1 << 30;
+pub(crate) const MAX_RECORD_BYTES: usize = 1 << 30;
 
 /// Everything loaded from `rules/`, with lookup tables prepared.
 #[derive(Debug, Clone)]
@@ -715,7 +715,7 @@ impl Mapping {
 
     /// Sets `field` to the column headed `header` (`--column FIELD=HEADER`);
     /// `header` may also be a 1-based column number or letter (`E`).
-    pub fn set_column(&mut self, field: Field, header: &str) -> Result<()> {
+    pub(crate) fn set_column(&mut self, field: Field, header: &str) -> Result<()> {
         let key = header_key(header);
         let i = self
             .headers
@@ -856,7 +856,7 @@ impl Mapping {
     }
 
     /// Needed columns the file lacks: it is refused without them.
-    pub fn missing_needed(&self) -> Vec<Field> {
+    pub(crate) fn missing_needed(&self) -> Vec<Field> {
         self.profile
             .needed
             .iter()

@@ -11,7 +11,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized};
 
 /// [`normalize`] into a reused buffer, without the NFC pass when the text is
 /// already NFC (nearly always).
-pub fn normalize_into(s: &str, out: &mut String) {
+pub(crate) fn normalize_into(s: &str, out: &mut String) {
     out.clear();
     if is_nfc_quick(s.chars()) != IsNormalized::Yes {
         out.push_str(&normalize(s));

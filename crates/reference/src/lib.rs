@@ -30,7 +30,7 @@ use lamsach_model::profile::Sex;
 pub struct PDate(u32);
 
 impl PDate {
-    pub const NONE: PDate = PDate(0);
+    pub(crate) const NONE: PDate = PDate(0);
 
     pub fn pack(v: DateValue) -> PDate {
         let (y, m, d) = match v {

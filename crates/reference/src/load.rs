@@ -22,7 +22,7 @@ use std::path::Path;
 use std::sync::mpsc::sync_channel;
 
 /// At most this many problem lines are kept (all are counted).
-pub const MAX_ISSUES: usize = 100_000;
+pub(crate) const MAX_ISSUES: usize = 100_000;
 /// Longest name kept, in bytes (longer ones are cut at a character boundary;
 /// the arena stores the length in one byte).
 const MAX_NAME_BYTES: usize = 255;

@@ -12,7 +12,7 @@ pub fn total_row_label(lang: Lang) -> &'static str {
 
 /// Masks every run of 9 or more digits (IDs, BHXH codes, phones) in a text,
 /// as `--mask-ids` does for ID cells: `0010****2345`.
-pub fn mask_digits(s: &str) -> String {
+pub(crate) fn mask_digits(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
@@ -59,7 +59,7 @@ pub fn line_ranges(lines: &[(u64, u64)]) -> String {
 
 /// The rows set aside as not records, by kind: "tiêu đề, ghi chú trên bảng
 /// 1–2, 4–5; dòng đánh số cột 8".
-pub fn non_record_lines(rows: &[lamsach_io::source::NonRecordLine], lang: Lang) -> String {
+pub(crate) fn non_record_lines(rows: &[lamsach_io::source::NonRecordLine], lang: Lang) -> String {
     lamsach_io::source::NonRecord::ALL
         .iter()
         .filter_map(|kind| {

@@ -38,7 +38,7 @@ fn csv_err(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
 }
 
 /// Writes findings to `issues.csv` as they arrive.
-pub struct IssuesCsv {
+pub(crate) struct IssuesCsv {
     w: csv::Writer<AtomicFile>,
     path: PathBuf,
     lang: Lang,
@@ -91,7 +91,7 @@ impl IssuesCsv {
     }
 
     /// Called once the header is known (before findings arrive).
-    pub fn set_columns(&mut self, headers: &[String], id_columns: Vec<usize>) {
+    pub(crate) fn set_columns(&mut self, headers: &[String], id_columns: Vec<usize>) {
         self.headers = headers.to_vec();
         self.id_columns = id_columns;
     }
@@ -175,12 +175,12 @@ fn total_label(lang: Lang) -> &'static str {
 
 /// `tally.csv`: one line per group × category (plus a `total` category per
 /// group and a total group), with findings and distinct records.
-pub fn write_tally_csv(path: &Path, o: &Outcome, lang: Lang) -> Result<()> {
+pub(crate) fn write_tally_csv(path: &Path, o: &Outcome, lang: Lang) -> Result<()> {
     write_tally_csv_for(path, &o.tally, lang)
 }
 
 /// `tally.csv` for any tally (a run's, or shards merged by `lamsach merge`).
-pub fn write_tally_csv_for(path: &Path, tally: &Tally, lang: Lang) -> Result<()> {
+pub(crate) fn write_tally_csv_for(path: &Path, tally: &Tally, lang: Lang) -> Result<()> {
     let mut file = AtomicFile::create_csv(path)?;
     let werr = Error::write(&path);
     {
@@ -292,7 +292,7 @@ impl TallyMeta {
 }
 
 /// The tally as JSON (schema `lamsach.tally/1`, documented in docs/formats.md).
-pub fn tally_json(o: &Outcome, lang: Lang) -> Value {
+pub(crate) fn tally_json(o: &Outcome, lang: Lang) -> Value {
     let mut meta = TallyMeta::of(o);
     meta.notices = notices(o, lang);
     tally_json_for(&meta, &o.tally, lang)
@@ -345,7 +345,7 @@ pub fn write_tally_json(path: &Path, o: &Outcome, lang: Lang) -> Result<()> {
 }
 
 /// Writes pretty JSON atomically.
-pub fn write_json(path: &Path, v: &Value) -> Result<()> {
+pub(crate) fn write_json(path: &Path, v: &Value) -> Result<()> {
     let mut file = AtomicFile::create(path)?;
     let werr = Error::write(&path);
     serde_json::to_writer_pretty(file.writer(), v).map_err(|e| werr(e.into()))?;

@@ -43,7 +43,7 @@ fn counts_of(v: &Value, path: &Path) -> Result<Counts> {
 }
 
 /// Reads one shard's tally.json into `into`; returns its metadata.
-pub fn read_tally(path: &Path, into: &mut Tally) -> Result<TallyMeta> {
+pub(crate) fn read_tally(path: &Path, into: &mut Tally) -> Result<TallyMeta> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Open {
         path: path.to_path_buf(),
         source,

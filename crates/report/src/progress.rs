@@ -28,7 +28,7 @@ use std::path::Path;
 pub const STATE_SCHEMA: &str = "lamsach.state/1";
 
 /// A fresh random salt (from the OS-seeded hasher keys of the standard library).
-pub fn new_salt() -> [u8; 16] {
+pub(crate) fn new_salt() -> [u8; 16] {
     use std::hash::{BuildHasher, Hasher};
     let mut out = [0u8; 16];
     for (i, chunk) in out.chunks_mut(8).enumerate() {
@@ -44,7 +44,7 @@ pub fn new_salt() -> [u8; 16] {
 }
 
 /// Salted SHA-256 of `kind:value`, first 16 bytes as lower-case hex.
-pub fn salted_hash(salt: &[u8; 16], kind: &[u8], value: &[u8]) -> String {
+pub(crate) fn salted_hash(salt: &[u8; 16], kind: &[u8], value: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut h = Sha256::new();
@@ -276,7 +276,7 @@ impl State {
 
 /// Builds a [`State`] from the rows of a run (engine `Sink::row` hook; the
 /// run needs `Options::person_keys`).
-pub struct StateBuilder {
+pub(crate) struct StateBuilder {
     pub state: State,
     group_ids: FxHashMap<String, u32>,
 }
@@ -556,7 +556,7 @@ impl Progress {
 }
 
 /// The seeds' sentence: persons to correct, corrected (rate), in progress, new.
-pub fn persons_line(p: &Figures, lang: Lang) -> String {
+pub(crate) fn persons_line(p: &Figures, lang: Lang) -> String {
     format!(
         "{} {}",
         if lang.is_en() {
@@ -569,7 +569,7 @@ pub fn persons_line(p: &Figures, lang: Lang) -> String {
 }
 
 /// [`persons_line`] without its subject ("cần chỉnh sửa kỳ trước 6: …").
-pub fn persons_detail(p: &Figures, lang: Lang) -> String {
+pub(crate) fn persons_detail(p: &Figures, lang: Lang) -> String {
     use lamsach_io::num::fmt_num;
     use lamsach_io::num::{fmt_rate, ratio, Precision};
     let n = |x: u64| fmt_num(x, lang);

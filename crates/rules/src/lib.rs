@@ -500,7 +500,7 @@ impl<'a> RowCtx<'a> {
     }
 
     /// Calls `f` with the memo of clean text cells kept from row to row.
-    pub fn with_clean_memo<R>(&self, f: impl FnOnce(&mut Vec<String>) -> R) -> R {
+    pub(crate) fn with_clean_memo<R>(&self, f: impl FnOnce(&mut Vec<String>) -> R) -> R {
         let mut memo = self.clean_memo.take();
         let r = f(&mut memo);
         self.clean_memo.set(memo);
@@ -508,7 +508,7 @@ impl<'a> RowCtx<'a> {
     }
 
     /// Calls `f` with the row's byte buffer, emptied.
-    pub fn with_bytes<R>(&self, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    pub(crate) fn with_bytes<R>(&self, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
         let mut buf = self.bytes.take();
         buf.clear();
         let r = f(&mut buf);
@@ -534,7 +534,7 @@ impl<'a> RowCtx<'a> {
     }
 
     /// Calls `f` with `v` folded ([`lamsach_text::fold`]), in the row's buffer.
-    pub fn fold_with<R>(&self, v: &str, f: impl FnOnce(&str) -> R) -> R {
+    pub(crate) fn fold_with<R>(&self, v: &str, f: impl FnOnce(&str) -> R) -> R {
         let mut buf = self.scratch.take();
         buf.clear();
         lamsach_text::fold_into(v, &mut buf);
@@ -569,7 +569,13 @@ impl<'a> RowCtx<'a> {
     }
 
     /// Records a finding on a field's column, with the cell value.
-    pub fn emit(&self, out: &mut Vec<Finding>, rule: &'static Rule, f: Field, message: String) {
+    pub(crate) fn emit(
+        &self,
+        out: &mut Vec<Finding>,
+        rule: &'static Rule,
+        f: Field,
+        message: String,
+    ) {
         out.push(Finding {
             line: self.line,
             rule,
@@ -602,7 +608,11 @@ pub fn check_row(ctx: &RowCtx, out: &mut Vec<Finding>) {
 }
 
 /// Runs every reference rule on one row, given its lookup in the reference.
-pub fn check_reference(ctx: &RowCtx, lookup: &lamsach_reference::Lookup, out: &mut Vec<Finding>) {
+pub(crate) fn check_reference(
+    ctx: &RowCtx,
+    lookup: &lamsach_reference::Lookup,
+    out: &mut Vec<Finding>,
+) {
     for rule in REGISTRY {
         if let Check::Reference(f) = rule.check {
             f(ctx, lookup, out);

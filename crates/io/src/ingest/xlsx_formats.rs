@@ -106,7 +106,10 @@ fn sheet_path<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, sheet: &str) -> Opti
 /// (row, column) → width of every numeric cell of `sheet` whose number
 /// format is all zeros. None when the workbook cannot be read this way
 /// (the cells are then written without padding).
-pub fn zero_padded_cells(workbook: &[u8], sheet: &str) -> Option<HashMap<(u32, u32), usize>> {
+pub(crate) fn zero_padded_cells(
+    workbook: &[u8],
+    sheet: &str,
+) -> Option<HashMap<(u32, u32), usize>> {
     let mut zip: Zip<'_> = zip::ZipArchive::new(Cursor::new(workbook)).ok()?;
     let styles = read_entry(&mut zip, "xl/styles.xml")?;
     let mut fmt_width: HashMap<u32, usize> = HashMap::new();

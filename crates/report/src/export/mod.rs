@@ -116,7 +116,7 @@ impl Cell {
     }
 
     /// Human-facing text: `1.234.567`, `96,1%` (Vietnamese) or `1,234,567`, `96.1%`.
-    pub fn human(&self, lang: Lang) -> String {
+    pub(crate) fn human(&self, lang: Lang) -> String {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Count(n) => fmt_num(*n, lang),
@@ -220,7 +220,7 @@ fn problem_records(c: &Counts) -> u64 {
 
 /// Columns of the overview table (rows read and rates). Add a line here for
 /// a new count or rate, e.g. `verified` / `rows_read` as "Tỷ lệ đạt".
-pub const OVERVIEW: &[Spec] = &[
+pub(crate) const OVERVIEW: &[Spec] = &[
     Spec::Count {
         key: "rows_read",
         vi: "Số bản ghi đọc",
@@ -270,7 +270,7 @@ pub const OVERVIEW: &[Spec] = &[
 /// Overview columns added when rows were verified against the population
 /// reference: "đã xác thực" and the rate the education reports print
 /// ("đạt 98,66%").
-pub const VERIFIED: &[Spec] = &[
+pub(crate) const VERIFIED: &[Spec] = &[
     Spec::Count {
         key: "verified",
         vi: "Đã xác thực",
@@ -342,7 +342,7 @@ fn t(lang: Lang, vi: &str, e: &str) -> String {
 }
 
 /// Header of the row-number column of the human-facing tables.
-pub fn row_no_label(lang: Lang) -> &'static str {
+pub(crate) fn row_no_label(lang: Lang) -> &'static str {
     if lang.is_en() {
         "No."
     } else {
@@ -379,7 +379,7 @@ fn group_name(name: &str, mask: bool) -> String {
 
 /// Options of the report builders.
 #[derive(Debug, Clone)]
-pub struct BuildOpts {
+pub(crate) struct BuildOpts {
     pub lang: Lang,
     pub mask_ids: bool,
     /// The run date, `YYYY-MM-DD`.
@@ -392,7 +392,7 @@ pub struct BuildOpts {
 impl ReportTables {
     /// The check tables: findings and records per group × category, the
     /// overview with rates, and findings per rule.
-    pub fn from_outcome(o: &Outcome, b: &BuildOpts) -> ReportTables {
+    pub(crate) fn from_outcome(o: &Outcome, b: &BuildOpts) -> ReportTables {
         let lang = b.lang;
         let total = o.tally.total();
         let mut groups = o.tally.groups();
@@ -637,7 +637,7 @@ impl ReportTables {
 
     /// Adds the progress tables (fixed / still open / new since the last
     /// state) before the others.
-    pub fn add_progress(&mut self, p: &Progress) {
+    pub(crate) fn add_progress(&mut self, p: &Progress) {
         let lang = self.lang;
         let (tables, chart, meta) = progress_tables(p, lang);
         // The monthly question first: progress tables and chart lead.
@@ -668,7 +668,7 @@ impl ReportTables {
     }
 
     /// The JSON document (schema `lamsach.report/1`, see docs/formats.md).
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         let tables: Vec<Value> = self
             .tables
             .iter()
@@ -855,13 +855,13 @@ fn progress_tables(p: &Progress, lang: Lang) -> (Vec<Table>, Chart, Vec<(String,
 }
 
 /// Excel's last row is 1,048,576; one is the header.
-pub const XLSX_MAX_FINDINGS: usize = 1_048_575;
+pub(crate) const XLSX_MAX_FINDINGS: usize = 1_048_575;
 
 /// Number of tables [`ReportTables::from_outcome`] builds, and the progress
 /// tables [`ReportTables::add_progress`] adds (sheets placed before the
 /// findings sheet of the `.xlsx`).
-pub const CHECK_TABLES: usize = 4;
-pub const PROGRESS_TABLES: usize = 3;
+pub(crate) const CHECK_TABLES: usize = 4;
+pub(crate) const PROGRESS_TABLES: usize = 3;
 
 fn werr(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |source| Error::Write {
@@ -878,7 +878,7 @@ pub fn write_text(path: &Path, text: &str) -> Result<()> {
 }
 
 /// One CSV (UTF-8 with BOM) per table: `report-<id>.csv`.
-pub fn write_csv_tables(dir: &Path, r: &ReportTables) -> Result<Vec<PathBuf>> {
+pub(crate) fn write_csv_tables(dir: &Path, r: &ReportTables) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for tb in &r.tables {
         let path = dir.join(format!("report-{}.csv", tb.id.replace('_', "-")));

@@ -12,7 +12,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 use std::path::Path;
 
 /// Name of the findings sheet.
-pub fn findings_sheet_name(lang: Lang) -> &'static str {
+pub(crate) fn findings_sheet_name(lang: Lang) -> &'static str {
     if lang.is_en() {
         "Findings list"
     } else {

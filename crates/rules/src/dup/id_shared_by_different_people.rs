@@ -145,7 +145,7 @@ fn lines_text(lines: &[u64]) -> String {
 }
 
 /// Most related lines a finding names.
-pub const MAX_RELATED: usize = 20;
+pub(crate) const MAX_RELATED: usize = 20;
 
 /// The findings of one shared ID: on every row of the wrong holders (or,
 /// undecided, of all), each problem counted once. `column` is the ID's

@@ -16,7 +16,7 @@ pub fn lookup<'r>(r: &'r Reference, ctx: &RowCtx) -> Lookup<'r> {
 }
 
 /// [`lookup`], using the batch's records read ahead when there are some.
-pub fn lookup_at<'r>(
+pub(crate) fn lookup_at<'r>(
     r: &'r Reference,
     pre: Option<(&'r Prefetched, usize)>,
     ctx: &RowCtx,
@@ -91,7 +91,7 @@ pub fn check_row_at(
 /// The body of the name rules REF002–REF007: emits `rule` on the
 /// full name when the row was found in the reference and its name compares
 /// as `class`; `msg(registered name)` words the message (Vietnamese, English).
-pub fn emit_name_class(
+pub(crate) fn emit_name_class(
     ctx: &RowCtx,
     lk: &Lookup,
     out: &mut Vec<crate::Finding>,

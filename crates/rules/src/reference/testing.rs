@@ -6,7 +6,7 @@ use lamsach_reference::Reference;
 use std::sync::OnceLock;
 
 /// The people of the test reference.
-pub const REFERENCE_CSV: &str = "\
+pub(crate) const REFERENCE_CSV: &str = "\
 Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Địa chỉ,Ngày mất
 001190012345,Nguyễn Thị Lan,12/05/1990,Nữ,Chiêm Hóa,
 008075001122,Trần Văn Hùng,03/11/1975,Nam,Chiêm Hóa,01/03/2021
@@ -26,7 +26,7 @@ pub fn reference() -> &'static Reference {
 
 /// Findings of `rule` on a row of `profile` checked against [`reference`],
 /// and whether the row is verified.
-pub fn run_ref_verified(
+pub(crate) fn run_ref_verified(
     profile: &str,
     cells: &[(&str, &str)],
     rule: &'static Rule,

@@ -87,7 +87,7 @@ pub fn with_issues<R>(ctx: &RowCtx, f: impl FnOnce(&[CellIssue]) -> R) -> R {
 
 /// Emits `rule`'s finding on every cell whose issues include `issue` (and,
 /// when given, pass `extra`), with `msg(fixed)` as the message.
-pub fn emit_for(
+pub(crate) fn emit_for(
     ctx: &RowCtx,
     out: &mut Vec<Finding>,
     rule: &'static Rule,

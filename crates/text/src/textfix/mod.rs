@@ -46,7 +46,7 @@ impl Issue {
 
 /// True for characters that do not belong in a cell: C0/C1 controls
 /// (tab and line ends included) and invisible format characters.
-pub fn is_stray(c: char) -> bool {
+pub(crate) fn is_stray(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -55,7 +55,7 @@ pub fn is_stray(c: char) -> bool {
 }
 
 /// Space characters other than the ASCII space: no-break, thin, ideographic…
-pub fn is_odd_space(c: char) -> bool {
+pub(crate) fn is_odd_space(c: char) -> bool {
     c != ' ' && c.is_whitespace() && !c.is_control()
 }
 

@@ -4,7 +4,7 @@
 
 /// The 12 vowel shapes, each with its tones in the order
 /// none, grave (huyền), acute (sắc), hook (hỏi), tilde (ngã), dot (nặng).
-pub const VOWELS: [[char; 6]; 12] = [
+pub(crate) const VOWELS: [[char; 6]; 12] = [
     ['a', 'à', 'á', 'ả', 'ã', 'ạ'],
     ['ă', 'ằ', 'ắ', 'ẳ', 'ẵ', 'ặ'],
     ['â', 'ầ', 'ấ', 'ẩ', 'ẫ', 'ậ'],
@@ -20,11 +20,11 @@ pub const VOWELS: [[char; 6]; 12] = [
 ];
 
 pub const TONE_NONE: u8 = 0;
-pub const TONE_GRAVE: u8 = 1;
-pub const TONE_ACUTE: u8 = 2;
-pub const TONE_HOOK: u8 = 3;
-pub const TONE_TILDE: u8 = 4;
-pub const TONE_DOT: u8 = 5;
+pub(crate) const TONE_GRAVE: u8 = 1;
+pub(crate) const TONE_ACUTE: u8 = 2;
+pub(crate) const TONE_HOOK: u8 = 3;
+pub(crate) const TONE_TILDE: u8 = 4;
+pub(crate) const TONE_DOT: u8 = 5;
 
 /// A lower-case vowel's shape (its toneless form) and tone.
 pub fn vowel(c: char) -> Option<(char, u8)> {
@@ -48,7 +48,7 @@ pub fn vowel(c: char) -> Option<(char, u8)> {
 }
 
 /// The lower-case letter with this shape and tone.
-pub fn with_tone(shape: char, tone: u8) -> Option<char> {
+pub(crate) fn with_tone(shape: char, tone: u8) -> Option<char> {
     VOWELS
         .iter()
         .find(|row| row[0] == shape)
