@@ -3,7 +3,7 @@
 use super::{load_rules, parse_delimiter, Common, LayoutArgs};
 use chrono::NaiveDate;
 use lamsach_dedupe::config::DedupeSettings;
-use lamsach_dedupe::{Cluster, Flag, Kind};
+use lamsach_dedupe::{Cluster, ClusterKind, Flag};
 use lamsach_engine::Options;
 use lamsach_io::error::{Error, Result};
 use lamsach_io::source::SourceOptions;
@@ -180,10 +180,10 @@ fn cluster_line(c: &Cluster, lang: Lang) -> String {
         })
         .collect();
     let kind = match (c.kind, lang.is_en()) {
-        (Kind::Person, false) => "cùng người",
-        (Kind::Event, false) => "cùng mũi tiêm",
-        (Kind::Person, true) => "same person",
-        (Kind::Event, true) => "same dose",
+        (ClusterKind::Person, false) => "cùng người",
+        (ClusterKind::Event, false) => "cùng mũi tiêm",
+        (ClusterKind::Person, true) => "same person",
+        (ClusterKind::Event, true) => "same dose",
     };
     if lang.is_en() {
         format!(

@@ -153,7 +153,7 @@ pub struct Names {
 impl Names {
     /// Computes word info of every folded name and counts the records per
     /// folded name and per given name.
-    pub fn finish(&mut self, persons: &[Person]) {
+    pub fn finish(&mut self, persons: &[PersonRecord]) {
         self.info = vec![NameInfo::default(); self.strings.len()];
         for p in persons {
             let Some(info) = self.info.get_mut(p.name as usize) else {
@@ -183,13 +183,13 @@ impl Names {
     pub fn info(&self, id: u32) -> NameInfo {
         self.info.get(id as usize).copied().unwrap_or_default()
     }
-    pub fn fold(&self, p: &Person) -> &str {
+    pub fn fold(&self, p: &PersonRecord) -> &str {
         self.strings.get(p.name)
     }
-    pub fn given(&self, p: &Person) -> &str {
+    pub fn given(&self, p: &PersonRecord) -> &str {
         self.words.get(self.info(p.name).given)
     }
-    pub fn family(&self, p: &Person) -> &str {
+    pub fn family(&self, p: &PersonRecord) -> &str {
         self.words.get(self.info(p.name).family)
     }
     fn given_count(&self, info: &NameInfo) -> u32 {
@@ -238,7 +238,7 @@ pub fn phone_digits<'a>(code: u64, long: &'a Strings, buf: &'a mut [u8; 17]) -> 
 /// One person record: the fields the comparisons use, normalised once and
 /// interned (strings by id, see [`Pool`]).
 #[derive(Debug, Clone, Copy)]
-pub struct Person {
+pub struct PersonRecord {
     /// Folded name (lower case without diacritics): id in [`Names::strings`].
     pub name: u32,
     /// Lower case with diacritics (NFC), single-spaced: id in the same
@@ -260,7 +260,7 @@ pub struct Person {
     pub rows_n: u32,
 }
 
-impl Person {
+impl PersonRecord {
     pub(crate) fn accented(&self) -> bool {
         self.norm != self.name
     }
@@ -276,7 +276,7 @@ pub struct Pool {
     pub long_phones: Strings,
     /// The data rows, in line order.
     pub rows: Vec<Row>,
-    /// Row numbers grouped by record (see [`Person::rows_at`]).
+    /// Row numbers grouped by record (see [`PersonRecord::rows_at`]).
     pub row_ids: Vec<u32>,
 }
 
@@ -286,7 +286,7 @@ pub(crate) const MAX_EVENTS: usize = 16;
 
 impl Pool {
     /// Indexes of the rows of a record, in line order.
-    pub fn rows_of(&self, p: &Person) -> &[u32] {
+    pub fn rows_of(&self, p: &PersonRecord) -> &[u32] {
         let at = p.rows_at as usize;
         self.row_ids
             .get(at..at.saturating_add(p.rows_n as usize))
@@ -294,7 +294,7 @@ impl Pool {
     }
     /// The record's first [`MAX_EVENTS`] dated events into `out`: (event key
     /// without dates, day number of the date); their count.
-    pub fn events(&self, p: &Person, out: &mut [(u64, i32); MAX_EVENTS]) -> usize {
+    pub fn events(&self, p: &PersonRecord, out: &mut [(u64, i32); MAX_EVENTS]) -> usize {
         let mut n = 0;
         let dated = self
             .rows_of(p)
@@ -458,7 +458,7 @@ fn with_words<R>(s: &str, f: impl FnOnce(&[&str]) -> R) -> R {
     }
 }
 
-fn cmp_name(a: &Person, b: &Person, names: &Names) -> NameLevel {
+fn cmp_name(a: &PersonRecord, b: &PersonRecord, names: &Names) -> NameLevel {
     // Id 0 is the empty string.
     if a.name == 0 || b.name == 0 {
         return NameLevel::Missing;
@@ -660,14 +660,14 @@ fn agree_id<T: PartialEq + Default>(a: T, b: T) -> Agree {
 }
 
 /// Compares two records and scores the comparison.
-pub fn compare(a: &Person, b: &Person, pool: &Pool, w: &Weights) -> Comparison {
+pub fn compare(a: &PersonRecord, b: &PersonRecord, pool: &Pool, w: &Weights) -> Comparison {
     compare_events(a, b, pool, w, 7)
 }
 
 /// [`compare`], with the largest gap in days for two events to be one.
 pub(crate) fn compare_events(
-    a: &Person,
-    b: &Person,
+    a: &PersonRecord,
+    b: &PersonRecord,
     pool: &Pool,
     w: &Weights,
     max_days: i64,
@@ -708,8 +708,8 @@ impl Bounds {
 /// name and events is left before comparing them, and one that cannot
 /// whatever its events before reading its rows.
 pub(crate) fn compare_min(
-    a: &Person,
-    b: &Person,
+    a: &PersonRecord,
+    b: &PersonRecord,
     pool: &Pool,
     w: &Weights,
     max_days: i64,
@@ -744,8 +744,8 @@ fn id_w(l: IdLevel, w: &super::config::IdW) -> f32 {
 const MARGIN: f32 = 1e-3;
 
 fn compare_inner(
-    a: &Person,
-    b: &Person,
+    a: &PersonRecord,
+    b: &PersonRecord,
     pool: &Pool,
     w: &Weights,
     max_days: i64,
@@ -776,7 +776,7 @@ fn compare_inner(
     let name_w = match name {
         NameLevel::Missing => 0.0,
         NameLevel::Exact | NameLevel::Folded => {
-            let count = |p: &Person| pool.names.info(p.name).count.max(1);
+            let count = |p: &PersonRecord| pool.names.info(p.name).count.max(1);
             let common = count(a).min(count(b)).max(2) as f32;
             let tf =
                 (n.frequent_penalty * (common / 2.0).log2()).clamp(0.0, n.frequent_max.max(0.0));
@@ -971,9 +971,9 @@ pub(crate) mod tests {
         dob: (i32, u32, u32),
         sex: Sex,
         id: &str,
-    ) -> Person {
+    ) -> PersonRecord {
         let strings = &mut pool.names.strings;
-        Person {
+        PersonRecord {
             name: strings.intern(&fold(name)),
             norm: strings.intern(&normalize(name)),
             dob: DateValue::Full(NaiveDate::from_ymd_opt(dob.0, dob.1, dob.2).unwrap()),

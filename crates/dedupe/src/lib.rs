@@ -25,7 +25,8 @@ pub mod config;
 
 use chrono::NaiveDate;
 use compare::{
-    compare_events, compare_min, short_phone_code, Bounds, Comparison, IdKey, IdLevel, Person, Pool,
+    compare_events, compare_min, short_phone_code, Bounds, Comparison, IdKey, IdLevel,
+    PersonRecord, Pool,
 };
 use config::{DedupeSettings, KeyPart};
 use lamsach_io::error::{Error, Result};
@@ -84,16 +85,16 @@ impl Event {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
+pub enum ClusterKind {
     Person,
     Event,
 }
 
-impl Kind {
+impl ClusterKind {
     pub fn key(self) -> &'static str {
         match self {
-            Kind::Person => "person",
-            Kind::Event => "event",
+            ClusterKind::Person => "person",
+            ClusterKind::Event => "event",
         }
     }
 }
@@ -127,7 +128,7 @@ pub enum Flag {
 #[derive(Debug, Clone)]
 pub struct Cluster {
     pub id: u32,
-    pub kind: Kind,
+    pub kind: ClusterKind,
     /// Sorted by line.
     pub members: Vec<Member>,
     pub survivor_line: u64,
@@ -203,7 +204,7 @@ fn event_value<'s>(f: Field, v: &str, buf: &'s mut String) -> &'s str {
 struct Loaded {
     mapping: Mapping,
     delim: u8,
-    persons: Vec<Person>,
+    persons: Vec<PersonRecord>,
     pool: Pool,
     event_fields: Vec<Field>,
 }
@@ -897,7 +898,7 @@ fn iso_date(d: NaiveDate) -> Option<[u8; 10]> {
 /// Person records as they are read: rows merged into records, strings interned.
 #[derive(Default)]
 struct Records {
-    persons: Vec<Person>,
+    persons: Vec<PersonRecord>,
     pool: Pool,
     index: FxHashMap<u64, u32>,
 }
@@ -953,7 +954,7 @@ impl Records {
                     Some(n) => strings.intern_hashed(n.hash, n.get(text)),
                     None => name,
                 };
-                let person = Person {
+                let person = PersonRecord {
                     name,
                     norm,
                     dob: q.dob,
@@ -1107,7 +1108,13 @@ fn read_rows(opened: &Opened, data: &RuleData) -> Result<Loaded> {
 /// The block key of one record for one block definition; 0 when a part is empty.
 /// Built from the parts' interned ids and numbers, not their text: equal
 /// ids are equal strings, and no string is read.
-fn block_key(h: &mut HashBuf, p: &Person, pool: &Pool, block: usize, parts: &[KeyPart]) -> u64 {
+fn block_key(
+    h: &mut HashBuf,
+    p: &PersonRecord,
+    pool: &Pool,
+    block: usize,
+    parts: &[KeyPart],
+) -> u64 {
     use chrono::Datelike;
     h.clear();
     h.update(&(block as u64).to_le_bytes());
@@ -1158,7 +1165,7 @@ fn block_key(h: &mut HashBuf, p: &Person, pool: &Pool, block: usize, parts: &[Ke
 /// The order of a record in a sorted-neighbourhood block: 0 when it has no
 /// value for `part` (such records come first and meet every record).
 /// Strings order by their first eight bytes, which is all a window needs.
-fn sort_value(p: &Person, pool: &Pool, part: KeyPart) -> u64 {
+fn sort_value(p: &PersonRecord, pool: &Pool, part: KeyPart) -> u64 {
     use chrono::Datelike;
     let prefix = |b: &[u8]| {
         let mut w = [0u8; 8];
@@ -1197,7 +1204,7 @@ fn sort_value(p: &Person, pool: &Pool, part: KeyPart) -> u64 {
 }
 
 /// A record with nothing in it (never compared: only fills a gap).
-const EMPTY_PERSON: Person = Person {
+const EMPTY_PERSON: PersonRecord = PersonRecord {
     name: 0,
     norm: 0,
     dob: DateValue::Missing,
@@ -1259,7 +1266,7 @@ struct Edge {
 }
 
 fn candidate_edges(
-    persons: &[Person],
+    persons: &[PersonRecord],
     pool: &Pool,
     cfg: &DedupeSettings,
     stats: &mut Stats,
@@ -1349,7 +1356,8 @@ fn candidate_edges(
             runs.par_iter()
                 .map_init(
                     || (Vec::new(), Vec::new(), Vec::new()),
-                    |(lp, lg, order): &mut (Vec<Person>, Vec<u32>, Vec<(u64, u32)>), &(s, e)| {
+                    |(lp, lg, order): &mut (Vec<PersonRecord>, Vec<u32>, Vec<(u64, u32)>),
+                     &(s, e)| {
                         let block = entries.get(s..e).unwrap_or_default();
                         // The block's records in comparison order: record order,
                         // or sort-key order (records without the key first).
@@ -1498,7 +1506,7 @@ impl UnionFind {
 /// latest row.
 #[allow(clippy::type_complexity)]
 fn survivor_rank(
-    p: &Person,
+    p: &PersonRecord,
     verified: bool,
     filled: u16,
     line: u64,
@@ -1524,7 +1532,11 @@ fn survivor_rank(
 
 /// True when the population extract has the record's ID with the same
 /// (folded) name and, when the record has one, the same full birth date.
-fn verified_by(reference: Option<&lamsach_reference::Reference>, p: &Person, pool: &Pool) -> bool {
+fn verified_by(
+    reference: Option<&lamsach_reference::Reference>,
+    p: &PersonRecord,
+    pool: &Pool,
+) -> bool {
     let (Some(r), IdKey::Cccd(d)) = (reference, &p.id) else {
         return false;
     };
@@ -1644,7 +1656,7 @@ pub fn run(
         members.sort_by_key(|m| m.line);
         clusters.push(Cluster {
             id: 0,
-            kind: Kind::Person,
+            kind: ClusterKind::Person,
             members,
             survivor_line,
         });
@@ -1732,7 +1744,7 @@ struct EvRow {
 fn event_cluster(
     chunk: &[EvRow],
     rows: &[Row],
-    persons: &[Person],
+    persons: &[PersonRecord],
     pool: &Pool,
     cfg: &DedupeSettings,
     reference: Option<&lamsach_reference::Reference>,
@@ -1795,7 +1807,7 @@ fn event_cluster(
     }
     Some(Cluster {
         id: 0,
-        kind: Kind::Event,
+        kind: ClusterKind::Event,
         members,
         survivor_line: sr.line,
     })
@@ -1850,11 +1862,11 @@ impl Detection {
         let mut er = 0;
         for c in &self.clusters {
             match c.kind {
-                Kind::Person => {
+                ClusterKind::Person => {
                     pc += 1;
                     pr += c.members.len();
                 }
-                Kind::Event => {
+                ClusterKind::Event => {
                     ec += 1;
                     er += c.members.len();
                 }
@@ -2098,7 +2110,10 @@ mod tests {
 
     /// One block of eleven "Nguyễn Văn An": ten with birth dates a year
     /// apart, in reverse record order, and one without a date.
-    fn windowed_block(window: usize, max_block: usize) -> (Vec<Person>, Pool, DedupeSettings) {
+    fn windowed_block(
+        window: usize,
+        max_block: usize,
+    ) -> (Vec<PersonRecord>, Pool, DedupeSettings) {
         use super::compare::tests::p;
         let mut cfg = DedupeSettings::embedded().unwrap();
         cfg.blocks.truncate(1);
@@ -2107,7 +2122,7 @@ mod tests {
         cfg.window = window;
         cfg.max_block = max_block;
         let mut pool = Pool::default();
-        let mut persons: Vec<Person> = (0..10)
+        let mut persons: Vec<PersonRecord> = (0..10)
             .map(|i| p(&mut pool, "Nguyễn Văn An", (2010 - i, 3, 4), Sex::Male, ""))
             .collect();
         let mut undated = p(&mut pool, "Nguyễn Văn An", (2000, 1, 1), Sex::Male, "");

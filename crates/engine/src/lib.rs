@@ -491,7 +491,7 @@ pub fn check_file(
 /// One shard of the DUP001 index: the event keys [`shard_of`] gives it.
 #[derive(Default)]
 struct Shard {
-    dups: duplicate_event::Index,
+    dups: duplicate_event::EventIndex,
 }
 
 /// Most keys a table is sized for ahead, per shard: 8M slots, 128 MB. A

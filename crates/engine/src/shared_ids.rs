@@ -235,7 +235,7 @@ pub(crate) fn shared_ids(
         return Ok(found);
     };
     // 1. the first holder of every ID; the IDs whose rows disagree
-    let mut index = rule::Index::default();
+    let mut index = rule::HolderIndex::default();
     let mut open: FxHashSet<u64> = FxHashSet::default();
     let expected = opened.mapping.headers.len();
     let delim = opened.source.delim();

@@ -140,9 +140,10 @@ pub struct Profile {
     pub fields: BTreeMap<Field, Vec<String>>,
 }
 
+/// `[limits]` of settings.toml: the reader's bounds and the batch size.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Limits {
+pub struct LimitSettings {
     pub max_record_bytes: usize,
     pub max_quoted_lines: usize,
     pub batch_rows: usize,
@@ -174,7 +175,7 @@ pub struct SchoolLevel {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SettingsFile {
-    limits: Limits,
+    limits: LimitSettings,
     id: IdSettings,
     person: PersonSettings,
     school_levels: Vec<SchoolLevel>,
@@ -195,7 +196,7 @@ pub(crate) const MAX_RECORD_BYTES: usize = 1 << 30;
 /// Everything loaded from `rules/`, with lookup tables prepared.
 #[derive(Debug, Clone)]
 pub struct RuleData {
-    pub limits: Limits,
+    pub limits: LimitSettings,
     pub max_age_years: i32,
     pub profiles: Vec<Profile>,
     /// Indexed by the 3-digit code as a number (0..1000).

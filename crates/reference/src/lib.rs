@@ -125,7 +125,7 @@ pub struct Person<'a> {
 
 /// The loaded reference: read-only, shared by all worker threads.
 pub struct Reference {
-    table: table::Table,
+    table: table::People,
     /// Normalised names, each preceded by its length in one byte.
     names: Vec<u8>,
     /// What loading found (rows, duplicates, bad rows).

@@ -4,7 +4,7 @@
 //! batches are merged into the index in file order, which keeps the first of
 //! duplicate IDs and makes the result independent of the thread count.
 
-use super::table::{Record, Table};
+use super::table::{People, Record};
 use super::{sex_code, PDate, Reference, ReferenceSettings};
 use lamsach_io::error::{Error, Result};
 use lamsach_io::input::Reason;
@@ -315,7 +315,7 @@ pub fn load(path: &Path, data: &RuleData, lang: Lang) -> Result<Reference> {
     let rows_hint =
         ((size_hint / per_row + size_hint / per_row / 50 + 16) as usize).min(200_000_000);
     let mut r = Reference {
-        table: Table::with_capacity(rows_hint),
+        table: People::with_capacity(rows_hint),
         names: Vec::with_capacity(rows_hint * 24),
         stats: LoadStats {
             blank_lines: blank_header_lines,

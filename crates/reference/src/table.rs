@@ -8,7 +8,7 @@
 use lamsach_model::first_seen::FirstSeen;
 
 /// The index: ID → record.
-pub type Table = FirstSeen<Record>;
+pub type People = FirstSeen<Record>;
 
 /// A person as stored in the table: 16 bytes, 24 with its key.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,7 +52,7 @@ mod tests {
 
     #[test]
     fn packs_and_keeps_the_first_record() {
-        let mut t = Table::with_capacity(1000);
+        let mut t = People::with_capacity(1000);
         assert_eq!(t.heap_bytes(), 1334 * 24);
         for k in 1..=5000u64 {
             let r = Record::new(k as u32, k as u32, (k % 3) as u8, 0, k);

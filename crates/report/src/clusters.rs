@@ -4,7 +4,7 @@
 //! of the compared columns for review. UTF-8 with BOM, formula-safe, written
 //! atomically.
 
-use lamsach_dedupe::{Detection, Flag, Kind};
+use lamsach_dedupe::{ClusterKind, Detection, Flag};
 use lamsach_io::error::{Error, Result};
 use lamsach_io::input::{split_fields, Rec};
 use lamsach_io::out::{excel_safe, AtomicFile};
@@ -120,7 +120,7 @@ pub fn write_clusters(o: &Detection, dest: &Path, src: &Opened, mask_ids: bool) 
             // real events, to keep under one correct ID, never to delete
             let role = if m.survivor {
                 "keep"
-            } else if c.kind == Kind::Person {
+            } else if c.kind == ClusterKind::Person {
                 "same-person"
             } else if m.flag.is_some() {
                 "duplicate"

@@ -1,7 +1,7 @@
 //! `report.html`: one self-contained page (inline CSS, inline SVG bar charts,
 //! no scripts, no external assets), readable offline and printable.
 
-use super::{Chart, Kind, ReportTables};
+use super::{Chart, ReportTables, ValueKind};
 use lamsach_io::num::fmt_num;
 use lamsach_text::Lang;
 
@@ -166,7 +166,7 @@ pub fn render(r: &ReportTables) -> String {
                 s.push_str(&format!("<tr><td class=\"n\">{}</td>", i + 1));
             }
             for (cell, col) in row.iter().zip(&tb.columns) {
-                let class = if col.kind == Kind::Text {
+                let class = if col.kind == ValueKind::Text {
                     ""
                 } else {
                     " class=\"n\""

@@ -1,7 +1,7 @@
 //! `report.md`: the tables as Markdown pipe tables, numbers in the report's
 //! language (`1.234.567`, `96,1%`).
 
-use super::{Kind, ReportTables};
+use super::{ReportTables, ValueKind};
 
 fn esc(s: &str) -> String {
     s.replace('\\', "\\\\")
@@ -23,7 +23,7 @@ pub fn render(r: &ReportTables) -> String {
         }
         s.push_str("\n|---:|");
         for c in &tb.columns {
-            s.push_str(if c.kind == Kind::Text {
+            s.push_str(if c.kind == ValueKind::Text {
                 "---|"
             } else {
                 "---:|"

@@ -3,9 +3,9 @@
 //! an [`Outcome`] (and, with `--since`, a [`Progress`]); the writers turn it
 //! into `.xlsx`, CSV, Markdown, JSON and a self-contained HTML page.
 //!
-//! A table is a list of [`Column`]s; count columns read one number from
+//! A table is a list of [`TableColumn`]s; count columns read one number from
 //! [`Counts`], rate columns divide two of them, so a new rate ("đạt 98,66%")
-//! is one more [`Column::rate`] line.
+//! is one more [`TableColumn::rate`] line.
 
 pub mod html;
 pub mod markdown;
@@ -83,19 +83,19 @@ pub const DEFAULT_FORMATS: &str = "csv,json,xlsx";
 
 /// How a column's cells are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum ValueKind {
     Text,
     Count,
     /// A fraction 0..=1, shown as a percentage.
     Rate,
 }
 
-impl Kind {
+impl ValueKind {
     fn name(self) -> &'static str {
         match self {
-            Kind::Text => "text",
-            Kind::Count => "count",
-            Kind::Rate => "rate",
+            ValueKind::Text => "text",
+            ValueKind::Count => "count",
+            ValueKind::Rate => "rate",
         }
     }
 }
@@ -148,32 +148,32 @@ impl Cell {
 type Get = fn(&Counts) -> u64;
 
 #[derive(Debug, Clone)]
-pub struct Column {
+pub struct TableColumn {
     pub key: String,
     pub label: String,
-    pub kind: Kind,
+    pub kind: ValueKind,
 }
 
-impl Column {
-    fn text(key: &str, label: &str) -> Column {
-        Column {
+impl TableColumn {
+    fn text(key: &str, label: &str) -> TableColumn {
+        TableColumn {
             key: key.into(),
             label: label.into(),
-            kind: Kind::Text,
+            kind: ValueKind::Text,
         }
     }
-    fn count(key: &str, label: &str) -> Column {
-        Column {
+    fn count(key: &str, label: &str) -> TableColumn {
+        TableColumn {
             key: key.into(),
             label: label.into(),
-            kind: Kind::Count,
+            kind: ValueKind::Count,
         }
     }
-    fn rate(key: &str, label: &str) -> Column {
-        Column {
+    fn rate(key: &str, label: &str) -> TableColumn {
+        TableColumn {
             key: key.into(),
             label: label.into(),
-            kind: Kind::Rate,
+            kind: ValueKind::Rate,
         }
     }
 }
@@ -196,13 +196,13 @@ pub enum Spec {
 }
 
 impl Spec {
-    fn column(&self, lang: Lang) -> Column {
+    fn column(&self, lang: Lang) -> TableColumn {
         match self {
             Spec::Count { key, vi, en: e, .. } => {
-                Column::count(key, if lang.is_en() { e } else { vi })
+                TableColumn::count(key, if lang.is_en() { e } else { vi })
             }
             Spec::Rate { key, vi, en: e, .. } => {
-                Column::rate(key, if lang.is_en() { e } else { vi })
+                TableColumn::rate(key, if lang.is_en() { e } else { vi })
             }
         }
     }
@@ -295,7 +295,7 @@ pub struct Table {
     /// Short name for the `.xlsx` sheet (≤ 31 characters).
     pub sheet: String,
     pub note: Option<String>,
-    pub columns: Vec<Column>,
+    pub columns: Vec<TableColumn>,
     pub rows: Vec<Vec<Cell>>,
     /// The "Tổng cộng" row.
     pub total: Option<Vec<Cell>>,
@@ -420,9 +420,12 @@ impl ReportTables {
 
         let mut tables = Vec::new();
         // 1. findings per group × category
-        let mut cols = vec![Column::text("group", &group_label)];
-        cols.extend(cats.iter().map(|c| Column::count(c.key(), c.label(lang))));
-        cols.push(Column::count("total", total_col_label(lang)));
+        let mut cols = vec![TableColumn::text("group", &group_label)];
+        cols.extend(
+            cats.iter()
+                .map(|c| TableColumn::count(c.key(), c.label(lang))),
+        );
+        cols.push(TableColumn::count("total", total_col_label(lang)));
         let row = |name: &str, c: &Counts| -> Vec<Cell> {
             let mut r = vec![Cell::Text(name.to_string())];
             r.extend(cats.iter().map(|k| Cell::Count(c.findings[k.index()])));
@@ -450,14 +453,17 @@ impl ReportTables {
             total: Some(row(total_row_label(lang), &total)),
         });
         // 2. records with problems per group × category
-        let mut cols = vec![Column::text("group", &group_label)];
-        cols.extend(cats.iter().map(|c| Column::count(c.key(), c.label(lang))));
-        cols.push(Column::count("total", total_col_label(lang)));
-        cols.push(Column::count(
+        let mut cols = vec![TableColumn::text("group", &group_label)];
+        cols.extend(
+            cats.iter()
+                .map(|c| TableColumn::count(c.key(), c.label(lang))),
+        );
+        cols.push(TableColumn::count("total", total_col_label(lang)));
+        cols.push(TableColumn::count(
             "rows_read",
             &t(lang, "Số bản ghi đọc", "Rows read"),
         ));
-        cols.push(Column::rate(
+        cols.push(TableColumn::rate(
             "problem_rate",
             &t(lang, "Tỷ lệ có lỗi", "Share with problems"),
         ));
@@ -500,7 +506,7 @@ impl ReportTables {
                     .flatten(),
             )
             .collect();
-        let mut cols = vec![Column::text("group", &group_label)];
+        let mut cols = vec![TableColumn::text("group", &group_label)];
         cols.extend(specs.iter().map(|s| s.column(lang)));
         let row = |name: &str, c: &Counts| -> Vec<Cell> {
             let mut r = vec![Cell::Text(name.to_string())];
@@ -547,11 +553,11 @@ impl ReportTables {
             sheet: t(lang, "Theo quy tắc", "By rule"),
             note: None,
             columns: vec![
-                Column::text("rule", &t(lang, "Mã", "Code")),
-                Column::text("label", &t(lang, "Quy tắc", "Rule")),
-                Column::text("pillar", &t(lang, "Trụ cột", "Pillar")),
-                Column::text("category", &t(lang, "Loại lỗi", "Category")),
-                Column::count("findings", &t(lang, "Số lỗi", "Findings")),
+                TableColumn::text("rule", &t(lang, "Mã", "Code")),
+                TableColumn::text("label", &t(lang, "Quy tắc", "Rule")),
+                TableColumn::text("pillar", &t(lang, "Trụ cột", "Pillar")),
+                TableColumn::text("category", &t(lang, "Loại lỗi", "Category")),
+                TableColumn::count("findings", &t(lang, "Số lỗi", "Findings")),
             ],
             rows,
             total: Some(vec![
@@ -698,18 +704,18 @@ impl ReportTables {
 
 fn progress_tables(p: &Progress, lang: Lang) -> (Vec<Table>, Chart, Vec<(String, String)>) {
     use crate::progress::Figures;
-    let fig_cols = |first: Column| -> Vec<Column> {
+    let fig_cols = |first: TableColumn| -> Vec<TableColumn> {
         vec![
             first,
-            Column::count(
+            TableColumn::count(
                 "before",
                 &t(lang, "Cần làm sạch (kỳ trước)", "To fix (last time)"),
             ),
-            Column::count("fixed", &t(lang, "Đã làm sạch", "Fixed")),
-            Column::count("open", &t(lang, "Chưa làm sạch", "Still open")),
-            Column::count("new", &t(lang, "Phát sinh mới", "New")),
-            Column::count("now", &t(lang, "Cần làm sạch (kỳ này)", "To fix (now)")),
-            Column::rate("fixed_rate", &t(lang, "Tỷ lệ đã làm sạch", "Fixed rate")),
+            TableColumn::count("fixed", &t(lang, "Đã làm sạch", "Fixed")),
+            TableColumn::count("open", &t(lang, "Chưa làm sạch", "Still open")),
+            TableColumn::count("new", &t(lang, "Phát sinh mới", "New")),
+            TableColumn::count("now", &t(lang, "Cần làm sạch (kỳ này)", "To fix (now)")),
+            TableColumn::rate("fixed_rate", &t(lang, "Tỷ lệ đã làm sạch", "Fixed rate")),
         ]
     };
     let fig_row = |name: String, f: &Figures| -> Vec<Cell> {
@@ -760,7 +766,7 @@ fn progress_tables(p: &Progress, lang: Lang) -> (Vec<Table>, Chart, Vec<(String,
             ),
             sheet: t(lang, "Tiến độ theo loại", "Progress by category"),
             note: note.clone(),
-            columns: fig_cols(Column::text("category", &t(lang, "Loại lỗi", "Category"))),
+            columns: fig_cols(TableColumn::text("category", &t(lang, "Loại lỗi", "Category"))),
             rows: cat_rows,
             total: Some(fig_row(total_row_label(lang).into(), &total)),
         },
@@ -773,7 +779,7 @@ fn progress_tables(p: &Progress, lang: Lang) -> (Vec<Table>, Chart, Vec<(String,
             ),
             sheet: t(lang, "Tiến độ theo nhóm", "Progress by group"),
             note,
-            columns: fig_cols(Column::text("group", &group_label)),
+            columns: fig_cols(TableColumn::text("group", &group_label)),
             rows: group_rows,
             total: Some(fig_row(total_row_label(lang).into(), &total)),
         },
@@ -790,7 +796,7 @@ fn progress_tables(p: &Progress, lang: Lang) -> (Vec<Table>, Chart, Vec<(String,
                 "Đã làm sạch = có lỗi ở kỳ trước, không còn lỗi nào ở kỳ này; chưa làm sạch = vẫn còn lỗi; phát sinh mới = kỳ trước không có lỗi.",
                 "Fixed = had problems last time and none now; still open = still has problems; new = had none last time.",
             )),
-            columns: fig_cols(Column::text("group", &group_label)),
+            columns: fig_cols(TableColumn::text("group", &group_label)),
             rows: person_rows,
             total: Some(fig_row(total_row_label(lang).into(), &persons)),
         },

@@ -104,11 +104,11 @@ pub fn key_of<'v>(
 
 /// First line of each event key seen so far.
 #[derive(Default)]
-pub struct Index {
+pub struct EventIndex {
     first: lamsach_model::first_seen::FirstSeen<u64>,
 }
 
-impl Index {
+impl EventIndex {
     /// The table (to warm, size and count it).
     pub fn table(&self) -> &lamsach_model::first_seen::FirstSeen<u64> {
         &self.first
@@ -180,7 +180,7 @@ mod tests {
         ]));
         assert_eq!(a, b);
         assert_ne!(a, k(&vacc(&[("Mũi", "2")])));
-        let mut idx = Index::default();
+        let mut idx = EventIndex::default();
         assert!(idx.check(a.unwrap(), 2, Lang::Vi).is_none());
         let f = idx.check(b.unwrap(), 9, Lang::Vi).unwrap();
         assert_eq!(f.message, "Trùng với dòng 2 (cùng người, cùng sự kiện)");

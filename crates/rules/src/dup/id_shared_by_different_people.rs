@@ -392,20 +392,20 @@ fn unpack_dob(p: u32) -> DateValue {
 /// A slot's value: xxh3 of the name, the packed date of birth, the first
 /// line; with the ID as key, 24 bytes a slot. `line == WIDE` when the entry
 /// did not fit (a line of 2^32 − 1 or more, or an unpackable date) and is in
-/// [`Index::wide`].
+/// [`HolderIndex::wide`].
 type Packed = (u64, u32, u32);
 
 const WIDE: u32 = u32::MAX;
 
 /// First holder and line of each valid 12-digit ID seen so far.
 #[derive(Default)]
-pub struct Index {
+pub struct HolderIndex {
     first: lamsach_model::first_seen::FirstSeen<Packed>,
     /// Entries that do not pack: name, date of birth, line.
     wide: rustc_hash::FxHashMap<u64, (u64, DateValue, u64)>,
 }
 
-impl Index {
+impl HolderIndex {
     /// The table (to warm, size and count it).
     pub fn table(&self) -> &lamsach_model::first_seen::FirstSeen<Packed> {
         &self.first
@@ -584,7 +584,7 @@ mod tests {
     #[test]
     fn conflicts() {
         let d = |y, m, dd| DateValue::Full(NaiveDate::from_ymd_opt(y, m, dd).unwrap());
-        let mut idx = Index::default();
+        let mut idx = HolderIndex::default();
         assert!(idx.check(h(1, d(1990, 5, 12)), 2, Lang::Vi).is_none());
         // same person again (another dose): fine
         assert!(idx.check(h(1, d(1990, 5, 12)), 3, Lang::Vi).is_none());
@@ -681,7 +681,7 @@ mod tests {
             month: None,
         };
         for first_line in [u32::MAX as u64 - 1, u32::MAX as u64, 5_000_000_000] {
-            let mut idx = Index::default();
+            let mut idx = HolderIndex::default();
             assert!(idx.check(h(1, d), first_line, Lang::En).is_none());
             assert!(idx.check(h(1, d), first_line + 1, Lang::En).is_none());
             let f = idx.check(h(2, d), first_line + 7, Lang::En).unwrap();
@@ -692,7 +692,7 @@ mod tests {
             );
         }
         // a later row's wide line does not change the first
-        let mut idx = Index::default();
+        let mut idx = HolderIndex::default();
         assert!(idx.check(h(1, d), 2, Lang::En).is_none());
         let f = idx.check(h(1, far), 9_000_000_000, Lang::En).unwrap();
         assert_eq!(
@@ -700,7 +700,7 @@ mod tests {
             "ID also used at line 2 with a different date of birth"
         );
         // a first row whose date does not pack keeps it whole
-        let mut idx = Index::default();
+        let mut idx = HolderIndex::default();
         assert!(idx.check(h(1, far), 3, Lang::En).is_none());
         assert!(idx.check(h(1, far), 4, Lang::En).is_none());
         let f = idx.check(h(1, d), 5, Lang::En).unwrap();
