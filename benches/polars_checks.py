@@ -13,19 +13,13 @@ from datetime import date
 
 import polars as pl
 
+from polars_fold import fold
+
 PROVINCES = {1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31,
              33, 34, 35, 36, 37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60,
              62, 64, 66, 67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91,
              92, 93, 94, 95, 96}
 MISSING = ["", "0", "-", "không có", "chưa có", "chưa cấp", "khong co", "chua co"]
-
-
-def fold(e: pl.Expr) -> pl.Expr:
-    """Lower case, diacritics dropped, đ→d, whitespace runs to one space
-    (no Python UDFs)."""
-    return (e.fill_null("").str.to_lowercase().str.replace_all("đ", "d")
-            .str.normalize("NFD").str.replace_all(r"\p{Mn}", "")
-            .str.replace_all(r"\s+", " ").str.strip_chars())
 
 
 def read_export(path: str) -> pl.DataFrame:

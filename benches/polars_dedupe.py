@@ -76,7 +76,7 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from polars_checks import fold  # the folding the checks use for names
+from polars_fold import fold  # the folding the checks use for names
 
 HERE = Path(__file__).resolve().parent
 # Pairs scored per chunk: bounds the memory of the pair columns.

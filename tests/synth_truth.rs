@@ -8,7 +8,7 @@ use lamsach_model::profile::RuleData;
 use lamsach_rules::{Category, Finding};
 use lamsach_text::Lang;
 use std::collections::BTreeSet;
-use xtask::synth::{generate, Score};
+use xtask::synth::{generate, Accuracy};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
@@ -58,7 +58,7 @@ fn run(profile: &str, rows: usize, seed: u64) {
         .iter()
         .map(|f| (f.line, f.rule.code.to_string()))
         .collect();
-    let score = Score::compute(&truth, &found_set);
+    let score = Accuracy::compute(&truth, &found_set);
     assert!(score.perfect(), "{profile}:\n{}", score.table());
     // every injected kind showed up at least once
     assert!(score.per_rule.len() >= 20, "{}", score.table());

@@ -2,7 +2,7 @@
 //! benchmarks rely on.
 
 use xtask::dedupe_score::score_kind;
-use xtask::synth::Score;
+use xtask::synth::Accuracy;
 
 #[test]
 fn dupes_counts_pairs_across_records() {
@@ -26,10 +26,10 @@ fn rules_score_counts_misses_and_extras() {
             .collect::<std::collections::BTreeSet<_>>()
     };
     let truth = set(&[(2, "ID001"), (3, "ID001"), (4, "DOB002")]);
-    let same = Score::compute(&truth, &truth);
+    let same = Accuracy::compute(&truth, &truth);
     assert!(same.perfect());
     let found = set(&[(2, "ID001"), (4, "DOB002"), (5, "DOB002")]);
-    let s = Score::compute(&truth, &found);
+    let s = Accuracy::compute(&truth, &found);
     assert!(!s.perfect());
     assert_eq!(s.per_rule["ID001"], (1, 0, 1));
     assert_eq!(s.per_rule["DOB002"], (1, 1, 0));

@@ -1221,12 +1221,12 @@ fn inject(
 }
 
 /// Precision and recall per rule of `issues` (line, rule) against `truth`.
-pub struct Score {
+pub struct Accuracy {
     pub per_rule: BTreeMap<String, (u64, u64, u64)>,
 }
 
-impl Score {
-    pub fn compute(truth: &BTreeSet<(u64, String)>, found: &BTreeSet<(u64, String)>) -> Score {
+impl Accuracy {
+    pub fn compute(truth: &BTreeSet<(u64, String)>, found: &BTreeSet<(u64, String)>) -> Accuracy {
         let mut per_rule: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
         for t in truth {
             let e = per_rule.entry(t.1.clone()).or_default();
@@ -1241,7 +1241,7 @@ impl Score {
                 per_rule.entry(f.1.clone()).or_default().1 += 1;
             }
         }
-        Score { per_rule }
+        Accuracy { per_rule }
     }
 
     pub fn perfect(&self) -> bool {
@@ -1296,7 +1296,7 @@ fn read_pairs(path: &PathBuf) -> Result<BTreeSet<(u64, String)>> {
 pub fn run_score(a: &ScoreArgs) -> Result<ExitCode> {
     let truth = read_pairs(&a.truth)?;
     let found = read_pairs(&a.issues)?;
-    let score = Score::compute(&truth, &found);
+    let score = Accuracy::compute(&truth, &found);
     print!("{}", score.table());
     if let Some(j) = &a.json {
         let v: serde_json::Value = score
