@@ -2,11 +2,10 @@
 //! column is checked as (with the confidence of the match), the columns
 //! left unchecked, and the rows set aside as not records.
 
-use super::{load_rules, parse_delimiter, Common, LayoutArgs};
-use lamsach_engine::Options;
+use super::{load_rules, Common, InputArgs};
 use lamsach_io::error::{Error, Result};
 use lamsach_io::input::{split_fields, Rec};
-use lamsach_io::source::{NonRecord, NonRecordLine, SourceOptions};
+use lamsach_io::source::{NonRecord, NonRecordLine};
 use lamsach_model::header::Reading;
 use lamsach_model::layout::{non_record, Opened};
 use lamsach_model::profile::{column_letter, RuleData, SetAside};
@@ -20,20 +19,8 @@ use std::process::ExitCode;
 pub struct ColumnsArgs {
     /// Tệp cần xem (CSV, TSV, .xlsx, .xls) / the export to look at
     pub file: PathBuf,
-    /// Loại dữ liệu: vaccination, bhxh, education, hoặc tệp .toml; mặc định tự nhận / profile name or .toml file
-    #[arg(long)]
-    pub profile: Option<String>,
-    /// Dấu phân cách cột; mặc định tự nhận / field delimiter; sniffed when omitted
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
-    /// Bảng mã; mặc định tự nhận / input encoding; detected when omitted
-    #[arg(long, value_name = "NAME")]
-    pub encoding: Option<String>,
-    /// Trang tính (tên hoặc số thứ tự) của tệp Excel / sheet name or number in a workbook
-    #[arg(long, value_name = "SHEET")]
-    pub sheet: Option<String>,
     #[command(flatten)]
-    pub layout: LayoutArgs,
+    pub input: InputArgs,
     #[command(flatten)]
     pub common: Common,
 }
@@ -41,18 +28,7 @@ pub struct ColumnsArgs {
 pub fn run_columns(a: &ColumnsArgs) -> Result<ExitCode> {
     let data = load_rules(&a.common)?;
     let lang = Lang::from(a.common.lang);
-    let mut opts = Options {
-        profile: a.profile.clone(),
-        lang,
-        source: SourceOptions {
-            encoding: a.encoding.clone(),
-            sheet: a.sheet.clone(),
-            delimiter: parse_delimiter(a.delimiter.as_deref())?,
-            header_row: None,
-        },
-        ..Options::default()
-    };
-    a.layout.apply(&mut opts, &data)?;
+    let opts = a.input.options(&data, lang)?;
     let opened = lamsach_engine::open(&a.file, &data, &opts)?;
     let mut set_aside = opened.source.non_records().to_vec();
     set_aside.extend(body_non_records(&opened, &data)?);

@@ -1,12 +1,11 @@
 //! `lamsach dedupe` and the pre-pass of `lamsach check`.
 
-use super::{load_rules, parse_delimiter, Common, LayoutArgs};
+use super::{load_rules, Common, InputArgs};
 use chrono::NaiveDate;
 use lamsach_dedupe::config::DedupeSettings;
 use lamsach_dedupe::{Cluster, ClusterKind, Flag};
 use lamsach_engine::Options;
 use lamsach_io::error::{Error, Result};
-use lamsach_io::source::SourceOptions;
 use lamsach_text::Lang;
 use std::io::Write;
 use std::path::PathBuf;
@@ -16,18 +15,12 @@ use std::process::ExitCode;
 pub struct DedupeArgs {
     /// Tệp CSV cần kiểm tra / the CSV export
     pub file: PathBuf,
-    /// Loại dữ liệu: vaccination, bhxh, education, hoặc tệp .toml; mặc định tự nhận / profile name or .toml file
-    #[arg(long)]
-    pub profile: Option<String>,
     /// Thư mục ghi clusters.csv / write clusters.csv here
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Che số định danh và số điện thoại (0010****2345) / mask IDs and phones
     #[arg(long)]
     pub mask_ids: bool,
-    /// Dấu phân cách cột; mặc định tự nhận / field delimiter; sniffed when omitted
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
     /// Trích xuất CSDL dân cư: bản ghi khớp được giữ lại / population extract: the record it agrees with is kept
     #[arg(long, value_name = "FILE")]
     pub reference: Option<PathBuf>,
@@ -44,7 +37,7 @@ pub struct DedupeArgs {
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
-    pub layout: LayoutArgs,
+    pub input: InputArgs,
     #[command(flatten)]
     pub common: Common,
 }
@@ -53,18 +46,10 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
     let data = load_rules(&a.common)?;
     let cfg = DedupeSettings::load(a.common.rules.as_deref())?;
     let lang = lamsach_text::Lang::from(a.common.lang);
-    let mut opts = Options {
-        profile: a.profile.clone(),
-        group_by: None,
+    let opts = Options {
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
-        lang,
-        source: SourceOptions {
-            delimiter: parse_delimiter(a.delimiter.as_deref())?,
-            ..SourceOptions::default()
-        },
-        ..Options::default()
+        ..a.input.options(&data, lang)?
     };
-    a.layout.apply(&mut opts, &data)?;
     let t0 = std::time::Instant::now();
     let opened = lamsach_engine::open(&a.file, &data, &opts)?;
     let reference = a

@@ -1,10 +1,9 @@
 //! `lamsach fix`: a cleaned copy of an export and the list of changes.
 
-use super::{parse_delimiter, Common, LayoutArgs};
+use super::{Common, InputArgs};
 use lamsach_engine::fix::fix_file;
 use lamsach_engine::Options;
 use lamsach_io::error::{Error, Result};
-use lamsach_io::source::SourceOptions;
 use lamsach_model::profile::RuleData;
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,23 +19,11 @@ pub struct FixArgs {
     /// Danh sách thay đổi; mặc định changes.csv cạnh --out / list of changes; default changes.csv beside --out
     #[arg(long, value_name = "FILE")]
     pub changes: Option<PathBuf>,
-    /// Loại dữ liệu: vaccination, bhxh, education, hoặc tệp .toml / profile name or .toml file
-    #[arg(long)]
-    pub profile: Option<String>,
-    /// Dấu phân cách cột; mặc định tự nhận / field delimiter; sniffed when omitted
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
-    /// Bảng mã: utf-8, utf-16le, utf-16be, windows-1258, windows-1252, tcvn3, vni; mặc định tự nhận / input encoding
-    #[arg(long, value_name = "NAME")]
-    pub encoding: Option<String>,
-    /// Trang tính (tên hoặc số thứ tự) của tệp Excel / sheet name or number in a workbook
-    #[arg(long, value_name = "SHEET")]
-    pub sheet: Option<String>,
     /// Không in tóm tắt / no summary on the terminal
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
-    pub layout: LayoutArgs,
+    pub input: InputArgs,
     #[command(flatten)]
     pub common: Common,
 }
@@ -47,21 +34,11 @@ pub fn run_fix(a: &FixArgs) -> Result<ExitCode> {
         None => RuleData::embedded()?,
     };
     let lang = lamsach_text::Lang::from(a.common.lang);
-    let mut opts = Options {
-        profile: a.profile.clone(),
-        group_by: None,
+    // no progress line, no duplicate pre-pass, no reference
+    let opts = Options {
         today: chrono::Local::now().date_naive(),
-        lang,
-        source: SourceOptions {
-            encoding: a.encoding.clone(),
-            sheet: a.sheet.clone(),
-            delimiter: parse_delimiter(a.delimiter.as_deref())?,
-            header_row: None,
-        },
-        // no progress line, no duplicate pre-pass, no reference
-        ..Options::default()
+        ..a.input.options(&data, lang)?
     };
-    a.layout.apply(&mut opts, &data)?;
     let changes = a
         .changes
         .clone()

@@ -95,6 +95,44 @@ pub enum Command {
     Columns(columns::ColumnsArgs),
 }
 
+/// How to read the input: its kind, delimiter, encoding, sheet and layout.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct InputArgs {
+    /// Loại dữ liệu: vaccination, bhxh, education, hoặc tệp .toml; mặc định tự nhận / profile name or .toml file; detected when omitted
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Dấu phân cách cột; mặc định tự nhận / field delimiter; sniffed when omitted
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Bảng mã: utf-8, utf-16le, utf-16be, windows-1258, windows-1252, tcvn3, vni; mặc định tự nhận / input encoding; detected when omitted
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// Trang tính (tên hoặc số thứ tự) của tệp Excel / sheet name or number in a workbook
+    #[arg(long, value_name = "SHEET")]
+    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+}
+
+impl InputArgs {
+    /// The engine's options for reading the input (the rest left default).
+    pub(crate) fn options(&self, data: &RuleData, lang: Lang) -> Result<Options> {
+        let mut opts = Options {
+            profile: self.profile.clone(),
+            lang,
+            source: SourceOptions {
+                encoding: self.encoding.clone(),
+                sheet: self.sheet.clone(),
+                delimiter: parse_delimiter(self.delimiter.as_deref())?,
+                header_row: None,
+            },
+            ..Options::default()
+        };
+        self.layout.apply(&mut opts, data)?;
+        Ok(opts)
+    }
+}
+
 /// How to read an export's layout when lamsach cannot find it alone.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct LayoutArgs {
@@ -154,9 +192,6 @@ fn parse_header_row(s: &str) -> Result<(u64, u64)> {
 pub struct CheckArgs {
     /// Tệp CSV cần kiểm tra / the CSV export to check
     pub file: PathBuf,
-    /// Loại dữ liệu: vaccination, bhxh, education, hoặc tệp .toml; mặc định tự nhận / profile name or .toml file; detected when omitted
-    #[arg(long)]
-    pub profile: Option<String>,
     /// Cột để nhóm số liệu (tên cột hoặc trường) / column to group counts by (header or field name)
     #[arg(long, value_name = "COLUMN")]
     pub group_by: Option<String>,
@@ -169,18 +204,9 @@ pub struct CheckArgs {
     /// Ngày chạy dùng cho tuổi/ngày tương lai (YYYY-MM-DD); mặc định hôm nay / the run date
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
-    /// Dấu phân cách cột; mặc định tự nhận / field delimiter; sniffed when omitted
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
     /// Trích xuất CSDL dân cư để xác minh họ tên, ngày sinh, giới tính / population database extract to verify name, date of birth and sex against
     #[arg(long, value_name = "FILE")]
     pub reference: Option<PathBuf>,
-    /// Bảng mã: utf-8, utf-16le, utf-16be, windows-1258, windows-1252, tcvn3, vni; mặc định tự nhận / input encoding; detected when omitted
-    #[arg(long, value_name = "NAME")]
-    pub encoding: Option<String>,
-    /// Trang tính (tên hoặc số thứ tự) của tệp Excel / sheet name or number in a workbook
-    #[arg(long, value_name = "SHEET")]
-    pub sheet: Option<String>,
     /// Số luồng / worker threads (default: all cores)
     #[arg(long)]
     pub threads: Option<usize>,
@@ -203,7 +229,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub since: Option<PathBuf>,
     #[command(flatten)]
-    pub layout: LayoutArgs,
+    pub input: InputArgs,
     #[command(flatten)]
     pub common: Common,
 }
@@ -268,7 +294,6 @@ impl Sink for TermSink {
 fn run_check(a: &CheckArgs) -> Result<ExitCode> {
     let data = load_rules(&a.common)?;
     let lang = lamsach_text::Lang::from(a.common.lang);
-    let delimiter = parse_delimiter(a.delimiter.as_deref())?;
     let reference = match &a.reference {
         Some(p) => {
             let r = lamsach_reference::load(p, &data, lang)?;
@@ -279,22 +304,13 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let mut opts = Options {
-        profile: a.profile.clone(),
+    let opts = Options {
         group_by: a.group_by.clone(),
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
-        lang,
         progress: !a.quiet,
         reference: reference.clone(),
-        source: SourceOptions {
-            encoding: a.encoding.clone(),
-            sheet: a.sheet.clone(),
-            delimiter,
-            header_row: None,
-        },
-        ..Options::default()
+        ..a.input.options(&data, lang)?
     };
-    a.layout.apply(&mut opts, &data)?;
     let formats = a
         .format
         .as_deref()
