@@ -22,7 +22,7 @@ use lamsach_model::profile::{Field, Mapping, Profile, RuleData};
 use lamsach_rules::dup::duplicate_event;
 use lamsach_rules::row::row_unreadable::{self, Reason};
 use lamsach_rules::text::{text_fields, text_not_utf8};
-use lamsach_rules::{check_row, Finding, RowBufs, RowCtx};
+use lamsach_rules::{check_row, Finding, RowBufs, RowCtx, RowIndex};
 use lamsach_text::Lang;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -823,7 +823,7 @@ impl WorkerCtx<'_> {
                         kind: RowKind::Checked,
                         group,
                         findings: first..out.findings.len(),
-                        event: duplicate_event::key(&ctx),
+                        event: duplicate_event::EventIndex::key(&ctx),
                         person: if self.person_keys {
                             PersonKey::of(&ctx).map(Box::new)
                         } else {

@@ -20,7 +20,7 @@ use lamsach_model::profile::{Field, RuleData};
 use lamsach_rules::dup::id_shared_by_different_people::{
     self as rule, decide, Holder, HolderRows, Holders,
 };
-use lamsach_rules::RowCtx;
+use lamsach_rules::{RowCtx, RowIndex};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 

@@ -267,6 +267,22 @@ pub enum Check {
     Reference(fn(&RowCtx, &lamsach_reference::Lookup, &mut Vec<Finding>)),
 }
 
+/// The rules over several rows whose findings come from an index of the
+/// rows seen, behind one interface: a key from each row (made beside the
+/// row's other checks, in parallel), and a check of each key against the
+/// index in input order, which then holds it. The engine runs DUP001 so on
+/// its in-order stage ([`Check::InOrder`]) and DUP002's first pass so in
+/// the pre-pass ([`Check::WholeFile`]); the fuzzy duplicates (DUP003–DUP005)
+/// compare records rather than keys and run as `lamsach_dedupe`.
+pub trait RowIndex: Default + Send {
+    type Key: Copy + Send;
+    /// The row's key; None when the row takes no part.
+    fn key(ctx: &RowCtx) -> Option<Self::Key>;
+    /// Checks a row's key against the rows before it and adds it; a finding
+    /// when it conflicts with one of them.
+    fn check(&mut self, key: Self::Key, line: u64, lang: Lang) -> Option<Finding>;
+}
+
 pub struct Rule {
     pub code: &'static str,
     pub name: &'static str,

@@ -117,9 +117,17 @@ impl EventIndex {
     pub fn table_mut(&mut self) -> &mut lamsach_model::first_seen::FirstSeen<u64> {
         &mut self.first
     }
+}
+
+impl RowIndex for EventIndex {
+    type Key = u64;
+
+    fn key(ctx: &RowCtx) -> Option<u64> {
+        key(ctx)
+    }
 
     /// Registers a row; returns the finding when it repeats an earlier row.
-    pub fn check(&mut self, key: u64, line: u64, lang: Lang) -> Option<Finding> {
+    fn check(&mut self, key: u64, line: u64, lang: Lang) -> Option<Finding> {
         let first = self.first.first_or_insert(key, line)?;
         (first != line).then(|| Finding {
             line,

@@ -434,8 +434,18 @@ impl HolderIndex {
             Some((name, dob, l)) => Some((name, unpack_dob(dob), u64::from(l))),
         }
     }
+}
 
-    pub fn check(&mut self, h: Holder, line: u64, lang: Lang) -> Option<Finding> {
+impl RowIndex for HolderIndex {
+    type Key = Holder;
+
+    fn key(ctx: &RowCtx) -> Option<Holder> {
+        key(ctx)
+    }
+
+    /// Registers a row's holder; the finding when an earlier row of the ID
+    /// is someone else (the pre-pass then decides which of them is right).
+    fn check(&mut self, h: Holder, line: u64, lang: Lang) -> Option<Finding> {
         let (first_name, first_dob, first_line) = self.first_of(h, line)?;
         if first_line == line {
             return None;
