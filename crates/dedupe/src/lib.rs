@@ -326,6 +326,20 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// An identifier of a shape the profile declares (`id_digits`), as an
+    /// ID of its own kind, left-padded to 9 digits (longer ones are not).
+    fn declared_id(&self, raw: &str) -> Option<IdKey> {
+        let v = raw.trim();
+        let ok = v.bytes().all(|b| b.is_ascii_digit())
+            && v.len() <= 9
+            && self.mapping.profile.id_digits.contains(&v.len());
+        ok.then(|| {
+            let mut d = [b'0'; 9];
+            d[9 - v.len()..].copy_from_slice(v.as_bytes());
+            IdKey::Other(d)
+        })
+    }
+
     /// `duplicate_event::key` of the row, reusing the folded name and vaccine.
     fn exact_key(&self, x: ExactIn<'_, '_>) -> Option<u64> {
         let (name_fold, vaccine, buf) = (x.name_fold, x.vaccine, x.buf);
@@ -490,7 +504,10 @@ impl<'a> Parser<'a> {
                 Some(known) => known.clone(),
                 None => {
                     let value = id::parse(v, self.data);
-                    let key = Self::id_key(&value, v);
+                    let mut key = Self::id_key(&value, v);
+                    if key == IdKey::Invalid {
+                        key = self.declared_id(v).unwrap_or(key);
+                    }
                     s.id.set(v, (value.clone(), key));
                     (value, key)
                 }
@@ -1586,9 +1603,13 @@ pub fn run(
     let mut person_uf = UnionFind::new(n);
     let mut event_uf = UnionFind::new(n);
     let mut best: FxHashMap<u32, f32> = FxHashMap::default();
+    // A list of persons (no dated event: one row a person) has no doses to
+    // tell apart: two records with one ID are the same person recorded
+    // twice, and so are two rows of one record.
+    let person_list = event_fields.is_empty();
     for e in &edges {
         event_uf.union(e.a, e.b);
-        if e.cmp.id != IdLevel::Same {
+        if e.cmp.id != IdLevel::Same || person_list {
             person_uf.union(e.a, e.b);
             for x in [e.a, e.b] {
                 let s = best.entry(x).or_insert(f32::MIN);
@@ -1604,9 +1625,19 @@ pub fn run(
         let r = person_uf.find(x);
         comps.entry(r).or_default().push(x);
     }
+    if person_list {
+        // a record of several rows, matched to no other: its rows repeat it
+        for (p, q) in persons.iter().enumerate() {
+            let p = p as u32;
+            if q.rows_n >= 2 && !best.contains_key(&p) {
+                comps.entry(person_uf.find(p)).or_default().push(p);
+            }
+        }
+    }
     for (_, mut ps) in comps {
         ps.sort_unstable();
-        if ps.len() < 2 {
+        let rows_in = |p: &u32| persons.get(*p as usize).map_or(0, |q| q.rows_n);
+        if ps.len() < 2 && !(person_list && ps.iter().map(rows_in).sum::<u32>() >= 2) {
             continue;
         }
         let Some(&surv) = ps.iter().max_by_key(|&&p| {
@@ -1638,7 +1669,7 @@ pub fn run(
                     Flag::NoId
                 }
             });
-            for &i in rows_of(p) {
+            for (k, &i) in rows_of(p).iter().enumerate() {
                 let Some(r) = rows.get(i as usize) else {
                     continue;
                 };
@@ -1647,7 +1678,8 @@ pub fn run(
                     row: i as usize,
                     score: best.get(&p).copied().unwrap_or(0.0),
                     cmp,
-                    survivor: p == surv,
+                    // in a list of persons only the record's first row is kept
+                    survivor: p == surv && (k == 0 || !person_list),
                     flag,
                     record: p,
                 });

