@@ -393,6 +393,39 @@ const OSA_MAX: usize = 128;
 /// `strsim::osa_distance` (optimal string alignment over characters)
 /// without allocating: the same algorithm, rows on the stack. Longer
 /// strings go to strsim.
+/// True when the family names and the given names of two records are each
+/// at most two edits apart, in the same order or swapped.
+fn names_close(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
+    let (ia, ib) = (names.info(a.name), names.info(b.name));
+    let w = |i: u32| names.words.get(i);
+    let near = |x: &str, y: &str| x.len().max(y.len()) >= 3 && osa(x, y) <= 2;
+    let (fa, ga, fb, gb) = (w(ia.family), w(ia.given), w(ib.family), w(ib.given));
+    near(fa, fb) && near(ga, gb) || near(fa, gb) && near(ga, fb)
+}
+
+/// True when one record's name is a single word that is (within an edit)
+/// the family or the given name of the other's.
+fn part_of(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
+    let (ia, ib) = (names.info(a.name), names.info(b.name));
+    let (one, other) = match (ia.words, ib.words) {
+        (1, n) if n > 1 => (ia, ib),
+        (n, 1) if n > 1 => (ib, ia),
+        _ => return false,
+    };
+    let w = names.words.get(one.given);
+    w.len() >= 3
+        && [other.family, other.given]
+            .iter()
+            .any(|&x| osa(w, names.words.get(x)) <= 1)
+}
+
+/// True when the two records' given names are at most two edits apart.
+fn given_close(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
+    let (ia, ib) = (names.info(a.name), names.info(b.name));
+    let (ga, gb) = (names.words.get(ia.given), names.words.get(ib.given));
+    ga.len().max(gb.len()) >= 3 && osa(ga, gb) <= 2
+}
+
 pub(crate) fn osa(a: &str, b: &str) -> usize {
     let mut bc = ['\0'; OSA_MAX];
     let mut n = 0;
@@ -789,7 +822,15 @@ fn compare_inner(
         NameLevel::AccentDiffers => n.accent_differs,
         NameLevel::Partial => n.partial,
         NameLevel::Typo => n.typo,
+        // a given name one or two edits away is a typo when the ID agrees
+        // too; without it, a sibling or a twin (who share a family name, a
+        // phone, an address, a commune — but never an ID)
+        NameLevel::GivenDiffers if id == IdLevel::Same && given_close(a, b, &pool.names) => n.typo,
         NameLevel::GivenDiffers => n.given_differs,
+        // both names a few edits off (or the two swapped), under one ID
+        NameLevel::Differ if id == IdLevel::Same && names_close(a, b, &pool.names) => n.typo,
+        // a name part missing on one side, under one ID
+        NameLevel::Differ if id == IdLevel::Same && part_of(a, b, &pool.names) => n.partial,
         NameLevel::Differ => n.differ,
     };
     if let Some((bd, min)) = bound {
