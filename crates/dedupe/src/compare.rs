@@ -1045,6 +1045,21 @@ pub(crate) mod tests {
         compare(&pa, &pb, &pool, &w)
     }
 
+    /// Under one ID, a name a few edits off or missing a part is one person;
+    /// without it, the same differences are a sibling (or nobody).
+    #[test]
+    fn one_id_tells_a_typo_from_a_sibling() {
+        let threshold = DedupeSettings::embedded().unwrap().threshold;
+        let score = |b: &str, id: &str| cmp2("Nguyễn Thị Lan", b, (1990, 5, 12), id, 0).score;
+        let same = "001190012345";
+        for b in ["Nguyễn Thị Lam", "Nguyen Thi Lna", "Lan", "Lan Nguyễn"] {
+            assert!(score(b, same) >= threshold, "{b}: {}", score(b, same));
+            assert!(score(b, "") < threshold, "{b} without an ID");
+        }
+        // a truly different given name stays a sibling, even under one ID
+        assert!(score("Nguyễn Thị Hoa", same) < threshold);
+    }
+
     #[test]
     fn name_levels() {
         let lvl = |n: &str| cmp2("Nguyễn Thị Lan", n, (1990, 5, 12), "", 0).name;
