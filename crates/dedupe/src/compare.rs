@@ -400,7 +400,15 @@ fn names_close(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
     let w = |i: u32| names.words.get(i);
     let near = |x: &str, y: &str| x.len().max(y.len()) >= 3 && osa(x, y) <= 2;
     let (fa, ga, fb, gb) = (w(ia.family), w(ia.given), w(ib.family), w(ib.given));
-    near(fa, fb) && near(ga, gb) || near(fa, gb) && near(ga, fb)
+    // a word split or joined ("katel byn" / "katelyn"): the letters alike
+    let letters = |x: &str| x.replace(' ', "");
+    let (sa, sb) = (
+        letters(names.strings.get(a.name)),
+        letters(names.strings.get(b.name)),
+    );
+    near(fa, fb) && near(ga, gb)
+        || near(fa, gb) && near(ga, fb)
+        || sa.len().min(sb.len()) >= 8 && osa(&sa, &sb) <= 2
 }
 
 /// True when one record's name is a single word that is (within an edit)
@@ -858,9 +866,21 @@ fn compare_inner(
         },
         score: 0.0,
     };
+    // Under one ID and one name, a birth date that differs is a typo in the
+    // date, not another person (a father and son share a name, never an ID).
+    let same_person_otherwise = c.id == IdLevel::Same
+        && matches!(
+            c.name,
+            NameLevel::Exact | NameLevel::Folded | NameLevel::AccentDiffers | NameLevel::Typo
+        );
+    let dob_weight = if c.dob == DobLevel::Differ && same_person_otherwise {
+        w.dob.near
+    } else {
+        dob_w(c.dob, &w.dob)
+    };
     // Summed in the same order as always: the same rounding.
     c.score = name_w
-        + dob_w(c.dob, &w.dob)
+        + dob_weight
         + id_w(c.id, &w.id)
         + aw(c.sex, &w.sex)
         + aw(c.phone, &w.phone)
