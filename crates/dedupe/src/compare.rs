@@ -799,16 +799,21 @@ fn compare_inner(
     let commune = agree_id(a.commune, b.commune);
     let address = agree_id(a.address, b.address);
     let vaccine = agree_id(a.vaccine, b.vaccine);
-    // Only to bound the score (the score itself is summed below).
-    let known = dob_w(dob, &w.dob)
-        + id_w(id, &w.id)
+    // Only to bound the score (the score itself is summed below). Under one
+    // ID a differing birth date may count as a typo (below): bound it so.
+    let dob_bound = if dob == DobLevel::Differ && id == IdLevel::Same {
+        w.dob.near.max(w.dob.differ)
+    } else {
+        dob_w(dob, &w.dob)
+    };
+    let rest = id_w(id, &w.id)
         + aw(sex, &w.sex)
         + aw(phone, &w.phone)
         + aw(commune, &w.commune)
         + aw(address, &w.address)
         + aw(vaccine, &w.vaccine);
     if let Some((bd, min)) = bound {
-        if known + bd.name + bd.events < min - MARGIN {
+        if dob_bound + rest + bd.name + bd.events < min - MARGIN {
             return None;
         }
     }
@@ -841,8 +846,20 @@ fn compare_inner(
         NameLevel::Differ if id == IdLevel::Same && part_of(a, b, &pool.names) => n.partial,
         NameLevel::Differ => n.differ,
     };
+    // Under one ID and one name, a birth date that differs is a typo in the
+    // date, not another person (a father and son share a name, never an ID).
+    let same_person_otherwise = id == IdLevel::Same
+        && matches!(
+            name,
+            NameLevel::Exact | NameLevel::Folded | NameLevel::AccentDiffers | NameLevel::Typo
+        );
+    let dob_weight = if dob == DobLevel::Differ && same_person_otherwise {
+        w.dob.near
+    } else {
+        dob_w(dob, &w.dob)
+    };
     if let Some((bd, min)) = bound {
-        if known + name_w + bd.events < min - MARGIN {
+        if dob_weight + rest + name_w + bd.events < min - MARGIN {
             return None;
         }
     }
@@ -865,18 +882,6 @@ fn compare_inner(
             )
         },
         score: 0.0,
-    };
-    // Under one ID and one name, a birth date that differs is a typo in the
-    // date, not another person (a father and son share a name, never an ID).
-    let same_person_otherwise = c.id == IdLevel::Same
-        && matches!(
-            c.name,
-            NameLevel::Exact | NameLevel::Folded | NameLevel::AccentDiffers | NameLevel::Typo
-        );
-    let dob_weight = if c.dob == DobLevel::Differ && same_person_otherwise {
-        w.dob.near
-    } else {
-        dob_w(c.dob, &w.dob)
     };
     // Summed in the same order as always: the same rounding.
     c.score = name_w
