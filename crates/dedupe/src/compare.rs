@@ -427,6 +427,12 @@ fn part_of(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
             .any(|&x| osa(w, names.words.get(x)) <= 1)
 }
 
+/// True when the family names or the given names of two records are the same.
+fn share_a_name(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
+    let (ia, ib) = (names.info(a.name), names.info(b.name));
+    ia.words > 1 && ib.words > 1 && (ia.family == ib.family || ia.given == ib.given)
+}
+
 /// True when the two records' given names are at most two edits apart.
 fn given_close(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
     let (ia, ib) = (names.info(a.name), names.info(b.name));
@@ -839,11 +845,17 @@ fn compare_inner(
         // too; without it, a sibling or a twin (who share a family name, a
         // phone, an address, a commune — but never an ID)
         NameLevel::GivenDiffers if id == IdLevel::Same && given_close(a, b, &pool.names) => n.typo,
-        NameLevel::GivenDiffers => n.given_differs,
         // both names a few edits off (or the two swapped), under one ID
         NameLevel::Differ if id == IdLevel::Same && names_close(a, b, &pool.names) => n.typo,
         // a name part missing on one side, under one ID
         NameLevel::Differ if id == IdLevel::Same && part_of(a, b, &pool.names) => n.partial,
+        // under one ID and one full birth date, one of the names the same
+        NameLevel::GivenDiffers | NameLevel::Differ
+            if id == IdLevel::Same && dob == DobLevel::Exact && share_a_name(a, b, &pool.names) =>
+        {
+            n.partial
+        }
+        NameLevel::GivenDiffers => n.given_differs,
         NameLevel::Differ => n.differ,
     };
     // Under one ID and one name, a birth date that differs is a typo in the
@@ -1081,8 +1093,14 @@ pub(crate) mod tests {
             assert!(score(b, same) >= threshold, "{b}: {}", score(b, same));
             assert!(score(b, "") < threshold, "{b} without an ID");
         }
-        // a truly different given name stays a sibling, even under one ID
-        assert!(score("Nguyễn Thị Hoa", same) < threshold);
+        // another given name with the same birth date: a twin without the
+        // ID; with it, one person (the ID conflict itself is DUP002's)
+        assert!(score("Nguyễn Thị Hoa", "") < threshold);
+        assert!(score("Nguyễn Thị Hoa", same) >= threshold);
+        assert!(
+            cmp2("Nguyễn Thị Lan", "Nguyễn Thị Hoa", (1991, 5, 12), same, 0).score < threshold,
+            "another given name and another birth date"
+        );
     }
 
     #[test]
