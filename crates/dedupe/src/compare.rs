@@ -430,7 +430,26 @@ fn part_of(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
 /// True when the family names or the given names of two records are the same.
 fn share_a_name(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
     let (ia, ib) = (names.info(a.name), names.info(b.name));
-    ia.words > 1 && ib.words > 1 && (ia.family == ib.family || ia.given == ib.given)
+    ia.words > 1
+        && ib.words > 1
+        && (ia.family == ib.family
+            || ia.given == ib.given
+            || ia.family == ib.given
+            || ia.given == ib.family)
+}
+
+/// True when two names are the same words in another order.
+fn same_words(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
+    let (sa, sb) = (names.strings.get(a.name), names.strings.get(b.name));
+    if sa.len() != sb.len() || !sa.contains(' ') {
+        return false;
+    }
+    fn sorted(s: &str) -> Vec<&str> {
+        let mut w: Vec<&str> = s.split(' ').collect();
+        w.sort_unstable();
+        w
+    }
+    sorted(sa) == sorted(sb)
 }
 
 /// True when the two records' given names are at most two edits apart.
@@ -845,6 +864,8 @@ fn compare_inner(
         // too; without it, a sibling or a twin (who share a family name, a
         // phone, an address, a commune — but never an ID)
         NameLevel::GivenDiffers if id == IdLevel::Same && given_close(a, b, &pool.names) => n.typo,
+        // the same words in another order ("An Nguyễn Văn")
+        NameLevel::Differ if same_words(a, b, &pool.names) => n.typo,
         // both names a few edits off (or the two swapped), under one ID
         NameLevel::Differ if id == IdLevel::Same && names_close(a, b, &pool.names) => n.typo,
         // a name part missing on one side, under one ID
