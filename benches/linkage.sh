@@ -9,7 +9,9 @@
 #   PY=/tmp/link-venv/bin/python bash benches/linkage.sh
 #
 # Prints, per list and tool: true pairs, pairs predicted, precision, recall,
-# F1, wall time and peak memory (/usr/bin/time -v). Work files go to $WORK
+# F1, wall time and peak memory (/usr/bin/time -v); then lamsach's blocking
+# recall: the share of true pairs that ever met (compared, or rows of one
+# record), from `dedupe --pairs`, and how many pairs were compared. Work files go to $WORK
 # (default /tmp/lamsach-bench), never into the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +41,7 @@ score() { # truth clusters
 
 echo "| list | tool | true pairs | predicted | precision | recall | F1 | wall | peak memory |"
 echo "|---|---|---|---|---|---|---|---|---|"
+blocking=""
 for list in febrl3 febrl4; do
   csv="$WORK/$list.csv" truth="$WORK/$list.truth.csv"
   "$PY" benches/linkage/febrl.py "$list" "$csv" "$truth"
@@ -46,6 +49,22 @@ for list in febrl3 febrl4; do
   rm -rf "$out"
   t=$(timed "$out" "$BIN" dedupe "$csv" --profile benches/linkage/person.toml --out "$out" -q)
   echo "| $list | lamsach | $(score "$truth" "$out/clusters.csv") | $t |"
+  "$BIN" dedupe "$csv" --profile benches/linkage/person.toml --pairs "$out/pairs.csv" -q > /dev/null || true
+  blocking+=$("$PY" - "$truth" "$out/pairs.csv" "$list" <<'PYEOF'
+import csv, itertools, sys
+from collections import defaultdict
+truth, pairs, name = sys.argv[1:]
+by = defaultdict(list)
+for r in csv.DictReader(open(truth, encoding="utf-8")):
+    by[r["cluster"]].append(int(r["line"]))
+true = {(min(a, b), max(a, b)) for ls in by.values() for a, b in itertools.combinations(ls, 2)}
+met, compared = set(), 0
+for r in csv.DictReader(open(pairs, encoding="utf-8-sig")):
+    met.add((int(r["line_a"]), int(r["line_b"])))
+    compared += r["how"] == "compared"
+print(f"| {name} | {len(true & met) / len(true):.4f} | {compared} |")
+PYEOF
+)$'\n'
   if "$PY" -c "import splink" 2> /dev/null; then
     out="$WORK/$list-splink"
     mkdir -p "$out"
@@ -53,3 +72,7 @@ for list in febrl3 febrl4; do
     echo "| $list | Splink (DuckDB) | $(score "$truth" "$out/clusters.csv") | $t |"
   fi
 done
+echo
+echo "| list | lamsach blocking recall | pairs compared |"
+echo "|---|---|---|"
+printf "%s" "$blocking"

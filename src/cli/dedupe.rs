@@ -18,6 +18,9 @@ pub struct DedupeArgs {
     /// Thư mục ghi clusters.csv / write clusters.csv here
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Ghi mọi cặp dòng đã gặp nhau (so sánh, hoặc cùng một hồ sơ) để đo khối / write every pair of rows that met (compared, or rows of one record), to measure the blocks
+    #[arg(long, value_name = "FILE")]
+    pub pairs: Option<PathBuf>,
     /// Che số định danh và số điện thoại (0010****2345) / mask IDs and phones
     #[arg(long)]
     pub mask_ids: bool,
@@ -44,7 +47,8 @@ pub struct DedupeArgs {
 
 pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
     let data = load_rules(&a.common)?;
-    let cfg = DedupeSettings::load(a.common.rules.as_deref())?;
+    let mut cfg = DedupeSettings::load(a.common.rules.as_deref())?;
+    cfg.keep_pairs = a.pairs.is_some();
     let lang = lamsach_text::Lang::from(a.common.lang);
     let opts = Options {
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
@@ -69,6 +73,17 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
             &opened,
             a.mask_ids,
         )?;
+    }
+    if let Some(path) = &a.pairs {
+        let mut f = lamsach_io::out::AtomicFile::create_csv(path)?;
+        let werr = Error::write(path);
+        let mut text = String::from("line_a,line_b,how\n");
+        for (x, y, compared) in &o.met {
+            let how = if *compared { "compared" } else { "same-record" };
+            text.push_str(&format!("{x},{y},{how}\n"));
+        }
+        f.writer().write_all(text.as_bytes()).map_err(&werr)?;
+        f.commit()?;
     }
     if !a.quiet {
         let (pc, pr, ec, er) = o.counts();

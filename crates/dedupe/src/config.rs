@@ -26,6 +26,10 @@ pub struct DedupeSettings {
     /// Parsed `blocks[].sort`, filled by [`DedupeSettings::parse`].
     #[serde(skip)]
     pub sorts: Vec<Option<KeyPart>>,
+    /// Keep every compared pair (`dedupe --pairs`), to measure what the
+    /// blocks let meet; not a setting of the file.
+    #[serde(skip)]
+    pub keep_pairs: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

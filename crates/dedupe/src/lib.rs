@@ -157,6 +157,9 @@ pub struct Detection {
     pub clusters: Vec<Cluster>,
     pub oversized: Vec<Oversized>,
     pub stats: Stats,
+    /// With `keep_pairs`: every pair of rows that met — by a comparison of
+    /// their records (true), or as rows of one record (false) — by line.
+    pub met: Vec<(u64, u64, bool)>,
 }
 
 fn is_person_field(f: Field) -> bool {
@@ -1287,7 +1290,7 @@ fn candidate_edges(
     pool: &Pool,
     cfg: &DedupeSettings,
     stats: &mut Stats,
-) -> (Vec<Edge>, Vec<Oversized>) {
+) -> (Vec<Edge>, Vec<Oversized>, Vec<(u32, u32)>) {
     let k = cfg.parts.len();
     // One block definition at a time. For each earlier definition, each
     // record's group there: the number of the compared block holding it, 0
@@ -1299,6 +1302,7 @@ fn candidate_edges(
     let mut edges: Vec<Edge> = Vec::new();
     let mut over: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
     let mut compared = 0u64;
+    let mut met_pairs: Vec<(u32, u32)> = Vec::new();
     let bounds = Bounds::new(&cfg.weights);
     let mut any_windowed = false;
     // Each record's key for one definition, sorted by (key, record): the
@@ -1369,7 +1373,7 @@ fn candidate_edges(
             i = j;
         }
         let groups = &groups;
-        let compare = || -> Vec<(Vec<Edge>, u64)> {
+        let compare = || -> Vec<(Vec<Edge>, u64, Vec<(u32, u32)>)> {
             runs.par_iter()
                 .map_init(
                     || (Vec::new(), Vec::new(), Vec::new()),
@@ -1412,6 +1416,7 @@ fn candidate_edges(
                             lg.resize(lp.len() * kind, 0);
                         }
                         let mut out = Vec::new();
+                        let mut met = Vec::new();
                         let mut compared = 0u64;
                         let earlier_of =
                             |x: usize| lg.get(x * kind..(x + 1) * kind).unwrap_or_default();
@@ -1428,6 +1433,9 @@ fn candidate_edges(
                                     continue;
                                 }
                                 compared += 1;
+                                if cfg.keep_pairs {
+                                    met.push((a.min(b), a.max(b)));
+                                }
                                 let (Some(pa), Some(pb)) = (lp.get(x), lp.get(y)) else {
                                     continue;
                                 };
@@ -1450,7 +1458,7 @@ fn candidate_edges(
                                 }
                             }
                         }
-                        (out, compared)
+                        (out, compared, met)
                     },
                 )
                 .collect()
@@ -1461,12 +1469,15 @@ fn candidate_edges(
         });
         next = upcoming;
         spare = owned;
-        for (out, n) in found {
+        for (out, n, m) in found {
             edges.extend(out);
             compared += n;
+            met_pairs.extend(m);
         }
     }
     stats.compared_pairs = compared;
+    met_pairs.sort_unstable();
+    met_pairs.dedup();
     if any_windowed {
         // A pair two windowed blocks share may have been scored in both.
         let mut seen = rustc_hash::FxHashSet::default();
@@ -1484,7 +1495,7 @@ fn candidate_edges(
             largest,
         })
         .collect();
-    (edges, oversized)
+    (edges, oversized, met_pairs)
 }
 
 struct UnionFind {
@@ -1584,7 +1595,7 @@ pub fn run(
         persons: persons.len(),
         ..Stats::default()
     };
-    let (edges, oversized) = candidate_edges(&persons, &pool, cfg, &mut stats);
+    let (edges, oversized, met_pairs) = candidate_edges(&persons, &pool, cfg, &mut stats);
     stats.matched_pairs = edges.len();
 
     let rows = &pool.rows;
@@ -1743,12 +1754,34 @@ pub fn run(
     for (i, c) in clusters.iter_mut().enumerate() {
         c.id = i as u32 + 1;
     }
+    let mut met = Vec::new();
+    if cfg.keep_pairs {
+        let lines = |p: u32| -> Vec<u64> {
+            rows_of(p)
+                .iter()
+                .filter_map(|&i| rows.get(i as usize).map(|r| r.line))
+                .collect()
+        };
+        for &(a, b) in &met_pairs {
+            for x in lines(a) {
+                met.extend(lines(b).into_iter().map(|y| (x.min(y), x.max(y), true)));
+            }
+        }
+        for p in 0..persons.len() as u32 {
+            let ls = lines(p);
+            for (i, &x) in ls.iter().enumerate() {
+                met.extend(ls[i + 1..].iter().map(|&y| (x, y, false)));
+            }
+        }
+        met.sort_unstable();
+    }
     Ok(Detection {
         mapping,
         delim,
         clusters,
         oversized,
         stats,
+        met,
     })
 }
 
@@ -2168,7 +2201,7 @@ mod tests {
     fn compared(cfg: &DedupeSettings) -> (u64, Vec<Oversized>) {
         let (persons, pool, _) = windowed_block(cfg.window, cfg.max_block);
         let mut stats = Stats::default();
-        let (_, over) = candidate_edges(&persons, &pool, cfg, &mut stats);
+        let (_, over, _) = candidate_edges(&persons, &pool, cfg, &mut stats);
         (stats.compared_pairs, over)
     }
 
@@ -2235,7 +2268,7 @@ mod tests {
         persons.push(last);
         pool.names.finish(&persons);
         let mut stats = Stats::default();
-        let (edges, _) = candidate_edges(&persons, &pool, &cfg, &mut stats);
+        let (edges, _, _) = candidate_edges(&persons, &pool, &cfg, &mut stats);
         let last = persons.len() as u32 - 1;
         assert!(
             edges.iter().any(|e| (e.a, e.b) == (0, last)),
