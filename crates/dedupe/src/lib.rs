@@ -1285,6 +1285,10 @@ struct Edge {
     cmp: Comparison,
 }
 
+/// What one block gives: its edges, how many pairs it compared, and (with
+/// `keep_pairs`) those pairs.
+type BlockOut = (Vec<Edge>, u64, Vec<(u32, u32)>);
+
 fn candidate_edges(
     persons: &[PersonRecord],
     pool: &Pool,
@@ -1373,7 +1377,7 @@ fn candidate_edges(
             i = j;
         }
         let groups = &groups;
-        let compare = || -> Vec<(Vec<Edge>, u64, Vec<(u32, u32)>)> {
+        let compare = || -> Vec<BlockOut> {
             runs.par_iter()
                 .map_init(
                     || (Vec::new(), Vec::new(), Vec::new()),
