@@ -7,7 +7,7 @@ use lamsach_io::error::{Error, Result};
 use lamsach_io::input::{split_fields, Rec};
 use lamsach_io::source::{NonRecord, NonRecordLine};
 use lamsach_model::header::Reading;
-use lamsach_model::layout::{non_record, Opened};
+use lamsach_model::layout::{non_record_cells, Opened};
 use lamsach_model::profile::{column_letter, RuleData, SetAside};
 use lamsach_text::Lang;
 use std::fmt::Write as _;
@@ -51,15 +51,10 @@ fn body_non_records(opened: &Opened, data: &RuleData) -> Result<Vec<NonRecordLin
         };
         let mut raw = Vec::new();
         split_fields(bytes, opened.source.delim(), &mut raw);
-        let cells: Vec<String> = raw
-            .iter()
-            .map(|f| String::from_utf8_lossy(f).into_owned())
-            .collect();
-        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-        if cells.iter().all(|c| c.trim().is_empty()) {
+        if raw.iter().all(|c| c.trim_ascii().is_empty()) {
             continue;
         }
-        if let Some(kind) = non_record(&cells, &opened.mapping, &data.headers) {
+        if let Some(kind) = non_record_cells(&raw, &opened.mapping, &data.headers) {
             out.push(NonRecordLine {
                 line,
                 end_line: line,

@@ -382,25 +382,12 @@ impl<'a> Parser<'a> {
             return None;
         }
         // titles, sections, subtotals and footers are not persons
-        if [Field::Id, Field::Dob].iter().all(|f| {
-            self.mapping
-                .column(*f)
-                .is_none_or(|c| s.raw.get(c).is_none_or(|v| v.trim_ascii().is_empty()))
-        }) {
-            let cells: Vec<Cow<str>> = s.raw.iter().map(|f| String::from_utf8_lossy(f)).collect();
-            let cells: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
-            if lamsach_model::layout::non_record(&cells, self.mapping, &self.data.headers).is_some()
-            {
-                return None;
-            }
-        }
-        if s.raw.len() > self.expected
-            && s.raw[self.expected..]
-                .iter()
-                .all(|f| f.trim_ascii().is_empty())
+        if lamsach_model::layout::non_record_cells(&s.raw, self.mapping, &self.data.headers)
+            .is_some()
         {
-            s.raw.truncate(self.expected);
+            return None;
         }
+        lamsach_io::input::drop_empty_tail(&mut s.raw, self.expected);
         if s.raw.len() != self.expected {
             return None;
         }

@@ -203,11 +203,8 @@ pub fn fix_file(
         } else {
             raw.len()
         };
-        let set_aside_row = !blank && {
-            let cells: Vec<Cow<str>> = raw.iter().map(|f| String::from_utf8_lossy(f)).collect();
-            let cells: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
-            lamsach_model::layout::non_record(&cells, mapping, &data.headers).is_some()
-        };
+        let set_aside_row = !blank
+            && lamsach_model::layout::non_record_cells(&raw, mapping, &data.headers).is_some();
         if set_aside_row {
             sum.set_aside += 1;
             w.write_all(bytes).map_err(write_err(out))?;

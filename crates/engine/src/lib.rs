@@ -15,7 +15,7 @@ use lamsach_io::error::{Error, Result};
 use lamsach_io::input::{split_fields, Batch, Item};
 use lamsach_io::source::SourceOptions;
 use lamsach_io::source::{NonRecord, NonRecordLine};
-use lamsach_model::layout::non_record;
+use lamsach_model::layout::non_record_cells;
 pub use lamsach_model::layout::Opened;
 use lamsach_model::profile::SexCodesFrom;
 use lamsach_model::profile::{Field, Mapping, Profile, RuleData};
@@ -609,10 +609,6 @@ impl WorkerCtx<'_> {
             bytes: batch.buf.len() as u64 + batch.items.len() as u64,
             sex_codes_unread: Vec::new(),
         };
-        let id_dob: Vec<usize> = [Field::Id, Field::Dob]
-            .iter()
-            .filter_map(|f| self.mapping.column(*f))
-            .collect();
         let mut group_index: rustc_hash::FxHashMap<String, u32> = Default::default();
         let expected = self.mapping.headers.len();
         let mut raw: Vec<Cow<[u8]>> = Vec::with_capacity(expected);
@@ -668,31 +664,19 @@ impl WorkerCtx<'_> {
                     }
                     // a row without ID and birth date may be a title, section,
                     // subtotal or footer row: set aside, not checked
-                    if id_dob
-                        .iter()
-                        .all(|&c| raw.get(c).is_none_or(|f| f.trim_ascii().is_empty()))
-                    {
-                        let cells: Vec<Cow<str>> =
-                            raw.iter().map(|f| String::from_utf8_lossy(f)).collect();
-                        let cells: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
-                        if let Some(kind) = non_record(&cells, self.mapping, &self.data.headers) {
-                            out.rows.push(RowOut {
-                                line,
-                                kind: RowKind::NonRecord(kind),
-                                group: None,
-                                findings: first..first,
-                                event: None,
-                                person: None,
-                                verified: false,
-                            });
-                            continue;
-                        }
+                    if let Some(kind) = non_record_cells(&raw, self.mapping, &self.data.headers) {
+                        out.rows.push(RowOut {
+                            line,
+                            kind: RowKind::NonRecord(kind),
+                            group: None,
+                            findings: first..first,
+                            event: None,
+                            person: None,
+                            verified: false,
+                        });
+                        continue;
                     }
-                    if raw.len() > expected
-                        && raw[expected..].iter().all(|f| f.trim_ascii().is_empty())
-                    {
-                        raw.truncate(expected);
-                    }
+                    lamsach_io::input::drop_empty_tail(&mut raw, expected);
                     if raw.len() != expected {
                         let reason = Reason::FieldCount {
                             found: raw.len(),

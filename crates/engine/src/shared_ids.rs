@@ -13,7 +13,7 @@
 
 use crate::{ExtraFindings, Opened, Options};
 use lamsach_io::error::{Error, Result};
-use lamsach_io::input::{split_fields, Batch, Item};
+use lamsach_io::input::{drop_empty_tail, split_fields, Batch, Item};
 use lamsach_model::parse::date::DateValue;
 use lamsach_model::parse::id::IdValue;
 use lamsach_model::profile::{Field, RuleData};
@@ -100,31 +100,12 @@ fn split_and_pick<'a>(
     out: &mut Vec<Cow<'a, [u8]>>,
 ) -> bool {
     split_fields(rec, delim, raw);
-    if raw.len() > expected && raw[expected..].iter().all(|f| f.trim_ascii().is_empty()) {
-        raw.truncate(expected);
-    }
+    drop_empty_tail(raw, expected);
     if raw.len() != expected {
         return false;
     }
     out.extend(cols.iter().map(|&c| raw[c].clone()));
     true
-}
-
-/// Splits a record; false for a row the rule pass does not check (with the
-/// wrong number of fields) or whose ID is too short to be 12 digits. A row
-/// with an ID is never a title, section or footer row.
-fn fields_to_check<'a>(
-    rec: &'a [u8],
-    opened: &Opened,
-    raw: &mut Vec<Cow<'a, [u8]>>,
-    id_col: usize,
-) -> bool {
-    let expected = opened.mapping.headers.len();
-    split_fields(rec, opened.source.delim(), raw);
-    if raw.len() > expected && raw[expected..].iter().all(|f| f.trim_ascii().is_empty()) {
-        raw.truncate(expected);
-    }
-    raw.len() == expected && raw.get(id_col).is_some_and(|f| f.trim_ascii().len() >= 12)
 }
 
 /// The number the digits of an ID cell make, ignoring anything between them
@@ -149,24 +130,17 @@ fn digits_of(cell: &[u8]) -> Option<u64> {
     (count == 12).then_some(n)
 }
 
-/// The cells of a record as text, when [`fields_to_check`] keeps it.
-fn cells<'a>(
-    rec: &'a [u8],
-    opened: &Opened,
-    raw: &mut Vec<Cow<'a, [u8]>>,
-    id_col: usize,
-) -> Option<Vec<Cow<'a, str>>> {
-    if !fields_to_check(rec, opened, raw, id_col) {
-        return None;
-    }
-    Some(
-        raw.iter()
-            .map(|f| match f {
-                Cow::Borrowed(b) => String::from_utf8_lossy(b),
-                Cow::Owned(v) => Cow::Owned(String::from_utf8_lossy(v).into_owned()),
-            })
-            .collect(),
-    )
+/// The cells of a record [`cut`] kept, as text.
+fn cells<'a>(rec: &'a [u8], delim: u8, expected: usize) -> Vec<Cow<'a, str>> {
+    let mut raw = Vec::new();
+    split_fields(rec, delim, &mut raw);
+    drop_empty_tail(&mut raw, expected);
+    raw.into_iter()
+        .map(|f| match f {
+            Cow::Borrowed(b) => String::from_utf8_lossy(b),
+            Cow::Owned(v) => Cow::Owned(String::from_utf8_lossy(&v).into_owned()),
+        })
+        .collect()
 }
 
 /// The row's context, with its cells trimmed.
@@ -302,8 +276,7 @@ pub(crate) fn shared_ids(
             {
                 return None;
             }
-            let mut raw = Vec::new();
-            let text = cells(rec, opened, &mut raw, id_col)?;
+            let text = cells(rec, delim, expected);
             with_ctx(line, &text, opened, data, opts, |ctx| {
                 let h = rule::key(ctx).filter(|h| open.contains(&h.id))?;
                 let name = ctx.get(Field::FullName).unwrap_or("");

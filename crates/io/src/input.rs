@@ -651,6 +651,14 @@ impl Gate {
     }
 }
 
+/// Drops the empty cells past the header's `expected` (a spreadsheet pads
+/// rows with them): the row then has the header's count, or is ragged.
+pub fn drop_empty_tail(raw: &mut Vec<Cow<'_, [u8]>>, expected: usize) {
+    if raw.len() > expected && raw[expected..].iter().all(|f| f.trim_ascii().is_empty()) {
+        raw.truncate(expected);
+    }
+}
+
 /// Splits one record into fields (quotes removed, `""` unescaped).
 pub fn split_fields<'a>(rec: &'a [u8], delim: u8, out: &mut Vec<Cow<'a, [u8]>>) {
     out.clear();

@@ -259,6 +259,29 @@ pub fn non_record(values: &[&str], mapping: &Mapping, words: &HeaderWords) -> Op
     None
 }
 
+/// [`non_record`] of a row as split (`raw`): a row with bytes in its ID or
+/// birth-date cell is a record, told without decoding it; only the others
+/// are decoded and looked at.
+pub fn non_record_cells(
+    raw: &[std::borrow::Cow<'_, [u8]>],
+    mapping: &Mapping,
+    words: &HeaderWords,
+) -> Option<NonRecord> {
+    let filled = |f: Field| {
+        mapping
+            .column(f)
+            .and_then(|c| raw.get(c))
+            .is_some_and(|v| !v.trim_ascii().is_empty())
+    };
+    if filled(Field::Id) || filled(Field::Dob) {
+        return None;
+    }
+    let cells: Vec<std::borrow::Cow<str>> =
+        raw.iter().map(|f| String::from_utf8_lossy(f)).collect();
+    let cells: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+    non_record(&cells, mapping, words)
+}
+
 /// "…, ngày 05 tháng 12 năm 2026" (any place name before it).
 fn is_date_line(w: &[String]) -> bool {
     w.iter().enumerate().any(|(i, x)| {

@@ -180,13 +180,7 @@ fn parse_batch(b: &Batch, cols: &Cols, data: &RuleData) -> ParsedBatch {
             out.blank += 1;
             continue;
         }
-        if raw.len() > cols.expected
-            && raw[cols.expected..]
-                .iter()
-                .all(|f| f.trim_ascii().is_empty())
-        {
-            raw.truncate(cols.expected);
-        }
+        lamsach_io::input::drop_empty_tail(&mut raw, cols.expected);
         if raw.len() != cols.expected {
             out.issues.push(RefIssue {
                 line,
