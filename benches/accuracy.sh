@@ -13,12 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
 PROFILE=${2:-vaccination}
-WORK=${WORK:-/tmp/lamsach-bench}
-TARGET=${CARGO_TARGET_DIR:-target}
-BIN=${BIN:-$TARGET/release/lamsach}
-XTASK=${XTASK:-$TARGET/release/xtask}
-[ -x "$BIN" ] || cargo build --release
-[ -x "$XTASK" ] || cargo build --release -p xtask
+source benches/env.sh
 mkdir -p "$WORK"
 echo "== generating $ROWS $PROFILE rows"
 "$XTASK" synth --profile "$PROFILE" --rows "$ROWS" --seed 42 --problem-rate 0.2 \

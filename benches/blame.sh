@@ -18,12 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
-WORK=${WORK:-/tmp/lamsach-bench}
-TARGET=${CARGO_TARGET_DIR:-target}
-BIN=${BIN:-$TARGET/release/lamsach}
-XTASK=${XTASK:-$TARGET/release/xtask}
-[ -x "$BIN" ] || cargo build --release
-[ -x "$XTASK" ] || cargo build --release -p xtask
+source benches/env.sh
 mkdir -p "$WORK"
 f="$WORK/blame-$ROWS.csv"
 truth="$WORK/blame-$ROWS.truth.csv"
@@ -87,12 +82,9 @@ run() { # label bin extra...
   local label=$1 bin=$2; shift 2
   local out="$WORK/blame-out-$label"
   rm -rf "$out"
-  /usr/bin/time -v "$bin" check "$f" --today 2026-11-23 --no-dedupe -q --out "$out" "$@" \
-    2> "$WORK/time-$label.txt" || true
-  local wall rss
-  wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$WORK/time-$label.txt")
-  rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/time-$label.txt")
-  echo "$(score "$label" "$out") $wall | $((rss / 1024)) MB |"
+  local t
+  t=$(timed "$WORK/time-$label.txt" "$bin" check "$f" --today 2026-11-23 --no-dedupe -q --out "$out" "$@")
+  echo "$(score "$label" "$out") $t |"
 }
 
 echo "| build, $ROWS rows | findings on clean rows | lowest recall (rule) | DUP002 on the wrong rows | DUP002 in the tally | wall | peak memory |"

@@ -22,12 +22,7 @@
 #   REPEAT=3 bash benches/compare.sh 1000000     # the median of three runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TARGET=${CARGO_TARGET_DIR:-target}
-BIN=${BIN:-$TARGET/release/lamsach}
-XTASK=${XTASK:-$TARGET/release/xtask}
-[ -x "$BIN" ] || cargo build --release
-[ -x "$XTASK" ] || cargo build --release -p xtask
-WORK=${WORK:-/tmp/lamsach-bench}
+source benches/env.sh
 mkdir -p "$WORK"
 python3 -c "import polars" 2>/dev/null || pip install --quiet polars
 python3 -c "import rapidfuzz, numpy" 2>/dev/null || pip install --quiet rapidfuzz numpy

@@ -12,12 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-100000}
-WORK=${WORK:-/tmp/lamsach-bench}
-TARGET=${CARGO_TARGET_DIR:-target}
-BIN=${BIN:-$TARGET/release/lamsach}
-XTASK=${XTASK:-$TARGET/release/xtask}
-[ -x "$BIN" ] || cargo build --release
-[ -x "$XTASK" ] || cargo build --release -p xtask
+source benches/env.sh
 command -v valgrind > /dev/null || { echo "valgrind is needed (apt install valgrind)" >&2; exit 2; }
 mkdir -p "$WORK"
 f="$WORK/export-$ROWS.csv"

@@ -16,23 +16,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-python3}
-WORK=${WORK:-/tmp/lamsach-bench}
-TARGET=${CARGO_TARGET_DIR:-target}
-BIN=${BIN:-$TARGET/release/lamsach}
-XTASK=${XTASK:-$TARGET/release/xtask}
-[ -x "$BIN" ] || cargo build --release
-[ -x "$XTASK" ] || cargo build --release -p xtask
+source benches/env.sh
 "$PY" -c "import recordlinkage" 2> /dev/null || { echo "needs: pip install recordlinkage (see the header)" >&2; exit 2; }
 mkdir -p "$WORK"
-
-timed() { # out_prefix cmd...
-  local p=$1; shift
-  /usr/bin/time -v "$@" > /dev/null 2> "$p.time" || true
-  local wall rss
-  wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$p.time")
-  rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$p.time")
-  echo "$wall | $((rss / 1024)) MB"
-}
 
 score() { # truth clusters
   "$XTASK" score-dupes --truth "$1" --clusters "$2" | awk -F, '$1 == "person" {
@@ -47,7 +33,7 @@ for list in febrl3 febrl4; do
   "$PY" benches/linkage/febrl.py "$list" "$csv" "$truth"
   out="$WORK/$list-lamsach"
   rm -rf "$out"
-  t=$(timed "$out" "$BIN" dedupe "$csv" --profile benches/linkage/person.toml --out "$out" -q)
+  t=$(timed "$out.time" "$BIN" dedupe "$csv" --profile benches/linkage/person.toml --out "$out" -q)
   echo "| $list | lamsach | $(score "$truth" "$out/clusters.csv") | $t |"
   "$BIN" dedupe "$csv" --profile benches/linkage/person.toml --pairs "$out/pairs.csv" -q > /dev/null || true
   blocking+=$("$PY" - "$truth" "$out/pairs.csv" "$list" <<'PYEOF'
@@ -68,7 +54,7 @@ PYEOF
   if "$PY" -c "import splink" 2> /dev/null; then
     out="$WORK/$list-splink"
     mkdir -p "$out"
-    t=$(timed "$out" "$PY" benches/linkage/splink_dedupe.py "$csv" "$out/clusters.csv")
+    t=$(timed "$out.time" "$PY" benches/linkage/splink_dedupe.py "$csv" "$out/clusters.csv")
     echo "| $list | Splink (DuckDB) | $(score "$truth" "$out/clusters.csv") | $t |"
   fi
 done
