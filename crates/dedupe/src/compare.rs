@@ -255,6 +255,9 @@ pub struct PersonRecord {
     pub address: u32,
     /// Folded vaccine of the record's first row.
     pub vaccine: u32,
+    /// Folded postcode and e-mail (lists that have them): ids in [`Pool::values`].
+    pub postcode: u32,
+    pub email: u32,
     /// The record's rows, `Pool::row_ids[rows_at..rows_at + rows_n]`.
     pub rows_at: u32,
     pub rows_n: u32,
@@ -319,6 +322,9 @@ pub enum NameLevel {
     Partial,
     Typo,
     GivenDiffers,
+    /// Neither part equal, but the two alike letter by letter (Jaro–Winkler,
+    /// words in any order): several typos in a list not written here.
+    Similar,
     Differ,
 }
 
@@ -351,12 +357,19 @@ pub enum Agree {
     Missing,
     Agree,
     Differ,
+    /// Not the same text, one or two typos or a space apart (commune,
+    /// address, postcode, e-mail).
+    Close,
 }
 
 /// How two records compare, field by field.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Comparison {
+    /// The names as compared.
     pub name: NameLevel,
+    /// The level whose weight counts: the names as compared, read with the
+    /// other fields (under one ID a given name two edits away is a typo).
+    pub name_counted: NameLevel,
     pub dob: DobLevel,
     pub sex: Agree,
     pub id: IdLevel,
@@ -364,7 +377,12 @@ pub struct Comparison {
     pub commune: Agree,
     pub address: Agree,
     pub vaccine: Agree,
+    pub postcode: Agree,
+    pub email: Agree,
     pub events: EventsLevel,
+    /// The birth date's level whose weight counts (under one ID and one
+    /// name a differing date is a typo).
+    pub dob_counted: DobLevel,
     pub score: f32,
 }
 
@@ -691,8 +709,44 @@ fn aw(level: Agree, w: &super::config::AgreeW) -> f32 {
     match level {
         Agree::Agree => w.agree,
         Agree::Differ => w.differ,
+        Agree::Close => w.close.unwrap_or(w.differ),
         Agree::Missing => 0.0,
     }
+}
+
+/// [`agree_id`] of two interned values, with [`Agree::Close`] for texts a
+/// typo or a space apart when the weights tell it apart (`close` set).
+fn agree_text(a: u32, b: u32, values: &Strings, w: &super::config::AgreeW) -> Agree {
+    match agree_id(a, b) {
+        Agree::Differ if w.close.is_some() && close_text(values.get(a), values.get(b)) => {
+            Agree::Close
+        }
+        level => level,
+    }
+}
+
+/// Two texts the same but for spaces and punctuation, one or two edits
+/// apart, or alike by Jaro–Winkler (long texts).
+pub(crate) fn close_text(x: &str, y: &str) -> bool {
+    let letters = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let (x, y) = (letters(x), letters(y));
+    if x.is_empty() || y.is_empty() {
+        return false;
+    }
+    let longest = x.chars().count().max(y.chars().count());
+    let edits = if longest <= 5 { 1 } else { 2 };
+    x == y || osa(&x, &y) <= edits || longest >= 8 && strsim::jaro_winkler(&x, &y) >= 0.9
+}
+
+/// Two names alike letter by letter, their words in any order (Jaro–Winkler
+/// of the sorted words, or of the names as written).
+fn names_similar(a: &str, b: &str) -> bool {
+    fn sorted(s: &str) -> String {
+        let mut w: Vec<&str> = s.split(' ').collect();
+        w.sort_unstable();
+        w.join(" ")
+    }
+    strsim::jaro_winkler(a, b) >= 0.88 || strsim::jaro_winkler(&sorted(a), &sorted(b)) >= 0.88
 }
 
 fn cmp_events(a: &[(u64, i32)], b: &[(u64, i32)], max_days: i64) -> EventsLevel {
@@ -751,14 +805,21 @@ pub(crate) struct Bounds {
 impl Bounds {
     pub fn new(w: &Weights) -> Bounds {
         let n = &w.name;
+        // with learned weights a rare exact name weighs more than `exact`
+        let rare = if n.learned_count.is_some() {
+            n.frequent_max.max(0.0)
+        } else {
+            0.0
+        };
         let name = [
             0.0,
-            n.exact,
-            n.folded,
+            n.exact + rare,
+            n.folded + rare,
             n.accent_differs,
             n.partial,
             n.typo,
             n.given_differs,
+            n.similar.unwrap_or(n.differ),
             n.differ,
         ]
         .into_iter()
@@ -821,8 +882,11 @@ fn compare_inner(
     let id = cmp_id(&a.id, &b.id);
     let sex = agree(a.sex.as_ref(), b.sex.as_ref());
     let phone = agree_id(a.phone, b.phone);
-    let commune = agree_id(a.commune, b.commune);
-    let address = agree_id(a.address, b.address);
+    let values = &pool.values;
+    let commune = agree_text(a.commune, b.commune, values, &w.commune);
+    let address = agree_text(a.address, b.address, values, &w.address);
+    let postcode = agree_text(a.postcode, b.postcode, values, &w.postcode);
+    let email = agree_text(a.email, b.email, values, &w.email);
     let vaccine = agree_id(a.vaccine, b.vaccine);
     // Only to bound the score (the score itself is summed below). Under one
     // ID a differing birth date may count as a typo (below): bound it so.
@@ -836,49 +900,17 @@ fn compare_inner(
         + aw(phone, &w.phone)
         + aw(commune, &w.commune)
         + aw(address, &w.address)
-        + aw(vaccine, &w.vaccine);
+        + aw(vaccine, &w.vaccine)
+        + aw(postcode, &w.postcode)
+        + aw(email, &w.email);
     if let Some((bd, min)) = bound {
         if dob_bound + rest + bd.name + bd.events < min - MARGIN {
             return None;
         }
     }
     let name = cmp_name(a, b, &pool.names);
-    let n = &w.name;
-    let name_w = match name {
-        NameLevel::Missing => 0.0,
-        NameLevel::Exact | NameLevel::Folded => {
-            let count = |p: &PersonRecord| pool.names.info(p.name).count.max(1);
-            let common = count(a).min(count(b)).max(2) as f32;
-            let tf =
-                (n.frequent_penalty * (common / 2.0).log2()).clamp(0.0, n.frequent_max.max(0.0));
-            if name == NameLevel::Exact {
-                n.exact - tf
-            } else {
-                n.folded - tf
-            }
-        }
-        NameLevel::AccentDiffers => n.accent_differs,
-        NameLevel::Partial => n.partial,
-        NameLevel::Typo => n.typo,
-        // a given name one or two edits away is a typo when the ID agrees
-        // too; without it, a sibling or a twin (who share a family name, a
-        // phone, an address, a commune — but never an ID)
-        NameLevel::GivenDiffers if id == IdLevel::Same && given_close(a, b, &pool.names) => n.typo,
-        // the same words in another order ("An Nguyễn Văn")
-        NameLevel::Differ if same_words(a, b, &pool.names) => n.typo,
-        // both names a few edits off (or the two swapped), under one ID
-        NameLevel::Differ if id == IdLevel::Same && names_close(a, b, &pool.names) => n.typo,
-        // a name part missing on one side, under one ID
-        NameLevel::Differ if id == IdLevel::Same && part_of(a, b, &pool.names) => n.partial,
-        // under one ID and one full birth date, one of the names the same
-        NameLevel::GivenDiffers | NameLevel::Differ
-            if id == IdLevel::Same && dob == DobLevel::Exact && share_a_name(a, b, &pool.names) =>
-        {
-            n.partial
-        }
-        NameLevel::GivenDiffers => n.given_differs,
-        NameLevel::Differ => n.differ,
-    };
+    let name_counted = name_read_with(name, id, dob, a, b, &pool.names, w);
+    let name_w = name_weight(name_counted, a, b, pool, w);
     // Under one ID and one name, a birth date that differs is a typo in the
     // date, not another person (a father and son share a name, never an ID).
     let same_person_otherwise = id == IdLevel::Same
@@ -886,11 +918,12 @@ fn compare_inner(
             name,
             NameLevel::Exact | NameLevel::Folded | NameLevel::AccentDiffers | NameLevel::Typo
         );
-    let dob_weight = if dob == DobLevel::Differ && same_person_otherwise {
-        w.dob.near
+    let dob_counted = if dob == DobLevel::Differ && same_person_otherwise {
+        DobLevel::Near
     } else {
-        dob_w(dob, &w.dob)
+        dob
     };
+    let dob_weight = dob_w(dob_counted, &w.dob);
     if let Some((bd, min)) = bound {
         if dob_weight + rest + name_w + bd.events < min - MARGIN {
             return None;
@@ -898,6 +931,7 @@ fn compare_inner(
     }
     let mut c = Comparison {
         name,
+        name_counted,
         dob,
         sex,
         id,
@@ -905,6 +939,8 @@ fn compare_inner(
         commune,
         address,
         vaccine,
+        postcode,
+        email,
         events: {
             let (mut ea, mut eb) = ([(0, 0); MAX_EVENTS], [(0, 0); MAX_EVENTS]);
             let (na, nb) = (pool.events(a, &mut ea), pool.events(b, &mut eb));
@@ -914,6 +950,7 @@ fn compare_inner(
                 max_days,
             )
         },
+        dob_counted,
         score: 0.0,
     };
     // Summed in the same order as always: the same rounding.
@@ -925,13 +962,97 @@ fn compare_inner(
         + aw(c.commune, &w.commune)
         + aw(c.address, &w.address)
         + aw(c.vaccine, &w.vaccine)
-        + match c.events {
-            EventsLevel::Missing => 0.0,
-            EventsLevel::Same => w.events.same,
-            EventsLevel::Conflict => w.events.conflict,
-            EventsLevel::Disjoint => w.events.disjoint,
-        };
+        + events_w(c.events, w)
+        + aw(c.postcode, &w.postcode)
+        + aw(c.email, &w.email);
     Some(c)
+}
+
+pub(crate) fn events_w(level: EventsLevel, w: &Weights) -> f32 {
+    match level {
+        EventsLevel::Missing => 0.0,
+        EventsLevel::Same => w.events.same,
+        EventsLevel::Conflict => w.events.conflict,
+        EventsLevel::Disjoint => w.events.disjoint,
+    }
+}
+
+/// The names' level read with the other fields: evidence that tells a typo
+/// from a sibling. Siblings and twins share a family name, a phone, an
+/// address, a commune — never an ID.
+fn name_read_with(
+    name: NameLevel,
+    id: IdLevel,
+    dob: DobLevel,
+    a: &PersonRecord,
+    b: &PersonRecord,
+    names: &Names,
+    w: &Weights,
+) -> NameLevel {
+    let one_id = id == IdLevel::Same;
+    match name {
+        // a given name one or two edits away is a typo when the ID agrees too
+        NameLevel::GivenDiffers if one_id && given_close(a, b, names) => NameLevel::Typo,
+        // the same words in another order ("An Nguyễn Văn")
+        NameLevel::Differ if same_words(a, b, names) => NameLevel::Typo,
+        // both names a few edits off (or the two swapped), under one ID
+        NameLevel::Differ if one_id && names_close(a, b, names) => NameLevel::Typo,
+        // a name part missing on one side, under one ID
+        NameLevel::Differ if one_id && part_of(a, b, names) => NameLevel::Partial,
+        // under one ID and one full birth date, one of the names the same
+        NameLevel::GivenDiffers | NameLevel::Differ
+            if one_id && dob == DobLevel::Exact && share_a_name(a, b, names) =>
+        {
+            NameLevel::Partial
+        }
+        NameLevel::Differ
+            if w.name.similar.is_some()
+                && names_similar(names.strings.get(a.name), names.strings.get(b.name)) =>
+        {
+            NameLevel::Similar
+        }
+        level => level,
+    }
+}
+
+/// The weight of a name level; an exact name less (or, with learned
+/// weights, more) by how common it is in the file.
+fn name_weight(
+    level: NameLevel,
+    a: &PersonRecord,
+    b: &PersonRecord,
+    pool: &Pool,
+    w: &Weights,
+) -> f32 {
+    let n = &w.name;
+    match level {
+        NameLevel::Missing => 0.0,
+        NameLevel::Exact | NameLevel::Folded => {
+            let count = |p: &PersonRecord| pool.names.info(p.name).count.max(1);
+            let common = count(a).min(count(b)).max(2) as f32;
+            let tf = match n.learned_count {
+                // log2(m / tf): the weight of the average agreeing name,
+                // less the log of how much commoner this name is
+                Some(at) => (common / at.max(1.0))
+                    .log2()
+                    .clamp(-n.frequent_max.max(0.0), n.frequent_max.max(0.0)),
+                None => {
+                    (n.frequent_penalty * (common / 2.0).log2()).clamp(0.0, n.frequent_max.max(0.0))
+                }
+            };
+            if level == NameLevel::Exact {
+                n.exact - tf
+            } else {
+                n.folded - tf
+            }
+        }
+        NameLevel::AccentDiffers => n.accent_differs,
+        NameLevel::Partial => n.partial,
+        NameLevel::Typo => n.typo,
+        NameLevel::GivenDiffers => n.given_differs,
+        NameLevel::Similar => n.similar.unwrap_or(n.differ),
+        NameLevel::Differ => n.differ,
+    }
 }
 
 /// A field key of [`Comparison::fields`] in words (`dob~swapped` →
@@ -948,6 +1069,7 @@ pub(crate) fn field_label(key: &str, lang: Lang) -> String {
         ("address", false) => "địa chỉ",
         ("vaccine", false) => "vắc xin",
         ("event", false) => "mũi tiêm",
+        ("postcode", false) => "mã bưu chính",
         ("full_name", true) => "name",
         ("dob", true) => "date of birth",
         ("id", true) => "ID",
@@ -962,12 +1084,14 @@ pub(crate) fn field_label(key: &str, lang: Lang) -> String {
         ("year", false) => " (chỉ có năm)",
         ("middle", false) => " (thiếu tên đệm)",
         ("accents", false) => " (khác dấu)",
+        ("similar", false) => " (gần giống)",
         ("swapped", true) => " (day/month swapped)",
         ("typo", true) => " (one character off)",
         ("year_off", true) => " (year one off)",
         ("year", true) => " (year only)",
         ("middle", true) => " (middle name missing)",
         ("accents", true) => " (other diacritics)",
+        ("similar", true) => " (alike)",
         (_, _) => "",
     };
     format!("{f}{h}")
@@ -992,7 +1116,14 @@ impl Comparison {
             NameLevel::Partial => yes.push("full_name~middle"),
             NameLevel::Typo => yes.push("full_name~typo"),
             NameLevel::AccentDiffers => yes.push("full_name~accents"),
-            NameLevel::GivenDiffers | NameLevel::Differ => no.push("full_name"),
+            NameLevel::GivenDiffers | NameLevel::Differ | NameLevel::Similar
+                if self.name_counted == NameLevel::Similar =>
+            {
+                yes.push("full_name~similar")
+            }
+            NameLevel::GivenDiffers | NameLevel::Differ | NameLevel::Similar => {
+                no.push("full_name")
+            }
             NameLevel::Missing => {}
         }
         match self.dob {
@@ -1016,9 +1147,12 @@ impl Comparison {
             ("commune", self.commune),
             ("address", self.address),
             ("vaccine", self.vaccine),
+            ("postcode", self.postcode),
+            ("email", self.email),
         ] {
             match a {
                 Agree::Agree => yes.push(name),
+                Agree::Close => yes.push(close_key(name)),
                 Agree::Differ => no.push(name),
                 Agree::Missing => {}
             }
@@ -1031,6 +1165,17 @@ impl Comparison {
             EventsLevel::Missing => {}
         }
         (yes, no)
+    }
+}
+
+/// The key of a field that agrees but for a typo (`address~typo`).
+fn close_key(field: &str) -> &'static str {
+    match field {
+        "commune" => "commune~typo",
+        "address" => "address~typo",
+        "postcode" => "postcode~typo",
+        "email" => "email~typo",
+        _ => "typo",
     }
 }
 

@@ -17,6 +17,10 @@ pub struct DedupeSettings {
     pub window: usize,
     pub check_max_bytes: u64,
     pub threshold: f32,
+    /// Learn the weights and the threshold from the file (see `learn.rs`);
+    /// the weights below start the learning and stay for small files.
+    #[serde(default)]
+    pub learn: bool,
     pub blocks: Vec<BlockDef>,
     pub weights: Weights,
     pub event: EventCfg,
@@ -30,6 +34,9 @@ pub struct DedupeSettings {
     /// blocks let meet; not a setting of the file.
     #[serde(skip)]
     pub keep_pairs: bool,
+    /// The file as read, for [`DedupeSettings::for_profile`].
+    #[serde(skip)]
+    source: toml::Table,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -58,6 +65,10 @@ pub struct Weights {
     pub address: AgreeW,
     pub vaccine: AgreeW,
     pub events: EventsW,
+    #[serde(default)]
+    pub postcode: AgreeW,
+    #[serde(default)]
+    pub email: AgreeW,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -80,6 +91,14 @@ pub struct NameW {
     pub differ: f32,
     pub frequent_penalty: f32,
     pub frequent_max: f32,
+    /// Weight of two names alike letter by letter (several typos, words in
+    /// another order); unset, such names are not told apart from `differ`.
+    #[serde(default)]
+    pub similar: Option<f32>,
+    /// Set by learning, not in the file: how many records share the average
+    /// agreeing name. An exact name weighs `exact - log2(count / this)`.
+    #[serde(skip)]
+    pub learned_count: Option<f32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -101,11 +120,14 @@ pub struct IdW {
     pub differ: f32,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgreeW {
     pub agree: f32,
     pub differ: f32,
+    /// Weight of two texts a typo or a space apart; unset, they `differ`.
+    #[serde(default)]
+    pub close: Option<f32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -131,6 +153,8 @@ pub enum KeyPart {
     Sex,
     Commune,
     District,
+    Postcode,
+    Email,
 }
 
 impl KeyPart {
@@ -162,6 +186,8 @@ impl KeyPart {
             ("sex", None) => KeyPart::Sex,
             ("commune", None) => KeyPart::Commune,
             ("district", None) => KeyPart::District,
+            ("postcode", None) => KeyPart::Postcode,
+            ("email", None) => KeyPart::Email,
             _ => return None,
         })
     }
@@ -191,6 +217,7 @@ impl DedupeSettings {
     /// Parses and validates; all errors are reported together.
     pub fn parse(path: &str, text: &str) -> Result<DedupeSettings> {
         let mut c: DedupeSettings = parse_toml(path, text)?;
+        c.source = parse_toml(path, text)?;
         let mut errors = Vec::new();
         if c.blocks.is_empty() {
             errors.push(format!(
@@ -251,6 +278,46 @@ impl DedupeSettings {
         } else {
             Err(Error::Config(errors.join("\n")))
         }
+    }
+
+    /// These settings with a profile's own `[dedupe]` table over them: each
+    /// key it names replaces this file's (`blocks` as a whole), and each
+    /// `[dedupe.weights.FIELD]` key the one of that field.
+    pub fn for_profile(
+        &self,
+        profile: &str,
+        table: Option<&toml::Table>,
+    ) -> Result<DedupeSettings> {
+        let Some(table) = table else {
+            return Ok(self.clone());
+        };
+        let mut merged = self.source.clone();
+        for (key, value) in table {
+            match (key.as_str(), value, merged.get_mut(key)) {
+                ("weights", toml::Value::Table(fields), Some(toml::Value::Table(ours))) => {
+                    for (field, v) in fields {
+                        match (v, ours.get_mut(field)) {
+                            (toml::Value::Table(levels), Some(toml::Value::Table(o))) => {
+                                for (l, x) in levels {
+                                    o.insert(l.clone(), x.clone());
+                                }
+                            }
+                            _ => {
+                                ours.insert(field.clone(), v.clone());
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    merged.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        let path = format!("profile '{profile}' [dedupe]");
+        let text = toml::to_string(&merged).map_err(|e| Error::Config(format!("{path}: {e}")))?;
+        let mut c = Self::parse(&path, &text)?;
+        c.keep_pairs = self.keep_pairs;
+        Ok(c)
     }
 }
 

@@ -22,6 +22,7 @@
 
 pub mod compare;
 pub mod config;
+pub mod learn;
 
 use chrono::NaiveDate;
 use compare::{
@@ -160,6 +161,8 @@ pub struct Detection {
     /// With `keep_pairs`: every pair of rows that met — by a comparison of
     /// their records (true), or as rows of one record (false) — by line.
     pub met: Vec<(u64, u64, bool)>,
+    /// What learning the weights found, when they were learned.
+    pub learned: Option<learn::LearnReport>,
 }
 
 fn is_person_field(f: Field) -> bool {
@@ -257,6 +260,8 @@ struct RawPerson {
     district: u32,
     address: u32,
     vaccine: u32,
+    postcode: u32,
+    email: u32,
 }
 
 struct Parsed {
@@ -471,6 +476,8 @@ impl<'a> Parser<'a> {
         let district = fold_value(1, get(Field::District));
         let address = fold_value(2, get(Field::Address));
         let vaccine = fold_value(3, get(Field::Vaccine));
+        let postcode = fold_value(5, get(Field::Postcode));
+        let email = fold_value(6, get(Field::Email));
         let sex = get(Field::Sex).map(|v| fold_value(4, Some(v)));
         let sex = sex.and_then(|id| self.data.sex_of(value_span(folded, id).get(text)));
         let phone_raw = get(Field::Phone).unwrap_or("");
@@ -517,6 +524,8 @@ impl<'a> Parser<'a> {
             district,
             address,
             vaccine,
+            postcode,
+            email,
         };
         let name_fold = name_span.get(text);
         let vaccine = value_span(folded, vaccine).get(text);
@@ -694,8 +703,8 @@ struct Scratch<'b> {
     hash: Vec<u8>,
     key: HashBuf,
     event: HashBuf,
-    /// Folded commune, district, address, vaccine, sex.
-    caches: [FoldCache; 5],
+    /// Folded commune, district, address, vaccine, sex, postcode, email.
+    caches: [FoldCache; 7],
     /// Number of the batch being parsed (see [`Scratch::start_batch`]).
     batch: u64,
     /// The last name parsed.
@@ -972,6 +981,8 @@ impl Records {
                     district: self.value(&out, ids, q.district),
                     address: self.value(&out, ids, q.address),
                     vaccine: self.value(&out, ids, q.vaccine),
+                    postcode: self.value(&out, ids, q.postcode),
+                    email: self.value(&out, ids, q.email),
                     rows_at: 0,
                     rows_n: 0,
                 };
@@ -993,6 +1004,12 @@ impl Records {
                 }
                 if m.address == 0 {
                     m.address = self.value(&out, ids, q.address);
+                }
+                if m.postcode == 0 {
+                    m.postcode = self.value(&out, ids, q.postcode);
+                }
+                if m.email == 0 {
+                    m.email = self.value(&out, ids, q.email);
                 }
                 if let Some(slot) = self.persons.get_mut(id as usize) {
                     *slot = m;
@@ -1160,6 +1177,8 @@ fn block_key(
             KeyPart::Sex => p.sex.map(|s| s as u64),
             KeyPart::Commune => nonzero(u64::from(p.commune)),
             KeyPart::District => nonzero(u64::from(p.district)),
+            KeyPart::Postcode => nonzero(u64::from(p.postcode)),
+            KeyPart::Email => nonzero(u64::from(p.email)),
         };
         match v {
             Some(v) => h.update(&v.to_le_bytes()),
@@ -1207,6 +1226,8 @@ fn sort_value(p: &PersonRecord, pool: &Pool, part: KeyPart) -> u64 {
         KeyPart::Sex => p.sex.map_or(0, |s| s as u64 + 1),
         KeyPart::Commune => u64::from(p.commune),
         KeyPart::District => u64::from(p.district),
+        KeyPart::Postcode => u64::from(p.postcode),
+        KeyPart::Email => u64::from(p.email),
     }
 }
 
@@ -1222,6 +1243,8 @@ const EMPTY_PERSON: PersonRecord = PersonRecord {
     district: 0,
     address: 0,
     vaccine: 0,
+    postcode: 0,
+    email: 0,
     rows_at: 0,
     rows_n: 0,
 };
@@ -1272,16 +1295,25 @@ struct Edge {
     cmp: Comparison,
 }
 
-/// What one block gives: its edges, how many pairs it compared, and (with
-/// `keep_pairs`) those pairs.
-type BlockOut = (Vec<Edge>, u64, Vec<(u32, u32)>);
+/// What one block gives: its edges, how many pairs it compared, (with
+/// `keep_pairs`) those pairs, and (when learning) their comparison patterns.
+type BlockOut = (Vec<Edge>, u64, Vec<(u32, u32)>, Vec<u64>);
 
+/// The pairs over the threshold. With `patterns`, no pair is scored: the
+/// comparison pattern of every pair the blocks let meet is counted there,
+/// by block, for [`learn::learn`].
 fn candidate_edges(
     persons: &[PersonRecord],
     pool: &Pool,
     cfg: &DedupeSettings,
     stats: &mut Stats,
+    mut patterns: Option<&mut learn::Patterns>,
 ) -> (Vec<Edge>, Vec<Oversized>, Vec<(u32, u32)>) {
+    let learning = patterns.is_some();
+    if let Some(p) = patterns.as_deref_mut() {
+        p.clear();
+        p.resize_with(cfg.parts.len(), FxHashMap::default);
+    }
     let k = cfg.parts.len();
     // One block definition at a time. For each earlier definition, each
     // record's group there: the number of the compared block holding it, 0
@@ -1408,6 +1440,7 @@ fn candidate_edges(
                         }
                         let mut out = Vec::new();
                         let mut met = Vec::new();
+                        let mut seen = Vec::new();
                         let mut compared = 0u64;
                         let earlier_of =
                             |x: usize| lg.get(x * kind..(x + 1) * kind).unwrap_or_default();
@@ -1436,7 +1469,16 @@ fn candidate_edges(
                                 } else {
                                     (pb, pa, b, a)
                                 };
-                                if let Some(cmp) = compare_min(
+                                if learning {
+                                    let cmp = compare_events(
+                                        pa,
+                                        pb,
+                                        pool,
+                                        &cfg.weights,
+                                        cfg.event.max_days,
+                                    );
+                                    seen.push(learn::pattern(&cmp));
+                                } else if let Some(cmp) = compare_min(
                                     pa,
                                     pb,
                                     pool,
@@ -1449,7 +1491,7 @@ fn candidate_edges(
                                 }
                             }
                         }
-                        (out, compared, met)
+                        (out, compared, met, seen)
                     },
                 )
                 .collect()
@@ -1460,10 +1502,15 @@ fn candidate_edges(
         });
         next = upcoming;
         spare = owned;
-        for (out, n, m) in found {
+        for (out, n, m, seen) in found {
             edges.extend(out);
             compared += n;
             met_pairs.extend(m);
+            if let Some(t) = patterns.as_deref_mut().and_then(|p| p.get_mut(kind)) {
+                for x in seen {
+                    *t.entry(x).or_insert(0) += 1;
+                }
+            }
         }
     }
     stats.compared_pairs = compared;
@@ -1586,7 +1633,28 @@ pub fn run(
         persons: persons.len(),
         ..Stats::default()
     };
-    let (edges, oversized, met_pairs) = candidate_edges(&persons, &pool, cfg, &mut stats);
+    let own = cfg.for_profile(&mapping.profile.name, mapping.profile.dedupe.as_ref())?;
+    let cfg = &own;
+    // Weights learned from the file (when asked, and the file is large
+    // enough), else those of the settings.
+    let learned = if cfg.learn {
+        let mut patterns = Vec::new();
+        let mut tell = cfg.clone();
+        tell.weights = learn::telling_levels(&cfg.weights);
+        tell.keep_pairs = false;
+        candidate_edges(
+            &persons,
+            &pool,
+            &tell,
+            &mut Stats::default(),
+            Some(&mut patterns),
+        );
+        learn::learn(&persons, &pool, cfg, &patterns)
+    } else {
+        None
+    };
+    let cfg = learned.as_ref().map_or(cfg, |l| &l.0);
+    let (edges, oversized, met_pairs) = candidate_edges(&persons, &pool, cfg, &mut stats, None);
     stats.matched_pairs = edges.len();
 
     let rows = &pool.rows;
@@ -1773,6 +1841,7 @@ pub fn run(
         oversized,
         stats,
         met,
+        learned: learned.map(|l| l.1),
     })
 }
 
@@ -2192,7 +2261,7 @@ mod tests {
     fn compared(cfg: &DedupeSettings) -> (u64, Vec<Oversized>) {
         let (persons, pool, _) = windowed_block(cfg.window, cfg.max_block);
         let mut stats = Stats::default();
-        let (_, over, _) = candidate_edges(&persons, &pool, cfg, &mut stats);
+        let (_, over, _) = candidate_edges(&persons, &pool, cfg, &mut stats, None);
         (stats.compared_pairs, over)
     }
 
@@ -2259,7 +2328,7 @@ mod tests {
         persons.push(last);
         pool.names.finish(&persons);
         let mut stats = Stats::default();
-        let (edges, _, _) = candidate_edges(&persons, &pool, &cfg, &mut stats);
+        let (edges, _, _) = candidate_edges(&persons, &pool, &cfg, &mut stats, None);
         let last = persons.len() as u32 - 1;
         assert!(
             edges.iter().any(|e| (e.a, e.b) == (0, last)),

@@ -40,10 +40,12 @@ pub enum Field {
     RelationToHead,
     HeadName,
     HeadId,
+    Postcode,
+    Email,
 }
 
 impl Field {
-    pub const ALL: [Field; 26] = [
+    pub const ALL: [Field; 28] = [
         Field::Id,
         Field::FullName,
         Field::Dob,
@@ -70,6 +72,8 @@ impl Field {
         Field::RelationToHead,
         Field::HeadName,
         Field::HeadId,
+        Field::Postcode,
+        Field::Email,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -106,6 +110,8 @@ impl Field {
             Field::RelationToHead => "relation_to_head",
             Field::HeadName => "head_name",
             Field::HeadId => "head_id",
+            Field::Postcode => "postcode",
+            Field::Email => "email",
         }
     }
 
@@ -143,6 +149,11 @@ pub struct Profile {
     #[serde(default)]
     pub sex_codes: BTreeMap<String, String>,
     pub fields: BTreeMap<Field, Vec<String>>,
+    /// The duplicate search's settings for this kind of list, over those of
+    /// `rules/dedupe.toml` (`learn`, `threshold`, `blocks`, …): read by the
+    /// duplicate search, which owns their meaning.
+    #[serde(default)]
+    pub dedupe: Option<toml::Table>,
 }
 
 /// `[limits]` of settings.toml: the reader's bounds and the batch size.
@@ -1031,6 +1042,7 @@ impl ReferenceSettings {
                 id_digits: Vec::new(),
                 sex_codes: BTreeMap::new(),
                 fields: f.fields,
+                dedupe: None,
             },
             matching: f.matching,
         })
