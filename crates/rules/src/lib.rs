@@ -219,9 +219,7 @@ impl Category {
                 Category::NotInReference => "ID not in the population database",
                 Category::Verification => "Differs from the population database",
                 Category::Deceased => "Records of deceased persons",
-                Category::Household => {
-                    "Households without a head, with several, or in several communes (households)"
-                }
+                Category::Household => "Household head/commune problems (households)",
                 Category::HouseholdMember => "Wrong household member details (persons)",
             }
         } else {
@@ -241,7 +239,7 @@ impl Category {
                 Category::NotInReference => "Không có trong CSDL dân cư",
                 Category::Verification => "Xác minh Sai Thông Tin",
                 Category::Deceased => "Người đã mất còn dữ liệu",
-                Category::Household => "Hộ không có chủ hộ, nhiều chủ hộ, khác xã (số hộ)",
+                Category::Household => "Hộ không/nhiều chủ hộ, khác xã (số hộ)",
                 Category::HouseholdMember => "Sai thông tin thành viên hộ (số người)",
             }
         }
