@@ -77,3 +77,21 @@ fn education() {
         "fixtures/education/expected",
     );
 }
+
+#[test]
+fn household_residence_extract() {
+    snapshot(
+        "fixtures/household/cu-tru.csv",
+        &[],
+        "fixtures/household/expected",
+    );
+}
+
+#[test]
+fn household_bhyt_declaration() {
+    snapshot(
+        "fixtures/household/bhyt-ho-gia-dinh.csv",
+        &["--lang", "en"],
+        "fixtures/household/expected-bhyt-en",
+    );
+}

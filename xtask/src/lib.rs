@@ -8,4 +8,5 @@ pub mod cli;
 pub mod dedupe_score;
 pub mod dedupe_synth;
 pub mod docs;
+pub mod household_synth;
 pub mod synth;

@@ -32,7 +32,7 @@ pub struct SynthArgs {
     /// Số dòng dữ liệu / number of data rows
     #[arg(long, default_value_t = 1000)]
     pub rows: usize,
-    /// vaccination, bhxh or education
+    /// vaccination, bhxh, education or household
     #[arg(long, default_value = "vaccination")]
     pub profile: String,
     /// Tỷ lệ dòng có lỗi cài sẵn / share of rows with an injected problem
@@ -215,7 +215,7 @@ const SCHOOLS: &[&str] = &[
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Vaccination,
     Bhxh,
     Education,
@@ -233,8 +233,8 @@ struct Person {
     bhxh: String,
 }
 
-struct Gen {
-    rng: fastrand::Rng,
+pub(crate) struct Gen {
+    pub(crate) rng: fastrand::Rng,
     used_ids: rustc_hash::FxHashSet<String>,
     kind: Kind,
     today: NaiveDate,
@@ -257,7 +257,7 @@ fn dmy(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-fn sex_label(s: Sex) -> &'static str {
+pub(crate) fn sex_label(s: Sex) -> &'static str {
     match s {
         Sex::Male => "Nam",
         Sex::Female => "Nữ",
@@ -265,16 +265,27 @@ fn sex_label(s: Sex) -> &'static str {
 }
 
 impl Gen {
-    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+    /// A generator of people (names, IDs) for the other synthetic exports.
+    pub(crate) fn new(seed: u64, today: NaiveDate) -> Gen {
+        Gen {
+            rng: fastrand::Rng::with_seed(seed),
+            used_ids: Default::default(),
+            kind: Kind::Vaccination,
+            today,
+            family_total: FAMILY.iter().map(|f| f.1).sum(),
+        }
+    }
+
+    pub(crate) fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
         &v[self.rng.usize(0..v.len())]
     }
 
-    fn date_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+    pub(crate) fn date_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
         let span = (to - from).num_days().max(1) as u64;
         from + Days::new(self.rng.u64(0..span))
     }
 
-    fn name(&mut self, sex: Sex) -> String {
+    pub(crate) fn name(&mut self, sex: Sex) -> String {
         let mut r = self.rng.u32(0..self.family_total);
         let mut family = FAMILY[0].0;
         for (f, w) in FAMILY {
@@ -299,7 +310,7 @@ impl Gen {
     }
 
     /// A unique 12-digit ID agreeing with sex and birth year.
-    fn id_for(&mut self, sex: Sex, year: i32) -> String {
+    pub(crate) fn id_for(&mut self, sex: Sex, year: i32) -> String {
         let digit = IdStructure::digit_for(year, sex).unwrap_or(0);
         loop {
             let prov = *self.pick(PROVINCES);
@@ -521,7 +532,7 @@ struct Row {
 }
 
 pub fn run_synth(a: &SynthArgs) -> Result<ExitCode> {
-    if kind_of(&a.profile).is_none() {
+    if kind_of(&a.profile).is_none() && a.profile != "household" {
         return Err(Error::Usage(format!(
             "synth: hồ sơ không hỗ trợ / unsupported profile '{}'",
             a.profile
@@ -544,7 +555,19 @@ pub fn run_synth(a: &SynthArgs) -> Result<ExitCode> {
         today: a.today,
         conflicts: a.conflicts,
     };
-    let n = generate_with(&spec, &mut out, &mut truth).map_err(werr(&a.out))?;
+    let n = if a.profile == "household" {
+        crate::household_synth::generate(
+            a.rows,
+            a.problem_rate,
+            a.seed,
+            a.today,
+            &mut out,
+            &mut truth,
+        )
+    } else {
+        generate_with(&spec, &mut out, &mut truth)
+    }
+    .map_err(werr(&a.out))?;
     out.flush().map_err(werr(&a.out))?;
     truth.flush().map_err(werr(&a.truth))?;
     eprintln!(
@@ -566,6 +589,9 @@ pub fn generate(
     out: &mut dyn Write,
     truth: &mut dyn Write,
 ) -> std::io::Result<usize> {
+    if profile == "household" {
+        return crate::household_synth::generate(rows, problem_rate, seed, today, out, truth);
+    }
     let spec = Spec {
         profile,
         rows,

@@ -5,6 +5,7 @@
 //! and the findings go to the sink. Output is identical for any thread count.
 
 pub mod fix;
+pub mod households;
 pub mod prepass;
 pub mod shared_ids;
 pub mod tally;

@@ -1,5 +1,6 @@
 //! The pre-pass of `check`: the findings that need the whole file before
-//! they can land on a row — DUP002 ([`crate::shared_ids`]) and the fuzzy
+//! they can land on a row — DUP002 ([`crate::shared_ids`]), the household
+//! rules ([`crate::households`]) and the fuzzy
 //! duplicates (DUP003–DUP005, the detection of `lamsach_dedupe`) — run on
 //! the same opened source beside the rule pass, joined to the rows in the
 //! merge step.
@@ -70,7 +71,7 @@ pub fn prepass(
 /// its sequential phases, and its merge step waits for the pre-pass
 /// findings (see [`crate::Later`]). Outputs are the same as running the
 /// pre-pass first. A pre-pass error is reported before the check's. DUP002
-/// always runs; the fuzzy duplicates only with `dedupe` (not `--no-dedupe`).
+/// and the household rules (HH001–HH003, HH006, HH007) always run; the fuzzy duplicates only with `dedupe` (not `--no-dedupe`).
 pub fn check_beside_prepass<T>(
     dedupe: bool,
     opened: &Opened,
@@ -89,6 +90,9 @@ pub fn check_beside_prepass<T>(
         let pre = s.spawn(|| {
             let r = (|| -> Result<Arc<ExtraFindings>> {
                 let mut found = crate::shared_ids::shared_ids(opened, data, &pre_opts)?;
+                for (line, fs) in crate::households::households(opened, data, &pre_opts)? {
+                    found.entry(line).or_default().extend(fs);
+                }
                 if dedupe {
                     let fuzzy = prepass(opened, data, rules_dir, &pre_opts)?;
                     for (line, fs) in fuzzy.iter() {

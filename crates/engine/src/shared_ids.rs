@@ -29,7 +29,7 @@ use std::borrow::Cow;
 /// `out` in the order of `cols`; false for any other record. A record
 /// without quotes is cut at its delimiters, the other cells left alone; one
 /// with quotes is split as the reader splits it.
-fn cut<'a>(
+pub(crate) fn cut<'a>(
     rec: &'a [u8],
     delim: u8,
     expected: usize,
@@ -159,7 +159,7 @@ fn with_ctx<R>(
 
 /// Runs `per_row` on every record of the source, batches in parallel,
 /// results in input order.
-fn each_row<T: Send>(
+pub(crate) fn each_row<T: Send>(
     opened: &Opened,
     data: &RuleData,
     per_row: impl Fn(u64, &[u8]) -> Option<T> + Send + Sync,

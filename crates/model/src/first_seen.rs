@@ -149,6 +149,28 @@ impl<V: Copy + Default> FirstSeen<V> {
         self.find(key).ok().map(|i| self.slots[i].1)
     }
 
+    /// The value of `key` to change in place, `val` stored first when the
+    /// key is new (for a small record per key that is updated row by row).
+    pub fn get_or_insert_mut(&mut self, key: u64, val: V) -> &mut V {
+        if key == 0 {
+            return self.zero.get_or_insert(val);
+        }
+        self.first_or_insert(key, val);
+        // present after the insert; were it not, the value of an empty slot
+        // would be changed, which no lookup reads
+        let (Ok(i) | Err(i)) = self.find(key);
+        &mut self.slots[i].1
+    }
+
+    /// Every key with its value, in slot order (key 0 last).
+    pub fn iter(&self) -> impl Iterator<Item = (u64, V)> + '_ {
+        self.slots
+            .iter()
+            .copied()
+            .filter(|s| s.0 != 0)
+            .chain(self.zero.map(|v| (0, v)))
+    }
+
     /// The value of `key` when present (the table unchanged); otherwise
     /// `val` is stored for it and None returned.
     pub fn first_or_insert(&mut self, key: u64, val: V) -> Option<V> {
@@ -185,6 +207,23 @@ impl<V: Copy + Default> FirstSeen<V> {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn values_change_in_place() {
+        let mut t: FirstSeen<u32> = FirstSeen::default();
+        for k in [0u64, 5, 5, 9, 0, 5] {
+            *t.get_or_insert_mut(k, 0) += 1;
+        }
+        let mut all: Vec<(u64, u32)> = t.iter().collect();
+        all.sort();
+        assert_eq!(all, [(0, 2), (5, 3), (9, 1)]);
+        // growth keeps the values
+        for k in 1..200u64 {
+            *t.get_or_insert_mut(k * 1000, 7) += 1;
+        }
+        assert_eq!(t.get(5), Some(3));
+        assert_eq!(t.get(199_000), Some(8));
+    }
 
     #[test]
     fn agrees_with_a_hash_map() {

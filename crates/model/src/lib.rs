@@ -4,6 +4,7 @@
 
 pub mod first_seen;
 pub mod header;
+pub mod household;
 pub mod layout;
 pub mod parse;
 pub mod profile;

@@ -139,6 +139,11 @@ pub struct Profile {
     pub event_key: Vec<Field>,
     #[serde(default)]
     pub signature: Vec<Field>,
+    /// Columns that mark another kind of export: a file with any of them is
+    /// never detected as this profile (a BHYT household declaration has a
+    /// household column but is a BHXH file).
+    #[serde(default)]
+    pub not_with: Vec<Field>,
     /// Lengths of an identifier of another shape, all digits (a list's own
     /// 7-digit number): compared and blocked on as an ID by the duplicate
     /// search, not read as a broken 12-digit one there.
@@ -226,6 +231,8 @@ pub struct RuleData {
     pub reference: ReferenceSettings,
     /// `layout.toml`: the words that name a field in a header.
     pub headers: HeaderWords,
+    /// `household.toml`: the relationship words and the household settings.
+    pub household: crate::household::HouseholdSettings,
 }
 
 const EMBEDDED: &[(&str, &str)] = &[
@@ -248,6 +255,10 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "profiles/education.toml",
         include_str!("../../../rules/profiles/education.toml"),
+    ),
+    (
+        "profiles/household.toml",
+        include_str!("../../../rules/profiles/household.toml"),
     ),
 ];
 
@@ -330,6 +341,13 @@ impl RuleData {
         // optional: a rules directory without it uses the built-in one
         let rp = dir.join("reference.toml");
         let hp = dir.join("layout.toml");
+        let gp = dir.join("household.toml");
+        let household = if gp.exists() {
+            let (name, text) = read(gp)?;
+            Some(crate::household::HouseholdSettings::parse(&name, &text)?)
+        } else {
+            None
+        };
         let headers = if hp.exists() {
             let (name, text) = read(hp)?;
             Some(HeaderWords::parse(&name, &text)?)
@@ -347,6 +365,9 @@ impl RuleData {
         let mut data = Self::from_files(&files, &reference)?;
         if let Some(h) = headers {
             data.headers = h;
+        }
+        if let Some(h) = household {
+            data.household = h;
         }
         Ok(data)
     }
@@ -431,6 +452,7 @@ impl RuleData {
             profiles,
             reference,
             headers: HeaderWords::embedded()?,
+            household: crate::household::HouseholdSettings::embedded()?,
         })
     }
 
@@ -785,6 +807,14 @@ impl Mapping {
         self.col[f.index()]
     }
 
+    /// True when a column's header names one of `fields`, checked or not
+    /// (a field the profile lacks is read but set aside).
+    pub fn names_any(&self, fields: &[Field]) -> bool {
+        self.columns
+            .iter()
+            .any(|c| matches!(c.reading, Reading::Field { field, .. } if fields.contains(&field)))
+    }
+
     /// The error for a file without the columns `missing`: the headers it
     /// found, and for each missing field the closest header, if any;
     /// `options` names `--column` and `--header-row` (for an export, whose
@@ -971,6 +1001,7 @@ pub fn detect<'a>(data: &'a RuleData, headers: &[String]) -> Option<&'a Profile>
         .iter()
         .map(|p| (Mapping::new(p, headers, &data.headers), p))
         .filter(|(m, p)| p.signature.iter().any(|f| m.column(*f).is_some()))
+        .filter(|(m, p)| !m.names_any(&p.not_with))
         .max_by_key(|(m, _)| m.score())
         .map(|(_, p)| p)
 }
@@ -1039,6 +1070,7 @@ impl ReferenceSettings {
                 required: f.required,
                 event_key: Vec::new(),
                 signature: Vec::new(),
+                not_with: Vec::new(),
                 id_digits: Vec::new(),
                 sex_codes: BTreeMap::new(),
                 fields: f.fields,
@@ -1075,7 +1107,7 @@ mod tests {
     #[test]
     fn embedded_rules_load() {
         let d = RuleData::embedded().unwrap();
-        assert_eq!(d.profiles.len(), 3);
+        assert_eq!(d.profiles.len(), 4);
         assert_eq!(d.province(1), Some("Hà Nội"));
         assert_eq!(d.province(3), None);
         assert!(d.is_missing_token(&fold("Không có")));
@@ -1106,6 +1138,55 @@ mod tests {
         let e = h(&["Họ và tên", "Ngày sinh", "Trường", "Cấp học", "Lớp"]);
         assert_eq!(detect(&d, &e).unwrap().name, "education");
         assert!(detect(&d, &h(&["a", "b"])).is_none());
+        // a residence extract is a household list; a BHYT household
+        // declaration (with the BHXH code) stays a BHXH file
+        let r = h(&[
+            "Mã hộ gia đình",
+            "Họ tên chủ hộ",
+            "Họ và tên",
+            "Ngày sinh",
+            "Giới tính",
+            "Số định danh cá nhân",
+            "Quan hệ với chủ hộ",
+            "Xã",
+        ]);
+        assert_eq!(detect(&d, &r).unwrap().name, "household");
+        let m = Mapping::new(detect(&d, &r).unwrap(), &r, &d.headers);
+        assert_eq!(m.column(Field::HouseholdCode), Some(0));
+        assert_eq!(m.column(Field::HeadName), Some(1));
+        assert_eq!(m.column(Field::FullName), Some(2));
+        assert_eq!(m.column(Field::RelationToHead), Some(6));
+        let machine = h(&[
+            "MA_HO_GD",
+            "HOTEN_CHUHO",
+            "SoCCCD_CH",
+            "HO_TEN",
+            "NGAY_SINH",
+            "SO_CCCD",
+            "QUAN_HE_CHU_HO",
+        ]);
+        let p = detect(&d, &machine).unwrap();
+        assert_eq!(p.name, "household");
+        let m = Mapping::new(p, &machine, &d.headers);
+        assert_eq!(m.column(Field::HouseholdCode), Some(0));
+        assert_eq!(m.column(Field::HeadName), Some(1));
+        assert_eq!(m.column(Field::HeadId), Some(2));
+        assert_eq!(m.column(Field::Id), Some(5));
+        assert_eq!(m.column(Field::RelationToHead), Some(6));
+        let tk1 = h(&[
+            "Họ và tên",
+            "Mã số BHXH",
+            "Ngày sinh",
+            "Giới tính",
+            "Mã hộ gia đình",
+            "Mối quan hệ với chủ hộ",
+            "Số CCCD/ĐDCN/Hộ chiếu",
+        ]);
+        let p = detect(&d, &tk1).unwrap();
+        assert_eq!(p.name, "bhxh");
+        let m = Mapping::new(p, &tk1, &d.headers);
+        assert_eq!(m.column(Field::HouseholdCode), Some(4));
+        assert_eq!(m.column(Field::RelationToHead), Some(5));
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub use insurance::bhyt_card_invalid::bhxh_of_card;
 pub mod dob;
 pub mod dup;
 pub mod field;
+pub mod household;
 pub mod id;
 pub mod insurance;
 pub mod name;
@@ -83,6 +84,13 @@ pub static REGISTRY: &[&Rule] = &[
     &reference::sex_differs::RULE,
     &reference::event_after_death::RULE,
     &reference::deceased_still_active::RULE,
+    &household::household_without_head::RULE,
+    &household::household_several_heads::RULE,
+    &household::head_details_disagree::RULE,
+    &household::relation_to_head_unrecognised::RULE,
+    &household::head_under_age::RULE,
+    &household::household_in_several_communes::RULE,
+    &household::person_in_two_households::RULE,
 ];
 
 /// The four pillars of clean data: "đúng, đủ, sạch, sống".
@@ -139,10 +147,14 @@ pub enum Category {
     NotInReference,
     Verification,
     Deceased,
+    /// Counted in households: one per household and rule.
+    Household,
+    /// Counted in persons: one per member row (or person) and rule.
+    HouseholdMember,
 }
 
 impl Category {
-    pub const ALL: [Category; 15] = [
+    pub const ALL: [Category; 17] = [
         Category::MissingId,
         Category::MalformedId,
         Category::IdStructure,
@@ -158,6 +170,8 @@ impl Category {
         Category::NotInReference,
         Category::Verification,
         Category::Deceased,
+        Category::Household,
+        Category::HouseholdMember,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -182,6 +196,8 @@ impl Category {
             Category::NotInReference => "not_in_reference",
             Category::Verification => "verification",
             Category::Deceased => "deceased",
+            Category::Household => "household",
+            Category::HouseholdMember => "household_member",
         }
     }
 
@@ -203,6 +219,8 @@ impl Category {
                 Category::NotInReference => "ID not in the population database",
                 Category::Verification => "Differs from the population database",
                 Category::Deceased => "Records of deceased persons",
+                Category::Household => "Household head/commune problems (households)",
+                Category::HouseholdMember => "Wrong household member details (persons)",
             }
         } else {
             match self {
@@ -221,6 +239,8 @@ impl Category {
                 Category::NotInReference => "Không có trong CSDL dân cư",
                 Category::Verification => "Xác minh Sai Thông Tin",
                 Category::Deceased => "Người đã mất còn dữ liệu",
+                Category::Household => "Hộ không/nhiều chủ hộ, khác xã (số hộ)",
+                Category::HouseholdMember => "Sai thông tin thành viên hộ (số người)",
             }
         }
     }

@@ -11,8 +11,8 @@ pub static RULE: Rule = Rule {
     doc: r#"## What it does
 Flags empty cells in the fields a profile lists as `required` (in
 `rules/profiles/*.toml`), other than ID, name, date of birth and sex, which
-have rules of their own (ID001, NAM001, DOB001, SEX001). One finding per empty
-field.
+have rules of their own (ID001, NAM001, DOB001, SEX001), and the relationship
+to the household head (HH004). One finding per empty field.
 
 ## Why is this bad?
 Reports count these as "Thiếu trường thông tin": a vaccination without its
@@ -28,7 +28,10 @@ vaccine or date, a pupil without a school, cannot be reported.
 
 fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
     for &f in &ctx.map.profile.required {
-        if matches!(f, Field::Id | Field::FullName | Field::Dob | Field::Sex) {
+        if matches!(
+            f,
+            Field::Id | Field::FullName | Field::Dob | Field::Sex | Field::RelationToHead
+        ) {
             continue;
         }
         if ctx.is_empty(f) {
