@@ -56,6 +56,17 @@ pub struct Common {
     pub rules: Option<PathBuf>,
 }
 
+/// What every report says about who reports and for when.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ReportArgs {
+    /// Đơn vị báo cáo, ghi trên mọi báo cáo, ví dụ "Trung tâm Y tế huyện Sơn Tịnh" / the reporting unit shown on every report
+    #[arg(long, value_name = "TEXT")]
+    pub unit: Option<String>,
+    /// Kỳ báo cáo, ví dụ "11/2026" / the reporting period shown on every report
+    #[arg(long, value_name = "TEXT")]
+    pub period: Option<String>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Kiểm tra một tệp xuất / check one export file
@@ -229,6 +240,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub since: Option<PathBuf>,
     #[command(flatten)]
+    pub report: ReportArgs,
+    #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
     pub common: Common,
@@ -344,6 +357,8 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
                 mask_ids: a.mask_ids,
                 since: a.since.as_deref(),
                 save_state: a.save_state.as_deref(),
+                unit: a.report.unit.clone(),
+                period: a.report.period.clone(),
             },
             &data,
             &mut term,

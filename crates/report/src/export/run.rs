@@ -24,6 +24,9 @@ pub struct RunSpec<'a> {
     pub since: Option<&'a Path>,
     /// Save this run's state here.
     pub save_state: Option<&'a Path>,
+    /// The reporting unit and period shown on every report (`--unit`, `--period`).
+    pub unit: Option<String>,
+    pub period: Option<String>,
 }
 
 pub struct RunResult {
@@ -38,6 +41,17 @@ impl Sink for Fan<'_> {
     fn finding(&mut self, f: &Finding, group: &str) -> Result<()> {
         for s in &mut self.0 {
             s.finding(f, group)?;
+        }
+        Ok(())
+    }
+    fn finding_in(
+        &mut self,
+        f: &Finding,
+        group: &str,
+        keys: Option<&lamsach_engine::RecordKeys>,
+    ) -> Result<()> {
+        for s in &mut self.0 {
+            s.finding_in(f, group, keys)?;
         }
         Ok(())
     }
@@ -62,14 +76,14 @@ pub fn check_with_reports(
     let want_state = spec.since.is_some() || spec.save_state.is_some();
     let mut opts = spec.opts.clone();
     opts.person_keys = want_state;
+    opts.record_keys = spec.out.is_some();
     let salt = before.as_ref().map(|b| b.salt).unwrap_or_else(new_salt);
     let mapping = &spec.opened.mapping;
-    let id_cols = crate::id_columns(mapping);
     let mut issues = match spec.out {
         Some(dir) => {
             std::fs::create_dir_all(dir).map_err(Error::write(&dir))?;
             let mut i = crate::IssuesCsv::create(&dir.join("issues.csv"), lang, spec.mask_ids)?;
-            i.set_columns(&mapping.headers, id_cols.clone());
+            i.set_columns(mapping);
             Some(i)
         }
         None => None,
@@ -87,8 +101,7 @@ pub fn check_with_reports(
                     },
                 lang,
                 spec.mask_ids,
-                &mapping.headers,
-                id_cols.clone(),
+                mapping,
             )?)
         }
         _ => None,
@@ -145,6 +158,8 @@ pub fn check_with_reports(
                     mask_ids: spec.mask_ids,
                     today: today.clone(),
                     group_rank: group_rank(&outcome, data),
+                    unit: spec.unit.clone(),
+                    period: spec.period.clone(),
                 },
             );
             if let Some(p) = &progress {
