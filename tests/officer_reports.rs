@@ -248,3 +248,37 @@ fn xlsx_is_ready_to_print_and_file() {
         });
     assert_eq!(last, Some(31.0));
 }
+
+/// A reused --out folder holds one run: the manifest names the input (size,
+/// hash), the options and the outputs; the earlier run's extra files go.
+#[test]
+fn reused_out_folder_keeps_one_run_with_a_manifest() {
+    let d = tempfile::tempdir().unwrap();
+    check(d.path(), &["--format", "all"]);
+    assert!(d.path().join("report.html").exists());
+    // a stray report file of unknown origin is reported, not removed
+    std::fs::write(d.path().join("report-old.csv"), "x").unwrap();
+    let o = check(d.path(), &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!d.path().join("report.html").exists());
+    assert!(!d.path().join("report.xlsx").exists());
+    assert!(err.contains("report.html"), "{err}");
+    assert!(err.contains("report-old.csv"), "{err}");
+    assert!(d.path().join("report-old.csv").exists());
+    let m: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["schema"], "lamsach.manifest/1");
+    assert_eq!(m["input"]["file"], "tiem-chung.csv");
+    let input = std::fs::read(root().join("fixtures/sample/tiem-chung.csv")).unwrap();
+    assert_eq!(m["input"]["bytes"], input.len() as u64);
+    assert_eq!(m["input"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(m["options"]["today"], "2026-11-23");
+    let files: Vec<&str> = m["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["issues.csv", "tally.csv", "tally.json"]);
+}

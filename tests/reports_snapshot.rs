@@ -305,7 +305,12 @@ fn mask_ids_applies_to_every_output() {
     for e in std::fs::read_dir(d.path()).unwrap() {
         let p = e.unwrap().path();
         let name = p.file_name().unwrap().to_string_lossy().to_string();
-        if name.ends_with(".xlsx") {
+        if name == "manifest.json" {
+            // file names, options and SHA-256 hashes (hex digits, not IDs)
+            let m: Value = serde_json::from_str(&read(&p)).unwrap();
+            assert_eq!(m["options"]["mask_ids"], true);
+            continue;
+        } else if name.ends_with(".xlsx") {
             texts.push((name, xlsx_strings(&p).join("\n")));
         } else {
             texts.push((name, read(&p)));

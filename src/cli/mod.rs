@@ -372,6 +372,9 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         opts,
         check,
     )?;
+    if !a.quiet || !res.unknown.is_empty() {
+        eprint!("{}", folder_notice(&res.removed, &res.unknown, lang));
+    }
     let outcome: Outcome = res.outcome;
     if let (Some(dir), Some(r)) = (&a.out, &reference) {
         lamsach_reference::write_issues_csv(&dir.join("reference-issues.csv"), r, lang)?;
@@ -433,6 +436,40 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What the output folder held from earlier runs: files of the earlier run
+/// removed (named in its manifest.json), report files no manifest names.
+pub(crate) fn folder_notice(removed: &[PathBuf], unknown: &[PathBuf], lang: Lang) -> String {
+    let names = |v: &[PathBuf]| {
+        v.iter()
+            .filter_map(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut s = String::new();
+    if !removed.is_empty() {
+        s.push_str(&format!(
+            "lamsach: {}: {}\n",
+            lang.pick(
+                "đã xóa tệp của lần chạy trước không còn đúng (theo manifest.json)",
+                "removed the earlier run's files this run does not write (from manifest.json)"
+            ),
+            names(removed)
+        ));
+    }
+    if !unknown.is_empty() {
+        s.push_str(&format!(
+            "lamsach: {}: {}\n",
+            lang.pick(
+                "thư mục --out còn tệp báo cáo không thuộc lần chạy này, hãy xóa hoặc dùng thư mục khác",
+                "the --out folder holds report files not from this run; delete them or use another folder"
+            ),
+            names(unknown)
+        ));
+    }
+    s
 }
 
 /// What loading the reference found, for stderr: counts and the first lines
