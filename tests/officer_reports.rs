@@ -282,3 +282,31 @@ fn reused_out_folder_keeps_one_run_with_a_manifest() {
         .collect();
     assert_eq!(files, ["issues.csv", "tally.csv", "tally.json"]);
 }
+
+/// `--today` as officers write it (05/12/2026) is read; a wrong one is
+/// explained in both languages with an example, exit code 2.
+#[test]
+fn today_in_dd_mm_yyyy_and_a_bilingual_error() {
+    let d = tempfile::tempdir().unwrap();
+    let run = |today: &str| {
+        Command::new(env!("CARGO_BIN_EXE_lamsach"))
+            .arg("check")
+            .arg(root().join("fixtures/sample/tiem-chung.csv"))
+            .args(["-q", "--format", "json", "--today", today, "--out"])
+            .arg(d.path())
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run("05/12/2026").status.code(), Some(1));
+    let m: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["options"]["today"], "2026-12-05");
+    let o = run("2026-13-40");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("không phải ngày") && err.contains("not a date"),
+        "{err}"
+    );
+}

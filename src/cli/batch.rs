@@ -95,7 +95,7 @@ pub struct BatchArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Ngày chạy (YYYY-MM-DD), dùng cho tên thư mục / run date, also the folder name
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_parser = crate::cli::parse_today, value_name = "YYYY-MM-DD")]
     pub today: Option<chrono::NaiveDate>,
     /// Không in gì ra màn hình / print nothing
     #[arg(long, short)]

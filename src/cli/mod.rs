@@ -179,6 +179,19 @@ impl LayoutArgs {
     }
 }
 
+/// `--today`: `2026-12-05`, or `05/12/2026` as officers write it; a wrong
+/// value gets a bilingual message with an example.
+pub(crate) fn parse_today(s: &str) -> std::result::Result<NaiveDate, String> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .map_err(|_| {
+            format!(
+                "'{s}' không phải ngày; ghi theo dạng 2026-12-05 hoặc 05/12/2026 / not a date; write it as 2026-12-05 or 05/12/2026"
+            )
+        })
+}
+
 /// `--header-row 6` or `6-7`.
 fn parse_header_row(s: &str) -> Result<(u64, u64)> {
     let bad = || {
@@ -213,7 +226,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub mask_ids: bool,
     /// Ngày chạy dùng cho tuổi/ngày tương lai (YYYY-MM-DD); mặc định hôm nay / the run date
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_parser = crate::cli::parse_today, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
     /// Trích xuất CSDL dân cư để xác minh họ tên, ngày sinh, giới tính / population database extract to verify name, date of birth and sex against
     #[arg(long, value_name = "FILE")]

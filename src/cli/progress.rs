@@ -19,7 +19,7 @@ pub struct ProgressArgs {
     #[arg(long, default_value = lamsach_report::export::DEFAULT_FORMATS)]
     pub format: String,
     /// Ngày báo cáo (YYYY-MM-DD) / report date
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_parser = crate::cli::parse_today, value_name = "YYYY-MM-DD")]
     pub today: Option<chrono::NaiveDate>,
     /// Không in tóm tắt / no summary on the terminal
     #[arg(long, short)]
