@@ -351,7 +351,7 @@ fn a_shared_id_blames_the_wrong_holder_in_either_order() {
                 .collect();
             assert_eq!(dup2.len(), 1, "{issues}");
             assert_eq!(dup2[0][0], wrong.to_string());
-            assert_eq!(dup2[0][10], related);
+            assert_eq!(dup2[0][15], related);
             // the wrong row's ID also disagrees with its own sex and birth year
             let on_wrong: Vec<(u64, String)> = issue_lines(&issues)
                 .into_iter()

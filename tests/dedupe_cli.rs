@@ -37,7 +37,7 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
 fn col(rows: &[Vec<String>], name: &str) -> usize {
     rows[0]
         .iter()
-        .position(|h| h == name)
+        .position(|h| crate::snapshot::issues_key(h) == name)
         .unwrap_or_else(|| panic!("column {name}"))
 }
 

@@ -9,6 +9,7 @@ mod fuzz_regressions;
 mod hostile;
 mod layers;
 mod merge;
+mod officer_reports;
 mod prepass_beside;
 mod progress_monthly;
 mod real_exports;

@@ -23,7 +23,7 @@ fn read_csv(text: &str) -> Vec<BTreeMap<String, String>> {
             headers
                 .iter()
                 .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .map(|(h, v)| (crate::snapshot::issues_key(h).to_string(), v.to_string()))
                 .collect()
         })
         .collect()

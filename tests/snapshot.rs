@@ -20,3 +20,12 @@ pub fn assert_snapshot(path: &Path, got: &[u8]) {
         String::from_utf8_lossy(got)
     );
 }
+
+/// The machine key of an issues.csv header (`Dòng` → `line`); other
+/// headers unchanged.
+pub fn issues_key(header: &str) -> &str {
+    lamsach_report::ISSUES_COLUMNS
+        .iter()
+        .find(|(_, vi)| *vi == header)
+        .map_or(header, |(key, _)| key)
+}

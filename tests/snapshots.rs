@@ -42,7 +42,8 @@ fn snapshot(input: &str, extra: &[&str], expected_dir: &str) {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
-    assert_eq!(names.len(), 3, "{names:?}");
+    // issues.csv, tally.csv, tally.json and manifest.json
+    assert_eq!(names.len(), 4, "{names:?}");
     let _ = Path::new("");
 }
 

@@ -34,6 +34,8 @@ pub struct JobsFile {
     pub formats: Option<Vec<String>>,
     #[serde(default)]
     pub mask_ids: bool,
+    /// The reporting unit shown on every report (like `check --unit`).
+    pub unit: Option<String>,
     /// Compare with the latest earlier run's state (default true).
     pub progress: Option<bool>,
     #[serde(rename = "job", default)]
@@ -64,6 +66,10 @@ pub struct Job {
     /// Skip fuzzy duplicate detection (like `check --no-dedupe`).
     #[serde(default)]
     pub no_dedupe: bool,
+    /// The job's unit, instead of the file's `unit` (like `check --unit`).
+    pub unit: Option<String>,
+    /// The reporting period (like `check --period`, e.g. "11/2026").
+    pub period: Option<String>,
 }
 
 impl Job {
@@ -89,7 +95,7 @@ pub struct BatchArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Ngày chạy (YYYY-MM-DD), dùng cho tên thư mục / run date, also the folder name
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_parser = crate::cli::parse_today, value_name = "YYYY-MM-DD")]
     pub today: Option<chrono::NaiveDate>,
     /// Không in gì ra màn hình / print nothing
     #[arg(long, short)]
@@ -428,6 +434,8 @@ pub fn run_batch(a: &BatchArgs) -> Result<ExitCode> {
                         mask_ids: job.mask_ids.unwrap_or(jf.mask_ids),
                         since: since.as_deref(),
                         save_state: Some(&state_path),
+                        unit: job.unit.clone().or_else(|| jf.unit.clone()),
+                        period: job.period.clone(),
                     },
                     &data,
                     &mut Vec::new(),

@@ -31,7 +31,7 @@ pub struct DedupeArgs {
     #[arg(long)]
     pub threads: Option<usize>,
     /// Ngày chạy (YYYY-MM-DD) / the run date
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_parser = crate::cli::parse_today, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
     /// Số cụm in ra màn hình khi không có --out / clusters printed when --out is not given
     #[arg(long, default_value_t = 10)]

@@ -56,6 +56,17 @@ pub struct Common {
     pub rules: Option<PathBuf>,
 }
 
+/// What every report says about who reports and for when.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ReportArgs {
+    /// Đơn vị báo cáo, ghi trên mọi báo cáo, ví dụ "Trung tâm Y tế huyện Sơn Tịnh" / the reporting unit shown on every report
+    #[arg(long, value_name = "TEXT")]
+    pub unit: Option<String>,
+    /// Kỳ báo cáo, ví dụ "11/2026" / the reporting period shown on every report
+    #[arg(long, value_name = "TEXT")]
+    pub period: Option<String>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Kiểm tra một tệp xuất / check one export file
@@ -168,6 +179,19 @@ impl LayoutArgs {
     }
 }
 
+/// `--today`: `2026-12-05`, or `05/12/2026` as officers write it; a wrong
+/// value gets a bilingual message with an example.
+pub(crate) fn parse_today(s: &str) -> std::result::Result<NaiveDate, String> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .map_err(|_| {
+            format!(
+                "'{s}' không phải ngày; ghi theo dạng 2026-12-05 hoặc 05/12/2026 / not a date; write it as 2026-12-05 or 05/12/2026"
+            )
+        })
+}
+
 /// `--header-row 6` or `6-7`.
 fn parse_header_row(s: &str) -> Result<(u64, u64)> {
     let bad = || {
@@ -202,7 +226,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub mask_ids: bool,
     /// Ngày chạy dùng cho tuổi/ngày tương lai (YYYY-MM-DD); mặc định hôm nay / the run date
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_parser = crate::cli::parse_today, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
     /// Trích xuất CSDL dân cư để xác minh họ tên, ngày sinh, giới tính / population database extract to verify name, date of birth and sex against
     #[arg(long, value_name = "FILE")]
@@ -228,6 +252,8 @@ pub struct CheckArgs {
     /// So sánh với trạng thái kỳ trước: đã làm sạch, chưa làm sạch, phát sinh mới / report progress since a state file
     #[arg(long, value_name = "FILE")]
     pub since: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -344,6 +370,8 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
                 mask_ids: a.mask_ids,
                 since: a.since.as_deref(),
                 save_state: a.save_state.as_deref(),
+                unit: a.report.unit.clone(),
+                period: a.report.period.clone(),
             },
             &data,
             &mut term,
@@ -357,6 +385,9 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         opts,
         check,
     )?;
+    if !a.quiet || !res.unknown.is_empty() {
+        eprint!("{}", folder_notice(&res.removed, &res.unknown, lang));
+    }
     let outcome: Outcome = res.outcome;
     if let (Some(dir), Some(r)) = (&a.out, &reference) {
         lamsach_reference::write_issues_csv(&dir.join("reference-issues.csv"), r, lang)?;
@@ -418,6 +449,40 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What the output folder held from earlier runs: files of the earlier run
+/// removed (named in its manifest.json), report files no manifest names.
+pub(crate) fn folder_notice(removed: &[PathBuf], unknown: &[PathBuf], lang: Lang) -> String {
+    let names = |v: &[PathBuf]| {
+        v.iter()
+            .filter_map(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut s = String::new();
+    if !removed.is_empty() {
+        s.push_str(&format!(
+            "lamsach: {}: {}\n",
+            lang.pick(
+                "đã xóa tệp của lần chạy trước không còn đúng (theo manifest.json)",
+                "removed the earlier run's files this run does not write (from manifest.json)"
+            ),
+            names(removed)
+        ));
+    }
+    if !unknown.is_empty() {
+        s.push_str(&format!(
+            "lamsach: {}: {}\n",
+            lang.pick(
+                "thư mục --out còn tệp báo cáo không thuộc lần chạy này, hãy xóa hoặc dùng thư mục khác",
+                "the --out folder holds report files not from this run; delete them or use another folder"
+            ),
+            names(unknown)
+        ));
+    }
+    s
 }
 
 /// What loading the reference found, for stderr: counts and the first lines

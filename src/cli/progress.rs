@@ -19,11 +19,13 @@ pub struct ProgressArgs {
     #[arg(long, default_value = lamsach_report::export::DEFAULT_FORMATS)]
     pub format: String,
     /// Ngày báo cáo (YYYY-MM-DD) / report date
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_parser = crate::cli::parse_today, value_name = "YYYY-MM-DD")]
     pub today: Option<chrono::NaiveDate>,
     /// Không in tóm tắt / no summary on the terminal
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub report: crate::cli::ReportArgs,
     #[command(flatten)]
     pub common: crate::cli::Common,
 }
@@ -41,7 +43,13 @@ pub fn run_progress(a: &ProgressArgs) -> Result<std::process::ExitCode> {
         .to_string();
     if let Some(dir) = &a.out {
         std::fs::create_dir_all(dir).map_err(Error::write(&dir))?;
-        let r = lamsach_report::export::ReportTables::progress_only(&p, lang, &today);
+        let r = lamsach_report::export::ReportTables::progress_only(
+            &p,
+            lang,
+            &today,
+            a.report.unit.clone(),
+            a.report.period.clone(),
+        );
         lamsach_report::export::write_all(dir, &r, &formats, None)?;
     }
     if !a.quiet {

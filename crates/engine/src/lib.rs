@@ -46,6 +46,10 @@ pub struct Options {
     /// When set, every checked row carries who it is about ([`PersonKey`])
     /// to `Sink::row`; used by `--save-state` / `--since`.
     pub person_keys: bool,
+    /// When set, every checked row with findings carries the cells that
+    /// identify it ([`RecordKeys`]) to [`Sink::finding_in`]; used by the
+    /// findings lists (issues.csv, the findings sheet).
+    pub record_keys: bool,
     /// Population reference extract to verify rows against (`--reference`).
     pub reference: Option<std::sync::Arc<lamsach_reference::Reference>>,
     /// Encoding, sheet, delimiter and header rows (`--encoding`, `--sheet`,
@@ -94,6 +98,47 @@ impl PersonKey {
             _ => s.push_str(&lamsach_text::fold(d)),
         }
         Some(s)
+    }
+}
+
+/// The cells that tell an officer which record a finding is about, as
+/// written in the row (text repairs applied): its row number (STT), name,
+/// ID (or BHXH code), date of birth and facility or school.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordKeys {
+    pub stt: String,
+    pub name: String,
+    pub id: String,
+    /// The input column `id` comes from (for masking and for the `column`
+    /// of a cross-row finding).
+    pub id_column: Option<usize>,
+    pub dob: String,
+    pub unit: String,
+}
+
+impl RecordKeys {
+    fn of(ctx: &RowCtx, stt_col: Option<usize>, unit_col: Option<usize>) -> RecordKeys {
+        let cell = |c: Option<usize>| {
+            c.and_then(|c| ctx.values.get(c))
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        };
+        let field = |f: Field| ctx.get(f).unwrap_or("").to_string();
+        let (id, id_column) = [Field::Id, Field::BhxhCode]
+            .into_iter()
+            .find_map(|f| {
+                let v = ctx.get(f).filter(|v| !v.is_empty())?;
+                Some((v.to_string(), ctx.map.column(f)))
+            })
+            .unwrap_or_else(|| (String::new(), ctx.map.column(Field::Id)));
+        RecordKeys {
+            stt: cell(stt_col),
+            name: field(Field::FullName),
+            id,
+            id_column,
+            dob: field(Field::Dob),
+            unit: cell(unit_col),
+        }
     }
 }
 
@@ -182,6 +227,12 @@ pub use lamsach_io::INTERRUPTED;
 /// Receives findings in input order (line, then rule code).
 pub trait Sink {
     fn finding(&mut self, f: &Finding, group: &str) -> Result<()>;
+    /// A finding with the cells of its record (with
+    /// [`Options::record_keys`]; None for an unreadable row). The findings
+    /// lists override it; other sinks need only [`Sink::finding`].
+    fn finding_in(&mut self, f: &Finding, group: &str, _keys: Option<&RecordKeys>) -> Result<()> {
+        self.finding(f, group)
+    }
     /// Called once per row read (after its findings), in input order.
     fn row(&mut self, _row: &RowReport) -> Result<()> {
         Ok(())
@@ -247,6 +298,8 @@ struct RowOut {
     findings: std::ops::Range<usize>,
     event: Option<u64>,
     person: Option<Box<PersonKey>>,
+    /// The cells identifying a row with findings (with `record_keys`).
+    keys: Option<Box<RecordKeys>>,
     /// Found in the reference with name, date of birth and sex agreeing.
     verified: bool,
 }
@@ -315,6 +368,12 @@ pub fn check_file(
         delim,
         group_col,
         person_keys: opts.person_keys,
+        record_keys: opts.record_keys.then(|| {
+            (
+                data.headers.row_number_column(&mapping.headers),
+                unit_column(mapping, group_col),
+            )
+        }),
         reference: opts.reference.as_deref(),
     };
     let (tx, rx) = sync_channel::<std::io::Result<Batch>>(in_flight);
@@ -441,7 +500,7 @@ pub fn check_file(
                             .map_or(all_group, String::as_str),
                     };
                     for f in &row_findings {
-                        sink.finding(f, gname)?;
+                        sink.finding_in(f, gname, row.keys.as_deref())?;
                     }
                     sink.row(&RowReport {
                         line: row.line,
@@ -598,6 +657,8 @@ struct WorkerCtx<'a> {
     delim: u8,
     group_col: Option<usize>,
     person_keys: bool,
+    /// With `Options::record_keys`: the STT column and the facility column.
+    record_keys: Option<(Option<usize>, Option<usize>)>,
     reference: Option<&'a lamsach_reference::Reference>,
 }
 
@@ -644,6 +705,7 @@ impl WorkerCtx<'_> {
                         findings: first..out.findings.len(),
                         event: None,
                         person: None,
+                        keys: None,
                         verified: false,
                     });
                 }
@@ -659,6 +721,7 @@ impl WorkerCtx<'_> {
                             findings: first..first,
                             event: None,
                             person: None,
+                            keys: None,
                             verified: false,
                         });
                         continue;
@@ -673,6 +736,7 @@ impl WorkerCtx<'_> {
                             findings: first..first,
                             event: None,
                             person: None,
+                            keys: None,
                             verified: false,
                         });
                         continue;
@@ -692,6 +756,7 @@ impl WorkerCtx<'_> {
                             findings: first..out.findings.len(),
                             event: None,
                             person: None,
+                            keys: None,
                             verified: false,
                         });
                         continue;
@@ -814,6 +879,10 @@ impl WorkerCtx<'_> {
                         } else {
                             None
                         },
+                        // every row: cross-row findings join it later
+                        keys: self
+                            .record_keys
+                            .map(|(stt, unit)| Box::new(RecordKeys::of(&ctx, stt, unit))),
                         verified,
                     });
                     bufs = ctx.into_bufs();
@@ -824,6 +893,20 @@ impl WorkerCtx<'_> {
         }
         out
     }
+}
+
+/// The column naming the record's facility or school, shown beside its
+/// findings; None when it is the group column (already shown as the group).
+fn unit_column(mapping: &Mapping, group_col: Option<usize>) -> Option<usize> {
+    [
+        Field::Facility,
+        Field::School,
+        Field::Employer,
+        Field::Commune,
+    ]
+    .into_iter()
+    .filter_map(|f| mapping.column(f))
+    .find(|c| Some(*c) != group_col)
 }
 
 /// An emptied vector of another element type of the same layout (here: the

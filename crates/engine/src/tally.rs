@@ -2,7 +2,7 @@
 //! add up: every row read is clean, with problems, or unreadable; every
 //! finding is in exactly one category and one group.
 
-use lamsach_rules::{Category, Finding, REGISTRY};
+use lamsach_rules::{Category, Finding, Pillar, REGISTRY};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -20,6 +20,9 @@ pub struct Counts {
     pub records: Vec<u64>,
     /// Findings per rule (indexed like `REGISTRY`).
     pub rules: Vec<u64>,
+    /// Distinct records with at least one finding of the pillar (đúng, đủ,
+    /// sạch, sống; indexed like `Pillar::ALL`).
+    pub pillar_records: Vec<u64>,
 }
 
 impl Counts {
@@ -28,6 +31,7 @@ impl Counts {
             findings: vec![0; Category::COUNT],
             records: vec![0; Category::COUNT],
             rules: vec![0; REGISTRY.len()],
+            pillar_records: vec![0; Pillar::ALL.len()],
             ..Default::default()
         }
     }
@@ -51,6 +55,19 @@ impl Counts {
         for (a, b) in self.rules.iter_mut().zip(&o.rules) {
             *a += b;
         }
+        for (a, b) in self.pillar_records.iter_mut().zip(&o.pillar_records) {
+            *a += b;
+        }
+    }
+
+    /// Findings of one pillar (the sum of its rules' findings).
+    pub fn pillar_findings(&self, p: Pillar) -> u64 {
+        REGISTRY
+            .iter()
+            .zip(&self.rules)
+            .filter(|(r, _)| r.pillar == p)
+            .map(|(_, n)| n)
+            .sum()
     }
 }
 
@@ -96,6 +113,7 @@ impl Tally {
             g.with_problems += 1;
         }
         let mut seen = [false; Category::COUNT];
+        let mut seen_pillar = [false; Pillar::ALL.len()];
         // a problem found on several rows is counted on its first
         for f in findings.iter().filter(|f| !f.repeat) {
             let c = f.rule.category.index();
@@ -104,6 +122,11 @@ impl Tally {
             if !seen[c] {
                 seen[c] = true;
                 g.records[c] += 1;
+            }
+            let p = f.rule.pillar as usize;
+            if !seen_pillar[p] {
+                seen_pillar[p] = true;
+                g.pillar_records[p] += 1;
             }
         }
     }

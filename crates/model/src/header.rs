@@ -21,6 +21,7 @@ struct HeadersFile {
     someone_else: PhraseList,
     old_unit: Hints,
     rows: RowsFile,
+    row_number: PhraseList,
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,6 +113,8 @@ pub struct HeaderWords {
     /// The phrases by their first word (indexes into `phrases`).
     by_first: HashMap<String, Vec<usize>>,
     pub rows: RowWords,
+    /// Whole headers of the row-number column (STT), folded to words.
+    row_number: Vec<String>,
 }
 
 /// A text folded to plain words: no diacritics, lower case, punctuation as
@@ -208,8 +211,15 @@ impl HeaderWords {
         for (i, (w, _)) in phrases.iter().enumerate() {
             by_first.entry(w[0].clone()).or_default().push(i);
         }
+        let row_number = f
+            .row_number
+            .phrases
+            .iter()
+            .map(|p| words_of(p).join(" "))
+            .collect();
         Ok(HeaderWords {
             rows,
+            row_number,
             by_first,
             phrases,
             whole,
@@ -218,6 +228,14 @@ impl HeaderWords {
             old_unit,
             vocab,
         })
+    }
+
+    /// The row-number column (STT, TT, Số thứ tự): the first header that
+    /// is one of `[row_number]`'s phrases as a whole.
+    pub fn row_number_column(&self, headers: &[String]) -> Option<usize> {
+        headers
+            .iter()
+            .position(|h| self.row_number.contains(&words_of(h).join(" ")))
     }
 
     /// Folds a header to words: hints in parentheses set aside, camelCase

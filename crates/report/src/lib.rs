@@ -5,7 +5,7 @@
 //! half-written report.
 
 use lamsach_engine::tally::{Counts, Tally};
-use lamsach_engine::{Outcome, Sink};
+use lamsach_engine::{Outcome, RecordKeys, Sink};
 use lamsach_io::error::{Error, Result};
 use lamsach_model::parse::id::mask;
 use lamsach_model::profile::Field;
@@ -41,27 +41,36 @@ fn csv_err(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
 pub(crate) struct IssuesCsv {
     w: csv::Writer<AtomicFile>,
     path: PathBuf,
-    lang: Lang,
-    mask_ids: bool,
-    /// Input columns holding identifiers (masked with --mask-ids).
-    id_columns: Vec<usize>,
-    headers: Vec<String>,
+    list: FindingList,
     pub rows: u64,
 }
 
-pub const ISSUES_HEADER: [&str; 11] = [
-    "line",
-    "rule",
-    "pillar",
-    "category",
-    "severity",
-    "label",
-    "group",
-    "column",
-    "value",
-    "message",
-    "related_lines",
+/// The columns of the findings list (`issues.csv` and the findings sheet):
+/// the machine key (the English header), the Vietnamese header.
+pub const ISSUES_COLUMNS: [(&str, &str); 16] = [
+    ("line", "Dòng"),
+    ("rule", "Mã lỗi"),
+    ("stt", "STT"),
+    ("full_name", "Họ và tên"),
+    ("id", "Số định danh/Mã BHXH"),
+    ("dob", "Ngày sinh"),
+    ("group", "Nhóm"),
+    ("unit", "Cơ sở/Đơn vị"),
+    ("pillar", "Trụ cột"),
+    ("category", "Loại lỗi"),
+    ("severity", "Mức độ"),
+    ("label", "Tên lỗi"),
+    ("column", "Cột"),
+    ("value", "Giá trị"),
+    ("message", "Mô tả"),
+    ("related_lines", "Dòng liên quan"),
 ];
+
+/// The headers of the findings list in the report's language (the machine
+/// keys in English).
+pub fn issues_header(lang: Lang) -> [&'static str; 16] {
+    ISSUES_COLUMNS.map(|(key, vi)| if lang.is_en() { key } else { vi })
+}
 
 /// The other rows of a cross-row finding, as `issues.csv` writes them: "5 9 12".
 pub fn related_lines(f: &Finding) -> String {
@@ -72,6 +81,98 @@ pub fn related_lines(f: &Finding) -> String {
         .join(" ")
 }
 
+/// How a findings list shows a finding: language, masking, the input's
+/// headers and ID columns.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FindingList {
+    pub lang: Lang,
+    pub mask_ids: bool,
+    /// Input columns holding identifiers (masked with --mask-ids).
+    pub id_columns: Vec<usize>,
+    pub headers: Vec<String>,
+    /// The header of the name column (for a cross-row finding on a row without ID).
+    pub name_column: Option<usize>,
+}
+
+impl FindingList {
+    pub fn new(lang: Lang, mask_ids: bool) -> Self {
+        FindingList {
+            lang,
+            mask_ids,
+            ..FindingList::default()
+        }
+    }
+
+    /// Set once the header is known (before findings arrive).
+    pub fn set_columns(&mut self, mapping: &lamsach_model::profile::Mapping) {
+        self.headers = mapping.headers.clone();
+        self.id_columns = id_columns(mapping);
+        self.name_column = mapping.column(Field::FullName);
+    }
+
+    fn masked<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        if self.mask_ids {
+            Cow::Owned(crate::cells::mask_digits(s))
+        } else {
+            Cow::Borrowed(s)
+        }
+    }
+
+    /// The cells of one finding, in [`ISSUES_COLUMNS`] order. A finding
+    /// about the whole row (a duplicate, an ID shared by two people) shows
+    /// the cell that ties it to the other rows: the ID, or the name.
+    pub fn cells<'a>(
+        &self,
+        f: &'a Finding,
+        group: &'a str,
+        keys: Option<&'a RecordKeys>,
+    ) -> [Cow<'a, str>; 16] {
+        let header = |c: Option<usize>| {
+            c.and_then(|c| self.headers.get(c))
+                .map_or(String::new(), String::clone)
+        };
+        let (column, value): (String, Cow<str>) = match (f.column, keys) {
+            (Some(c), _) => (
+                header(Some(c)),
+                shown_value(f, self.mask_ids, &self.id_columns),
+            ),
+            (None, Some(k)) if !k.id.is_empty() => (header(k.id_column), self.shown_id(k)),
+            (None, Some(k)) if !k.name.is_empty() => {
+                (header(self.name_column), Cow::Borrowed(k.name.as_str()))
+            }
+            _ => (String::new(), Cow::Borrowed("")),
+        };
+        let key = |s: fn(&RecordKeys) -> &str| keys.map_or("", s);
+        [
+            Cow::Owned(f.line.to_string()),
+            Cow::Borrowed(f.rule.code),
+            Cow::Borrowed(key(|k| &k.stt)),
+            Cow::Borrowed(key(|k| &k.name)),
+            keys.map_or(Cow::Borrowed(""), |k| self.shown_id(k)),
+            Cow::Borrowed(key(|k| &k.dob)),
+            self.masked(group),
+            self.masked(key(|k| &k.unit)),
+            Cow::Borrowed(f.rule.pillar.label(self.lang)),
+            Cow::Borrowed(f.rule.category.label(self.lang)),
+            Cow::Borrowed(f.rule.severity.label(self.lang)),
+            Cow::Borrowed(f.rule.label(self.lang)),
+            Cow::Owned(column),
+            value,
+            // Messages may quote an ID (e.g. the padded value of ID003).
+            self.masked(&f.message),
+            Cow::Owned(related_lines(f)),
+        ]
+    }
+
+    fn shown_id<'a>(&self, k: &'a RecordKeys) -> Cow<'a, str> {
+        if self.mask_ids {
+            Cow::Owned(mask(&k.id))
+        } else {
+            Cow::Borrowed(&k.id)
+        }
+    }
+}
+
 impl IssuesCsv {
     pub fn create(path: &Path, lang: Lang, mask_ids: bool) -> Result<Self> {
         let file = AtomicFile::create_csv(path)?;
@@ -80,20 +181,16 @@ impl IssuesCsv {
                 .buffer_capacity(1 << 16)
                 .from_writer(file),
             path: path.to_path_buf(),
-            lang,
-            mask_ids,
-            id_columns: Vec::new(),
-            headers: Vec::new(),
+            list: FindingList::new(lang, mask_ids),
             rows: 0,
         };
-        write_safe_record(&mut me.w, &me.path, &ISSUES_HEADER)?;
+        write_safe_record(&mut me.w, &me.path, &issues_header(lang))?;
         Ok(me)
     }
 
     /// Called once the header is known (before findings arrive).
-    pub(crate) fn set_columns(&mut self, headers: &[String], id_columns: Vec<usize>) {
-        self.headers = headers.to_vec();
-        self.id_columns = id_columns;
+    pub(crate) fn set_columns(&mut self, mapping: &lamsach_model::profile::Mapping) {
+        self.list.set_columns(mapping);
     }
 
     pub fn finish(self) -> Result<()> {
@@ -107,9 +204,13 @@ impl IssuesCsv {
 }
 
 /// Writes one record, each cell made [`excel_safe`].
-fn write_safe_record(w: &mut csv::Writer<AtomicFile>, path: &Path, rec: &[&str]) -> Result<()> {
+fn write_safe_record<S: AsRef<str>>(
+    w: &mut csv::Writer<AtomicFile>,
+    path: &Path,
+    rec: &[S],
+) -> Result<()> {
     for s in rec {
-        w.write_field(excel_safe(s).as_bytes())
+        w.write_field(excel_safe(s.as_ref()).as_bytes())
             .map_err(csv_err(path))?;
     }
     w.write_record(None::<&[u8]>).map_err(csv_err(path))
@@ -126,32 +227,11 @@ pub fn shown_value<'f>(f: &'f Finding, mask_ids: bool, id_columns: &[usize]) -> 
 
 impl Sink for IssuesCsv {
     fn finding(&mut self, f: &Finding, group: &str) -> Result<()> {
-        let mut line = itoa::Buffer::new();
-        let line = line.format(f.line);
-        let column = f
-            .column
-            .and_then(|c| self.headers.get(c))
-            .map_or("", String::as_str);
-        let value = shown_value(f, self.mask_ids, &self.id_columns);
-        // Messages may quote an ID (e.g. the padded value of ID003).
-        let message: Cow<str> = if self.mask_ids {
-            Cow::Owned(crate::cells::mask_digits(&f.message))
-        } else {
-            Cow::Borrowed(&f.message)
-        };
-        let rec = [
-            line,
-            f.rule.code,
-            f.rule.pillar.label(self.lang),
-            f.rule.category.label(self.lang),
-            f.rule.severity.label(self.lang),
-            f.rule.label(self.lang),
-            group,
-            column,
-            &value,
-            &message,
-            &related_lines(f),
-        ];
+        self.finding_in(f, group, None)
+    }
+
+    fn finding_in(&mut self, f: &Finding, group: &str, keys: Option<&RecordKeys>) -> Result<()> {
+        let rec = self.list.cells(f, group, keys);
         self.rows += 1;
         write_safe_record(&mut self.w, &self.path, &rec)
     }
@@ -235,14 +315,13 @@ fn counts_json(c: &Counts) -> Value {
         }
     }
     let mut pillars = Map::new();
-    for p in Pillar::ALL {
-        let n: u64 = REGISTRY
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.pillar == p)
-            .map(|(i, _)| c.rules[i])
-            .sum();
-        pillars.insert(p.key().into(), n.into());
+    let mut pillar_records = Map::new();
+    for (i, p) in Pillar::ALL.into_iter().enumerate() {
+        pillars.insert(p.key().into(), c.pillar_findings(p).into());
+        pillar_records.insert(
+            p.key().into(),
+            c.pillar_records.get(i).copied().unwrap_or(0).into(),
+        );
     }
     json!({
         "rows_read": c.rows_read,
@@ -254,6 +333,7 @@ fn counts_json(c: &Counts) -> Value {
         "findings": findings,
         "records": records,
         "pillars": pillars,
+        "pillar_records": pillar_records,
         "rules": rules,
     })
 }

@@ -30,6 +30,9 @@ fn counts_of(v: &Value, path: &Path) -> Result<Counts> {
         c.findings[cat.index()] = v["findings"][cat.key()].as_u64().unwrap_or(0);
         c.records[cat.index()] = v["records"][cat.key()].as_u64().unwrap_or(0);
     }
+    for (i, p) in lamsach_rules::Pillar::ALL.into_iter().enumerate() {
+        c.pillar_records[i] = v["pillar_records"][p.key()].as_u64().unwrap_or(0);
+    }
     if let Some(rules) = v["rules"].as_object() {
         for (code, n) in rules {
             let i = REGISTRY

@@ -28,7 +28,7 @@ th,td{border:1px solid #c9d3dd;padding:4px 8px}th{background:#e8f0f7;text-align:
 td.n{text-align:right;font-variant-numeric:tabular-nums}td:nth-child(2){white-space:nowrap}tr.total td{font-weight:bold;background:#f4f7fa}\
 p.note{font-size:12px;color:#5b6773;margin:4px 0}.charts{display:flex;flex-wrap:wrap;gap:16px}\
 figure{margin:0;border:1px solid #dde4ea;padding:8px}figcaption{font-weight:bold;font-size:14px;margin-bottom:4px}\
-svg text{font-size:12px;fill:#1d2733}footer{margin-top:32px;font-size:11px;color:#7a8691}\
+svg text{font-size:12px;fill:#1d2733}.sign{display:flex;justify-content:space-between;margin:36px 40px 0;page-break-inside:avoid}.sign div{text-align:center;min-width:240px}.sign p{margin:2px 0}.sign .hint{font-style:italic;font-size:12px;color:#5b6773}.sign .room{height:80px}.date{text-align:right;margin:32px 40px 0;font-style:italic}footer{margin-top:32px;font-size:11px;color:#7a8691}\
 @media print{.charts{display:block}}";
 
 const COLORS: [&str; 4] = ["#2f7bbf", "#e39b2d", "#c8453b", "#6b8e23"];
@@ -99,11 +99,18 @@ fn chart_svg(c: &Chart, lang: Lang) -> String {
             x += w;
         }
         let text: Vec<String> = values.iter().map(|v| fmt_num(*v, lang)).collect();
+        let mut text = text.join(" / ");
+        if let Some(Some(r)) = c.rates.get(i) {
+            text.push_str(&format!(
+                " ({})",
+                lamsach_io::num::fmt_rate(Some(*r), lamsach_io::num::Precision::Tenths, lang)
+            ));
+        }
         s.push_str(&format!(
             "<text x=\"{:.1}\" y=\"{}\">{}</text>",
             x + 4.0,
             y + 15.0,
-            esc(&text.join(" / "))
+            esc(&text)
         ));
     }
     s.push_str("</svg>");
@@ -180,6 +187,19 @@ pub fn render(r: &ReportTables) -> String {
             s.push_str(&format!("<p class=\"note\">{}</p>\n", esc(n)));
         }
     }
+    let (date, signers) = r.signature();
+    s.push_str(&format!(
+        "<p class=\"date\">{}</p>\n<div class=\"sign\">",
+        esc(&date)
+    ));
+    for (who, hint) in &signers {
+        s.push_str(&format!(
+            "<div><p><b>{}</b></p><p class=\"hint\">{}</p><p class=\"room\"></p></div>",
+            esc(who),
+            esc(hint)
+        ));
+    }
+    s.push_str("</div>\n");
     s.push_str(&format!(
         "<footer>lamsach {} — {}</footer>\n</body>\n</html>\n",
         env!("CARGO_PKG_VERSION"),

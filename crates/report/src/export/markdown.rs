@@ -53,5 +53,14 @@ pub fn render(r: &ReportTables) -> String {
             s.push_str(&format!("\n_{}_\n", esc(n)));
         }
     }
+    let (date, signers) = r.signature();
+    s.push_str(&format!("\n_{}_\n\n", esc(&date)));
+    s.push_str(&format!(
+        "| {} | {} |\n|:---:|:---:|\n| _{}_ | _{}_ |\n",
+        esc(&signers[0].0),
+        esc(&signers[1].0),
+        esc(&signers[0].1),
+        esc(&signers[1].1)
+    ));
     s
 }

@@ -19,7 +19,7 @@ use lamsach_engine::tally::Counts;
 use lamsach_engine::Outcome;
 use lamsach_io::error::{Error, Result};
 use lamsach_io::num::{fmt_num, fmt_rate, ratio, Precision};
-use lamsach_rules::{Category, REGISTRY};
+use lamsach_rules::{Category, Pillar, REGISTRY};
 use lamsach_text::Lang;
 use serde_json::{json, Value};
 use std::io::Write;
@@ -214,8 +214,10 @@ impl Spec {
     }
 }
 
+/// Records with problems: readable records with at least one finding. An
+/// unreadable row is counted apart ("Không đọc được"), as the terminal does.
 fn problem_records(c: &Counts) -> u64 {
-    c.with_problems + c.unreadable
+    c.with_problems
 }
 
 /// Columns of the overview table (rows read and rates). Add a line here for
@@ -316,6 +318,11 @@ pub struct Chart {
     pub legend: Vec<String>,
     /// One bar per label; several values are stacked in legend order.
     pub bars: Vec<(String, Vec<u64>)>,
+    /// A rate shown beside each bar's count (same order as `bars`; empty
+    /// for none): the share of findings, or of the group's records.
+    pub rates: Vec<Option<f64>>,
+    /// Draw the rates as a chart of their own too (the `.xlsx` rate per group).
+    pub rate_chart: bool,
 }
 
 /// The format-neutral report.
@@ -328,9 +335,34 @@ pub struct ReportTables {
     pub file: Option<String>,
     pub profile: Option<String>,
     pub group_by: Option<String>,
+    /// The reporting unit and period (`--unit`, `--period`).
+    pub unit: Option<String>,
+    pub period: Option<String>,
+    /// The run date, `YYYY-MM-DD`.
     pub today: String,
     pub tables: Vec<Table>,
     pub charts: Vec<Chart>,
+}
+
+/// A `YYYY-MM-DD` date as the report's language writes it: `23/11/2026`
+/// in Vietnamese, unchanged in English.
+pub fn shown_date(iso: &str, lang: Lang) -> String {
+    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        Ok(d) if !lang.is_en() => d.format("%d/%m/%Y").to_string(),
+        _ => iso.to_string(),
+    }
+}
+
+/// The lines under the title every report starts with: unit and period.
+fn unit_meta(lang: Lang, unit: &Option<String>, period: &Option<String>) -> Vec<(String, String)> {
+    let mut m = Vec::new();
+    if let Some(u) = unit {
+        m.push((t(lang, "Đơn vị", "Unit"), u.clone()));
+    }
+    if let Some(p) = period {
+        m.push((t(lang, "Kỳ báo cáo", "Period"), p.clone()));
+    }
+    m
 }
 
 fn t(lang: Lang, vi: &str, e: &str) -> String {
@@ -387,6 +419,9 @@ pub(crate) struct BuildOpts {
     /// Report order of known groups (school levels: Mầm non, Tiểu học, THCS,
     /// THPT, GDTX); other groups follow alphabetically.
     pub group_rank: Vec<(String, usize)>,
+    /// `--unit` and `--period`.
+    pub unit: Option<String>,
+    pub period: Option<String>,
 }
 
 impl ReportTables {
@@ -460,6 +495,10 @@ impl ReportTables {
         );
         cols.push(TableColumn::count("total", total_col_label(lang)));
         cols.push(TableColumn::count(
+            "unreadable",
+            &t(lang, "Không đọc được", "Unreadable"),
+        ));
+        cols.push(TableColumn::count(
             "rows_read",
             &t(lang, "Số bản ghi đọc", "Rows read"),
         ));
@@ -471,6 +510,7 @@ impl ReportTables {
             let mut r = vec![Cell::Text(name.to_string())];
             r.extend(cats.iter().map(|k| Cell::Count(c.records[k.index()])));
             r.push(Cell::Count(problem_records(c)));
+            r.push(Cell::Count(c.unreadable));
             r.push(Cell::Count(c.rows_read));
             r.push(Cell::Rate(ratio(problem_records(c), c.rows_read)));
             r
@@ -485,8 +525,8 @@ impl ReportTables {
             sheet: t(lang, "Số bản ghi có lỗi", "Records with problems"),
             note: Some(t(
                 lang,
-                "Một bản ghi có thể có nhiều loại lỗi; cột Tổng đếm mỗi bản ghi một lần.",
-                "A record may have problems of several categories; Total counts each record once.",
+                "Một bản ghi có thể có nhiều loại lỗi; cột Tổng đếm mỗi bản ghi đọc được có lỗi một lần; dòng không đọc được đếm riêng. Số bản ghi đọc = sạch + có lỗi + không đọc được.",
+                "A record may have problems of several categories; Total counts each readable record with problems once; unreadable rows are counted apart. Rows read = clean + with problems + unreadable.",
             )),
             columns: cols,
             rows: groups
@@ -495,7 +535,52 @@ impl ReportTables {
                 .collect(),
             total: Some(row(total_row_label(lang), &total)),
         });
-        // 3. overview (with the verified count and rate when a reference was used)
+        // 3. the four pillars: findings and records per group
+        let mut cols = vec![TableColumn::text("group", &group_label)];
+        for p in Pillar::ALL {
+            cols.push(TableColumn::count(
+                &format!("{}_findings", p.key()),
+                &format!("{} – {}", p.label(lang), t(lang, "số lỗi", "findings")),
+            ));
+            cols.push(TableColumn::count(
+                &format!("{}_records", p.key()),
+                &format!("{} – {}", p.label(lang), t(lang, "số bản ghi", "records")),
+            ));
+        }
+        cols.push(TableColumn::count(
+            "findings",
+            &t(lang, "Tổng số lỗi", "Total findings"),
+        ));
+        let row = |name: &str, c: &Counts| -> Vec<Cell> {
+            let mut r = vec![Cell::Text(name.to_string())];
+            for (i, p) in Pillar::ALL.into_iter().enumerate() {
+                r.push(Cell::Count(c.pillar_findings(p)));
+                r.push(Cell::Count(c.pillar_records.get(i).copied().unwrap_or(0)));
+            }
+            r.push(Cell::Count(c.total_findings()));
+            r
+        };
+        tables.push(Table {
+            id: "pillars",
+            title: t(
+                lang,
+                "Đúng, đủ, sạch, sống theo nhóm",
+                "Correct, complete, clean, live by group",
+            ),
+            sheet: t(lang, "Đúng đủ sạch sống", "Pillars"),
+            note: Some(t(
+                lang,
+                "Mỗi lỗi thuộc một trụ cột; Tổng số lỗi = tổng số lỗi của bốn trụ cột. Một bản ghi có thể có lỗi ở nhiều trụ cột.",
+                "Each finding belongs to one pillar; Total findings = the four pillars' findings. A record may have findings of several pillars.",
+            )),
+            columns: cols,
+            rows: groups
+                .iter()
+                .map(|(n, c)| row(&group_name(n, mask_groups), c))
+                .collect(),
+            total: Some(row(total_row_label(lang), &total)),
+        });
+        // 4. overview (with the verified count and rate when a reference was used)
         let specs: Vec<&Spec> = OVERVIEW
             .iter()
             .chain(
@@ -525,7 +610,7 @@ impl ReportTables {
                 .collect(),
             total: Some(row(total_row_label(lang), &total)),
         });
-        // 4. per rule
+        // 5. per rule
         let mut rules: Vec<(usize, u64)> = total
             .rules
             .iter()
@@ -577,6 +662,11 @@ impl ReportTables {
                     .iter()
                     .map(|c| (c.label(lang).to_string(), vec![total.findings[c.index()]]))
                     .collect(),
+                rates: cats
+                    .iter()
+                    .map(|c| ratio(total.findings[c.index()], total.total_findings()))
+                    .collect(),
+                rate_chart: false,
             },
             Chart {
                 title: format!(
@@ -592,6 +682,11 @@ impl ReportTables {
                     .iter()
                     .map(|(n, c)| (group_name(n, mask_groups), vec![problem_records(c)]))
                     .collect(),
+                rates: groups
+                    .iter()
+                    .map(|(_, c)| ratio(problem_records(c), c.rows_read))
+                    .collect(),
+                rate_chart: true,
             },
         ];
         let file = o.path.file_name().map(|n| n.to_string_lossy().to_string());
@@ -600,11 +695,12 @@ impl ReportTables {
         } else {
             &o.profile.label_vi
         };
-        let mut meta = vec![
+        let mut meta = unit_meta(lang, &b.unit, &b.period);
+        meta.extend([
             (t(lang, "Tệp", "File"), file.clone().unwrap_or_default()),
             (t(lang, "Loại dữ liệu", "Profile"), profile_label.clone()),
-            (t(lang, "Ngày chạy", "Run date"), b.today.clone()),
-        ];
+            (t(lang, "Ngày chạy", "Run date"), shown_date(&b.today, lang)),
+        ]);
         if let Some(g) = &o.group_header {
             meta.push((t(lang, "Nhóm theo", "Grouped by"), g.clone()));
         }
@@ -624,6 +720,14 @@ impl ReportTables {
                 )
             ),
         ));
+        meta.push((
+            t(
+                lang,
+                "Không đọc được (đếm riêng)",
+                "Unreadable (counted apart)",
+            ),
+            fmt_num(total.unreadable, lang),
+        ));
         ReportTables {
             lang,
             title: t(
@@ -635,6 +739,8 @@ impl ReportTables {
             file,
             profile: Some(o.profile.name.clone()),
             group_by: o.group_header.clone(),
+            unit: b.unit.clone(),
+            period: b.period.clone(),
             today: b.today.clone(),
             tables,
             charts,
@@ -653,9 +759,21 @@ impl ReportTables {
     }
 
     /// A report holding only progress tables (`lamsach progress`).
-    pub fn progress_only(p: &Progress, lang: Lang, today: &str) -> ReportTables {
+    pub fn progress_only(
+        p: &Progress,
+        lang: Lang,
+        today: &str,
+        unit: Option<String>,
+        period: Option<String>,
+    ) -> ReportTables {
         let (tables, chart, mut meta) = progress_tables(p, lang);
-        meta.insert(0, (t(lang, "Ngày chạy", "Run date"), today.to_string()));
+        meta.insert(
+            0,
+            (t(lang, "Ngày chạy", "Run date"), shown_date(today, lang)),
+        );
+        for (i, m) in unit_meta(lang, &unit, &period).into_iter().enumerate() {
+            meta.insert(i, m);
+        }
         ReportTables {
             lang,
             title: t(
@@ -667,10 +785,47 @@ impl ReportTables {
             file: p.current.file.clone(),
             profile: p.current.profile.clone(),
             group_by: p.current.group_by.clone(),
+            unit,
+            period,
             today: today.to_string(),
             tables,
             charts: vec![chart],
         }
+    }
+
+    /// The signature block printed at the end of a report: the date line
+    /// and the two signers with their hints, as the monthly reports end.
+    pub fn signature(&self) -> (String, [(String, String); 2]) {
+        let lang = self.lang;
+        let date = match chrono::NaiveDate::parse_from_str(&self.today, "%Y-%m-%d") {
+            Ok(d) if !lang.is_en() => {
+                use chrono::Datelike;
+                format!(
+                    "Ngày {:02} tháng {:02} năm {}",
+                    d.day(),
+                    d.month(),
+                    d.year()
+                )
+            }
+            _ => self.today.clone(),
+        };
+        (
+            date,
+            [
+                (
+                    t(lang, "Người lập biểu", "Prepared by"),
+                    t(lang, "(Ký, ghi rõ họ tên)", "(signature, full name)"),
+                ),
+                (
+                    t(lang, "Thủ trưởng đơn vị", "Head of unit"),
+                    t(
+                        lang,
+                        "(Ký, ghi rõ họ tên, đóng dấu)",
+                        "(signature, full name, seal)",
+                    ),
+                ),
+            ],
+        )
     }
 
     /// The JSON document (schema `lamsach.report/1`, see docs/formats.md).
@@ -696,6 +851,8 @@ impl ReportTables {
             "file": self.file,
             "profile": self.profile,
             "group_by": self.group_by,
+            "unit": self.unit,
+            "period": self.period,
             "date": self.today,
             "tables": tables,
         })
@@ -816,6 +973,8 @@ fn progress_tables(p: &Progress, lang: Lang) -> (Vec<Table>, Chart, Vec<(String,
                     .map(|f| (c.label(lang).to_string(), vec![f.fixed, f.open, f.new]))
             })
             .collect(),
+        rates: Vec::new(),
+        rate_chart: false,
     };
     let meta = vec![
         (
@@ -823,7 +982,7 @@ fn progress_tables(p: &Progress, lang: Lang) -> (Vec<Table>, Chart, Vec<(String,
             format!(
                 "{} ({})",
                 p.before.file.clone().unwrap_or_default(),
-                p.before.date.clone().unwrap_or_default()
+                shown_date(p.before.date.as_deref().unwrap_or_default(), lang)
             ),
         ),
         (
@@ -866,7 +1025,7 @@ pub(crate) const XLSX_MAX_FINDINGS: usize = 1_048_575;
 /// Number of tables [`ReportTables::from_outcome`] builds, and the progress
 /// tables [`ReportTables::add_progress`] adds (sheets placed before the
 /// findings sheet of the `.xlsx`).
-pub(crate) const CHECK_TABLES: usize = 4;
+pub(crate) const CHECK_TABLES: usize = 5;
 pub(crate) const PROGRESS_TABLES: usize = 3;
 
 fn werr(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {

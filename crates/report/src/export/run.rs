@@ -24,12 +24,105 @@ pub struct RunSpec<'a> {
     pub since: Option<&'a Path>,
     /// Save this run's state here.
     pub save_state: Option<&'a Path>,
+    /// The reporting unit and period shown on every report (`--unit`, `--period`).
+    pub unit: Option<String>,
+    pub period: Option<String>,
 }
 
 pub struct RunResult {
     pub outcome: Outcome,
     pub progress: Option<Progress>,
     pub written: Vec<PathBuf>,
+    /// Outputs of an earlier run in the folder (listed in its manifest.json)
+    /// that this run did not write: removed so the folder holds one run.
+    pub removed: Vec<PathBuf>,
+    /// Report files in the folder that no manifest names (written by an
+    /// older version or by hand): left alone, reported.
+    pub unknown: Vec<PathBuf>,
+}
+
+/// The names lamsach writes into an output folder (reference-issues.csv
+/// is written beside the run, after the manifest).
+fn is_report_name(name: &str) -> bool {
+    matches!(name, "issues.csv" | "tally.csv" | "tally.json")
+        || (name.starts_with("report")
+            && [".csv", ".json", ".xlsx", ".html", ".md"]
+                .iter()
+                .any(|e| name.ends_with(e)))
+}
+
+/// `manifest.json` of an output folder: what was read, with which options
+/// and version, and which files the run wrote. Outputs of the earlier run
+/// that this one did not write are removed; unlisted report files are
+/// returned to be reported.
+pub fn write_manifest(
+    dir: &Path,
+    input: &Path,
+    options: serde_json::Value,
+    written: &[PathBuf],
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    use sha2::Digest;
+    let path = dir.join("manifest.json");
+    let earlier: Vec<String> = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| {
+            v["outputs"].as_array().map(|a| {
+                a.iter()
+                    .filter_map(|x| x["file"].as_str().map(String::from))
+                    .collect()
+            })
+        })
+        .unwrap_or_default();
+    let name_of = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    let now: Vec<String> = written.iter().filter_map(|p| name_of(p)).collect();
+    let mut removed = Vec::new();
+    for name in earlier.iter().filter(|n| !now.contains(n)) {
+        // only plain names lamsach writes: a manifest never removes anything else
+        let p = dir.join(name);
+        if is_report_name(name) && !name.contains(['/', '\\']) && p.is_file() {
+            std::fs::remove_file(&p).map_err(Error::write(&p))?;
+            removed.push(p);
+        }
+    }
+    let mut unknown = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if is_report_name(&name) && !now.contains(&name) && !earlier.contains(&name) {
+                unknown.push(e.path());
+            }
+        }
+    }
+    unknown.sort();
+    let digest = |p: &Path| -> Option<(u64, String)> {
+        let mut f = std::fs::File::open(p).ok()?;
+        let mut h = sha2::Sha256::new();
+        let n = std::io::copy(&mut f, &mut h).ok()?;
+        Some((n, format!("{:x}", h.finalize())))
+    };
+    let (size, sha) = digest(input).unwrap_or_default();
+    let outputs: Vec<serde_json::Value> = written
+        .iter()
+        .filter(|p| p.parent() == Some(dir))
+        .filter_map(|p| {
+            let (n, h) = digest(p)?;
+            Some(serde_json::json!({"file": name_of(p), "bytes": n, "sha256": h}))
+        })
+        .collect();
+    let v = serde_json::json!({
+        "schema": "lamsach.manifest/1",
+        "version": env!("CARGO_PKG_VERSION"),
+        "input": {
+            "file": input.file_name().map(|n| n.to_string_lossy().into_owned()),
+            "bytes": size,
+            "sha256": sha,
+        },
+        "options": options,
+        "outputs": outputs,
+    });
+    crate::write_json(&path, &v)?;
+    Ok((removed, unknown))
 }
 
 struct Fan<'a>(Vec<&'a mut dyn Sink>);
@@ -38,6 +131,17 @@ impl Sink for Fan<'_> {
     fn finding(&mut self, f: &Finding, group: &str) -> Result<()> {
         for s in &mut self.0 {
             s.finding(f, group)?;
+        }
+        Ok(())
+    }
+    fn finding_in(
+        &mut self,
+        f: &Finding,
+        group: &str,
+        keys: Option<&lamsach_engine::RecordKeys>,
+    ) -> Result<()> {
+        for s in &mut self.0 {
+            s.finding_in(f, group, keys)?;
         }
         Ok(())
     }
@@ -62,14 +166,14 @@ pub fn check_with_reports(
     let want_state = spec.since.is_some() || spec.save_state.is_some();
     let mut opts = spec.opts.clone();
     opts.person_keys = want_state;
+    opts.record_keys = spec.out.is_some();
     let salt = before.as_ref().map(|b| b.salt).unwrap_or_else(new_salt);
     let mapping = &spec.opened.mapping;
-    let id_cols = crate::id_columns(mapping);
     let mut issues = match spec.out {
         Some(dir) => {
             std::fs::create_dir_all(dir).map_err(Error::write(&dir))?;
             let mut i = crate::IssuesCsv::create(&dir.join("issues.csv"), lang, spec.mask_ids)?;
-            i.set_columns(&mapping.headers, id_cols.clone());
+            i.set_columns(mapping);
             Some(i)
         }
         None => None,
@@ -87,8 +191,7 @@ pub fn check_with_reports(
                     },
                 lang,
                 spec.mask_ids,
-                &mapping.headers,
-                id_cols.clone(),
+                mapping,
             )?)
         }
         _ => None,
@@ -145,6 +248,8 @@ pub fn check_with_reports(
                     mask_ids: spec.mask_ids,
                     today: today.clone(),
                     group_rank: group_rank(&outcome, data),
+                    unit: spec.unit.clone(),
+                    period: spec.period.clone(),
                 },
             );
             if let Some(p) = &progress {
@@ -157,10 +262,29 @@ pub fn check_with_reports(
         s.save(path)?;
         written.push(path.to_path_buf());
     }
+    let (mut removed, mut unknown) = (Vec::new(), Vec::new());
+    if let Some(dir) = spec.out {
+        let options = serde_json::json!({
+            "profile": outcome.profile.name,
+            "group_by": outcome.group_header,
+            "formats": formats.iter().map(|f| f.name()).collect::<Vec<_>>(),
+            "tables": tables_wanted,
+            "lang": if lang.is_en() { "en" } else { "vi" },
+            "mask_ids": spec.mask_ids,
+            "today": today,
+            "unit": spec.unit,
+            "period": spec.period,
+            "since": spec.since.map(|p| p.display().to_string()),
+        });
+        (removed, unknown) = write_manifest(dir, spec.opened.source.path(), options, &written)?;
+        written.push(dir.join("manifest.json"));
+    }
     Ok(RunResult {
         outcome,
         progress,
         written,
+        removed,
+        unknown,
     })
 }
 

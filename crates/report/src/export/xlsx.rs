@@ -1,9 +1,8 @@
 //! `report.xlsx`: one sheet per table (numbers stored as numbers, rates as
 //! percentages), plus "Danh sách lỗi" with the issues.csv columns.
 
-use super::{Cell, ReportTables, Table, XLSX_MAX_FINDINGS};
-use crate::cells::mask_digits;
-use crate::{excel_safe, AtomicFile, ISSUES_HEADER};
+use super::{row_no_label, Cell, ReportTables, Table, XLSX_MAX_FINDINGS};
+use crate::{excel_safe, issues_header, AtomicFile};
 use lamsach_engine::Sink;
 use lamsach_io::error::{Error, Result};
 use lamsach_rules::Finding;
@@ -18,6 +17,35 @@ pub(crate) fn findings_sheet_name(lang: Lang) -> &'static str {
     } else {
         "Danh sách lỗi"
     }
+}
+
+/// Column widths of the findings sheet (characters), in
+/// [`crate::ISSUES_COLUMNS`] order: an A4 landscape page holds the columns
+/// an officer reads (line to message).
+const FINDINGS_WIDTHS: [f64; 16] = [
+    6.0, 8.0, 5.0, 20.0, 14.0, 11.0, 14.0, 16.0, 7.0, 18.0, 7.0, 22.0, 12.0, 14.0, 40.0, 10.0,
+];
+
+/// Header cells: bold, wrapped, centred, on a light fill, with borders.
+fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Center)
+        .set_align(rust_xlsxwriter::FormatAlign::VerticalCenter)
+        .set_background_color(0xE8F0F7)
+        .set_border(rust_xlsxwriter::FormatBorder::Thin)
+}
+
+/// Printing: A4 landscape, fitted to one page wide, centred, page numbers
+/// in the footer.
+fn page_setup(ws: &mut Worksheet) {
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_margins(0.4, 0.4, 0.5, 0.5, 0.3, 0.3);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
+    ws.set_footer("&C&P / &N");
 }
 
 /// Excel's limit on a cell's text.
@@ -53,69 +81,94 @@ fn sheet_name(s: &str, used: &mut Vec<String>) -> String {
     name
 }
 
+/// The title block of a table sheet: the report's title, its meta lines
+/// (unit, period, file, run date, grouping …); returns the next free row.
+fn write_title_block(
+    ws: &mut Worksheet,
+    r: &ReportTables,
+    title: &str,
+    f: &Formats,
+) -> Result<u32, XlsxError> {
+    ws.write_string_with_format(0, 0, text(&r.title), &f.title)?;
+    ws.write_string_with_format(1, 0, text(title), &f.bold)?;
+    let mut row = 2;
+    for (k, v) in &r.meta {
+        ws.write_string(row, 0, text(&format!("{k}: {v}")))?;
+        row += 1;
+    }
+    Ok(row + 1)
+}
+
+/// A table sheet: the title block, the header row (wrapped, repeated on
+/// every printed page, frozen), the rows, and the total row as SUM
+/// formulas where the rows add up to the stored total (they always do for
+/// counts per group; a column that does not add up keeps its number).
 fn write_table(
     ws: &mut Worksheet,
+    r: &ReportTables,
     tb: &Table,
-    bold: &Format,
-    count: &Format,
-    rate: &Format,
-    total_count: &Format,
-    total_rate: &Format,
+    f: &Formats,
 ) -> Result<(), XlsxError> {
-    ws.write_string_with_format(0, 0, text(&tb.title), bold)?;
+    let head = write_title_block(ws, r, &tb.title, f)?;
+    ws.write_string_with_format(head, 0, row_no_label(r.lang), &f.head)?;
+    ws.set_column_width(0, 5.0)?;
     for (c, col) in tb.columns.iter().enumerate() {
-        ws.write_string_with_format(1, c as u16, text(&col.label), bold)?;
-        let width = if c == 0 {
+        let c = c as u16 + 1;
+        ws.write_string_with_format(head, c, text(&col.label), &f.head)?;
+        let width = if c == 1 {
             28.0
         } else {
-            (col.label.chars().count() as f64 * 0.9).clamp(10.0, 24.0)
+            (col.label.chars().count() as f64 * 0.6).clamp(10.0, 16.0)
         };
-        ws.set_column_width(c as u16, width)?;
+        ws.set_column_width(c, width)?;
     }
-    let mut r = 2u32;
-    // Rows 2.. hold the groups; keep room for the total row and the notes.
-    let shown = tb.rows.len().min((MAX_ROW - 5) as usize);
-    let rows = tb.rows[..shown]
-        .iter()
-        .map(|row| (row, false))
-        .chain(tb.total.iter().map(|row| (row, true)));
-    for (row, is_total) in rows {
-        for (c, cell) in row.iter().enumerate() {
-            let c = c as u16;
+    ws.set_row_height(head, 45.0)?;
+    let first = head + 1;
+    let mut row = first;
+    // Keep room for the total row and the notes.
+    let shown = tb.rows.len().min((MAX_ROW - 5 - first) as usize);
+    for (i, cells) in tb.rows[..shown].iter().enumerate() {
+        ws.write_number_with_format(row, 0, (i + 1) as f64, &f.cell)?;
+        write_cells(ws, row, cells, false, f)?;
+        row += 1;
+    }
+    let last = row.saturating_sub(1);
+    if let Some(total) = &tb.total {
+        ws.write_blank(row, 0, &f.total_text)?;
+        for (c, cell) in total.iter().enumerate() {
+            let col = c as u16 + 1;
+            let sum: u64 = tb.rows[..shown]
+                .iter()
+                .filter_map(|cells| cells.get(c).and_then(Cell::count))
+                .sum();
             match cell {
-                Cell::Text(s) if is_total => {
-                    ws.write_string_with_format(r, c, text(s), bold)?;
-                }
-                Cell::Text(s) => {
-                    ws.write_string(r, c, text(s))?;
-                }
-                Cell::Count(n) => {
-                    ws.write_number_with_format(
-                        r,
-                        c,
-                        *n as f64,
-                        if is_total { total_count } else { count },
+                Cell::Count(n) if shown > 0 && sum == *n => {
+                    let range = format!(
+                        "{}{}:{}{}",
+                        rust_xlsxwriter::utility::column_number_to_name(col),
+                        first + 1,
+                        rust_xlsxwriter::utility::column_number_to_name(col),
+                        last + 1
+                    );
+                    ws.write_formula_with_format(
+                        row,
+                        col,
+                        rust_xlsxwriter::Formula::new(format!("=SUM({range})"))
+                            .set_result(n.to_string()),
+                        &f.total_count,
                     )?;
                 }
-                Cell::Rate(Some(x)) => {
-                    ws.write_number_with_format(
-                        r,
-                        c,
-                        *x,
-                        if is_total { total_rate } else { rate },
-                    )?;
-                }
-                Cell::Rate(None) => {}
+                other => write_cell(ws, row, col, other, true, f)?,
             }
         }
-        r += 1;
+        row += 1;
     }
     if let Some(note) = &tb.note {
-        ws.write_string(r + 1, 0, text(note))?;
+        ws.write_string(row + 1, 0, text(note))?;
     }
     if shown < tb.rows.len() {
         ws.write_string(
-            r + 2,
+            row + 2,
             0,
             format!(
                 "Chỉ có {shown} dòng đầu (giới hạn số dòng của Excel), đủ {} dòng trong tệp CSV/JSON / first {shown} rows only (Excel's row limit); all {} in the CSV/JSON report",
@@ -124,26 +177,183 @@ fn write_table(
             ),
         )?;
     }
-    ws.set_freeze_panes(2, 1)?;
+    ws.set_freeze_panes(first, 2)?;
+    page_setup(ws);
+    ws.set_repeat_rows(head, head)?;
     Ok(())
 }
 
+fn write_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    cells: &[Cell],
+    is_total: bool,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    for (c, cell) in cells.iter().enumerate() {
+        write_cell(ws, row, c as u16 + 1, cell, is_total, f)?;
+    }
+    Ok(())
+}
+
+fn write_cell(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    cell: &Cell,
+    is_total: bool,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(s) => {
+            let fmt = if is_total { &f.total_text } else { &f.text };
+            ws.write_string_with_format(r, c, text(s), fmt)?;
+        }
+        Cell::Count(n) => {
+            let fmt = if is_total { &f.total_count } else { &f.count };
+            ws.write_number_with_format(r, c, *n as f64, fmt)?;
+        }
+        Cell::Rate(Some(x)) => {
+            let fmt = if is_total { &f.total_rate } else { &f.rate };
+            ws.write_number_with_format(r, c, *x, fmt)?;
+        }
+        Cell::Rate(None) => {
+            let fmt = if is_total { &f.total_text } else { &f.text };
+            ws.write_blank(r, c, fmt)?;
+        }
+    }
+    Ok(())
+}
+
+/// The charts sheet: each chart's data and a native Excel chart of it; a
+/// chart with rates gets a second chart of the rates (the share of each
+/// group's records with problems).
+fn write_charts(ws: &mut Worksheet, r: &ReportTables, f: &Formats) -> Result<(), XlsxError> {
+    use rust_xlsxwriter::{Chart as XChart, ChartType};
+    let sheet = ws.name();
+    let head = write_title_block(ws, r, &charts_sheet_name(r.lang), f)?;
+    ws.set_column_width(0, 34.0)?;
+    let mut row = head;
+    let mut chart_row = head;
+    for c in &r.charts {
+        ws.write_string_with_format(row, 0, text(&c.title), &f.head)?;
+        let series = c.legend.len().max(1);
+        for k in 0..series {
+            let name = c.legend.get(k).cloned().unwrap_or_else(|| {
+                if r.lang.is_en() {
+                    "Count"
+                } else {
+                    "Số lượng"
+                }
+                .to_string()
+            });
+            ws.write_string_with_format(row, 1 + k as u16, text(&name), &f.head)?;
+        }
+        let rate_col = 1 + series as u16;
+        if !c.rates.is_empty() {
+            let name = if r.lang.is_en() { "Rate" } else { "Tỷ lệ" };
+            ws.write_string_with_format(row, rate_col, name, &f.head)?;
+        }
+        let first = row + 1;
+        for (i, (label, values)) in c.bars.iter().enumerate() {
+            let at = first + i as u32;
+            ws.write_string_with_format(at, 0, text(label), &f.text)?;
+            for (k, v) in values.iter().enumerate() {
+                ws.write_number_with_format(at, 1 + k as u16, *v as f64, &f.count)?;
+            }
+            if let Some(Some(x)) = c.rates.get(i) {
+                ws.write_number_with_format(at, rate_col, *x, &f.rate)?;
+            }
+        }
+        if c.bars.is_empty() {
+            row = first + 1;
+            continue;
+        }
+        let last = first + c.bars.len() as u32 - 1;
+        let stacked = series > 1;
+        let mut chart = XChart::new(if stacked {
+            ChartType::BarStacked
+        } else {
+            ChartType::Bar
+        });
+        chart.title().set_name(&c.title);
+        for k in 0..series {
+            let s = chart
+                .add_series()
+                .set_categories((sheet.as_str(), first, 0, last, 0))
+                .set_values((sheet.as_str(), first, 1 + k as u16, last, 1 + k as u16));
+            if stacked {
+                s.set_name((sheet.as_str(), row, 1 + k as u16));
+            }
+        }
+        if !stacked {
+            chart.legend().set_hidden();
+        }
+        let height = (140 + 22 * c.bars.len() as u32).min(900);
+        chart.set_width(620).set_height(height);
+        ws.insert_chart(chart_row, 6, &chart)?;
+        chart_row += height / 20 + 2;
+        if c.rate_chart && c.legend.is_empty() && c.rates.len() == c.bars.len() {
+            let mut rc = XChart::new(ChartType::Bar);
+            let title = format!(
+                "{} – {}",
+                c.title,
+                if r.lang.is_en() { "rate" } else { "tỷ lệ" }
+            );
+            rc.title().set_name(&title);
+            rc.add_series()
+                .set_categories((sheet.as_str(), first, 0, last, 0))
+                .set_values((sheet.as_str(), first, rate_col, last, rate_col));
+            rc.legend().set_hidden();
+            rc.x_axis().set_num_format("0%");
+            rc.set_width(620).set_height(height);
+            ws.insert_chart(chart_row, 6, &rc)?;
+            chart_row += height / 20 + 2;
+        }
+        row = last + 2;
+    }
+    page_setup(ws);
+    Ok(())
+}
+
+/// Name of the charts sheet.
+fn charts_sheet_name(lang: Lang) -> String {
+    if lang.is_en() {
+        "Charts"
+    } else {
+        "Biểu đồ"
+    }
+    .to_string()
+}
+
 struct Formats {
+    title: Format,
     bold: Format,
+    head: Format,
+    text: Format,
+    cell: Format,
     count: Format,
     rate: Format,
+    total_text: Format,
     total_count: Format,
     total_rate: Format,
 }
 
 impl Formats {
     fn new() -> Self {
+        let border = Format::new().set_border(rust_xlsxwriter::FormatBorder::Thin);
+        let total = border.clone().set_bold().set_background_color(0xF4F7FA);
         Formats {
+            title: Format::new().set_bold().set_font_size(14),
             bold: Format::new().set_bold(),
-            count: Format::new().set_num_format("#,##0"),
-            rate: Format::new().set_num_format("0.0%"),
-            total_count: Format::new().set_bold().set_num_format("#,##0"),
-            total_rate: Format::new().set_bold().set_num_format("0.0%"),
+            head: header_format(),
+            text: border.clone().set_text_wrap(),
+            cell: border.clone(),
+            count: border.clone().set_num_format("#,##0"),
+            rate: border.clone().set_num_format("0.0%"),
+            total_text: total.clone(),
+            total_count: total.clone().set_num_format("#,##0"),
+            total_rate: total.set_num_format("0.0%"),
         }
     }
 }
@@ -176,15 +386,16 @@ fn fill_tables(
         }
         let ws = wb.worksheet_from_index(i)?;
         ws.set_name(sheet_name(&tb.sheet, used))?;
-        write_table(
-            ws,
-            tb,
-            &f.bold,
-            &f.count,
-            &f.rate,
-            &f.total_count,
-            &f.total_rate,
-        )?;
+        write_table(ws, r, tb, &f)?;
+    }
+    if !r.charts.is_empty() {
+        let i = r.tables.len();
+        if wb.worksheet_from_index(i).is_err() {
+            wb.add_worksheet();
+        }
+        let ws = wb.worksheet_from_index(i)?;
+        ws.set_name(sheet_name(&charts_sheet_name(r.lang), used))?;
+        write_charts(ws, r, &f)?;
     }
     Ok(())
 }
@@ -225,9 +436,7 @@ pub struct XlsxBook {
     cap: u32,
     pub dropped: u64,
     lang: Lang,
-    mask_ids: bool,
-    headers: Vec<String>,
-    id_columns: Vec<usize>,
+    list: crate::FindingList,
 }
 
 impl XlsxBook {
@@ -237,8 +446,7 @@ impl XlsxBook {
         tables: usize,
         lang: Lang,
         mask_ids: bool,
-        headers: &[String],
-        id_columns: Vec<usize>,
+        mapping: &lamsach_model::profile::Mapping,
     ) -> Result<Self> {
         let dir = path.parent().unwrap_or(Path::new("."));
         let build = || -> Result<Workbook, XlsxError> {
@@ -248,17 +456,21 @@ impl XlsxBook {
             } else {
                 dir
             })?;
-            for _ in 0..tables {
+            // the table sheets and the charts sheet
+            for _ in 0..=tables {
                 wb.add_worksheet();
             }
-            let bold = Format::new().set_bold();
+            let head = header_format();
             let ws = wb.add_worksheet_with_constant_memory();
             ws.set_name(findings_sheet_name(lang))?;
-            ws.set_column_width(5, 36)?;
-            ws.set_column_width(9, 60)?;
+            for (c, w) in FINDINGS_WIDTHS.iter().enumerate() {
+                ws.set_column_width(c as u16, *w)?;
+            }
             ws.set_freeze_panes(1, 0)?;
-            for (c, h) in ISSUES_HEADER.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, *h, &bold)?;
+            page_setup(ws);
+            ws.set_repeat_rows(0, 0)?;
+            for (c, h) in issues_header(lang).iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, *h, &head)?;
             }
             Ok(wb)
         };
@@ -266,14 +478,16 @@ impl XlsxBook {
         Ok(XlsxBook {
             wb,
             path: path.to_path_buf(),
-            sheet: tables,
+            sheet: tables + 1,
             rows: 0,
             cap: XLSX_MAX_FINDINGS as u32,
             dropped: 0,
             lang,
-            mask_ids,
-            headers: headers.to_vec(),
-            id_columns,
+            list: {
+                let mut l = crate::FindingList::new(lang, mask_ids);
+                l.set_columns(mapping);
+                l
+            },
         })
     }
 
@@ -293,6 +507,14 @@ impl XlsxBook {
         let path = self.path.clone();
         let mut used = vec![findings_sheet_name(self.lang).to_string()];
         fill_tables(&mut self.wb, r, &mut used).map_err(xerr(&path))?;
+        let last_col = crate::ISSUES_COLUMNS.len() as u16 - 1;
+        let findings = self
+            .wb
+            .worksheet_from_index(self.sheet)
+            .map_err(xerr(&path))?;
+        findings
+            .autofilter(0, 0, self.rows, last_col)
+            .map_err(xerr(&path))?;
         if self.dropped > 0 && !r.tables.is_empty() {
             // The findings sheet is full: the note goes on the first sheet.
             let note = if r.lang.is_en() {
@@ -309,7 +531,11 @@ impl XlsxBook {
             let row = r
                 .tables
                 .first()
-                .map(|t| (t.rows.len() as u32).saturating_add(6).min(MAX_ROW))
+                .map(|t| {
+                    (t.rows.len() as u32)
+                        .saturating_add(r.meta.len() as u32 + 10)
+                        .min(MAX_ROW)
+                })
                 .unwrap_or(0);
             if let Ok(first) = self.wb.worksheet_from_index(0) {
                 first.write_string(row, 0, note).map_err(xerr(&path))?;
@@ -321,31 +547,20 @@ impl XlsxBook {
 
 impl Sink for XlsxBook {
     fn finding(&mut self, f: &Finding, group: &str) -> Result<()> {
+        self.finding_in(f, group, None)
+    }
+
+    fn finding_in(
+        &mut self,
+        f: &Finding,
+        group: &str,
+        keys: Option<&lamsach_engine::RecordKeys>,
+    ) -> Result<()> {
         if self.rows >= self.cap {
             self.dropped += 1;
             return Ok(());
         }
-        let column = f
-            .column
-            .and_then(|c| self.headers.get(c))
-            .map(String::as_str)
-            .unwrap_or("");
-        let value = crate::shown_value(f, self.mask_ids, &self.id_columns);
-        let masked = |s: &str| {
-            if self.mask_ids {
-                mask_digits(s)
-            } else {
-                s.to_string()
-            }
-        };
-        let cells = [
-            f.rule.code,
-            f.rule.pillar.label(self.lang),
-            f.rule.category.label(self.lang),
-            f.rule.severity.label(self.lang),
-            f.rule.label(self.lang),
-        ];
-        let (group, value, message) = (masked(group), masked(&value), masked(&f.message));
+        let cells = self.list.cells(f, group, keys);
         let row = self.rows + 1;
         let path = self.path.clone();
         let ws = self
@@ -354,15 +569,11 @@ impl Sink for XlsxBook {
             .map_err(xerr(&path))?;
         let mut write = || -> Result<(), XlsxError> {
             ws.write_number(row, 0, f.line as f64)?;
-            for (c, v) in cells.iter().enumerate() {
-                ws.write_string(row, c as u16 + 1, text(v))?;
-            }
-            ws.write_string(row, 6, text(&group))?;
-            ws.write_string(row, 7, text(column))?;
-            ws.write_string(row, 8, text(&value))?;
-            ws.write_string(row, 9, text(&message))?;
-            if !f.related.is_empty() {
-                ws.write_string(row, 10, text(&crate::related_lines(f)))?;
+            for (c, v) in cells.iter().enumerate().skip(1) {
+                if !v.is_empty() {
+                    // IDs, dates and STT stay text: no lost leading zeros
+                    ws.write_string(row, c as u16, text(v))?;
+                }
             }
             Ok(())
         };
@@ -398,6 +609,8 @@ mod tests {
             file: None,
             profile: None,
             group_by: None,
+            unit: None,
+            period: None,
             today: "2026-11-23".into(),
             tables: Vec::new(),
             charts: Vec::new(),
@@ -408,7 +621,13 @@ mod tests {
     fn findings_capped_with_a_note_and_masked() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.xlsx");
-        let mut b = XlsxBook::new(&path, 0, Lang::Vi, true, &["Số CCCD".into()], vec![0])
+        let d = lamsach_model::profile::RuleData::embedded().unwrap();
+        let mapping = lamsach_model::profile::Mapping::new(
+            d.profile("vaccination").unwrap(),
+            &["Số CCCD".to_string()],
+            &d.headers,
+        );
+        let mut b = XlsxBook::new(&path, 0, Lang::Vi, true, &mapping)
             .unwrap()
             .with_cap(2);
         for l in 2..7 {
@@ -427,9 +646,10 @@ mod tests {
         assert_eq!(r.height(), 3);
         assert_eq!(r.get_value((2, 0)), Some(&Data::Float(3.0)));
         assert_eq!(r.get_value((1, 6)), Some(&Data::String("'=Huyện A".into())));
-        assert_eq!(r.get_value((1, 7)), Some(&Data::String("Số CCCD".into())));
+        assert_eq!(r.get_value((0, 0)), Some(&Data::String("Dòng".into())));
+        assert_eq!(r.get_value((1, 12)), Some(&Data::String("Số CCCD".into())));
         assert_eq!(
-            r.get_value((1, 9)),
+            r.get_value((1, 14)),
             Some(&Data::String("có thể là 0010****2345".into()))
         );
         let all: Vec<String> = r.rows().flatten().map(|c| c.to_string()).collect();
