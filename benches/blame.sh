@@ -63,8 +63,11 @@ truth = defaultdict(set)
 for r in csv.DictReader(open(truth_p, encoding="utf-8")):
     truth[int(r["line"])].add(r["rule"])
 found = defaultdict(set)
-for r in csv.DictReader(open(issues_p, encoding="utf-8-sig")):
-    found[int(r["line"])].add(r["rule"])
+# issues.csv: line and rule are the first two columns in either language.
+rd = csv.reader(open(issues_p, encoding="utf-8-sig"))
+next(rd, None)
+for r in rd:
+    found[int(r[0])].add(r[1])
 clean = rows - len(truth)
 fp_clean = sum(1 for l in found if l not in truth)
 injected = Counter(r for rs in truth.values() for r in rs)
