@@ -136,9 +136,9 @@ impl FindingList {
                 header(Some(c)),
                 shown_value(f, self.mask_ids, &self.id_columns),
             ),
-            (None, Some(k)) if !k.id.is_empty() => (header(k.id_column), self.shown_id(k)),
-            (None, Some(k)) if !k.name.is_empty() => {
-                (header(self.name_column), Cow::Borrowed(k.name.as_str()))
+            (None, Some(k)) if !k.id().is_empty() => (header(k.id_column), self.shown_id(k)),
+            (None, Some(k)) if !k.name().is_empty() => {
+                (header(self.name_column), Cow::Borrowed(k.name()))
             }
             _ => (String::new(), Cow::Borrowed("")),
         };
@@ -146,12 +146,12 @@ impl FindingList {
         [
             Cow::Owned(f.line.to_string()),
             Cow::Borrowed(f.rule.code),
-            Cow::Borrowed(key(|k| &k.stt)),
-            Cow::Borrowed(key(|k| &k.name)),
+            Cow::Borrowed(key(|k| k.stt())),
+            Cow::Borrowed(key(|k| k.name())),
             keys.map_or(Cow::Borrowed(""), |k| self.shown_id(k)),
-            Cow::Borrowed(key(|k| &k.dob)),
+            Cow::Borrowed(key(|k| k.dob())),
             self.masked(group),
-            self.masked(key(|k| &k.unit)),
+            self.masked(key(|k| k.unit())),
             Cow::Borrowed(f.rule.pillar.label(self.lang)),
             Cow::Borrowed(f.rule.category.label(self.lang)),
             Cow::Borrowed(f.rule.severity.label(self.lang)),
@@ -166,9 +166,9 @@ impl FindingList {
 
     fn shown_id<'a>(&self, k: &'a RecordKeys) -> Cow<'a, str> {
         if self.mask_ids {
-            Cow::Owned(mask(&k.id))
+            Cow::Owned(mask(k.id()))
         } else {
-            Cow::Borrowed(&k.id)
+            Cow::Borrowed(k.id())
         }
     }
 }
