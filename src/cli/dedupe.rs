@@ -73,6 +73,9 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
             &opened,
             a.mask_ids,
         )?;
+        if let Some(l) = &o.learned {
+            write_learned(l, &dir.join("weights.csv"))?;
+        }
     }
     if let Some(path) = &a.pairs {
         let mut f = lamsach_io::out::AtomicFile::create_csv(path)?;
@@ -114,6 +117,7 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
             )
         };
         let mut text = text;
+        text.push_str(&learned_line(&o, lang));
         if a.out.is_none() && a.show > 0 && !o.clusters.is_empty() {
             text.push_str(if lang.is_en() {
                 "First clusters:\n"
@@ -194,4 +198,55 @@ fn cluster_line(c: &Cluster, lang: Lang) -> String {
     } else {
         format!("  cụm {} ({kind}): dòng {}\n", c.id, members.join(", "))
     }
+}
+
+/// What the weights came from, when the profile asks to learn them
+/// (`[dedupe] learn = true`); empty otherwise.
+fn learned_line(o: &lamsach_dedupe::Detection, lang: lamsach_text::Lang) -> String {
+    match (&o.learned, o.learn_asked) {
+        (Some(l), _) if l.rejected && lang.is_en() => {
+            "Weights not learned: in the pairs the learned model calls one person, names or birth dates mostly differ (households, not duplicates); the weights of rules/dedupe.toml are used (weights.csv shows the model)\n".to_string()
+        }
+        (Some(l), _) if l.rejected => {
+            "Không dùng trọng số học được: trong các cặp mô hình coi là một người, họ tên hoặc ngày sinh phần lớn khác nhau (cùng hộ, không phải trùng); dùng trọng số trong rules/dedupe.toml (mô hình ở weights.csv)\n".to_string()
+        }
+        (Some(l), _) if lang.is_en() => format!(
+            "Weights learned from this file: {} random pairs, {} blocks, {:.6} of all pairs expected to match, threshold {:.1} bits\n",
+            l.random_pairs,
+            l.sessions.len(),
+            l.lambda,
+            l.threshold
+        ),
+        (Some(l), _) => format!(
+            "Trọng số học từ chính tệp này: {} cặp ngẫu nhiên, {} khối, tỉ lệ cặp trùng ước tính {:.6}, ngưỡng {:.1} bit\n",
+            l.random_pairs,
+            l.sessions.len(),
+            l.lambda,
+            l.threshold
+        ),
+        (None, true) if lang.is_en() => {
+            "Too few records or compared pairs to learn weights from: the weights of rules/dedupe.toml are used\n".to_string()
+        }
+        (None, true) => {
+            "Quá ít hồ sơ hoặc cặp được so sánh để học trọng số: dùng trọng số trong rules/dedupe.toml\n".to_string()
+        }
+        (None, false) => String::new(),
+    }
+}
+
+/// `weights.csv`: the model learned from the file, a line per field and
+/// level (m, u and the weight in bits), to read beside clusters.csv.
+fn write_learned(l: &lamsach_dedupe::learn::LearnReport, path: &std::path::Path) -> Result<()> {
+    let mut text = String::from("field,level,m,u,weight_bits\n");
+    for w in &l.weights {
+        text.push_str(&format!(
+            "{},{},{:.6},{:.8},{:.2}\n",
+            w.field, w.level, w.m, w.u, w.bits
+        ));
+    }
+    let mut f = lamsach_io::out::AtomicFile::create_csv(path)?;
+    f.writer()
+        .write_all(text.as_bytes())
+        .map_err(Error::write(path))?;
+    f.commit()
 }

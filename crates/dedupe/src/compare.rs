@@ -384,7 +384,24 @@ pub struct Comparison {
     /// name a differing date is a typo).
     pub dob_counted: DobLevel,
     pub score: f32,
+    /// Each field's share of `score`, in the order of [`FIELDS`].
+    pub parts: [f32; FIELDS.len()],
 }
+
+/// Compared fields, in the order of [`Comparison::parts`].
+pub(crate) const FIELDS: [&str; 11] = [
+    "full_name",
+    "dob",
+    "sex",
+    "id",
+    "phone",
+    "commune",
+    "address",
+    "vaccine",
+    "postcode",
+    "email",
+    "event",
+];
 
 /// One substitution or one swap of adjacent characters, same length.
 pub(crate) fn near_digits(a: &[u8], b: &[u8]) -> bool {
@@ -416,7 +433,7 @@ const OSA_MAX: usize = 128;
 fn names_close(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
     let (ia, ib) = (names.info(a.name), names.info(b.name));
     let w = |i: u32| names.words.get(i);
-    let near = |x: &str, y: &str| x.len().max(y.len()) >= 3 && osa(x, y) <= 2;
+    let near = |x: &str, y: &str| x.len().max(y.len()) >= 3 && osa_within(x, y, 2);
     let (fa, ga, fb, gb) = (w(ia.family), w(ia.given), w(ib.family), w(ib.given));
     // a word split or joined ("katel byn" / "katelyn"): the letters alike
     let letters = |x: &str| x.replace(' ', "");
@@ -426,7 +443,7 @@ fn names_close(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
     );
     near(fa, fb) && near(ga, gb)
         || near(fa, gb) && near(ga, fb)
-        || sa.len().min(sb.len()) >= 8 && osa(&sa, &sb) <= 2
+        || sa.len().min(sb.len()) >= 8 && osa_within(&sa, &sb, 2)
 }
 
 /// True when one record's name is a single word that is (within an edit)
@@ -442,7 +459,7 @@ fn part_of(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
     w.len() >= 3
         && [other.family, other.given]
             .iter()
-            .any(|&x| osa(w, names.words.get(x)) <= 1)
+            .any(|&x| osa_within(w, names.words.get(x), 1))
 }
 
 /// True when the family names or the given names of two records are the same.
@@ -474,7 +491,7 @@ fn same_words(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
 fn given_close(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
     let (ia, ib) = (names.info(a.name), names.info(b.name));
     let (ga, gb) = (names.words.get(ia.given), names.words.get(ib.given));
-    ga.len().max(gb.len()) >= 3 && osa(ga, gb) <= 2
+    ga.len().max(gb.len()) >= 3 && osa_within(ga, gb, 2)
 }
 
 pub(crate) fn osa(a: &str, b: &str) -> usize {
@@ -593,7 +610,7 @@ fn cmp_name(a: &PersonRecord, b: &PersonRecord, names: &Names) -> NameLevel {
         let (ga, gb) = (names.words.get(ia.given), names.words.get(ib.given));
         let (ca, cb) = (names.given_count(&ia).max(1), names.given_count(&ib).max(1));
         let rare = ca.min(cb).saturating_mul(20) < ca.max(cb);
-        return if rare && osa(ga, gb) <= 1 && ga.len().max(gb.len()) >= 4 {
+        return if rare && osa_within(ga, gb, 1) && ga.len().max(gb.len()) >= 4 {
             NameLevel::Typo
         } else {
             NameLevel::GivenDiffers
@@ -611,7 +628,7 @@ fn cmp_name(a: &PersonRecord, b: &PersonRecord, names: &Names) -> NameLevel {
         && la.abs_diff(lb) <= 2
         && close(same_family, ia.family, ib.family)
         && close(same_given, ia.given, ib.given)
-        && osa(sa, sb) <= 2;
+        && osa_within(sa, sb, 2);
     // Letters run together or split ("Thị Lan" / "ThịLan") count as one edit.
     if typo
         || (la.abs_diff(lb) <= 3
@@ -728,14 +745,141 @@ fn agree_text(a: u32, b: u32, values: &Strings, w: &super::config::AgreeW) -> Ag
 /// Two texts the same but for spaces and punctuation, one or two edits
 /// apart, or alike by Jaro–Winkler (long texts).
 pub(crate) fn close_text(x: &str, y: &str) -> bool {
-    let letters = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
-    let (x, y) = (letters(x), letters(y));
+    let (mut xc, mut yc) = (['\0'; OSA_MAX], ['\0'; OSA_MAX]);
+    let (Some(lx), Some(ly)) = (letters_into(x, &mut xc), letters_into(y, &mut yc)) else {
+        return close_long_text(x, y);
+    };
+    let (x, y) = (&xc[..lx], &yc[..ly]);
     if x.is_empty() || y.is_empty() {
         return false;
     }
-    let longest = x.chars().count().max(y.chars().count());
+    let longest = lx.max(ly);
     let edits = if longest <= 5 { 1 } else { 2 };
-    x == y || osa(&x, &y) <= edits || longest >= 8 && strsim::jaro_winkler(&x, &y) >= 0.9
+    x == y
+        || osa_chars_within(x, y, edits)
+        || longest >= 8
+            && jaro_winkler_may_reach(x.iter().copied(), y.iter().copied(), 0.9)
+            && jaro_winkler_of(x, y) >= 0.9
+}
+
+fn jaro_winkler_of(x: &[char], y: &[char]) -> f64 {
+    let (x, y): (String, String) = (x.iter().collect(), y.iter().collect());
+    strsim::jaro_winkler(&x, &y)
+}
+
+/// The letters and digits of `s` into `buf`; None when they do not fit.
+fn letters_into(s: &str, buf: &mut [char; OSA_MAX]) -> Option<usize> {
+    let mut n = 0;
+    for c in s.chars().filter(|c| c.is_alphanumeric()) {
+        *buf.get_mut(n)? = c;
+        n += 1;
+    }
+    Some(n)
+}
+
+/// [`close_text`] for texts of more than [`OSA_MAX`] letters.
+fn close_long_text(x: &str, y: &str) -> bool {
+    let letters = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let (x, y) = (letters(x), letters(y));
+    x == y || osa(&x, &y) <= 2 || strsim::jaro_winkler(&x, &y) >= 0.9
+}
+
+/// `osa(a, b) <= k`, ruled out first by the lengths (an edit changes the
+/// length by at most one): most pairs compared are strangers.
+pub(crate) fn osa_within(a: &str, b: &str, k: usize) -> bool {
+    let (mut ac, mut bc) = (['\0'; OSA_MAX], ['\0'; OSA_MAX]);
+    let fill = |s: &str, buf: &mut [char; OSA_MAX]| {
+        let mut n = 0;
+        for c in s.chars() {
+            *buf.get_mut(n)? = c;
+            n += 1;
+        }
+        Some(n)
+    };
+    match (fill(a, &mut ac), fill(b, &mut bc)) {
+        (Some(la), Some(lb)) => osa_chars_within(&ac[..la], &bc[..lb], k),
+        _ => osa(a, b) <= k,
+    }
+}
+
+/// [`osa_within`] of two words as characters (at most [`OSA_MAX`] each).
+fn osa_chars_within(a: &[char], b: &[char], k: usize) -> bool {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > k {
+        return false;
+    }
+    // Only cells within k of the diagonal can stay within k: a band of
+    // the distance table, given up as soon as a whole row exceeds k.
+    const FAR: u32 = u32::MAX / 2;
+    let k32 = k as u32;
+    let mut rows = [[FAR; OSA_MAX + 1]; 3];
+    for (j, v) in rows[0].iter_mut().enumerate().take(lb.min(k) + 1) {
+        *v = j as u32;
+    }
+    let (mut two, mut prev, mut curr) = (2, 0, 1);
+    for i in 1..=la {
+        let (lo, hi) = (i.saturating_sub(k).max(1), (i + k).min(lb));
+        rows[curr][0] = if i <= k { i as u32 } else { FAR };
+        rows[curr][lo - 1] = if lo == 1 { rows[curr][0] } else { FAR };
+        if hi < lb {
+            rows[curr][hi + 1] = FAR;
+        }
+        let mut best = rows[curr][0];
+        for j in lo..=hi {
+            let cost = u32::from(a[i - 1] != b[j - 1]);
+            let mut v = (rows[curr][j - 1] + 1)
+                .min(rows[prev][j] + 1)
+                .min(rows[prev][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(rows[two][j - 2] + 1);
+            }
+            rows[curr][j] = v;
+            best = best.min(v);
+        }
+        if best > k32 {
+            return false;
+        }
+        (two, prev, curr) = (prev, curr, two);
+    }
+    rows[prev][lb] <= k32
+}
+
+/// Jaro–Winkler of `a` and `b` at least `t`, ruled out first by a bound
+/// (the bound is what the comparisons use; this pairs it with the score for
+/// the tests). Jaro counts at most the characters the two share (counted here in 64
+/// buckets, which can only overcount), and Winkler's prefix bonus adds at
+/// most 0.4 of what Jaro misses. The bound holds for a name with its words
+/// in any order too (same characters).
+#[cfg(test)]
+fn jaro_winkler_at_least(a: &str, b: &str, t: f64) -> bool {
+    jaro_winkler_may_reach(a.chars(), b.chars(), t) && strsim::jaro_winkler(a, b) >= t
+}
+
+fn jaro_winkler_may_reach(
+    a: impl Iterator<Item = char>,
+    b: impl Iterator<Item = char>,
+    t: f64,
+) -> bool {
+    let (mut ca, mut cb) = ([0u32; 64], [0u32; 64]);
+    let (mut la, mut lb) = (0u32, 0u32);
+    for c in a {
+        ca[c as usize & 63] += 1;
+        la += 1;
+    }
+    for c in b {
+        cb[c as usize & 63] += 1;
+        lb += 1;
+    }
+    if la == 0 || lb == 0 {
+        return true;
+    }
+    let shared: u32 = ca.iter().zip(&cb).map(|(x, y)| *x.min(y)).sum();
+    if shared == 0 {
+        return false;
+    }
+    let m = f64::from(shared);
+    let jaro = (m / f64::from(la) + m / f64::from(lb) + 1.0) / 3.0;
+    jaro + 0.4 * (1.0 - jaro) + 1e-9 >= t
 }
 
 /// Two names alike letter by letter, their words in any order (Jaro–Winkler
@@ -746,7 +890,9 @@ fn names_similar(a: &str, b: &str) -> bool {
         w.sort_unstable();
         w.join(" ")
     }
-    strsim::jaro_winkler(a, b) >= 0.88 || strsim::jaro_winkler(&sorted(a), &sorted(b)) >= 0.88
+    jaro_winkler_may_reach(a.chars(), b.chars(), 0.88)
+        && (strsim::jaro_winkler(a, b) >= 0.88
+            || strsim::jaro_winkler(&sorted(a), &sorted(b)) >= 0.88)
 }
 
 fn cmp_events(a: &[(u64, i32)], b: &[(u64, i32)], max_days: i64) -> EventsLevel {
@@ -952,19 +1098,35 @@ fn compare_inner(
         },
         dob_counted,
         score: 0.0,
+        parts: [0.0; FIELDS.len()],
     };
+    c.parts = [
+        name_w,
+        dob_weight,
+        aw(c.sex, &w.sex),
+        id_w(c.id, &w.id),
+        aw(c.phone, &w.phone),
+        aw(c.commune, &w.commune),
+        aw(c.address, &w.address),
+        aw(c.vaccine, &w.vaccine),
+        aw(c.postcode, &w.postcode),
+        aw(c.email, &w.email),
+        events_w(c.events, w),
+    ];
+    let [name_p, dob_p, sex_p, id_p, phone_p, commune_p, address_p, vaccine_p, postcode_p, email_p, event_p] =
+        c.parts;
     // Summed in the same order as always: the same rounding.
-    c.score = name_w
-        + dob_weight
-        + id_w(c.id, &w.id)
-        + aw(c.sex, &w.sex)
-        + aw(c.phone, &w.phone)
-        + aw(c.commune, &w.commune)
-        + aw(c.address, &w.address)
-        + aw(c.vaccine, &w.vaccine)
-        + events_w(c.events, w)
-        + aw(c.postcode, &w.postcode)
-        + aw(c.email, &w.email);
+    c.score = name_p
+        + dob_p
+        + id_p
+        + sex_p
+        + phone_p
+        + commune_p
+        + address_p
+        + vaccine_p
+        + event_p
+        + postcode_p
+        + email_p;
     Some(c)
 }
 
@@ -1098,6 +1260,39 @@ pub(crate) fn field_label(key: &str, lang: Lang) -> String {
 }
 
 impl Comparison {
+    /// Each field that counted, its level and its weight in bits, e.g.
+    /// `full_name:typo +9.8; dob:exact +11.2; address:differ -2.1`: why a
+    /// pair matched (clusters.csv).
+    pub fn explained(&self) -> String {
+        let level = |f: usize| -> String {
+            let l = match f {
+                0 => format!("{:?}", self.name_counted),
+                1 => format!("{:?}", self.dob_counted),
+                2 => format!("{:?}", self.sex),
+                3 => format!("{:?}", self.id),
+                4 => format!("{:?}", self.phone),
+                5 => format!("{:?}", self.commune),
+                6 => format!("{:?}", self.address),
+                7 => format!("{:?}", self.vaccine),
+                8 => format!("{:?}", self.postcode),
+                9 => format!("{:?}", self.email),
+                _ => format!("{:?}", self.events),
+            };
+            l.to_lowercase()
+        };
+        let mut out = String::new();
+        for (f, &bits) in self.parts.iter().enumerate() {
+            if bits == 0.0 {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            out.push_str(&format!("{}:{} {:+.1}", FIELDS[f], level(f), bits));
+        }
+        out
+    }
+
     /// The agreeing fields in words, for messages.
     pub(crate) fn agreed_labels(&self, lang: Lang) -> Vec<String> {
         self.fields()
@@ -1367,6 +1562,43 @@ pub(crate) mod tests {
             assert_eq!(osa(&a, &b), strsim::osa_distance(&a, &b), "{a:?} {b:?}");
         }
         assert_eq!(osa("ab", "ba"), 1);
+        for _ in 0..20_000 {
+            let (a, b) = (word(14), word(14));
+            for t in [0.85, 0.88, 0.9] {
+                assert_eq!(
+                    jaro_winkler_at_least(&a, &b, t),
+                    strsim::jaro_winkler(&a, &b) >= t,
+                    "{a:?} {b:?} {t}"
+                );
+            }
+            for k in 0..4 {
+                assert_eq!(osa_within(&a, &b, k), osa(&a, &b) <= k, "{a:?} {b:?} {k}");
+            }
+        }
+        let mut y = 0x9e37_79b9_7f4a_7c15u64;
+        let mut edit = || {
+            y ^= y << 13;
+            y ^= y >> 7;
+            y ^= y << 17;
+            y
+        };
+        for _ in 0..2_000 {
+            let a = word(40);
+            let mut b: Vec<char> = a.chars().collect();
+            for _ in 0..edit() % 4 {
+                let at = (edit() as usize) % (b.len() + 1);
+                match edit() % 3 {
+                    0 => b.insert(at, 'x'),
+                    1 if at < b.len() => drop(b.remove(at)),
+                    _ if at + 1 < b.len() => b.swap(at, at + 1),
+                    _ => {}
+                }
+            }
+            let b: String = b.into_iter().collect();
+            for k in 0..4 {
+                assert_eq!(osa_within(&a, &b, k), osa(&a, &b) <= k, "{a:?} {b:?} {k}");
+            }
+        }
         assert_eq!(osa("", "abc"), 3);
         assert_eq!(osa("abc", ""), 3);
     }

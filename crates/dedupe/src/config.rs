@@ -281,8 +281,9 @@ impl DedupeSettings {
     }
 
     /// These settings with a profile's own `[dedupe]` table over them: each
-    /// key it names replaces this file's (`blocks` as a whole), and each
-    /// `[dedupe.weights.FIELD]` key the one of that field.
+    /// key it names replaces this file's (`blocks` as a whole), each
+    /// `[dedupe.weights.FIELD]` key the one of that field, and
+    /// `[[dedupe.more_blocks]]` are added after this file's blocks.
     pub fn for_profile(
         &self,
         profile: &str,
@@ -308,6 +309,11 @@ impl DedupeSettings {
                         }
                     }
                 }
+                ("more_blocks", toml::Value::Array(more), _) => {
+                    if let Some(toml::Value::Array(blocks)) = merged.get_mut("blocks") {
+                        blocks.extend(more.iter().cloned());
+                    }
+                }
                 _ => {
                     merged.insert(key.clone(), value.clone());
                 }
@@ -324,6 +330,46 @@ impl DedupeSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_profile_overlays_keys_weights_and_adds_blocks() {
+        let base = DedupeSettings::embedded().unwrap();
+        let table: toml::Table = toml::from_str(
+            r#"
+learn = true
+threshold = 12.5
+[weights.name]
+exact = 9.0
+[[more_blocks]]
+name = "postcode_year"
+keys = ["postcode", "birth_year"]
+"#,
+        )
+        .unwrap();
+        let c = base.for_profile("p", Some(&table)).unwrap();
+        assert!(c.learn && !base.learn);
+        assert_eq!(c.threshold, 12.5);
+        assert_eq!(c.weights.name.exact, 9.0);
+        // the other name weights are the file's
+        assert_eq!(c.weights.name.typo, base.weights.name.typo);
+        assert_eq!(c.blocks.len(), base.blocks.len() + 1);
+        assert_eq!(
+            c.parts.last().unwrap(),
+            &vec![KeyPart::Postcode, KeyPart::BirthYear]
+        );
+        // no table: the file's settings
+        assert_eq!(
+            base.for_profile("p", None).unwrap().blocks.len(),
+            base.blocks.len()
+        );
+        // a wrong key is an error naming the profile
+        let bad: toml::Table = toml::from_str("lern = true").unwrap();
+        let e = base.for_profile("p", Some(&bad)).unwrap_err().to_string();
+        assert!(
+            e.contains("profile 'p' [dedupe]") && e.contains("lern"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn embedded_loads() {

@@ -25,20 +25,7 @@ use crate::config::{AgreeW, DedupeSettings, KeyPart, Weights};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-/// Compared fields, in the order of [`levels`].
-pub(crate) const FIELDS: [&str; 11] = [
-    "full_name",
-    "dob",
-    "sex",
-    "id",
-    "phone",
-    "commune",
-    "address",
-    "vaccine",
-    "postcode",
-    "email",
-    "event",
-];
+pub(crate) use crate::compare::FIELDS;
 const F: usize = FIELDS.len();
 /// Levels of a field, level 0 being "missing" (weight 0, not learned).
 const L: usize = 9;
@@ -46,7 +33,7 @@ const L: usize = 9;
 /// Fewer person records than this: the hand-set weights.
 const MIN_RECORDS: usize = 200;
 /// Random pairs drawn for u.
-const U_PAIRS: usize = 400_000;
+const U_PAIRS: usize = 150_000;
 /// A block with fewer compared pairs than this teaches nothing reliable.
 const MIN_SESSION_PAIRS: u64 = 100;
 const ITERATIONS: usize = 40;
@@ -237,6 +224,55 @@ pub struct LearnReport {
     /// Share of all pairs expected to be one person.
     pub lambda: f64,
     pub threshold: f32,
+    /// Each learned weight: field, level, m, u and the weight in bits.
+    pub weights: Vec<LearnedWeight>,
+    /// The learned model was not used: in the pairs it calls one person the
+    /// names or the birth dates mostly differ, so what it found is another
+    /// kind of pair (households: one family name, phone and address). The
+    /// hand-set weights are used instead.
+    pub rejected: bool,
+}
+
+/// One (field, level) of the learned model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LearnedWeight {
+    pub field: &'static str,
+    pub level: &'static str,
+    /// Share of true matches at this level.
+    pub m: f64,
+    /// Share of random pairs at this level.
+    pub u: f64,
+    /// log2(m / u), clamped to ±20.
+    pub bits: f32,
+}
+
+/// The name of level `l` of field `f`, as in clusters.csv's `weights`.
+pub(crate) fn level_name(f: usize, l: usize) -> &'static str {
+    const NAME: [&str; L] = [
+        "missing",
+        "exact",
+        "folded",
+        "accentdiffers",
+        "partial",
+        "typo",
+        "givendiffers",
+        "similar",
+        "differ",
+    ];
+    const DOB: [&str; 7] = [
+        "missing", "exact", "swapped", "near", "yearoff", "yearonly", "differ",
+    ];
+    const AGREE: [&str; 4] = ["missing", "agree", "close", "differ"];
+    const ID: [&str; 4] = ["missing", "same", "near", "differ"];
+    const EVENT: [&str; 4] = ["missing", "same", "conflict", "disjoint"];
+    let names: &[&'static str] = match f {
+        0 => &NAME,
+        1 => &DOB,
+        3 => &ID,
+        10 => &EVENT,
+        _ => &AGREE,
+    };
+    names.get(l).copied().unwrap_or("?")
 }
 
 /// Per (field, level) probabilities.
@@ -422,12 +458,25 @@ pub(crate) fn learn(
     if expected <= 0.0 {
         return None;
     }
+    // Levels no blocked pair showed keep the hand-set weight: nothing was
+    // learned of them (a field the file does not have, for one).
+    let mut observed = [[false; L]; F];
+    for pats in patterns {
+        for &p in pats.keys() {
+            for (f, l) in unpack(p).iter().enumerate() {
+                if let Some(o) = observed.get_mut(f).and_then(|r| r.get_mut(*l as usize)) {
+                    *o = true;
+                }
+            }
+        }
+    }
     let mut out = cfg.clone();
     out.weights = tell.clone();
+    let mut m_of = [[0.0f64; L]; F];
     for f in 0..F {
         let mw = m_weight.get(f).copied().unwrap_or(0.0);
         for l in 1..L {
-            if weight_of(&tell, f, l).is_none() {
+            if weight_of(&tell, f, l).is_none() || !observed[f][l] {
                 continue;
             }
             let m = if mw > 0.0 {
@@ -438,6 +487,14 @@ pub(crate) fn learn(
             let uu = u.get(f).and_then(|r| r.get(l)).copied().unwrap_or(1.0);
             let w = (m.max(1e-9) / uu).log2().clamp(-MAX_BITS, MAX_BITS);
             set_weight(&mut out.weights, f, l, w as f32);
+            m_of[f][l] = m;
+            report.weights.push(LearnedWeight {
+                field: FIELDS.get(f).copied().unwrap_or("?"),
+                level: level_name(f, l),
+                m,
+                u: uu,
+                bits: w as f32,
+            });
         }
     }
     // term frequency: the average agreeing name is shared by n·u records
@@ -450,6 +507,14 @@ pub(crate) fn learn(
     out.threshold = threshold;
     report.lambda = lambda;
     report.threshold = threshold;
+    // One person keeps a name and a birth date: a model whose matches mostly
+    // differ on them has found households or namesakes, not duplicates.
+    let name_differs = m_of[0][6] + m_of[0][8];
+    let dob_differs = m_of[1][6];
+    if name_differs > 0.5 || dob_differs > 0.5 {
+        report.rejected = true;
+        return Some((cfg.clone(), report));
+    }
     Some((out, report))
 }
 

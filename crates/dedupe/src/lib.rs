@@ -163,6 +163,9 @@ pub struct Detection {
     pub met: Vec<(u64, u64, bool)>,
     /// What learning the weights found, when they were learned.
     pub learned: Option<learn::LearnReport>,
+    /// The settings asked to learn the weights (`learn = true`), learned or
+    /// not (a file too small keeps the hand-set weights).
+    pub learn_asked: bool,
 }
 
 fn is_person_field(f: Field) -> bool {
@@ -1841,6 +1844,7 @@ pub fn run(
         oversized,
         stats,
         met,
+        learn_asked: cfg.learn,
         learned: learned.map(|l| l.1),
     })
 }

@@ -1,6 +1,7 @@
 //! `clusters.csv`: one line per row of every cluster (singletons are not
 //! listed), with the cluster, its kind, the score, the role (kept, another
-//! record of the same person, or a duplicate event), the fields that agreed and disagreed, and the row's own values
+//! record of the same person, or a duplicate event), the fields that agreed and disagreed,
+//! each field's level and weight in bits (`weights`), and the row's own values
 //! of the compared columns for review. UTF-8 with BOM, formula-safe, written
 //! atomically.
 
@@ -15,7 +16,7 @@ use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::path::Path;
 
-pub const HEADER: [&str; 9] = [
+pub const HEADER: [&str; 10] = [
     "line",
     "cluster",
     "kind",
@@ -25,6 +26,7 @@ pub const HEADER: [&str; 9] = [
     "rule",
     "agreed",
     "disagreed",
+    "weights",
 ];
 
 /// Fields shown beside each row, when the file has them.
@@ -141,6 +143,7 @@ pub fn write_clusters(o: &Detection, dest: &Path, src: &Opened, mask_ids: bool) 
                 rule.to_string(),
                 yes.join(" "),
                 no.join(" "),
+                m.cmp.explained(),
             ];
             let vals = want.get(&m.line).and_then(|&s| values.get(s));
             for (i, (f, _)) in fields.iter().enumerate() {
