@@ -9,7 +9,9 @@
 #   PY=/tmp/link-venv/bin/python bash benches/linkage.sh
 #
 # Prints, per list and tool: true pairs, pairs predicted, precision, recall,
-# F1, wall time and peak memory (/usr/bin/time -v); then lamsach's blocking
+# F1, wall time and peak memory (/usr/bin/time -v); cluster scores
+# (benches/linkage/clusters.py: clusters found exactly, clusters that join
+# two people); then lamsach's blocking
 # recall: the share of true pairs that ever met (compared, or rows of one
 # record), from `dedupe --pairs`, and how many pairs were compared. Work files go to $WORK
 # (default /tmp/lamsach-bench), never into the repository.
@@ -28,6 +30,7 @@ score() { # truth clusters
 echo "| list | tool | true pairs | predicted | precision | recall | F1 | wall | peak memory |"
 echo "|---|---|---|---|---|---|---|---|---|"
 blocking=""
+clusters=""
 for list in febrl3 febrl4; do
   csv="$WORK/$list.csv" truth="$WORK/$list.truth.csv"
   "$PY" benches/linkage/febrl.py "$list" "$csv" "$truth"
@@ -35,6 +38,7 @@ for list in febrl3 febrl4; do
   rm -rf "$out"
   t=$(timed "$out.time" "$BIN" dedupe "$csv" --profile benches/linkage/person.toml --out "$out" -q)
   echo "| $list | lamsach | $(score "$truth" "$out/clusters.csv") | $t |"
+  clusters+="| $list | lamsach | $("$PY" benches/linkage/clusters.py "$truth" "$out/clusters.csv") |"$'\n'
   "$BIN" dedupe "$csv" --profile benches/linkage/person.toml --pairs "$out/pairs.csv" -q > /dev/null || true
   blocking+=$("$PY" - "$truth" "$out/pairs.csv" "$list" <<'PYEOF'
 import csv, itertools, sys
@@ -56,8 +60,13 @@ PYEOF
     mkdir -p "$out"
     t=$(timed "$out.time" "$PY" benches/linkage/splink_dedupe.py "$csv" "$out/clusters.csv")
     echo "| $list | Splink (DuckDB) | $(score "$truth" "$out/clusters.csv") | $t |"
+    clusters+="| $list | Splink (DuckDB) | $("$PY" benches/linkage/clusters.py "$truth" "$out/clusters.csv") |"$'\n'
   fi
 done
+echo
+echo "| list | tool | true clusters found exactly | cluster precision | cluster recall | clusters joining two people |"
+echo "|---|---|---|---|---|---|"
+printf "%s" "$clusters"
 echo
 echo "| list | lamsach blocking recall | pairs compared |"
 echo "|---|---|---|"
