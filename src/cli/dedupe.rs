@@ -117,6 +117,19 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
             )
         };
         let mut text = text;
+        if s.chains_split > 0 {
+            text.push_str(&if lang.is_en() {
+                format!(
+                    "Chains of two people split (A–B–C where A and C clearly differ): {} more clusters\n",
+                    s.chains_split
+                )
+            } else {
+                format!(
+                    "Chuỗi ghép hai người đã tách (A–B–C mà A và C khác hẳn nhau): thêm {} cụm\n",
+                    s.chains_split
+                )
+            });
+        }
         text.push_str(&learned_line(&o, lang));
         if a.out.is_none() && a.show > 0 && !o.clusters.is_empty() {
             text.push_str(if lang.is_en() {

@@ -149,6 +149,9 @@ pub struct Stats {
     pub persons: usize,
     pub compared_pairs: u64,
     pub matched_pairs: usize,
+    /// Components split where two of their records clearly disagreed (a
+    /// chain A–B–C of two people): how many more clusters that made.
+    pub chains_split: usize,
 }
 
 /// Everything a dedupe run found.
@@ -1539,6 +1542,68 @@ fn candidate_edges(
     (edges, oversized, met_pairs)
 }
 
+/// Records of one component above this many are left whole (the split
+/// compares every two of them).
+const MAX_SPLIT: usize = 64;
+
+/// The component `ps` (joined by `edges`: record, record, score) as groups
+/// in which no two records clearly disagree — compare score below
+/// −threshold, as strong against as a match is for. The edges join groups
+/// best first, and an edge is skipped when joining would put two such
+/// records together. A component without such a pair stays whole.
+fn split_chains(
+    ps: &[u32],
+    edges: &[(u32, u32, f32)],
+    threshold: f32,
+    score: impl Fn(u32, u32) -> f32,
+) -> Vec<Vec<u32>> {
+    let k = ps.len();
+    if !(3..=MAX_SPLIT).contains(&k) {
+        return vec![ps.to_vec()];
+    }
+    let mut apart = vec![false; k * k];
+    let mut any = false;
+    for i in 0..k {
+        for j in i + 1..k {
+            if score(ps[i], ps[j]) < -threshold {
+                apart[i * k + j] = true;
+                apart[j * k + i] = true;
+                any = true;
+            }
+        }
+    }
+    if !any {
+        return vec![ps.to_vec()];
+    }
+    let index: FxHashMap<u32, usize> = ps.iter().enumerate().map(|(i, &p)| (p, i)).collect();
+    let mut sorted: Vec<(usize, usize, f32)> = edges
+        .iter()
+        .filter_map(|&(a, b, s)| Some((*index.get(&a)?, *index.get(&b)?, s)))
+        .collect();
+    sorted.sort_by(|x, y| y.2.total_cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
+    let mut group: Vec<usize> = (0..k).collect();
+    for (a, b, _) in sorted {
+        let (ga, gb) = (group[a], group[b]);
+        if ga == gb {
+            continue;
+        }
+        let clash =
+            (0..k).any(|i| group[i] == ga && (0..k).any(|j| group[j] == gb && apart[i * k + j]));
+        if !clash {
+            for g in group.iter_mut() {
+                if *g == gb {
+                    *g = ga;
+                }
+            }
+        }
+    }
+    let mut out: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+    for (i, &g) in group.iter().enumerate() {
+        out.entry(g).or_default().push(ps[i]);
+    }
+    out.into_values().collect()
+}
+
 struct UnionFind {
     parent: Vec<u32>,
 }
@@ -1707,7 +1772,31 @@ pub fn run(
             }
         }
     }
-    for (_, mut ps) in comps {
+    // A chain A–B–C where A and C clearly disagree is two people: split it.
+    let mut comp_edges: FxHashMap<u32, Vec<(u32, u32, f32)>> = FxHashMap::default();
+    for e in &edges {
+        if e.cmp.id != IdLevel::Same || person_list {
+            comp_edges
+                .entry(person_uf.find(e.a))
+                .or_default()
+                .push((e.a, e.b, e.cmp.score));
+        }
+    }
+    let mut split: Vec<Vec<u32>> = Vec::new();
+    for (root, ps) in comps {
+        let es = comp_edges.get(&root).map_or(&[][..], Vec::as_slice);
+        let parts = split_chains(&ps, es, cfg.threshold, |a, b| {
+            match (persons.get(a as usize), persons.get(b as usize)) {
+                (Some(x), Some(y)) => {
+                    compare_events(x, y, &pool, &cfg.weights, cfg.event.max_days).score
+                }
+                _ => 0.0,
+            }
+        });
+        stats.chains_split += parts.len().saturating_sub(1);
+        split.extend(parts);
+    }
+    for mut ps in split {
         ps.sort_unstable();
         let rows_in = |p: &u32| persons.get(*p as usize).map_or(0, |q| q.rows_n);
         if ps.len() < 2 && !(person_list && ps.iter().map(rows_in).sum::<u32>() >= 2) {
@@ -2028,6 +2117,38 @@ impl Detection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chain_of_two_people_is_split_at_its_weakest_link() {
+        // A(1)–B(2) 20 bits, B–C(3) 12 bits, A and C clearly differ (−30)
+        let score = |a: u32, b: u32| match (a.min(b), a.max(b)) {
+            (1, 3) => -30.0,
+            (1, 2) => 20.0,
+            _ => 12.0,
+        };
+        let edges = [(1, 2, 20.0), (2, 3, 12.0)];
+        assert_eq!(
+            split_chains(&[1, 2, 3], &edges, 9.0, score),
+            vec![vec![1, 2], vec![3]]
+        );
+        // A and C only weakly differ (−5): one person, whole
+        let weak = |a: u32, b: u32| {
+            if (a.min(b), a.max(b)) == (1, 3) {
+                -5.0
+            } else {
+                20.0
+            }
+        };
+        assert_eq!(
+            split_chains(&[1, 2, 3], &edges, 9.0, weak),
+            vec![vec![1, 2, 3]]
+        );
+        // two records: nothing to split
+        assert_eq!(
+            split_chains(&[1, 3], &[(1, 3, 10.0)], 9.0, score),
+            vec![vec![1, 3]]
+        );
+    }
     use lamsach_rules::dup::duplicate_event;
     use lamsach_rules::testing::{data, today};
     use lamsach_rules::RowCtx;
