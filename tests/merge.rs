@@ -1,8 +1,8 @@
-//! Sharding and merging: a file split by the province code of the ID (so
-//! duplicates and shared IDs stay within one shard), checked shard by shard and
-//! merged with `lamsach merge`, gives exactly the tally of the whole file.
+//! Sharding and merging: a file split by the province code of the ID with
+//! `lamsach split` (so duplicates and shared IDs stay within one shard),
+//! checked shard by shard and merged with `lamsach merge`, gives exactly the
+//! tally of the whole file.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -35,28 +35,53 @@ fn merged_shards_equal_the_whole() {
     let d = |n: &str| dir.path().join(n);
     let whole = d("whole.csv");
     synth(6000, 5, &whole);
-    let bytes = std::fs::read(&whole).unwrap();
-    let mut lines = bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty());
-    let header = lines.next().unwrap().to_vec();
-    let mut shards: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
-    for l in lines {
-        let id = l.split(|&b| b == b',').nth(3).unwrap_or(b"");
-        let key = if id.len() >= 3 {
-            id[..3].to_vec()
-        } else {
-            b"none".to_vec()
-        };
-        let shard = shards
-            .entry(key)
-            .or_insert_with(|| [&header[..], b"\n"].concat());
-        shard.extend_from_slice(l);
-        shard.push(b'\n');
-    }
+    let o = lamsach(&[
+        "split",
+        whole.to_str().unwrap(),
+        "--by",
+        "province",
+        "--out",
+        d("shards").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut shards: Vec<std::path::PathBuf> = std::fs::read_dir(d("shards"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    shards.sort();
     assert!(shards.len() > 5);
+    // every record in exactly one shard, each shard with the header
+    let rows = |p: &Path| {
+        let b = std::fs::read(p).unwrap();
+        let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b).to_vec();
+        let mut lines = b
+            .split(|&c| c == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(<[u8]>::to_vec);
+        let head = lines.next().unwrap();
+        (head, lines.collect::<Vec<_>>())
+    };
+    let (head, mut all) = rows(&whole);
+    let mut from_shards = Vec::new();
+    for s in &shards {
+        let (h, r) = rows(s);
+        assert_eq!(h, head);
+        from_shards.extend(r);
+    }
+    all.sort();
+    from_shards.sort();
+    assert_eq!(all, from_shards);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "{} bản ghi trong {} phần",
+            all.len(),
+            shards.len()
+        )),
+        "{stdout}"
+    );
     let mut tallies = Vec::new();
-    for (i, content) in shards.values().enumerate() {
-        let f = d(&format!("shard{i}.csv"));
-        std::fs::write(&f, content).unwrap();
+    for (i, f) in shards.iter().enumerate() {
         let out = d(&format!("out{i}"));
         let o = lamsach(&[
             "check",
@@ -109,8 +134,7 @@ fn merged_shards_equal_the_whole() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let mut states = Vec::new();
-    for i in 0..shards.len() {
-        let f = d(&format!("shard{i}.csv"));
+    for (i, f) in shards.iter().enumerate() {
         let st = d(&format!("shard{i}.state"));
         let o = lamsach(&[
             "check",
@@ -212,5 +236,65 @@ fn outputs_are_identical_for_any_thread_count() {
                 "{name} differs between thread counts"
             );
         }
+    }
+}
+
+/// Exports laid out as offices lay them out (title rows, a header of two
+/// rows in a workbook, sections and footers) split into shards that each
+/// keep the file's head: checked shard by shard they read every record of
+/// the whole, and the titles and footers are counted apart, in no shard.
+#[test]
+fn split_keeps_the_head_of_real_layouts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/real");
+    for name in ["title-rows.csv", "two-row-header.xlsx", "sections.csv"] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = root.join(name);
+        let shards = dir.path().join("shards");
+        let o = lamsach(&[
+            "split",
+            file.to_str().unwrap(),
+            "--by",
+            "birth-year",
+            "--out",
+            shards.to_str().unwrap(),
+            "--lang",
+            "en",
+        ]);
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let whole = dir.path().join("whole");
+        let check = |f: &Path, out: &Path| {
+            let o = lamsach(&[
+                "check",
+                f.to_str().unwrap(),
+                "--today",
+                "2026-11-23",
+                "--out",
+                out.to_str().unwrap(),
+                "-q",
+            ]);
+            assert!(
+                o.status.code().unwrap() <= 1,
+                "{name}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            tally(out)["total"]["rows_read"].as_u64().unwrap()
+        };
+        let all = check(&file, &whole);
+        let mut sum = 0;
+        for (i, e) in std::fs::read_dir(&shards).unwrap().enumerate() {
+            sum += check(&e.unwrap().path(), &dir.path().join(format!("o{i}")));
+        }
+        assert_eq!(sum, all, "{name}");
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            stdout.contains(&format!("{all} records in")),
+            "{name}: {stdout}"
+        );
+        let non_records = tally(&whole)["non_records"].as_array().map_or(0, Vec::len);
+        assert!(non_records > 0, "{name}: the fixture has titles or footers");
     }
 }

@@ -5,6 +5,7 @@ mod columns;
 mod dedupe;
 mod fix;
 mod progress;
+mod split;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -73,6 +74,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Ghi bản đã làm sạch và changes.csv / write a cleaned copy and changes.csv
     Fix(fix::FixArgs),
+    /// Chia một tệp thành các phần theo mã tỉnh hoặc năm sinh / split an export into shards by province code or birth year
+    Split(split::SplitArgs),
     /// Liệt kê các quy tắc / list every rule
     Rules {
         #[command(flatten)]
@@ -631,6 +634,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             run_check(a)
         }
         Command::Fix(a) => fix::run_fix(a),
+        Command::Split(a) => split::run_split(a),
         Command::Rules { common } => run_rules(common),
         Command::Explain { code, common } => run_explain(code, common),
         Command::Merge {

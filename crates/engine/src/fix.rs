@@ -64,6 +64,36 @@ fn push_field(out: &mut Vec<u8>, v: &[u8], delim: u8) {
     }
 }
 
+/// The start of a CSV copy of `opened`: a UTF-8 BOM, then its header as one
+/// line, or — when the file has titles or a header of several rows — those
+/// lines as the file has them; and how many non-record lines that head
+/// holds (counted apart from the records).
+pub(crate) fn head_bytes(
+    opened: &lamsach_model::layout::Opened,
+    eol: &[u8],
+) -> Result<(Vec<u8>, u64)> {
+    let (mapping, delim) = (&opened.mapping, opened.source.delim());
+    let mut head = b"\xEF\xBB\xBF".to_vec();
+    let mut set_aside = 0u64;
+    if opened.source.plain_head() {
+        for (i, h) in mapping.headers.iter().enumerate() {
+            if i > 0 {
+                head.push(delim);
+            }
+            push_field(&mut head, h.as_bytes(), delim);
+        }
+        head.extend_from_slice(eol);
+    } else {
+        // titles, the header's rows and column numbers as the file has them
+        for line in opened.source.head_lines()? {
+            head.extend_from_slice(&line);
+            head.extend_from_slice(eol);
+        }
+        set_aside += opened.source.non_records().len() as u64;
+    }
+    Ok((head, set_aside))
+}
+
 fn same_path(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) => x == y,
@@ -143,24 +173,7 @@ pub fn fix_file(
     }
 
     let mut w = AtomicFile::create(out)?;
-    let mut head = b"\xEF\xBB\xBF".to_vec();
-    let mut set_aside = 0u64;
-    if opened.source.plain_head() {
-        for (i, h) in mapping.headers.iter().enumerate() {
-            if i > 0 {
-                head.push(delim);
-            }
-            push_field(&mut head, h.as_bytes(), delim);
-        }
-        head.extend_from_slice(eol);
-    } else {
-        // titles, the header's rows and column numbers as the file has them
-        for line in opened.source.head_lines()? {
-            head.extend_from_slice(&line);
-            head.extend_from_slice(eol);
-        }
-        set_aside += opened.source.non_records().len() as u64;
-    }
+    let (head, set_aside) = head_bytes(&opened, eol)?;
     w.write_all(&head).map_err(write_err(out))?;
 
     let mut sum = FixSummary {

@@ -8,6 +8,7 @@ pub mod fix;
 pub mod households;
 pub mod prepass;
 pub mod shared_ids;
+pub mod split;
 pub mod tally;
 
 use crate::tally::{Tally, ALL_GROUP_VI, EMPTY_GROUP_VI, UNREADABLE_GROUP_VI};
