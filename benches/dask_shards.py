@@ -1,0 +1,160 @@
+"""A national run on a Dask cluster: split, check the shards on the
+workers, merge — and, with --compare, prove the merged tally and progress
+state equal a run on the whole file.
+
+    python3 -m venv /tmp/dask-venv && /tmp/dask-venv/bin/pip install "dask[distributed]"
+    /tmp/dask-venv/bin/python benches/dask_shards.py EXPORT.csv --work DIR \\
+        [--workers 2] [--scheduler tcp://HOST:8786] [--compare]
+
+Without --scheduler it starts a local cluster of --workers single-threaded
+worker processes on this machine. On a real cluster the same script takes
+the scheduler's address: a Slurm or PBS cluster started with dask-jobqueue
+(`SLURMCluster(...).scale(jobs=N)`), or Kubernetes with dask-kubernetes;
+the `lamsach` binary and the shard folder must then be on a shared file
+system at the same paths (LAMSACH_BIN names the binary).
+
+lamsach itself does the work: `lamsach split` cuts the export by the ID's
+province code, each worker runs `lamsach check --no-dedupe` on one shard at
+a time (`--since` one salt state, so the shards' states merge), and
+`lamsach merge` adds the tallies and the states up: every rule but the fuzzy
+duplicates stays inside a province shard. The fuzzy duplicates (DUP003-005)
+of one person under IDs of two provinces need the second split, by birth
+year, each shard deduplicated by `lamsach dedupe` on a worker. Dask only places the shard runs on
+workers and retries a shard whose worker is lost. Prints per-shard wall
+times, the whole run's, and the comparison.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from dask.distributed import Client, LocalCluster
+
+TODAY = "2026-11-23"
+
+
+def run(args, check=True):
+    p = subprocess.run(args, capture_output=True, text=True)
+    if check and p.returncode > 1:
+        raise RuntimeError(f"{' '.join(map(str, args))}: exit {p.returncode}\n{p.stderr}")
+    return p
+
+
+def check_shard(binary, shard, out, salt, profile):
+    """One shard on a worker: its tally, its state and the seconds it took."""
+    t = time.perf_counter()
+    state = Path(out) / "shard.state"
+    run([binary, "check", shard, "--today", TODAY, "--profile", profile, "--out", out,
+         "-q", "--no-dedupe", "--since", salt, "--save-state", str(state)])
+    return shard, str(Path(out) / "tally.json"), str(state), time.perf_counter() - t
+
+
+def dedupe_shard(binary, shard, out, profile):
+    """The fuzzy duplicates of one birth-year shard: its clusters.csv."""
+    t = time.perf_counter()
+    run([binary, "dedupe", shard, "--profile", profile, "--out", out, "-q"])
+    clusters = Path(out) / "clusters.csv"
+    rows = max(0, sum(1 for _ in open(clusters, encoding="utf-8-sig")) - 1) if clusters.exists() else 0
+    return shard, rows, time.perf_counter() - t
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("export")
+    ap.add_argument("--work", required=True, help="folder for shards and results (emptied)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--scheduler", help="address of a running Dask scheduler")
+    ap.add_argument("--profile", default="vaccination")
+    ap.add_argument("--compare", action="store_true", help="also run the whole file and compare")
+    a = ap.parse_args()
+    binary = os.environ.get("LAMSACH_BIN", shutil.which("lamsach") or "lamsach")
+    work = Path(a.work).resolve()
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+
+    t0 = time.perf_counter()
+    run([binary, "split", a.export, "--by", "province", "--out", str(work / "shards"), "-q"])
+    shards = sorted(str(p) for p in (work / "shards").glob("*.csv"))
+    t_split = time.perf_counter() - t0
+    # one salt for every shard's state: a state of the smallest shard
+    salt = work / "salt.state"
+    smallest = min(shards, key=os.path.getsize)
+    run([binary, "check", smallest, "--today", TODAY, "--profile", a.profile,
+         "--out", str(work / "salt"), "-q", "--save-state", str(salt)])
+
+    cluster = None
+    if a.scheduler:
+        client = Client(a.scheduler)
+    else:
+        cluster = LocalCluster(n_workers=a.workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    t1 = time.perf_counter()
+    futures = [
+        client.submit(check_shard, binary, s, str(work / "out" / Path(s).stem), str(salt),
+                      a.profile, key=f"check-{Path(s).stem}", retries=2)
+        for s in shards
+    ]
+    results = client.gather(futures)
+    t_check = time.perf_counter() - t1
+    # fuzzy duplicates (DUP003-DUP005) cross provinces: a second split, by
+    # birth year, deduplicated shard by shard
+    t4 = time.perf_counter()
+    run([binary, "split", a.export, "--by", "birth-year", "--out", str(work / "years"), "-q"])
+    years = sorted(str(p) for p in (work / "years").glob("*.csv"))
+    dd = client.gather([
+        client.submit(dedupe_shard, binary, y, str(work / "dedupe" / Path(y).stem), a.profile,
+                      key=f"dedupe-{Path(y).stem}", retries=2)
+        for y in years
+    ])
+    t_dedupe = time.perf_counter() - t4
+    client.close()
+    if cluster:
+        cluster.close()
+
+    t2 = time.perf_counter()
+    run([binary, "merge", *[r[1] for r in results], "--out", str(work / "merged")])
+    run([binary, "merge", *[r[2] for r in results], "--out", str(work / "merged-state")])
+    t_merge = time.perf_counter() - t2
+    print(f"| shard | rows | wall |\n|---|---|---|")
+    for shard, tally, _, secs in results:
+        rows = json.load(open(tally, encoding="utf-8"))["total"]["rows_read"]
+        print(f"| {Path(shard).name} | {rows} | {secs:.2f} s |")
+    print(f"\nsplit {t_split:.2f} s, checks on {a.workers if not a.scheduler else 'the'} "
+          f"workers {t_check:.2f} s, merge {t_merge:.2f} s; birth-year split and dedupe of "
+          f"{len(years)} shards {t_dedupe:.2f} s ({sum(r[1] for r in dd)} rows in clusters, "
+          f"clusters.csv per shard under {work / 'dedupe'}); total {time.perf_counter() - t0:.2f} s")
+
+    if not a.compare:
+        return 0
+    t3 = time.perf_counter()
+    whole = work / "whole"
+    run([binary, "check", a.export, "--today", TODAY, "--profile", a.profile, "--out",
+         str(whole), "-q", "--no-dedupe", "--since", str(salt), "--save-state",
+         str(whole / "whole.state")])
+    print(f"whole file on one machine: {time.perf_counter() - t3:.2f} s")
+    same_csv = (whole / "tally.csv").read_bytes() == (work / "merged" / "tally.csv").read_bytes()
+    tw = json.load(open(whole / "tally.json", encoding="utf-8"))
+    tm = json.load(open(work / "merged" / "tally.json", encoding="utf-8"))
+    same_json = tw["total"] == tm["total"] and tw["groups"] == tm["groups"]
+    prog = work / "progress"
+    run([binary, "progress", "--since", str(whole / "whole.state"),
+         str(work / "merged-state" / "merged.state"), "--out", str(prog), "--format", "json",
+         "--today", TODAY, "-q"])
+    report = json.load(open(prog / "report.json", encoding="utf-8"))
+    # the first table: by category, its total row as [label, before, fixed, open, new, now, rate]
+    table = report["tables"][0]
+    keys = [c["key"] for c in table["columns"]]
+    total = dict(zip(keys, table["total"]))
+    same_state = total.get("fixed") == 0 and total.get("new") == 0
+    print(f"tally.csv byte-identical: {same_csv}; tally.json totals and groups equal: "
+          f"{same_json}; merged state vs whole: fixed {total.get('fixed')}, new {total.get('new')}")
+    return 0 if same_csv and same_json and same_state else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
