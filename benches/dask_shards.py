@@ -24,6 +24,7 @@ workers and retries a shard whose worker is lost. Prints per-shard wall
 times, the whole run's, and the comparison.
 """
 import argparse
+import csv
 import json
 import os
 import shutil
@@ -111,6 +112,26 @@ def main():
                       key=f"dedupe-{Path(y).stem}", retries=2)
         for y in years
     ])
+    # one clusters.csv of the whole: each shard's rows, the shard named and
+    # its cluster numbers made unique (lines are the shard's own)
+    with open(work / "clusters.csv", "w", newline="", encoding="utf-8-sig") as out:
+        w = None
+        for y in years:
+            f = work / "dedupe" / Path(y).stem / "clusters.csv"
+            if not f.exists():
+                continue
+            with open(f, encoding="utf-8-sig", newline="") as src:
+                r = csv.reader(src)
+                head = next(r, None)
+                if head is None:
+                    continue
+                if w is None:
+                    w = csv.writer(out)
+                    w.writerow(["shard"] + head)
+                ci = head.index("cluster")
+                for row in r:
+                    row[ci] = f"{Path(y).stem}/{row[ci]}"
+                    w.writerow([Path(y).name] + row)
     t_dedupe = time.perf_counter() - t4
     client.close()
     if cluster:
@@ -127,7 +148,7 @@ def main():
     print(f"\nsplit {t_split:.2f} s, checks on {a.workers if not a.scheduler else 'the'} "
           f"workers {t_check:.2f} s, merge {t_merge:.2f} s; birth-year split and dedupe of "
           f"{len(years)} shards {t_dedupe:.2f} s ({sum(r[1] for r in dd)} rows in clusters, "
-          f"clusters.csv per shard under {work / 'dedupe'}); total {time.perf_counter() - t0:.2f} s")
+          f"all in {work / 'clusters.csv'}); total {time.perf_counter() - t0:.2f} s")
 
     if not a.compare:
         return 0

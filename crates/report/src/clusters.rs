@@ -143,7 +143,12 @@ pub fn write_clusters(o: &Detection, dest: &Path, src: &Opened, mask_ids: bool) 
                 rule.to_string(),
                 yes.join(" "),
                 no.join(" "),
-                m.cmp.explained(),
+                // the kept record is compared with itself: nothing to explain
+                if Some(m.record) == kept_record {
+                    String::new()
+                } else {
+                    m.cmp.explained()
+                },
             ];
             let vals = want.get(&m.line).and_then(|&s| values.get(s));
             for (i, (f, _)) in fields.iter().enumerate() {
