@@ -61,7 +61,9 @@ fn fix(input: &Path, out: &Path, extra: &[&str]) -> (String, String) {
         cleaned.starts_with(b"\xEF\xBB\xBF"),
         "cleaned copy has a BOM"
     );
-    let changes = std::fs::read(out.with_file_name("changes.csv")).unwrap();
+    // named after the output: NAME.changes.csv
+    let stem = out.file_stem().unwrap().to_string_lossy().into_owned();
+    let changes = std::fs::read(out.with_file_name(format!("{stem}.changes.csv"))).unwrap();
     assert!(
         changes.starts_with(b"\xEF\xBB\xBF"),
         "changes.csv has a BOM"

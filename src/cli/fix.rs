@@ -16,7 +16,7 @@ pub struct FixArgs {
     /// Tệp CSV đã làm sạch (UTF-8 có BOM) / where to write the cleaned CSV (UTF-8 with BOM)
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// Danh sách thay đổi; mặc định changes.csv cạnh --out / list of changes; default changes.csv beside --out
+    /// Danh sách thay đổi; mặc định TÊN.changes.csv cạnh --out (cleaned.csv → cleaned.changes.csv) / list of changes; default NAME.changes.csv beside --out
     #[arg(long, value_name = "FILE")]
     pub changes: Option<PathBuf>,
     /// Không in tóm tắt / no summary on the terminal
@@ -39,10 +39,7 @@ pub fn run_fix(a: &FixArgs) -> Result<ExitCode> {
         today: chrono::Local::now().date_naive(),
         ..a.input.options(&data, lang)?
     };
-    let changes = a
-        .changes
-        .clone()
-        .unwrap_or_else(|| a.out.with_file_name("changes.csv"));
+    let changes = a.changes.clone().unwrap_or_else(|| changes_beside(&a.out));
     let s = fix_file(&a.file, &a.out, &changes, &data, &opts)?;
     if !a.quiet {
         let text = if lang.is_en() {
@@ -71,4 +68,13 @@ pub fn run_fix(a: &FixArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `cleaned.csv` → `cleaned.changes.csv` beside it: each output keeps its
+/// own list of changes, so a second `fix` in one folder overwrites nothing.
+fn changes_beside(out: &std::path::Path) -> PathBuf {
+    let stem = out
+        .file_stem()
+        .map_or_else(|| "cleaned".into(), |s| s.to_string_lossy().into_owned());
+    out.with_file_name(format!("{stem}.changes.csv"))
 }
