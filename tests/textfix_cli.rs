@@ -411,7 +411,8 @@ fn generated_corpus_fix_is_idempotent() {
         let rec = rec.unwrap();
         assert_eq!(
             rec.iter().take(4).collect::<Vec<_>>(),
-            [name.as_str(), "12/05/1990", "Nữ", "001190012345"]
+            // the column's own layout: its first date is 1990-05-12
+            [name.as_str(), "1990-05-12", "Nữ", "001190012345"]
         );
         n += 1;
     }
@@ -504,4 +505,55 @@ fn other_rules_and_groups_see_the_repaired_text() {
         tally.contains("\"Chiêm Hóa\"") && !tally.contains("Chiªm"),
         "{tally}"
     );
+}
+
+/// Dates keep each column's own layout: a BHXH-style yyyymmdd column stays
+/// yyyymmdd (an Excel serial or a dd/mm/yyyy in it is written that way),
+/// while another column keeps dd/mm/yyyy; `--date-format` writes all one way.
+#[test]
+fn fix_keeps_each_date_columns_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = format!(
+        "{HEADER}\n\
+         Nguyễn Thị Lan,19900512,Nữ,001190012345,Chiêm Hóa,Pfizer,1,15/08/2021\n\
+         Trần Văn Hùng,03/11/1975,Nam,008075001122,Chiêm Hóa,Pfizer,1,2021-08-16\n\
+         Lò Văn Ổn,33005,Nam,001190012345,Chiêm Hóa,Pfizer,2,15/09/2021\n"
+    );
+    let p = write(dir.path(), "in.csv", t.as_bytes());
+    let (cleaned, _) = fix(&p, &dir.path().join("a.csv"), &[]);
+    let dates: Vec<(String, String)> = csv::Reader::from_reader(cleaned.as_bytes())
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[1].to_string(), r[7].to_string())
+        })
+        .collect();
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(
+        dates,
+        [
+            pair("19900512", "15/08/2021"),
+            pair("19751103", "16/08/2021"),
+            pair("19900512", "15/09/2021"),
+        ]
+    );
+    let (all_one_way, _) = fix(
+        &p,
+        &dir.path().join("b.csv"),
+        &["--date-format", "yyyy-mm-dd"],
+    );
+    assert!(
+        all_one_way.contains(",1990-05-12,") && all_one_way.contains(",2021-08-15\n"),
+        "{all_one_way}"
+    );
+    let o = lamsach(&[
+        "fix",
+        s(&p),
+        "--out",
+        s(&dir.path().join("c.csv")),
+        "--date-format",
+        "mm/dd",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("yyyymmdd"));
 }

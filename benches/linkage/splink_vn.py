@@ -2,7 +2,7 @@
 written by `cargo xtask synth-dupes`): writes its person clusters in the
 columns `cargo xtask score-dupes` reads (line, cluster, kind).
 
-    python benches/linkage/splink_vn.py EXPORT.csv CLUSTERS.csv
+    python benches/linkage/splink_vn.py EXPORT.csv CLUSTERS.csv [--per-row]
 
 A careful but untuned setup taken from Splink's documentation (the FEBRL3
 and person-deduplication examples), not fitted to the generator's truth:
@@ -13,6 +13,14 @@ combining marks dropped, đ -> d); birth dates are normalised to ISO
 left empty); ID, phone, commune and sex are compared exactly (the ID also
 at Damerau-Levenshtein 1 and 2). `line` is the physical line of the row in
 the export, the header being line 1.
+
+The dose rows of one person record (same ID, folded name and birth date,
+as the generator defines a record) are collapsed before linking: Splink
+links records, and a cluster is written, with every row of its records,
+only when it holds more than one record, since score-dupes counts the pairs
+between records only. `--per-row` links the rows as they are instead and
+writes every cluster of more than one row (then the doses of a person
+recorded once count as false pairs).
 """
 import csv
 import datetime
@@ -82,13 +90,16 @@ def read(src):
                 continue
             get = lambda k: rec[col[k]] if col[k] < len(rec) else ""
             words = fold(get("name")).split()
+            dob = iso_date(get("dob"))
+            ident = (get("id").strip(), " ".join(words), dob or fold(get("dob")))
             rows.append(
                 {
                     "unique_id": line,
+                    "record": "|".join(ident),
                     "family": words[0] if words else None,
                     "middle": " ".join(words[1:-1]) or None,
                     "given": words[-1] if len(words) > 1 else None,
-                    "dob": iso_date(get("dob")),
+                    "dob": dob,
                     "sex": fold(get("sex")) or None,
                     "id": digits(get("id")),
                     "phone": digits(get("phone")),
@@ -99,8 +110,17 @@ def read(src):
 
 
 def main():
-    src, dst = sys.argv[1:3]
+    args = [a for a in sys.argv[1:] if a != "--per-row"]
+    per_row = len(args) < len(sys.argv) - 1
+    src, dst = args[:2]
     df = read(src)
+    if per_row:
+        df["record"] = df["unique_id"]
+    else:
+        # one row per record, named by its first line; the others join it later
+        df["record"] = df.groupby("record", sort=False)["unique_id"].transform("first")
+    lines_of = df.groupby("record")["unique_id"].apply(list).to_dict()
+    df = df[df["unique_id"] == df["record"]].drop(columns="record")
     settings = SettingsCreator(
         link_type="dedupe_only",
         blocking_rules_to_generate_predictions=[
@@ -145,7 +165,12 @@ def main():
         w = csv.writer(f)
         w.writerow(["line", "cluster", "kind"])
         ids = {}
-        for line, cid in sorted(zip(out["unique_id"], out["cluster_id"])):
+        rows = sorted(
+            (line, cid)
+            for rec, cid in zip(out["unique_id"], out["cluster_id"])
+            for line in lines_of[rec]
+        )
+        for line, cid in rows:
             w.writerow([line, ids.setdefault(cid, len(ids) + 1), "person"])
 
 

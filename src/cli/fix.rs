@@ -19,6 +19,9 @@ pub struct FixArgs {
     /// Danh sách thay đổi; mặc định TÊN.changes.csv cạnh --out (cleaned.csv → cleaned.changes.csv) / list of changes; default NAME.changes.csv beside --out
     #[arg(long, value_name = "FILE")]
     pub changes: Option<PathBuf>,
+    /// Ghi mọi ngày theo một dạng: dd/mm/yyyy, yyyymmdd, yyyy-mm-dd, dd-mm-yyyy, dd.mm.yyyy; mặc định giữ dạng của từng cột / write every date one way; default: each column keeps its own
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
     /// Không in tóm tắt / no summary on the terminal
     #[arg(long, short)]
     pub quiet: bool,
@@ -40,7 +43,15 @@ pub fn run_fix(a: &FixArgs) -> Result<ExitCode> {
         ..a.input.options(&data, lang)?
     };
     let changes = a.changes.clone().unwrap_or_else(|| changes_beside(&a.out));
-    let s = fix_file(&a.file, &a.out, &changes, &data, &opts)?;
+    let date_format = match a.date_format.as_deref() {
+        None => None,
+        Some(name) => Some(lamsach_engine::fix::date_format_named(name).ok_or_else(|| {
+            Error::Usage(format!(
+                "--date-format {name}: chọn dd/mm/yyyy, yyyymmdd, yyyy-mm-dd, dd-mm-yyyy hoặc dd.mm.yyyy / choose dd/mm/yyyy, yyyymmdd, yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy"
+            ))
+        })?),
+    };
+    let s = fix_file(&a.file, &a.out, &changes, date_format, &data, &opts)?;
     if !a.quiet {
         let text = if lang.is_en() {
             format!(

@@ -64,6 +64,48 @@ fn push_field(out: &mut Vec<u8>, v: &[u8], delim: u8) {
     }
 }
 
+/// The chrono layout a date is written in, when it is one of the layouts
+/// exports use: `yyyymmdd`, `yyyy-mm-dd`, `dd/mm/yyyy`, `dd-mm-yyyy`,
+/// `dd.mm.yyyy`.
+fn date_layout(v: &str) -> Option<&'static str> {
+    let b = v.as_bytes();
+    let digits = |from: usize, to: usize| {
+        b.get(from..to)
+            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+    };
+    let at = |i: usize| b.get(i).copied();
+    if b.len() == 8 && digits(0, 8) {
+        return Some("%Y%m%d");
+    }
+    if b.len() != 10 {
+        return None;
+    }
+    if digits(0, 4) && at(4) == Some(b'-') && digits(5, 7) && at(7) == Some(b'-') && digits(8, 10) {
+        return Some("%Y-%m-%d");
+    }
+    if !(digits(0, 2) && digits(3, 5) && digits(6, 10) && at(2) == at(5)) {
+        return None;
+    }
+    match at(2) {
+        Some(b'/') => Some("%d/%m/%Y"),
+        Some(b'-') => Some("%d-%m-%Y"),
+        Some(b'.') => Some("%d.%m.%Y"),
+        _ => None,
+    }
+}
+
+/// A date layout named as officers write it (`--date-format`).
+pub fn date_format_named(name: &str) -> Option<&'static str> {
+    match name.to_ascii_lowercase().as_str() {
+        "dd/mm/yyyy" => Some("%d/%m/%Y"),
+        "yyyymmdd" => Some("%Y%m%d"),
+        "yyyy-mm-dd" => Some("%Y-%m-%d"),
+        "dd-mm-yyyy" => Some("%d-%m-%Y"),
+        "dd.mm.yyyy" => Some("%d.%m.%Y"),
+        _ => None,
+    }
+}
+
 /// The start of a CSV copy of `opened`: a UTF-8 BOM, then its header as one
 /// line, or — when the file has titles or a header of several rows — those
 /// lines as the file has them; and how many non-record lines that head
@@ -115,11 +157,14 @@ fn padded_id(ctx: &RowCtx) -> Option<String> {
         .then(|| padded.clone())
 }
 
-/// Cleans `input` into `out`, listing changes in `changes`.
+/// Cleans `input` into `out`, listing changes in `changes`. Dates keep
+/// each column's own layout, or take `date_format` (a chrono layout, see
+/// [`date_format_named`]) when given.
 pub fn fix_file(
     input: &Path,
     out: &Path,
     changes: &Path,
+    date_format: Option<&'static str>,
     data: &RuleData,
     opts: &Options,
 ) -> Result<FixSummary> {
@@ -187,6 +232,9 @@ pub fn fix_file(
     csv.write_record(["line", "column", "before", "after", "rule"])
         .map_err(&csv_err)?;
     let mut rebuilt: Vec<u8> = Vec::new();
+    // each date column's own layout (yyyymmdd, dd/mm/yyyy, …), from its first
+    // date written in one; a date in another way is rewritten to it
+    let mut col_layout: Vec<Option<&'static str>> = vec![None; expected];
     let mut new_vals: Vec<Option<String>> = Vec::with_capacity(expected);
     let mut n_rec = 0u64;
     loop {
@@ -287,7 +335,15 @@ pub fn fix_file(
                 CellKind::Id => (padded_id(&ctx).filter(|p| p != v), "ID003".into()),
                 CellKind::Date => match date::parse(v) {
                     DateValue::Full(d) => {
-                        let s = d.format("%d/%m/%Y").to_string();
+                        // the column's own layout: the first it shows
+                        let own = col_layout.get_mut(i).map(|slot| {
+                            if slot.is_none() {
+                                *slot = date_layout(v);
+                            }
+                            *slot
+                        });
+                        let layout = date_format.or(own.flatten()).unwrap_or("%d/%m/%Y");
+                        let s = d.format(layout).to_string();
                         ((s != *v).then_some(s), "date-format".into())
                     }
                     _ => (textfix::nfc(v), "TXT005".into()),
