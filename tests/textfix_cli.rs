@@ -557,3 +557,18 @@ fn fix_keeps_each_date_columns_layout() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("yyyymmdd"));
 }
+
+/// A mobile number that lost its leading zero to Excel (nine digits) gets
+/// it back, listed as PHO001; a malformed number is left as it is.
+#[test]
+fn fix_restores_a_phones_leading_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Số điện thoại,Huyện,Vắc xin,Mũi,Ngày tiêm\n\
+             Nguyễn Thị Lan,12/05/1990,Nữ,001190012345,912345678,Chiêm Hóa,Pfizer,1,15/08/2021\n\
+             Trần Văn Hùng,03/11/1975,Nam,008075001122,0912 345,Chiêm Hóa,Pfizer,1,16/08/2021\n";
+    let p = write(dir.path(), "in.csv", t.as_bytes());
+    let (cleaned, changes) = fix(&p, &dir.path().join("a.csv"), &[]);
+    assert!(cleaned.contains(",0912345678,"), "{cleaned}");
+    assert!(cleaned.contains(",0912 345,"), "{cleaned}");
+    assert!(changes.contains("912345678,0912345678,PHO001"), "{changes}");
+}

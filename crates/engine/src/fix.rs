@@ -42,6 +42,7 @@ enum CellKind {
     Text,
     Id,
     Date,
+    Phone,
     Other,
 }
 
@@ -216,6 +217,9 @@ pub fn fix_file(
     if let Some(c) = mapping.column(Field::Id) {
         kinds[c] = CellKind::Id;
     }
+    if let Some(c) = mapping.column(Field::Phone) {
+        kinds[c] = CellKind::Phone;
+    }
 
     let mut w = AtomicFile::create(out)?;
     let (head, set_aside) = head_bytes(&opened, eol)?;
@@ -333,6 +337,13 @@ pub fn fix_file(
                     }
                 }
                 CellKind::Id => (padded_id(&ctx).filter(|p| p != v), "ID003".into()),
+                // nine digits of a mobile number: the zero Excel dropped
+                CellKind::Phone => match lamsach_model::parse::phone::parse(v) {
+                    lamsach_model::parse::phone::PhoneValue::DroppedZero { padded } => {
+                        (Some(padded), "PHO001".into())
+                    }
+                    _ => (None, String::new()),
+                },
                 CellKind::Date => match date::parse(v) {
                     DateValue::Full(d) => {
                         // the column's own layout: the first it shows
