@@ -361,3 +361,40 @@ fn a_shared_id_blames_the_wrong_holder_in_either_order() {
         }
     }
 }
+
+/// Operating-system errors are explained in both languages with what to do
+/// next, the system's own words kept in brackets.
+#[test]
+fn os_errors_say_what_to_do_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let o = lamsach(&["check", d]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("đây là thư mục") && err.contains("this is a folder, not a file"),
+        "{err}"
+    );
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample/tiem-chung.csv");
+    let blocker = dir.path().join("report");
+    std::fs::write(&blocker, "a file where the folder should be").unwrap();
+    let o = lamsach(&[
+        "check",
+        sample.to_str().unwrap(),
+        "--out",
+        blocker.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("choose another folder for --out") && err.contains("chọn thư mục khác"),
+        "{err}"
+    );
+    let o = lamsach(&["check", dir.path().join("none.csv").to_str().unwrap()]);
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("kiểm tra đường dẫn / no such file or folder; check the path"),
+        "{err}"
+    );
+}

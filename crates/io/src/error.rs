@@ -6,17 +6,17 @@ use std::path::PathBuf;
 /// they are findings or unreadable rows.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: không mở được tệp / cannot open file: {source}")]
+    #[error("{path}: không mở được tệp / cannot open file: {}", why(.source))]
     Open {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: lỗi đọc tệp / read error: {source}")]
+    #[error("{path}: lỗi đọc tệp / read error: {}", why(.source))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: lỗi ghi tệp / write error: {source}")]
+    #[error("{path}: lỗi ghi tệp / write error: {}", why(.source))]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -48,6 +48,40 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An operating-system error in both languages, with what to do next; the
+/// system's own words kept for the rest.
+fn why(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let (vi, en) = match e.kind() {
+        K::IsADirectory => (
+            "đây là thư mục, không phải tệp; chỉ ra một tệp",
+            "this is a folder, not a file; name a file",
+        ),
+        K::NotADirectory => (
+            "một phần của đường dẫn là tệp, không phải thư mục; chọn đường dẫn khác",
+            "part of the path is a file, not a folder; choose another path",
+        ),
+        K::AlreadyExists => (
+            "đã có một tệp cùng tên ở đây; chọn thư mục khác cho --out hoặc xóa tệp đó",
+            "a file of that name is in the way; choose another folder for --out or remove it",
+        ),
+        K::NotFound => (
+            "không có tệp hoặc thư mục này; kiểm tra đường dẫn",
+            "no such file or folder; check the path",
+        ),
+        K::PermissionDenied => (
+            "không có quyền truy cập; chọn thư mục khác hoặc xin quyền",
+            "permission denied; choose another folder or ask for access",
+        ),
+        K::StorageFull => (
+            "ổ đĩa đã đầy; giải phóng chỗ trống rồi chạy lại",
+            "the disk is full; free some space and run again",
+        ),
+        _ => return e.to_string(),
+    };
+    format!("{vi} / {en} ({e})")
+}
 
 impl Error {
     /// The error of a failed write to `path`, for `map_err`.
