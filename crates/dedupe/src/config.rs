@@ -155,6 +155,15 @@ pub enum KeyPart {
     District,
     Postcode,
     Email,
+    /// The folded name's words in sorted order: the same words in another
+    /// order meet ("nguyen van an" / "an nguyen van").
+    SortedName,
+    /// The first letter of each folded word, in order: both name words
+    /// mistyped past their first letter still meet.
+    Initials,
+    /// The folded name without vowels, spaces or doubled letters: vowel
+    /// typos and split or joined words meet ("katelyn" / "katel yn").
+    NameSkeleton,
 }
 
 impl KeyPart {
@@ -188,6 +197,9 @@ impl KeyPart {
             ("district", None) => KeyPart::District,
             ("postcode", None) => KeyPart::Postcode,
             ("email", None) => KeyPart::Email,
+            ("sorted_name", None) => KeyPart::SortedName,
+            ("initials", None) => KeyPart::Initials,
+            ("name_skeleton", None) => KeyPart::NameSkeleton,
             _ => return None,
         })
     }

@@ -183,7 +183,9 @@ fn keyed_fields(parts: &[KeyPart]) -> [bool; F] {
     for p in parts {
         let f = match p {
             KeyPart::Dob | KeyPart::DobUnordered | KeyPart::BirthYear | KeyPart::DayMonth => 1,
-            KeyPart::GivenName | KeyPart::FamilyName | KeyPart::FullName => 0,
+            KeyPart::GivenName | KeyPart::FamilyName | KeyPart::FullName | KeyPart::SortedName => 0,
+            // names that share only initials or consonants still differ
+            KeyPart::Initials | KeyPart::NameSkeleton => continue,
             KeyPart::Id | KeyPart::IdPrefix(_) | KeyPart::IdSuffix(_) => 3,
             KeyPart::Phone => 4,
             KeyPart::Sex => 2,

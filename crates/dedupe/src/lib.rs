@@ -1185,6 +1185,10 @@ fn block_key(
             KeyPart::District => nonzero(u64::from(p.district)),
             KeyPart::Postcode => nonzero(u64::from(p.postcode)),
             KeyPart::Email => nonzero(u64::from(p.email)),
+            KeyPart::SortedName | KeyPart::Initials | KeyPart::NameSkeleton => {
+                let text = name_key(pool.names.fold(p), *part);
+                (!text.is_empty()).then(|| xxh3_64(text.as_bytes()))
+            }
         };
         match v {
             Some(v) => h.update(&v.to_le_bytes()),
@@ -1192,6 +1196,33 @@ fn block_key(
         }
     }
     h.digest().max(1)
+}
+
+/// The text a name key part stands for, from the folded name.
+fn name_key(folded: &str, part: KeyPart) -> String {
+    match part {
+        KeyPart::SortedName => {
+            let mut w: Vec<&str> = folded.split_whitespace().collect();
+            w.sort_unstable();
+            w.join(" ")
+        }
+        KeyPart::Initials => folded
+            .split_whitespace()
+            .filter_map(|w| w.chars().next())
+            .collect(),
+        _ => {
+            let mut out = String::with_capacity(folded.len());
+            for c in folded
+                .chars()
+                .filter(|c| c.is_alphanumeric() && !"aeiouy".contains(*c))
+            {
+                if !out.ends_with(c) {
+                    out.push(c);
+                }
+            }
+            out
+        }
+    }
 }
 
 /// The order of a record in a sorted-neighbourhood block: 0 when it has no
@@ -1234,6 +1265,9 @@ fn sort_value(p: &PersonRecord, pool: &Pool, part: KeyPart) -> u64 {
         KeyPart::District => u64::from(p.district),
         KeyPart::Postcode => u64::from(p.postcode),
         KeyPart::Email => u64::from(p.email),
+        KeyPart::SortedName | KeyPart::Initials | KeyPart::NameSkeleton => {
+            prefix(name_key(pool.names.fold(p), part).as_bytes())
+        }
     }
 }
 
@@ -2117,6 +2151,25 @@ impl Detection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_keys_meet_across_order_typos_and_spacing() {
+        let k = |s: &str, p: KeyPart| name_key(s, p);
+        assert_eq!(
+            k("nguyen van an", KeyPart::SortedName),
+            k("an nguyen van", KeyPart::SortedName)
+        );
+        assert_eq!(k("sebasitan smith", KeyPart::Initials), "ss");
+        assert_eq!(
+            k("katelyn byrne", KeyPart::NameSkeleton),
+            k("katel yn byrnne", KeyPart::NameSkeleton)
+        );
+        assert_ne!(
+            k("katelyn byrne", KeyPart::NameSkeleton),
+            k("kevin byrne", KeyPart::NameSkeleton)
+        );
+        assert_eq!(k("", KeyPart::Initials), "");
+    }
 
     #[test]
     fn a_chain_of_two_people_is_split_at_its_weakest_link() {
