@@ -159,14 +159,7 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
                 dir.join("clusters.csv").display()
             ));
         }
-        if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                return Err(Error::Write {
-                    path: "<stdout>".into(),
-                    source: e,
-                });
-            }
-        }
+        super::print_out(&text)?;
     }
     Ok(if o.clusters.is_empty() {
         ExitCode::SUCCESS

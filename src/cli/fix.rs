@@ -4,8 +4,6 @@ use super::{Common, InputArgs};
 use lamsach_engine::fix::fix_file;
 use lamsach_engine::Options;
 use lamsach_io::error::{Error, Result};
-use lamsach_model::profile::RuleData;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -32,10 +30,7 @@ pub struct FixArgs {
 }
 
 pub fn run_fix(a: &FixArgs) -> Result<ExitCode> {
-    let data = match &a.common.rules {
-        Some(dir) => RuleData::from_dir(dir)?,
-        None => RuleData::embedded()?,
-    };
+    let data = super::load_rules(&a.common)?;
     let lang = lamsach_text::Lang::from(a.common.lang);
     // no progress line, no duplicate pre-pass, no reference
     let opts = Options {
@@ -68,15 +63,7 @@ pub fn run_fix(a: &FixArgs) -> Result<ExitCode> {
                 a.out.display(), changes.display()
             )
         };
-        let mut so = std::io::stdout().lock();
-        if let Err(e) = so.write_all(text.as_bytes()) {
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                return Err(Error::Write {
-                    path: "<stdout>".into(),
-                    source: e,
-                });
-            }
-        }
+        super::print_out(&text)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -275,6 +275,17 @@ pub(crate) fn parse_delimiter(s: Option<&str>) -> Result<Option<u8>> {
     }
 }
 
+/// Writes a summary to the terminal; a closed pipe (`| head`) is not an error.
+pub(crate) fn print_out(text: &str) -> Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Write {
+            path: "<stdout>".into(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
 pub(crate) fn load_rules(c: &Common) -> Result<RuleData> {
     match &c.rules {
         Some(dir) => RuleData::from_dir(dir),
@@ -396,7 +407,6 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         lamsach_reference::write_issues_csv(&dir.join("reference-issues.csv"), r, lang)?;
     }
     if !a.quiet {
-        let mut so = std::io::stdout().lock();
         let mut text = report::summary(&outcome, lang, 10);
         if !term.out.is_empty() {
             text.push_str(if lang.is_en() {
@@ -437,14 +447,7 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
                 dir.display()
             ));
         }
-        if let Err(e) = so.write_all(text.as_bytes()) {
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                return Err(Error::Write {
-                    path: "<stdout>".into(),
-                    source: e,
-                });
-            }
-        }
+        print_out(&text)?;
     }
     let t = outcome.tally.total();
     Ok(if t.with_problems + t.unreadable > 0 {

@@ -3,9 +3,7 @@
 use super::{Common, InputArgs};
 use lamsach_engine::split::{split_file, SplitBy};
 use lamsach_engine::Options;
-use lamsach_io::error::{Error, Result};
-use lamsach_model::profile::RuleData;
-use std::io::Write;
+use lamsach_io::error::Result;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -37,10 +35,7 @@ pub struct SplitArgs {
 }
 
 pub fn run_split(a: &SplitArgs) -> Result<ExitCode> {
-    let data = match &a.common.rules {
-        Some(dir) => RuleData::from_dir(dir)?,
-        None => RuleData::embedded()?,
-    };
+    let data = super::load_rules(&a.common)?;
     let lang = lamsach_text::Lang::from(a.common.lang);
     let opts = Options {
         today: chrono::Local::now().date_naive(),
@@ -76,14 +71,6 @@ pub fn run_split(a: &SplitArgs) -> Result<ExitCode> {
             s.blank
         )
     });
-    let mut so = std::io::stdout().lock();
-    if let Err(e) = so.write_all(text.as_bytes()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(Error::Write {
-                path: "<stdout>".into(),
-                source: e,
-            });
-        }
-    }
+    super::print_out(&text)?;
     Ok(ExitCode::SUCCESS)
 }
