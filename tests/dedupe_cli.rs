@@ -356,6 +356,26 @@ fn synth_dupes(rows: usize, seed: u64, out: &Path) {
     assert_eq!(code, std::process::ExitCode::SUCCESS);
 }
 
+/// Precision, recall and F1 of `kind` (person, event or all) in `dir`'s
+/// clusters.csv against `truth`, and the whole score text for messages.
+fn scores(truth: &Path, dir: &Path, kind: &str) -> (Vec<f64>, String) {
+    let text = xtask::dedupe_score::score(&xtask::dedupe_score::ScoreArgs {
+        truth: truth.to_path_buf(),
+        clusters: dir.join("clusters.csv"),
+    })
+    .unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&format!("{kind},")))
+        .expect("score line");
+    let v = line
+        .split(',')
+        .skip(4)
+        .map(|v| v.parse().unwrap())
+        .collect();
+    (v, text)
+}
+
 #[test]
 fn synth_and_score_round_trip() {
     let dir = tempfile::tempdir().unwrap();
@@ -364,17 +384,8 @@ fn synth_and_score_round_trip() {
     let export = dir.path().join("export.csv");
     let out = run(&["dedupe", export.to_str().unwrap(), "--out", d, "--quiet"]);
     assert_eq!(out.status.code(), Some(1));
-    let text = xtask::dedupe_score::score(&xtask::dedupe_score::ScoreArgs {
-        truth: dir.path().join("truth.csv"),
-        clusters: dir.path().join("clusters.csv"),
-    })
-    .unwrap();
-    let all = text
-        .lines()
-        .find(|l| l.starts_with("all,"))
-        .expect("all line");
-    let f1: f64 = all.rsplit(',').next().unwrap().parse().unwrap();
-    assert!(f1 > 0.85, "{text}");
+    let (all, text) = scores(&dir.path().join("truth.csv"), dir.path(), "all");
+    assert!(all[2] > 0.85, "{text}");
 }
 
 #[test]
@@ -643,17 +654,8 @@ fn weights_learned_from_the_file_when_the_profile_asks() {
     assert!(stdout.contains("Không dùng trọng số học được"), "{stdout}");
     let model = std::fs::read_to_string(dir.path().join("weights.csv")).unwrap();
     assert!(model.contains("full_name,differ,"), "{model}");
-    let score = xtask::dedupe_score::score(&xtask::dedupe_score::ScoreArgs {
-        truth: dir.path().join("truth.csv"),
-        clusters: dir.path().join("clusters.csv"),
-    })
-    .unwrap();
-    let person = score
-        .lines()
-        .find(|l| l.starts_with("person,"))
-        .expect("person line");
-    let f1: f64 = person.rsplit(',').next().unwrap().parse().unwrap();
-    assert!(f1 > 0.85, "{score}");
+    let (person, score) = scores(&dir.path().join("truth.csv"), dir.path(), "person");
+    assert!(person[2] > 0.85, "{score}");
 
     let small = fixture("mixed.csv");
     let out = run(&[
@@ -791,19 +793,6 @@ fn weights_learned_on_a_list_of_another_country_are_used() {
         stdout.contains("Weights learned from this file"),
         "{stdout}"
     );
-    let score = xtask::dedupe_score::score(&xtask::dedupe_score::ScoreArgs {
-        truth: truth_path,
-        clusters: dir.path().join("clusters.csv"),
-    })
-    .unwrap();
-    let person = score
-        .lines()
-        .find(|l| l.starts_with("person,"))
-        .expect("person line");
-    let f: Vec<f64> = person
-        .split(',')
-        .skip(4)
-        .map(|v| v.parse().unwrap())
-        .collect();
+    let (f, score) = scores(&truth_path, dir.path(), "person");
     assert!(f[0] >= 0.95 && f[1] >= 0.9, "{score}");
 }
