@@ -304,3 +304,58 @@ fn grouping_by_the_id_column_keeps_ids_out_of_the_state() {
         assert!(!text.contains(id), "state holds {id}");
     }
 }
+
+/// An unchanged pupil list checked in December and again in January: ages
+/// count by school year, so nothing is fixed and nothing is new.
+#[test]
+fn an_unchanged_pupil_list_shows_no_progress_across_new_year() {
+    let d = tempfile::tempdir().unwrap();
+    // the bundled pupil list, and a child born in 2019 still in Mầm non:
+    // 7 in the school year 2026-27 (within 0-7), 8 by the calendar in 2027
+    let mut text = std::fs::read_to_string(root().join("fixtures/education/hoc-sinh.csv")).unwrap();
+    text.push_str("Lê Bảo An,15/03/2019,Nam,058219003333,Trường Mầm non Hoa Sen,Mầm non,Lá,Phan Rang - Tháp Chàm\n");
+    let pupils = d.path().join("hoc-sinh.csv");
+    std::fs::write(&pupils, text).unwrap();
+    let (dec, jan, out) = (
+        d.path().join("dec.state"),
+        d.path().join("jan.state"),
+        d.path().join("out"),
+    );
+    let o = lamsach(&[
+        os("check"),
+        pupils.as_os_str(),
+        os("--today"),
+        os("2026-12-20"),
+        os("-q"),
+        os("--save-state"),
+        dec.as_os_str(),
+    ]);
+    assert!(
+        o.status.code().unwrap() <= 1,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = lamsach(&[
+        os("check"),
+        pupils.as_os_str(),
+        os("--today"),
+        os("2027-01-10"),
+        os("-q"),
+        os("--since"),
+        dec.as_os_str(),
+        os("--save-state"),
+        jan.as_os_str(),
+        os("--out"),
+        out.as_os_str(),
+        os("--format"),
+        os("json"),
+    ]);
+    assert!(
+        o.status.code().unwrap() <= 1,
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let cats = figures(&out.join("report.json"), "progress_categories");
+    let total = cats.last().unwrap().1;
+    assert_eq!((total[0], total[2]), (0, 0), "{cats:?}");
+}

@@ -199,7 +199,14 @@ struct SettingsFile {
     limits: LimitSettings,
     id: IdSettings,
     person: PersonSettings,
+    /// The month a school year starts (9: September).
+    #[serde(default = "september")]
+    school_year_starts: u32,
     school_levels: Vec<SchoolLevel>,
+}
+
+fn september() -> u32 {
+    9
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -226,6 +233,8 @@ pub struct RuleData {
     male: Vec<String>,
     female: Vec<String>,
     pub school_levels: Vec<SchoolLevel>,
+    /// The month a school year starts (`school_year_starts`, 1–12).
+    pub school_year_starts: u32,
     school_level_keys: HashMap<String, usize>,
     /// `reference.toml`: the population reference's columns and matching thresholds.
     pub reference: ReferenceSettings,
@@ -447,6 +456,7 @@ impl RuleData {
             male: folded(&settings.person.male),
             female: folded(&settings.person.female),
             school_levels: settings.school_levels,
+            school_year_starts: settings.school_year_starts.clamp(1, 12),
             school_level_keys,
             provinces: table,
             profiles,
@@ -454,6 +464,18 @@ impl RuleData {
             headers: HeaderWords::embedded()?,
             household: crate::household::HouseholdSettings::embedded()?,
         })
+    }
+
+    /// The calendar year the school year running on `today` started in:
+    /// a pupil's age is counted from it, so a file checked again in January
+    /// gives the same ages as in December.
+    pub fn school_year(&self, today: chrono::NaiveDate) -> i32 {
+        use chrono::Datelike;
+        if today.month() >= self.school_year_starts {
+            today.year()
+        } else {
+            today.year() - 1
+        }
     }
 
     pub fn province(&self, code: usize) -> Option<&str> {

@@ -674,11 +674,21 @@ pub mod testing {
 
     /// Findings of `rule` on a row of `profile` given as (header, value) pairs.
     pub fn run(profile: &str, cells: &[(&str, &str)], rule: &'static Rule) -> Vec<String> {
+        run_on(profile, cells, rule, today())
+    }
+
+    /// [`run`] on another run date.
+    pub fn run_on(
+        profile: &str,
+        cells: &[(&str, &str)],
+        rule: &'static Rule,
+        today: NaiveDate,
+    ) -> Vec<String> {
         let d = data();
         let headers: Vec<String> = cells.iter().map(|(h, _)| h.to_string()).collect();
         let values: Vec<&str> = cells.iter().map(|(_, v)| *v).collect();
         let map = Mapping::new(d.profile(profile).unwrap(), &headers, &d.headers);
-        let ctx = RowCtx::new(2, &values, &map, d, today(), Lang::Vi);
+        let ctx = RowCtx::new(2, &values, &map, d, today, Lang::Vi);
         let mut out = Vec::new();
         check_row(&ctx, &mut out);
         out.into_iter()

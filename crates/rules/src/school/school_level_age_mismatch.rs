@@ -9,7 +9,9 @@ pub static RULE: Rule = Rule {
     label_vi: "Cấp học không phù hợp với tuổi",
     label_en: "School level contradicts age",
     doc: r#"## What it does
-Compares the pupil's age (calendar year of the run minus birth year) with the
+Compares the pupil's age (the year the current school year started minus
+the birth year; the school year starts in `school_year_starts`, September,
+so a file checked again in January gives the same ages) with the
 age range of the school level in `[[school_levels]]` of
 `rules/settings.toml` (Mầm non 0–7, Tiểu học 5–14, THCS 10–18, THPT 14–22,
 GDTX 14+; generous on purpose, for repeaters and late starters).
@@ -34,7 +36,7 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
     ) else {
         return;
     };
-    let age = chrono::Datelike::year(&ctx.today) - year;
+    let age = ctx.data.school_year(ctx.today) - year;
     if age < level.min_age || age > level.max_age {
         ctx.emit(
             out,
@@ -74,5 +76,26 @@ mod tests {
         assert!(m("01/01/2018", "Tiểu học").is_empty());
         assert!(m("01/01/2010", "thpt").is_empty());
         assert!(m("01/01/1980", "GDTX").is_empty());
+    }
+
+    #[test]
+    fn ages_count_by_school_year_not_calendar_year() {
+        // born 2019: 7 in the school year 2026-27, in December and in January
+        let cells = [("Ngày sinh", "15/03/2019"), ("Cấp học", "Mầm non")];
+        let on = |y, m, d| {
+            run_on(
+                "education",
+                &cells,
+                &RULE,
+                NaiveDate::from_ymd_opt(y, m, d).unwrap(),
+            )
+        };
+        assert!(on(2026, 12, 5).is_empty());
+        assert!(
+            on(2027, 1, 10).is_empty(),
+            "January is still the school year 2026-27"
+        );
+        // the next school year: 8, past Mầm non's 7
+        assert!(on(2027, 9, 10)[0].contains("8 tuổi"));
     }
 }
