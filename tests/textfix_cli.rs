@@ -366,6 +366,38 @@ fn xlsx_with_numeric_ids_and_dates() {
         + "\n";
     assert_eq!(cleaned, want);
 
+    // an .xlsx output: the same cells, every one text (the ID keeps its zeros)
+    let book = dir.path().join("clean.xlsx");
+    let o = lamsach(&[
+        "fix",
+        s(&path),
+        "--out",
+        s(&book),
+        "--sheet",
+        "Tiêm chủng",
+        "-q",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    use calamine::{Data, Reader};
+    let mut wb = calamine::open_workbook_auto(&book).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+    let text = |r: usize, c: usize| match &rows[r][c] {
+        Data::String(v) => v.clone(),
+        other => panic!("cell {r},{c} is not text: {other:?}"),
+    };
+    assert_eq!(text(0, 0), "Họ và tên");
+    assert_eq!(text(1, 3), "001190012345");
+    assert_eq!(text(2, 1), "03/11/1975");
+    assert_eq!(rows.len(), 4);
+    assert!(!dir.path().join("clean.csv.tmp").exists());
+    assert!(dir.path().join("clean.changes.csv").exists());
+
     // an unknown sheet is a usage error naming the sheets
     let o = lamsach(&["check", s(&path), "--sheet", "Khác"]);
     assert_eq!(o.status.code(), Some(2));

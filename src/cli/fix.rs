@@ -11,7 +11,7 @@ use std::process::ExitCode;
 pub struct FixArgs {
     /// Tệp cần làm sạch (CSV, TSV, .xlsx, .xls) / the export to clean
     pub file: PathBuf,
-    /// Tệp CSV đã làm sạch (UTF-8 có BOM) / where to write the cleaned CSV (UTF-8 with BOM)
+    /// Tệp đã làm sạch: .csv (UTF-8 có BOM) hoặc .xlsx (mọi ô dạng văn bản) / the cleaned copy: .csv (UTF-8 with BOM) or .xlsx (every cell as text)
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// Danh sách thay đổi; mặc định TÊN.changes.csv cạnh --out (cleaned.csv → cleaned.changes.csv) / list of changes; default NAME.changes.csv beside --out
@@ -46,7 +46,25 @@ pub fn run_fix(a: &FixArgs) -> Result<ExitCode> {
             ))
         })?),
     };
-    let s = fix_file(&a.file, &a.out, &changes, date_format, &data, &opts)?;
+    let workbook = a
+        .out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let s = if workbook {
+        // cleaned as CSV beside the output, then written as a sheet of text
+        // cells (IDs keep their zeros when opened in a spreadsheet)
+        let csv = a.out.with_extension("csv.tmp");
+        let s = fix_file(&a.file, &csv, &changes, date_format, &data, &opts);
+        let written = s.as_ref().ok().map(|s| {
+            lamsach_report::workbook_copy::csv_to_xlsx(&csv, &a.out, s.delim, "Đã làm sạch")
+        });
+        let _ = std::fs::remove_file(&csv);
+        let s = s?;
+        written.transpose()?;
+        s
+    } else {
+        fix_file(&a.file, &a.out, &changes, date_format, &data, &opts)?
+    };
     if !a.quiet {
         let text = if lang.is_en() {
             format!(

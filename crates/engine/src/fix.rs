@@ -35,6 +35,8 @@ pub struct FixSummary {
     /// Rows that are not records (titles, sections, footers), kept as they are.
     pub set_aside: u64,
     pub source: String,
+    /// The delimiter of the cleaned copy (the input's).
+    pub delim: u8,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -228,6 +230,7 @@ pub fn fix_file(
     let mut sum = FixSummary {
         source,
         set_aside,
+        delim,
         ..FixSummary::default()
     };
     let mut cw = AtomicFile::create_csv(changes)?;

@@ -21,6 +21,7 @@ pub mod clusters;
 pub mod export;
 pub mod merge;
 pub mod progress;
+pub mod workbook_copy;
 
 use lamsach_io::num::{fmt_num, fmt_rate, ratio, Precision};
 pub use lamsach_io::out::{excel_safe, AtomicFile};
