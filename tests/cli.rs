@@ -259,7 +259,7 @@ fn rules_and_explain() {
     let s = text(&o.stdout);
     assert!(s.lines().count() >= 30);
     assert!(s.contains("ID003") && s.contains("Số định danh mất số 0 ở đầu"));
-    let o = lamsach(&["explain", "ID003"]);
+    let o = lamsach(&["explain", "ID003", "--lang", "en"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(text(&o.stdout).contains("## What it does"));
     let o = lamsach(&["explain", "NOPE1"]);
@@ -397,4 +397,24 @@ fn os_errors_say_what_to_do_in_both_languages() {
         err.contains("kiểm tra đường dẫn / no such file or folder; check the path"),
         "{err}"
     );
+}
+
+/// `explain` speaks the report language: Vietnamese by default, English with
+/// `--lang en`.
+#[test]
+fn explain_in_report_language() {
+    let o = lamsach(&["explain", "ID003"]);
+    assert_eq!(o.status.code(), Some(0));
+    let s = text(&o.stdout);
+    assert!(s.contains("## Quy tắc kiểm tra gì"), "{s}");
+    assert!(
+        s.contains("## Vì sao cần sửa") && s.contains("## Ví dụ"),
+        "{s}"
+    );
+    assert!(!s.contains("## What it does"), "{s}");
+    let o = lamsach(&["explain", "ID003", "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(0));
+    let s = text(&o.stdout);
+    assert!(s.contains("## What it does"), "{s}");
+    assert!(!s.contains("## Quy tắc kiểm tra gì"), "{s}");
 }

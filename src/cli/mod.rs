@@ -622,7 +622,7 @@ fn run_explain(code: &str, c: &Common) -> Result<ExitCode> {
         },
         r.severity.label(lang)
     );
-    print!("{}", r.doc);
+    print!("{}", if lang.is_en() { r.doc } else { r.doc_vi });
     Ok(ExitCode::SUCCESS)
 }
 

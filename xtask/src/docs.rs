@@ -54,7 +54,8 @@ fn runs(r: &Rule) -> &'static str {
 }
 
 /// `docs/rules/CODE.md` of one rule: its title, one line with its pillar,
-/// category, severity, labels and how it runs, then its documentation.
+/// category, severity, labels and how it runs, then its documentation in
+/// English and, under `## Tiếng Việt`, in Vietnamese.
 pub fn rule_page(r: &Rule) -> String {
     let mut s = format!(
         "# {} {}\n\n\
@@ -73,8 +74,21 @@ pub fn rule_page(r: &Rule) -> String {
         runs(r),
     );
     s.push_str(r.doc.trim());
+    s.push_str("\n\n## Tiếng Việt\n\n");
+    s.push_str(&demoted(r.doc_vi.trim()));
     s.push('\n');
     s
+}
+
+/// `text` with its `## ` headings made `### `, to sit under a `## ` heading.
+fn demoted(text: &str) -> String {
+    text.lines()
+        .map(|l| match l.strip_prefix("## ") {
+            Some(h) => format!("### {h}"),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `readme` with the text between the markers replaced by the table; None

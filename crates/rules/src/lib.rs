@@ -313,6 +313,10 @@ pub struct Rule {
     pub label_en: &'static str,
     /// Markdown with `## What it does`, `## Why is this bad?`, `## Example`.
     pub doc: &'static str,
+    /// The same documentation in Vietnamese, with `## Quy tắc kiểm tra gì`,
+    /// `## Vì sao cần sửa`, `## Ví dụ`; `lamsach explain` prints it unless
+    /// `--lang en`.
+    pub doc_vi: &'static str,
     pub check: Check,
 }
 
@@ -758,6 +762,26 @@ mod tests {
                 assert!(r.doc.contains(section), "{} lacks {section}", r.code);
             }
             assert!(!r.label_vi.is_empty() && !r.label_en.is_empty());
+        }
+    }
+
+    #[test]
+    fn every_rule_has_vietnamese_doc() {
+        for r in REGISTRY {
+            assert!(!r.doc_vi.trim().is_empty(), "{} has no doc_vi", r.code);
+            for section in ["## Quy tắc kiểm tra gì", "## Vì sao cần sửa", "## Ví dụ"]
+            {
+                assert!(
+                    r.doc_vi.contains(section),
+                    "{} doc_vi lacks {section}",
+                    r.code
+                );
+            }
+            assert!(
+                !r.doc_vi.contains("## What it does"),
+                "{} doc_vi is the English doc",
+                r.code
+            );
         }
     }
 

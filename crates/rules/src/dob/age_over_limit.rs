@@ -20,6 +20,18 @@ longer alive whose record was never closed (pillar sống).
 |---|---|
 | `12/05/1890` | DOB005 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo những người có tuổi vượt quá `[person] max_age_years` (120) tính đến ngày chạy kiểm tra.
+
+## Vì sao cần sửa
+Bản ghi như vậy hoặc nhập sai năm sinh (`1890` thay cho `1990`), hoặc là người
+đã mất nhưng bản ghi chưa được đóng (tiêu chí sống).
+
+## Ví dụ
+| Ngày sinh | kết quả |
+|---|---|
+| `12/05/1890` | DOB005 |
+"#,
     check: Check::Row(check),
 };
 

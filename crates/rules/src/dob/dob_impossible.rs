@@ -22,6 +22,20 @@ The true date is unknown; it cannot be matched with the population database.
 | `31/02/2000` | ngày không tồn tại |
 | `05/25/1990` | có thể nhập đảo tháng/ngày |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo ngày sinh đúng định dạng nhưng không có thật: `31/02/2000`, `29/02/2001`,
+tháng 13. Nếu đọc giá trị theo kiểu tháng/ngày mà ra một ngày có thật, thông
+báo sẽ nói ngày và tháng có thể bị nhập đảo.
+
+## Vì sao cần sửa
+Không biết ngày sinh thật là ngày nào, nên không đối chiếu được với CSDL dân cư.
+
+## Ví dụ
+| Ngày sinh | thông báo |
+|---|---|
+| `31/02/2000` | ngày không tồn tại |
+| `05/25/1990` | có thể nhập đảo tháng/ngày |
+"#,
     check: Check::Row(check),
 };
 

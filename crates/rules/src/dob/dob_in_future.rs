@@ -20,6 +20,18 @@ Nobody is born in the future: the year was mistyped (`2091` for `1991`).
 |---|---|
 | `12/05/2091` | DOB004 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo ngày sinh (hoặc năm sinh) sau ngày chạy kiểm tra (`--today`, mặc định là
+ngày của máy).
+
+## Vì sao cần sửa
+Không ai sinh ở tương lai: năm sinh đã bị gõ nhầm (`2091` thay cho `1991`).
+
+## Ví dụ
+| Ngày sinh | kết quả |
+|---|---|
+| `12/05/2091` | DOB004 |
+"#,
     check: Check::Row(check),
 };
 

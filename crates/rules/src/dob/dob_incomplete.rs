@@ -22,6 +22,20 @@ entered.
 |---|---|
 | `1945` | DOB006 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo ngày sinh chỉ có năm (`1945`, `00/00/1945`) hoặc chỉ có tháng và năm
+(`03/1945`). Đây là ngày sinh chưa đủ, không phải sai: thường gặp ở người cao
+tuổi, và CSDL dân cư cũng có thể chỉ ghi như vậy.
+
+## Vì sao cần sửa
+Ngày sinh không đầy đủ thì đối chiếu kém chắc chắn hơn; nếu biết ngày sinh đầy
+đủ thì cần nhập đủ.
+
+## Ví dụ
+| Ngày sinh | kết quả |
+|---|---|
+| `1945` | DOB006 |
+"#,
     check: Check::Row(check),
 };
 

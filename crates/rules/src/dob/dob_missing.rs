@@ -20,6 +20,18 @@ ID structure. Reports count these under "Thiếu trường thông tin".
 |---|---|
 | (empty) | DOB001 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo các dòng có ô ngày sinh để trống, khi hồ sơ mẫu (profile) yêu cầu trường này.
+
+## Vì sao cần sửa
+Ngày sinh là trường dùng chung với CSDL dân cư và cần để kiểm tra cấu trúc số
+định danh. Báo cáo tính các trường hợp này vào mục "Thiếu trường thông tin".
+
+## Ví dụ
+| Ngày sinh | kết quả |
+|---|---|
+| (trống) | DOB001 |
+"#,
     check: Check::Row(check),
 };
 

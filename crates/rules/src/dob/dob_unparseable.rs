@@ -23,6 +23,20 @@ An unreadable date cannot be compared with the population database.
 | `12/5/85` | DOB002 (two-digit year) |
 | `không rõ` | DOB002 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo ngày sinh không thuộc dạng nào đọc được. Các dạng đọc được: `dd/mm/yyyy`,
+`d/m/yyyy` (cả với dấu `-` hoặc `.`), `yyyy-mm-dd`, `yyyymmdd`, số ngày kiểu
+Excel, chỉ có năm (`1945`), tháng/năm (`03/1945`), có hoặc không kèm giờ.
+
+## Vì sao cần sửa
+Ngày sinh không đọc được thì không so sánh được với CSDL dân cư.
+
+## Ví dụ
+| Ngày sinh | kết quả |
+|---|---|
+| `12/5/85` | DOB002 (năm chỉ có hai chữ số) |
+| `không rõ` | DOB002 |
+"#,
     check: Check::Row(check),
 };
 

@@ -28,6 +28,24 @@ Reports count these as "Xóa trùng thông tin công dân".
 | 2 | Nguyễn Thị Lan | 12/05/1990 | 1 | 15/08/2021 | — |
 | 9 | NGUYEN THI LAN | 1990-05-12 | 1 | 15/08/2021 | DUP001 (trùng dòng 2) |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo dòng lặp lại một dòng phía trên trong cùng tệp ở các trường `event_key`
+của hồ sơ mẫu (`rules/profiles/*.toml`): với tiêm chủng là số định danh, họ
+tên, ngày sinh, vắc xin, mũi tiêm và ngày tiêm. Họ tên và chữ được so sánh
+không phân biệt hoa thường, dấu hay khoảng trắng thừa; ngày được so sánh theo
+giá trị ngày, dù viết theo định dạng nào. Giữ lại lần xuất hiện đầu tiên; mỗi
+dòng trùng sau đó được báo kèm số dòng của lần đầu.
+
+## Vì sao cần sửa
+Một mũi tiêm tính hai lần làm tăng tỷ lệ bao phủ và số mũi của người đó. Báo
+cáo tính các trường hợp này là "Xóa trùng thông tin công dân".
+
+## Ví dụ
+| dòng | Họ và tên | Ngày sinh | Mũi | Ngày tiêm | kết quả |
+|---|---|---|---|---|---|
+| 2 | Nguyễn Thị Lan | 12/05/1990 | 1 | 15/08/2021 | — |
+| 9 | NGUYEN THI LAN | 1990-05-12 | 1 | 15/08/2021 | DUP001 (trùng dòng 2) |
+"#,
     check: Check::InOrder,
 };
 

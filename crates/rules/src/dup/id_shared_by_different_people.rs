@@ -39,6 +39,36 @@ This is not a duplicate to delete but a wrong ID to correct, on the right row.
 | 5 | 001190012345 | Nguyễn Thị Lan | 12/05/1990 | — |
 | 9 | 001190012345 | Nguyễn Thị Lan | 12/05/1990 | — |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm các số định danh 12 số mà trong tệp lại thuộc về những người khác nhau:
+các dòng có họ tên (so sánh không phân biệt hoa thường, dấu hay khoảng trắng
+thừa) hoặc ngày sinh (ngày sinh chỉ có năm được coi là khớp với mọi ngày trong
+năm đó) không khớp nhau. lamsach đọc hết tệp trước; sau đó, với mỗi số định
+danh như vậy, xác định ai là người đúng và chỉ báo các dòng của những người
+còn lại, ghi các dòng của người đúng vào `related_lines`:
+
+1. khi có `--reference`, người khớp với trích xuất CSDL dân cư;
+2. nếu không, người có giới tính và năm sinh khớp với chính cấu trúc số định
+   danh (chữ số thế kỷ/giới tính và hai chữ số năm sinh);
+3. nếu không, người có nhiều dòng hơn (các mũi tiêm hoặc các năm của cùng một người);
+4. nếu không, bản ghi đầy đủ hơn (họ tên có dấu, ngày sinh đủ, có giới tính).
+
+Khi không xác định được, mọi dòng trong xung đột đều được báo là chưa xác định.
+Mỗi vấn đề chỉ tính một lần trong số liệu tổng hợp: một cho mỗi người dùng sai
+số định danh (hoặc một cho mỗi số định danh chưa xác định), dù có bao nhiêu dòng.
+
+## Vì sao cần sửa
+Một số, hai người: một trong hai người đang mang số định danh sai (thường là số
+của người thân). Đây không phải bản ghi trùng cần xóa mà là số định danh sai cần
+sửa, trên đúng dòng.
+
+## Ví dụ
+| dòng | Số CCCD | Họ và tên | Ngày sinh | kết quả |
+|---|---|---|---|---|
+| 2 | 001190012345 | Trần Văn Hùng | 03/11/2015 | DUP002 (số định danh cho biết sinh năm 1990, nữ; liên quan: 5, 9) |
+| 5 | 001190012345 | Nguyễn Thị Lan | 12/05/1990 | — |
+| 9 | 001190012345 | Nguyễn Thị Lan | 12/05/1990 | — |
+"#,
     check: Check::WholeFile,
 };
 

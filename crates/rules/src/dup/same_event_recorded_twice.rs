@@ -34,6 +34,31 @@ and hides that the person may still lack a dose. Reports count these as
 | 2 | 008190012345 | AstraZeneca | 1 | 15/08/2021 | — (kept) |
 | 5 | 008190012345 | AstraZeneca | 1 | 17/08/2021 | DUP005 (trùng mũi với dòng 2) |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm dòng ghi cùng một sự kiện với một dòng khác của cùng người — cùng vắc xin
+và mũi tiêm (các trường `event_key` của hồ sơ mẫu, trừ các trường về người) với
+ngày cách nhau không quá `event.max_days` ngày (`rules/dedupe.toml`) — khi hai
+dòng không giống hệt nhau theo khóa của DUP001 nên DUP001 bỏ sót: ngày lệch
+vài ngày, hoặc người được ghi khác đi (họ tên gõ sai, một dòng thiếu số định
+danh). "Cùng người" nghĩa là cùng số định danh, hoặc các dòng mà
+`lamsach dedupe` gộp thành một người; hai dòng có số định danh hợp lệ khác nhau
+là hai người (trùng tên) và không bao giờ bị coi là cùng sự kiện ở đây. Dòng
+được giữ là dòng có số định danh hợp lệ, đầy đủ nhất, đứng trước; các dòng còn
+lại được báo kèm dòng được giữ trong `related_lines` (dòng sau giống hệt dòng
+được giữ theo khóa của DUP001 thì để DUP001 báo).
+Chỉ chạy với các hồ sơ mẫu có ngày sự kiện (tiêm chủng).
+
+## Vì sao cần sửa
+Một mũi tiêm tính hai lần làm tăng tỷ lệ bao phủ và số mũi của người đó, và che
+mất việc người đó có thể vẫn còn thiếu mũi. Báo cáo tính các trường hợp này là
+"Xóa trùng thông tin công dân".
+
+## Ví dụ
+| dòng | Số CCCD | Vắc xin | Mũi | Ngày tiêm | kết quả |
+|---|---|---|---|---|---|
+| 2 | 008190012345 | AstraZeneca | 1 | 15/08/2021 | — (giữ lại) |
+| 5 | 008190012345 | AstraZeneca | 1 | 17/08/2021 | DUP005 (trùng mũi với dòng 2) |
+"#,
     check: Check::WholeFile,
 };
 

@@ -42,6 +42,38 @@ these as "Xóa trùng thông tin công dân".
 | 2 | Nguyễn Thị Lan | 12/05/1990 | 008190012345 | — (kept) |
 | 9 | NGUYEN THI LAN | 1990-05-12 | 008190012354 | DUP003 (cùng người với dòng 2) |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm các dòng là cùng một người với một dòng khác nhưng mang số định danh khác:
+họ tên khớp khi bỏ qua hoa thường, dấu và lỗi gõ nhỏ, cùng ngày sinh (kể cả
+khi đảo ngày và tháng), giới tính, số điện thoại và xã/phường khớp nhau, còn số
+định danh thì khác (thường lệch một chữ số hoặc đảo hai chữ số). Các cặp cần
+so sánh được lấy theo khối (`rules/dedupe.toml`: ngày sinh + tên hoặc họ, năm
+sinh + họ tên đầy đủ, họ tên + xã/phường, đầu và đuôi số định danh, số điện
+thoại; khối lớn do tên phổ biến hoặc đầu số định danh phổ biến được so sánh
+theo lân cận sau khi sắp xếp, mỗi bản ghi với vài bản ghi gần nhất theo thứ tự
+ngày sinh, năm sinh hoặc tên); mỗi trường so sánh cộng thêm một trọng số và các
+cặp đạt ngưỡng được gộp thành cụm. Trong mỗi cụm giữ lại một bản ghi, ưu tiên
+tính đúng trước và mới nhất sau cùng (số định danh 12 số hợp lệ khớp với giới
+tính và năm sinh, nhiều dòng hơn, có dấu, đầy đủ hơn, rồi mới nhất); các dòng
+của mọi bản ghi khác mang số định danh khác được báo, kèm dòng được giữ trong
+`related_lines`. Một bản ghi có nhiều dòng (nhiều mũi tiêm) chỉ tính là một
+vấn đề trong số liệu tổng hợp. `lamsach dedupe` liệt kê các cụm để rà soát.
+
+Các dòng của một người với *cùng* số định danh (tệp tiêm chủng có một dòng cho
+mỗi mũi) không bao giờ bị báo ở đây; một số định danh dùng cho *nhiều* người
+khác nhau là DUP002.
+
+## Vì sao cần sửa
+Một người bị tính thành hai: tỷ lệ bao phủ và số người bị thổi phồng, và một
+trong hai số định danh là sai (gõ nhầm, hoặc số của người thân). Báo cáo tính
+các trường hợp này là "Xóa trùng thông tin công dân".
+
+## Ví dụ
+| dòng | Họ và tên | Ngày sinh | Số CCCD | kết quả |
+|---|---|---|---|---|
+| 2 | Nguyễn Thị Lan | 12/05/1990 | 008190012345 | — (giữ lại) |
+| 9 | NGUYEN THI LAN | 1990-05-12 | 008190012354 | DUP003 (cùng người với dòng 2) |
+"#,
     check: Check::WholeFile,
 };
 

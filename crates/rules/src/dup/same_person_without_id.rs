@@ -34,6 +34,31 @@ the ID. Reports count these as "Xóa trùng thông tin công dân".
 | 2 | Nguyễn Thị Lan | 12/05/1990 | 008190012345 | — (kept) |
 | 7 | Nguyen Thi Lan | 5/12/1990 | | DUP004 (cùng người với dòng 2) |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm các dòng là cùng một người với một dòng khác, trong đó một trong hai dòng
+không có số định danh dùng được (để trống, "không có", sai định dạng): họ tên
+khớp khi bỏ qua hoa thường, dấu và lỗi gõ nhỏ, ngày sinh khớp (kể cả khi đảo
+ngày và tháng), và giới tính, số điện thoại, xã/phường không mâu thuẫn. Cách
+chia khối, trọng số và ngưỡng nằm trong `rules/dedupe.toml`; bản ghi được giữ
+chọn theo tính đúng trước (số định danh hợp lệ khớp với giới tính và năm sinh,
+nhiều dòng hơn, có dấu, đầy đủ hơn, rồi mới nhất), các dòng của bản ghi còn lại
+được báo, kèm dòng được giữ trong `related_lines`; một bản ghi có nhiều dòng
+chỉ tính là một vấn đề trong số liệu tổng hợp. Các dòng cùng họ tên và ngày sinh
+nhưng mang các số định danh không dùng được khác nhau được so sánh như hai bản
+ghi, không gộp làm một. Anh chị em sinh đôi (cùng ngày sinh và họ, khác tên) và
+cha con trùng tên (khác năm sinh) không bị coi là khớp.
+
+## Vì sao cần sửa
+Người đó bị tính hai lần, và bản ghi không có số định danh không bao giờ đối
+chiếu được với CSDL dân cư: cần gộp nó vào bản ghi có số định danh. Báo cáo
+tính các trường hợp này là "Xóa trùng thông tin công dân".
+
+## Ví dụ
+| dòng | Họ và tên | Ngày sinh | Số CCCD | kết quả |
+|---|---|---|---|---|
+| 2 | Nguyễn Thị Lan | 12/05/1990 | 008190012345 | — (giữ lại) |
+| 7 | Nguyen Thi Lan | 5/12/1990 | | DUP004 (cùng người với dòng 2) |
+"#,
     check: Check::WholeFile,
 };
 

@@ -23,6 +23,21 @@ vaccine or date, a pupil without a school, cannot be reported.
 |---|---|
 | (empty) | FLD001 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo các ô trống ở những trường mà hồ sơ mẫu ghi là bắt buộc (`required`, trong
+`rules/profiles/*.toml`), trừ số định danh, họ tên, ngày sinh và giới tính vốn
+có quy tắc riêng (ID001, NAM001, DOB001, SEX001), và quan hệ với chủ hộ (HH004).
+Mỗi trường trống là một kết quả.
+
+## Vì sao cần sửa
+Báo cáo tính các trường hợp này là "Thiếu trường thông tin": một mũi tiêm không
+có tên vắc xin hay ngày tiêm, một học sinh không có trường, thì không báo cáo được.
+
+## Ví dụ
+| Vắc xin | kết quả |
+|---|---|
+| (trống) | FLD001 |
+"#,
     check: Check::Row(check),
 };
 

@@ -33,6 +33,29 @@ record changed without the members' rows.
 | 2 | HGD-0011 | Võ Văn Tài | Chủ hộ | Võ Văn Tài | — |
 | 3 | HGD-0011 | Võ Thị Hạnh | Con | Võ Văn Tâm | HH003 (related: 2) |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi danh sách ghi lặp lại họ tên hoặc số định danh của chủ hộ ở dòng của mọi
+thành viên ("Họ tên chủ hộ", "Số CCCD/ĐDCN chủ hộ"), so sánh chúng với chính
+dòng của chủ hộ ("Họ và tên" và số định danh của dòng đó; họ tên so sánh không
+phân biệt hoa thường, dấu hay khoảng trắng thừa) và báo các dòng ghi tên người
+khác, ở cột số định danh chủ hộ (hoặc cột họ tên chủ hộ khi chỉ họ tên khác),
+ghi dòng của chủ hộ vào `related_lines`. Dòng của chủ hộ là chuẩn để so: nếu
+chính dòng đó sai thì mọi dòng thành viên đều bị báo và cần xem lại dòng của
+chủ hộ. Ô trống hoặc số định danh không đủ 12 số thì không so sánh. Không kiểm
+tra khi hộ không có chủ hộ hoặc có nhiều chủ hộ chưa xác định được (HH001,
+HH002). Tính theo dòng (người).
+
+## Vì sao cần sửa
+Thông tin chủ hộ ghi lặp lại là mối nối giữa thành viên với chủ hộ; khi chúng
+không khớp, thành viên đang bị gắn vào nhầm hộ, hoặc thông tin chủ hộ đã thay
+đổi mà dòng của các thành viên chưa được cập nhật.
+
+## Ví dụ
+| dòng | Mã hộ gia đình | Họ và tên | Quan hệ | Họ tên chủ hộ | kết quả |
+|---|---|---|---|---|---|
+| 2 | HGD-0011 | Võ Văn Tài | Chủ hộ | Võ Văn Tài | — |
+| 3 | HGD-0011 | Võ Thị Hạnh | Con | Võ Văn Tâm | HH003 (liên quan: 2) |
+"#,
     check: Check::WholeFile,
 };
 

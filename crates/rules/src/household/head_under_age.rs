@@ -28,6 +28,24 @@ swapped, or the birth year was mistyped.
 | Chủ hộ | `14/02/2015` | HH005 |
 | Chủ hộ | `14/02/1985` | — |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo dòng có quan hệ là "Chủ hộ" mà ngày sinh cho thấy người đó chưa đủ
+`head_min_age` tuổi (18, trong `rules/household.toml`) tính đến ngày chạy kiểm
+tra. Ngày sinh chỉ có năm thì chỉ bị báo khi ngay cả tuổi lớn nhất có thể vẫn
+dưới giới hạn. Đây là cảnh báo: theo luật, người chưa thành niên vẫn có thể làm
+chủ hộ (trẻ mồ côi sống một mình), nhưng rất hiếm, và thường là do sai ngày
+sinh hoặc ghi nhầm con làm chủ hộ.
+
+## Vì sao cần sửa
+Chủ hộ dưới 18 tuổi thường có nghĩa là dòng của chủ hộ và của con bị ghi đảo
+cho nhau, hoặc năm sinh bị gõ nhầm.
+
+## Ví dụ
+| Quan hệ với chủ hộ | Ngày sinh | kết quả |
+|---|---|---|
+| Chủ hộ | `14/02/2015` | HH005 |
+| Chủ hộ | `14/02/1985` | — |
+"#,
     check: Check::Row(check),
 };
 

@@ -31,6 +31,27 @@ misspelt on some rows, or two households given one code.
 | 2 | HGD-0013 | Đỗ Văn Lực | Chủ hộ | Nghĩa Hành | — |
 | 3 | HGD-0013 | Đỗ Thị Yến | Con | Tư Nghĩa | HH006 (related: 2) |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm các mã hộ mà các dòng ghi nhiều hơn một xã/phường (so sánh không phân biệt
+hoa thường, dấu hay khoảng trắng thừa). Xã/phường của hộ là xã/phường của chủ
+hộ (khi có một chủ hộ, hoặc chủ hộ được HH002 giữ lại), nếu không thì là
+xã/phường của đa số các dòng (nếu ngang nhau, lấy xã/phường xuất hiện trước);
+kết quả được ghi ở các dòng thuộc xã/phường khác, tại cột xã/phường, kèm các
+dòng thuộc xã/phường của hộ trong `related_lines`. Mỗi hộ tính một lần. Ô
+xã/phường trống thì không so sánh (FLD001 hoặc các trường bắt buộc của hồ sơ
+mẫu sẽ báo).
+
+## Vì sao cần sửa
+Một hộ sống ở một địa chỉ. Một mã hộ trải trên nhiều xã/phường là do có thành
+viên đăng ký ở nơi khác mà chưa rời hộ, do viết sai tên xã/phường ở một số
+dòng, hoặc do hai hộ bị cấp chung một mã.
+
+## Ví dụ
+| dòng | Mã hộ gia đình | Họ và tên | Quan hệ | Xã | kết quả |
+|---|---|---|---|---|---|
+| 2 | HGD-0013 | Đỗ Văn Lực | Chủ hộ | Nghĩa Hành | — |
+| 3 | HGD-0013 | Đỗ Thị Yến | Con | Tư Nghĩa | HH006 (liên quan: 2) |
+"#,
     check: Check::WholeFile,
 };
 

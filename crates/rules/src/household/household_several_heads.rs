@@ -30,6 +30,26 @@ was entered wrongly, or two households merged under one code.
 | 3 | HGD-0009 | Phạm Thị Mai | Chủ hộ | Trần Văn Bình | HH002 (related: 2) |
 | 4 | HGD-0009 | Trần Minh Khoa | Con | Trần Văn Bình | — |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm các hộ có nhiều hơn một dòng ghi "Chủ hộ". lamsach giữ lại chủ hộ mà các
+thành viên khác ghi tên: khi tệp ghi lặp lại số định danh hoặc họ tên chủ hộ ở
+mọi dòng ("Số CCCD/ĐDCN chủ hộ", "Họ tên chủ hộ"), chủ hộ được nhiều dòng khác
+ghi tên nhất (theo số định danh nếu cả hai đều có, nếu không thì theo họ tên)
+được giữ lại, và kết quả được ghi ở dòng của các chủ hộ còn lại, kèm dòng của
+chủ hộ được giữ trong `related_lines`. Khi không có chủ hộ nào được ghi tên
+nhiều hơn, dòng của mọi chủ hộ đều bị báo là chưa xác định. Mỗi hộ tính một lần.
+
+## Vì sao cần sửa
+Một hộ chỉ có một chủ hộ. "Chủ hộ" thứ hai là một thành viên bị nhập sai quan
+hệ, hoặc hai hộ bị gộp chung một mã.
+
+## Ví dụ
+| dòng | Mã hộ gia đình | Họ và tên | Quan hệ với chủ hộ | Họ tên chủ hộ | kết quả |
+|---|---|---|---|---|---|
+| 2 | HGD-0009 | Trần Văn Bình | Chủ hộ | Trần Văn Bình | — |
+| 3 | HGD-0009 | Phạm Thị Mai | Chủ hộ | Trần Văn Bình | HH002 (liên quan: 2) |
+| 4 | HGD-0009 | Trần Minh Khoa | Con | Trần Văn Bình | — |
+"#,
     check: Check::WholeFile,
 };
 

@@ -30,6 +30,25 @@ or the head's relationship was left empty or misspelt (see HH004).
 | 2 | HGD-0007 | Lê Thị Hoa | Vợ | HH001 (related: 5) |
 | 5 | HGD-0007 | Lê Văn Nam | Con | — |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm các hộ (các dòng cùng mã hộ gia đình, ở bất kỳ vị trí nào trong tệp) không
+có dòng nào ghi "Chủ hộ" ở cột quan hệ với chủ hộ (các từ được liệt kê trong
+`rules/household.toml`). Kết quả được ghi ở dòng đầu tiên của hộ, tại cột quan
+hệ, kèm dòng của các thành viên khác trong `related_lines`. Mỗi hộ tính một lần:
+số liệu tổng hợp đếm số hộ ("trường hợp"), không đếm số dòng.
+
+## Vì sao cần sửa
+Mỗi hộ trong CSDL dân cư và CSDL cư trú có đúng một chủ hộ; hộ không có chủ hộ
+là "hộ không có chủ hộ", một mục của báo cáo làm sạch dữ liệu hằng tháng.
+Thường là dòng của chủ hộ bị thiếu trong tệp xuất, hoặc quan hệ của chủ hộ bị
+để trống hay viết sai (xem HH004).
+
+## Ví dụ
+| dòng | Mã hộ gia đình | Họ và tên | Quan hệ với chủ hộ | kết quả |
+|---|---|---|---|---|
+| 2 | HGD-0007 | Lê Thị Hoa | Vợ | HH001 (liên quan: 5) |
+| 5 | HGD-0007 | Lê Văn Nam | Con | — |
+"#,
     check: Check::WholeFile,
 };
 

@@ -31,6 +31,25 @@ the household that was not recorded as a removal.
 | 2 | HGD-0015 | Phan Văn Hải | 051090001111 | Chủ hộ | — |
 | 8 | HGD-0021 | Phan Văn Hải | 051090001111 | Con | HH007 (related: 2) |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm các số định danh 12 số hợp lệ xuất hiện ở nhiều mã hộ. Hộ của người đó là
+hộ mà họ làm chủ hộ (khi họ là chủ của đúng một hộ), nếu không thì là hộ được
+ghi trước trong tệp; kết quả được ghi ở các dòng thuộc các hộ khác, tại cột số
+định danh, kèm các dòng của hộ được giữ trong `related_lines`. Mỗi người tính
+một lần. Các dòng cùng số định danh nhưng khác họ tên hoặc ngày sinh thuộc về
+DUP002 (một số định danh dùng cho nhiều người), và một người ghi hai lần trong
+cùng một hộ là bản ghi trùng (DUP001).
+
+## Vì sao cần sửa
+Một người chỉ thuộc một hộ (một nơi thường trú). Dòng ở hộ thứ hai là phần còn
+sót lại sau khi chuyển đi, kết hôn hoặc tách hộ mà chưa được ghi xóa.
+
+## Ví dụ
+| dòng | Mã hộ gia đình | Họ và tên | Số định danh cá nhân | Quan hệ | kết quả |
+|---|---|---|---|---|---|
+| 2 | HGD-0015 | Phan Văn Hải | 051090001111 | Chủ hộ | — |
+| 8 | HGD-0021 | Phan Văn Hải | 051090001111 | Con | HH007 (liên quan: 2) |
+"#,
     check: Check::WholeFile,
 };
 

@@ -26,6 +26,23 @@ Without a readable relationship the household's head cannot be found
 | `Bạn` | HH004 |
 | `Con` | — |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo các dòng có quan hệ với chủ hộ ("Quan hệ với chủ hộ") để trống hoặc không
+thuộc các từ và mã trong `rules/household.toml` ("Chủ hộ", "Vợ", "Chồng", "Con",
+"Cháu", "Bố", "Mẹ", …; so sánh không phân biệt hoa thường, dấu hay khoảng trắng
+thừa). Chỉ kiểm tra khi tệp có cột này.
+
+## Vì sao cần sửa
+Không đọc được quan hệ thì không tìm được chủ hộ (HH001, HH002), và không báo
+cáo được quan hệ của thành viên với chủ hộ.
+
+## Ví dụ
+| Quan hệ với chủ hộ | kết quả |
+|---|---|
+| (trống) | HH004 |
+| `Bạn` | HH004 |
+| `Con` | — |
+"#,
     check: Check::Row(check),
 };
 

@@ -22,6 +22,19 @@ Reports count these as "Sai cấu trúc số định danh cá nhân".
 |---|---|---|
 | 12/05/1990 | `001191012345` (91) | ID008 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Chữ số thứ 5–6 của số định danh 12 số là hai chữ số cuối của năm sinh. Báo các
+dòng mà hai chữ số này khác với ngày sinh (hoặc năm sinh) của dòng.
+
+## Vì sao cần sửa
+Hoặc ngày sinh sai, hoặc số định danh sai, hoặc số định danh là của người khác.
+Báo cáo tính các trường hợp này là "Sai cấu trúc số định danh cá nhân".
+
+## Ví dụ
+| Ngày sinh | Số CCCD | kết quả |
+|---|---|---|
+| 12/05/1990 | `001191012345` (91) | ID008 |
+"#,
     check: Check::Row(check),
 };
 

@@ -23,6 +23,20 @@ Either the date of birth or the ID is wrong. Reports count these as
 |---|---|---|
 | 12/05/2005 | `001105012345` (1 = 1900s) | ID007 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Chữ số thứ 4 của số định danh 12 số mã hóa thế kỷ sinh: 0/1 cho 1900–1999, 2/3
+cho 2000–2099, 4/5 cho thế kỷ 22 (2100–2199). Báo các dòng mà chữ số này mâu
+thuẫn với ngày sinh (hoặc năm sinh) của dòng.
+
+## Vì sao cần sửa
+Hoặc ngày sinh sai, hoặc số định danh sai. Báo cáo tính các trường hợp này là
+"Sai cấu trúc số định danh cá nhân".
+
+## Ví dụ
+| Ngày sinh | Số CCCD | kết quả |
+|---|---|---|
+| 12/05/2005 | `001105012345` (1 = thế kỷ 20) | ID007 |
+"#,
     check: Check::Row(check),
 };
 

@@ -23,6 +23,20 @@ Reports count these as "Sai cấu trúc số định danh cá nhân".
 | `003190012345` | ID005: mã tỉnh 003 không tồn tại |
 | `001190012345` | — |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Đối chiếu ba chữ số đầu của số định danh 12 số với danh sách mã tỉnh trong
+`rules/provinces.toml` (001 Hà Nội … 096 Cà Mau).
+
+## Vì sao cần sửa
+Không có số nào được cấp với mã khác: giá trị đã bị gõ nhầm hoặc không phải số
+định danh. Báo cáo tính các trường hợp này là "Sai cấu trúc số định danh cá nhân".
+
+## Ví dụ
+| Số CCCD | kết quả |
+|---|---|
+| `003190012345` | ID005: mã tỉnh 003 không tồn tại |
+| `001190012345` | — |
+"#,
     check: Check::Row(check),
 };
 

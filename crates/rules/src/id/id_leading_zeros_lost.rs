@@ -28,6 +28,26 @@ sex and birth year.
 Fix: format the Excel column as Text and restore the zeros (`lamsach fix` will
 do it where the padded value agrees with sex and birth year).
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo các số định danh có 10 hoặc 11 chữ số mà khi thêm số 0 ở đầu cho đủ 12 số
+thì bắt đầu bằng một mã tỉnh hợp lệ: tệp đã qua Excel, Excel lưu giá trị dưới
+dạng số và bỏ mất các số 0 ở đầu (mọi mã tỉnh đều bắt đầu bằng `0`). Thông báo
+nêu giá trị đã thêm số 0 và cho biết giá trị đó có khớp với giới tính và năm
+sinh của chính dòng đó không.
+
+## Vì sao cần sửa
+`38089012345` viết như vậy không phải là số định danh hợp lệ, nhưng rất có thể
+là `038089012345`. Cho cán bộ biết giá trị đã thêm số 0 giúp đỡ mất công tra cứu.
+
+## Ví dụ
+| Số CCCD | thông báo |
+|---|---|
+| `38190012345` | mất số 0 ở đầu; giá trị đúng có thể là 038190012345 |
+
+Cách sửa: định dạng cột Excel là Text (văn bản) và thêm lại các số 0
+(`lamsach fix` sẽ tự làm việc này khi giá trị đã thêm số 0 khớp với giới tính và
+năm sinh).
+"#,
     check: Check::Row(check),
 };
 

@@ -31,6 +31,29 @@ these as "CCCD/Mã Định Danh sai định dạng".
 
 Fix: re-enter the number as text (format the Excel column as Text before typing).
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo các giá trị số định danh không dùng được, và nói rõ lý do:
+- dạng số mũ (`1.23457E+11`): Excel đã chuyển số thành số thực và các chữ số
+  cuối bị mất hẳn;
+- có dấu cách, dấu chấm hoặc gạch ngang xen giữa (`001 089 012 345`): thông báo
+  nêu dãy chữ số sau khi bỏ các dấu đó;
+- có chữ cái hoặc ký hiệu;
+- độ dài khác 9 hoặc 12 chữ số (10 và 11 chữ số do mất số 0 ở đầu thì thuộc
+  ID003).
+
+## Vì sao cần sửa
+Số sai định dạng không khớp với ai trong CSDL dân cư. Báo cáo tính các trường
+hợp này là "CCCD/Mã Định Danh sai định dạng".
+
+## Ví dụ
+| Số CCCD | thông báo |
+|---|---|
+| `1.23457E+11` | dạng số mũ của Excel, đã mất chữ số |
+| `001.089.012.345` | có dấu cách/dấu chấm xen giữa |
+| `12345` | có 5 chữ số, cần 12 |
+
+Cách sửa: nhập lại số dưới dạng văn bản (định dạng cột Excel là Text trước khi gõ).
+"#,
     check: Check::Row(check),
 };
 

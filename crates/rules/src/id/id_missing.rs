@@ -26,6 +26,25 @@ National Population Database. Reports count these as "Không có CCCD/Mã Địn
 Fix: ask the facility or commune for the person's 12-digit number (it is on the
 chip ID card and in VNeID).
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo các dòng có cột số định danh (số định danh cá nhân / CCCD) để trống hoặc
+chỉ ghi giá trị giữ chỗ: `0`, `-`, `x`, "không có", "chưa có", "chưa cấp", toàn
+số 0. Danh sách giá trị giữ chỗ là `[id] missing_tokens` trong
+`rules/settings.toml`.
+
+## Vì sao cần sửa
+Không có số định danh cá nhân thì bản ghi không liên kết được với Cơ sở dữ liệu
+quốc gia về dân cư. Báo cáo tính các trường hợp này là "Không có CCCD/Mã Định Danh".
+
+## Ví dụ
+| Số CCCD | kết quả |
+|---|---|
+| `không có` | ID001 |
+| `001190012345` | — |
+
+Cách sửa: đề nghị cơ sở hoặc xã/phường cung cấp số định danh 12 số của người đó
+(có trên thẻ CCCD gắn chip và trong VNeID).
+"#,
     check: Check::Row(check),
 };
 

@@ -24,6 +24,22 @@ as "Kết quả cập nhật CMND 9 số".
 
 Fix: look up the person's 12-digit number (CCCD or VNeID) and replace it.
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo số có 9 chữ số ở cột số định danh: đó là số chứng minh nhân dân cũ (CMND 9
+số), không phải số định danh cá nhân 12 số.
+
+## Vì sao cần sửa
+Số CMND không phải là khóa của CSDL dân cư và không còn được cấp; bản ghi phải
+được cập nhật sang số 12 số. Báo cáo tính các trường hợp này là "Kết quả cập
+nhật CMND 9 số".
+
+## Ví dụ
+| Số CCCD | kết quả |
+|---|---|
+| `212345678` | ID004 |
+
+Cách sửa: tra số định danh 12 số của người đó (CCCD hoặc VNeID) và thay vào.
+"#,
     check: Check::Row(check),
 };
 

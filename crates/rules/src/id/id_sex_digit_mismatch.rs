@@ -23,6 +23,20 @@ Reports count these as "Sai cấu trúc số định danh cá nhân".
 |---|---|---|
 | Nữ | `001090012345` (4th digit 0 = male) | ID006 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Chữ số thứ 4 của số định danh 12 số mã hóa thế kỷ và giới tính: số chẵn là nam
+(0, 2, 4, …), số lẻ là nữ (1, 3, 5, …). Báo các dòng mà chữ số này mâu thuẫn
+với cột giới tính của dòng.
+
+## Vì sao cần sửa
+Hoặc giới tính sai, hoặc số định danh sai, hoặc số định danh là của người khác.
+Báo cáo tính các trường hợp này là "Sai cấu trúc số định danh cá nhân".
+
+## Ví dụ
+| Giới tính | Số CCCD | kết quả |
+|---|---|---|
+| Nữ | `001090012345` (chữ số thứ 4 là 0 = nam) | ID006 |
+"#,
     check: Check::Row(check),
 };
 

@@ -24,6 +24,20 @@ characters of the BHYT card number.
 | `12345678` | INS001 |
 | `0123456789` | — |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Mã số bảo hiểm xã hội (mã số BHXH) có 10 chữ số. Báo các giá trị khác, và cho
+biết khi 9 chữ số có vẻ là do mất số 0 ở đầu. Mã để trống thuộc FLD001 khi hồ
+sơ mẫu yêu cầu trường này.
+
+## Vì sao cần sửa
+Mã số BHXH liên kết người đó với CSDL bảo hiểm và là 10 ký tự cuối của số thẻ BHYT.
+
+## Ví dụ
+| Mã số BHXH | kết quả |
+|---|---|
+| `12345678` | INS001 |
+| `0123456789` | — |
+"#,
     check: Check::Row(check),
 };
 

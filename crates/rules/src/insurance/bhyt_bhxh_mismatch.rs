@@ -22,6 +22,19 @@ One of the two belongs to someone else, or was mistyped.
 |---|---|---|
 | `0123456789` | `DN4790123456780` | INS003 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+10 ký tự cuối của số thẻ BHYT là mã số BHXH của người có thẻ. Báo các dòng có
+cả số thẻ đúng định dạng và mã số BHXH 10 chữ số đúng định dạng nhưng hai giá
+trị này khác nhau.
+
+## Vì sao cần sửa
+Một trong hai giá trị là của người khác, hoặc đã bị gõ nhầm.
+
+## Ví dụ
+| Mã số BHXH | Số thẻ BHYT | kết quả |
+|---|---|---|
+| `0123456789` | `DN4790123456780` | INS003 |
+"#,
     check: Check::Row(check),
 };
 

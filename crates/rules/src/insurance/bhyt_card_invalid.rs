@@ -26,6 +26,23 @@ cannot be read from it.
 | `0123456789` | — |
 | `DN479012345` | INS002 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Số thẻ bảo hiểm y tế (số thẻ BHYT) hoặc có 15 ký tự — hai chữ cái (nhóm đối
+tượng), một chữ số từ 1 đến 5 (mức hưởng), hai chữ số (mã tỉnh), rồi đến mã số
+BHXH 10 chữ số — hoặc, với thẻ mẫu mới, chỉ là mã số BHXH 10 chữ số. Báo mọi
+giá trị khác.
+
+## Vì sao cần sửa
+Số thẻ sai định dạng thì không xác minh được, và không đọc được mức hưởng và
+mã số BHXH từ đó.
+
+## Ví dụ
+| Số thẻ BHYT | kết quả |
+|---|---|
+| `DN4790123456789` | — |
+| `0123456789` | — |
+| `DN479012345` | INS002 |
+"#,
     check: Check::Row(check),
 };
 

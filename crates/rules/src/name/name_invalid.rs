@@ -25,6 +25,22 @@ columns were shifted or the name was never entered. Reports count these under
 | `A` | NAM002: chỉ một chữ cái |
 | `H'Hen Niê` | — |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo họ tên không thể là tên người: có chữ số, có ký hiệu ngoài dấu cách, gạch
+nối, dấu nháy đơn hoặc dấu chấm, hoặc chỉ có một chữ cái.
+
+## Vì sao cần sửa
+Số điện thoại, số định danh hay một ký tự lạc trong cột họ tên cho thấy các cột
+đã bị lệch, hoặc họ tên chưa bao giờ được nhập. Báo cáo tính các trường hợp này
+vào mục "Sai thông tin cá nhân (Họ tên, ngày tháng năm sinh…)".
+
+## Ví dụ
+| Họ và tên | kết quả |
+|---|---|
+| `Nguyễn Văn 2` | NAM002: chứa chữ số |
+| `A` | NAM002: chỉ một chữ cái |
+| `H'Hen Niê` | — |
+"#,
     check: Check::Row(check),
 };
 

@@ -20,6 +20,18 @@ database. Reports count these under "Thiếu trường thông tin".
 |---|---|
 | (empty) | NAM001 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo các dòng có ô họ và tên để trống, khi hồ sơ mẫu yêu cầu họ tên.
+
+## Vì sao cần sửa
+Họ tên là một trong các trường mà mọi ngành đều dùng chung với CSDL dân cư. Báo
+cáo tính các trường hợp này vào mục "Thiếu trường thông tin".
+
+## Ví dụ
+| Họ và tên | kết quả |
+|---|---|
+| (trống) | NAM001 |
+"#,
     check: Check::Row(check),
 };
 

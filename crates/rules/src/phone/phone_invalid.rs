@@ -27,6 +27,24 @@ the phone is how a facility reaches the person to correct the record.
 | `01234567890` | số 11 chữ số cũ |
 | `0912 345` | sai định dạng |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Kiểm tra số điện thoại di động: 10 chữ số bắt đầu bằng 03, 05, 07, 08 hoặc 09
+(từ đợt chuyển đổi đầu số năm 2018); chấp nhận tiền tố `+84`/`84`, dấu cách và
+dấu chấm, và cả số cố định (02…). Thông báo cho biết khi số bị Excel làm mất số
+0 ở đầu (9 chữ số) hoặc là số cũ 11 chữ số dạng `01…`. Số điện thoại để trống
+không bị báo trừ khi hồ sơ mẫu yêu cầu.
+
+## Vì sao cần sửa
+Báo cáo tính lỗi số điện thoại vào mục "Sai thông tin cá nhân (… số điện thoại
+…)"; số điện thoại là cách để cơ sở liên hệ với người dân để sửa bản ghi.
+
+## Ví dụ
+| Số điện thoại | thông báo |
+|---|---|
+| `912345678` | mất số 0 ở đầu: 0912345678 |
+| `01234567890` | số 11 chữ số cũ |
+| `0912 345` | sai định dạng |
+"#,
     check: Check::Row(check),
 };
 

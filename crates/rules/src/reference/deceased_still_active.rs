@@ -27,6 +27,24 @@ events and are not checked by this rule (see REF013).
 | bhxh | 01/03/2021 | REF014 |
 | vaccination | 01/03/2021 | — |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi có `--reference`, với các tệp xuất mà mỗi dòng là một bản ghi đang hoạt
+động (các hồ sơ mẫu liệt kê trong `active_record_profiles` của
+`rules/reference.toml`: người tham gia BHXH/BHYT, học sinh), báo mọi dòng của
+người có ngày mất trong CSDL dân cư trước ngày chạy kiểm tra (`--today`).
+
+## Vì sao cần sửa
+Danh sách người đang tham gia hay học sinh đang học không được có người đã mất
+("sống": dữ liệu phản ánh hiện tại của người đang sống). Bản ghi phải được đóng,
+và các khoản chi trả sau ngày mất phải được kiểm tra. Tệp tiêm chủng là bản ghi
+các sự kiện đã qua nên không bị quy tắc này kiểm tra (xem REF013).
+
+## Ví dụ
+| hồ sơ mẫu | CSDL dân cư: ngày mất | kết quả |
+|---|---|---|
+| bhxh | 01/03/2021 | REF014 |
+| vaccination | 01/03/2021 | — |
+"#,
     check: Check::Reference(check),
 };
 

@@ -22,6 +22,19 @@ this silently). The person is right; the date is not.
 |---|---|---|
 | 05/12/1990 | 12/05/1990 | REF008 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi có `--reference`, báo ngày sinh có ngày và tháng lần lượt là tháng và ngày
+trong CSDL dân cư, cùng năm.
+
+## Vì sao cần sửa
+Ngày sinh đã được gõ hoặc đọc theo kiểu mm/dd/yyyy (Excel cài đặt vùng tiếng
+Anh tự làm việc này mà không báo). Người thì đúng; ngày sinh thì sai.
+
+## Ví dụ
+| Ngày sinh | CSDL dân cư | kết quả |
+|---|---|---|
+| 05/12/1990 | 12/05/1990 | REF008 |
+"#,
     check: Check::Reference(check),
 };
 

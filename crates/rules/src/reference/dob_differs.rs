@@ -25,6 +25,21 @@ wrongly (age-based vaccination or benefits then go wrong too).
 | 12/05/1991 | 12/05/1990 | REF011 (year) |
 | 12/08/1990 | 12/05/1990 | REF011 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi có `--reference`, báo ngày sinh khác với CSDL dân cư về năm, hoặc lệch quá
+`near_days` ngày, và không phải do đảo ngày/tháng.
+
+## Vì sao cần sửa
+Năm sinh khác hiếm khi là lỗi gõ ngày sinh của cùng một người: bản ghi có thể
+đang mô tả một người khác dưới số định danh này, hoặc năm sinh bị nhập sai (khi
+đó việc tiêm chủng hay chế độ theo độ tuổi cũng sai theo).
+
+## Ví dụ
+| Ngày sinh | CSDL dân cư | kết quả |
+|---|---|---|
+| 12/05/1991 | 12/05/1990 | REF011 (năm) |
+| 12/08/1990 | 12/05/1990 | REF011 |
+"#,
     check: Check::Reference(check),
 };
 

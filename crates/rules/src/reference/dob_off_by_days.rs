@@ -24,6 +24,21 @@ registered one.
 |---|---|---|
 | 15/05/1990 | 12/05/1990 | REF010 (3 days) |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi có `--reference`, báo ngày sinh lệch không quá `near_days` ngày (trong
+`[matching]` của `rules/reference.toml`) so với CSDL dân cư, khi không phải do
+đảo ngày/tháng.
+
+## Vì sao cần sửa
+Ngày bị gõ nhầm (`21` thay cho `12`, `15` thay cho `05`) hoặc ngày được lấy từ
+một giấy tờ khác (giấy rửa tội, hồ sơ nhập học). Người thì đúng; ngày sinh phải
+là ngày đã đăng ký.
+
+## Ví dụ
+| Ngày sinh | CSDL dân cư | kết quả |
+|---|---|---|
+| 15/05/1990 | 12/05/1990 | REF010 (3 ngày) |
+"#,
     check: Check::Reference(check),
 };
 

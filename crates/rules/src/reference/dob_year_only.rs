@@ -27,6 +27,22 @@ cannot be confirmed.
 | 12/05/1945 | 1945 | REF009 |
 | 1989 | 12/05/1990 | REF011 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi có `--reference`, báo ngày sinh mà một bên (tệp xuất hoặc CSDL dân cư) chỉ
+có năm (hoặc tháng và năm) và năm sinh hai bên khớp nhau.
+
+## Vì sao cần sửa
+Không có gì mâu thuẫn, nhưng bản ghi chưa xác thực được: khi tệp xuất chỉ có
+năm, hãy bổ sung từ CSDL (thông báo nêu ngày sinh đầy đủ); khi CSDL chỉ có năm,
+ngày sinh đầy đủ trong tệp xuất chưa thể xác nhận.
+
+## Ví dụ
+| Ngày sinh | CSDL dân cư | kết quả |
+|---|---|---|
+| 1990 | 12/05/1990 | REF009 |
+| 12/05/1945 | 1945 | REF009 |
+| 1989 | 12/05/1990 | REF011 |
+"#,
     check: Check::Reference(check),
 };
 

@@ -27,6 +27,22 @@ death must be cut short (and any claims on it checked).
 | 15/08/2021 | 01/03/2021 | REF013 |
 | 15/08/2020 | 01/03/2021 | — |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi có `--reference`, báo ngày tiêm, hoặc hạn sử dụng thẻ BHYT (`Hạn thẻ đến`),
+sau ngày mất mà CSDL dân cư ghi cho số định danh của dòng. Khi CSDL chỉ có năm
+(hoặc tháng) mất, chỉ báo các ngày sau khi hết năm (tháng) đó.
+
+## Vì sao cần sửa
+Không ai được tiêm sau khi đã mất: mũi tiêm đã bị ghi vào nhầm số định danh,
+hoặc bản ghi là không có thật. Thẻ BHYT còn hạn sau ngày người có thẻ mất phải
+được rút ngắn hạn (và kiểm tra mọi khoản thanh toán theo thẻ đó).
+
+## Ví dụ
+| Ngày tiêm | CSDL dân cư: ngày mất | kết quả |
+|---|---|---|
+| 15/08/2021 | 01/03/2021 | REF013 |
+| 15/08/2020 | 01/03/2021 | — |
+"#,
     check: Check::Reference(check),
 };
 

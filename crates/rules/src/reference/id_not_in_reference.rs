@@ -26,6 +26,23 @@ extract covers the whole area), or does not exist: it cannot be verified
 | 001190012345 | yes | — |
 | 001190012346 | no | REF001 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi có `--reference dan-cu.csv`, báo các dòng có số định danh 12 số đúng định
+dạng (hoặc số bị Excel làm mất số 0 ở đầu, đã được thêm lại) mà trích xuất CSDL
+dân cư dùng để đối chiếu không có.
+
+## Vì sao cần sửa
+Số định danh đúng của người cư trú trên địa bàn thì có trong trích xuất. Số
+không có ở đó là do gõ nhầm, là của người đăng ký ở nơi khác (kiểm tra xem trích
+xuất có phủ hết địa bàn không), hoặc không tồn tại: chưa thể xác thực ("đúng")
+cho đến khi được sửa.
+
+## Ví dụ
+| Số CCCD | có trong `dan-cu.csv` | kết quả |
+|---|---|---|
+| 001190012345 | có | — |
+| 001190012346 | không | REF001 |
+"#,
     check: Check::Reference(check),
 };
 

@@ -26,6 +26,22 @@ one; correct it to the registered spelling (the message gives it).
 | Nguyễn Thị Anh | Nguyễn Thị Ánh | REF003 |
 | Nguyen Thi Anh | Nguyễn Thị Ánh | REF002 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi có `--reference`, báo họ tên viết có dấu nhưng vẫn khác họ tên trong CSDL
+dân cư chỉ ở phần dấu (thiếu, thừa hoặc sai dấu thanh hay dấu nguyên âm, `D`
+thay cho `Đ`).
+
+## Vì sao cần sửa
+Trong tiếng Việt, dấu làm nên tên: `Anh` và `Ánh` là hai tên khác nhau. Tệp
+xuất có dấu, nên đây không phải tên gõ không dấu mà là tên sai; cần sửa theo
+cách viết đã đăng ký (thông báo nêu cách viết đó).
+
+## Ví dụ
+| Họ và tên | CSDL dân cư | kết quả |
+|---|---|---|
+| Nguyễn Thị Anh | Nguyễn Thị Ánh | REF003 |
+| Nguyen Thi Anh | Nguyễn Thị Ánh | REF002 |
+"#,
     check: Check::Reference(check),
 };
 

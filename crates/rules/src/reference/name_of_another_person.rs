@@ -26,6 +26,22 @@ then checked against the wrong person. Find the person's own ID.
 | Trần Văn Ánh | Nguyễn Thị Ánh | REF007 |
 | Nguyễn Thị Lan | Nguyễn Thị Ánh | REF007 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi có `--reference`, báo họ tên khác với họ tên trong CSDL dân cư của số định
+danh trên dòng, khác nhiều hơn mức dấu, thứ tự từ, thiếu một chữ hay lỗi gõ
+nhỏ: khác tên, khác họ.
+
+## Vì sao cần sửa
+Số định danh nhiều khả năng là của người khác (số của người thân, số chép từ
+dòng trên). Khi đó mọi trường khác đối chiếu theo số định danh này đều đang
+được đối chiếu với nhầm người. Cần tìm đúng số định danh của người đó.
+
+## Ví dụ
+| Họ và tên | CSDL dân cư | kết quả |
+|---|---|---|
+| Trần Văn Ánh | Nguyễn Thị Ánh | REF007 |
+| Nguyễn Thị Lan | Nguyễn Thị Ánh | REF007 |
+"#,
     check: Check::Reference(check),
 };
 

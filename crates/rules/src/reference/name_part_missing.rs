@@ -25,6 +25,21 @@ The person is probably right; the record must carry the full registered name.
 | Nguyễn Ánh | Nguyễn Thị Ánh | REF006 |
 | Nguyễn Thị | Nguyễn Thị Ánh | REF007 (the given name is missing) |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi có `--reference`, báo họ tên mà các chữ (so sánh không phân biệt hoa thường
+hay dấu) là họ tên trong CSDL dân cư bị bớt hoặc thêm chữ, nhưng vẫn giữ tên
+(`Nguyễn Ánh` thay cho `Nguyễn Thị Ánh`).
+
+## Vì sao cần sửa
+Tên đệm hay bị bỏ trên các biểu mẫu, hoặc bị thêm một tên thứ hai. Người nhiều
+khả năng là đúng; bản ghi phải mang đầy đủ họ tên đã đăng ký.
+
+## Ví dụ
+| Họ và tên | CSDL dân cư | kết quả |
+|---|---|---|
+| Nguyễn Ánh | Nguyễn Thị Ánh | REF006 |
+| Nguyễn Thị | Nguyễn Thị Ánh | REF007 (thiếu tên) |
+"#,
     check: Check::Reference(check),
 };
 

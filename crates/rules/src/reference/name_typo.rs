@@ -30,6 +30,26 @@ registered spelling (the message gives it).
 | Nguyễn ThịÁnh | Nguyễn Thị Ánh | REF005 |
 | Nguyễn Thị Lan | Nguyễn Thị Ánh | REF007 (another given name) |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi có `--reference`, báo họ tên chỉ lệch vài lần gõ phím so với họ tên trong
+CSDL dân cư, so sánh không phân biệt hoa thường hay dấu: tổng cộng không quá
+`typo_max_edits` lần chèn, xóa, thay hoặc đảo hai chữ cái liền nhau, mỗi chữ
+khác nhau chỉ lệch một lần sửa so với chữ tương ứng (hai lần với chữ dài vẫn
+gần giống theo Jaro-Winkler), hoặc thiếu/thừa dấu cách. Các ngưỡng nằm trong
+`[matching]` của `rules/reference.toml`.
+
+## Vì sao cần sửa
+Người gần như chắc chắn là đúng (số định danh khớp) nhưng họ tên bị viết sai
+chính tả, làm hỏng mọi lần đối chiếu theo họ tên về sau. Cần sửa theo cách viết
+đã đăng ký (thông báo nêu cách viết đó).
+
+## Ví dụ
+| Họ và tên | CSDL dân cư | kết quả |
+|---|---|---|
+| Ngyuễn Thị Ánh | Nguyễn Thị Ánh | REF005 |
+| Nguyễn ThịÁnh | Nguyễn Thị Ánh | REF005 |
+| Nguyễn Thị Lan | Nguyễn Thị Ánh | REF007 (khác tên) |
+"#,
     check: Check::Reference(check),
 };
 

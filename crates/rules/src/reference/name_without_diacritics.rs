@@ -26,6 +26,22 @@ severity: retype the name with diacritics (the message gives it).
 | Nguyen Thi Anh | Nguyễn Thị Ánh | REF002 |
 | NGUYỄN THỊ ÁNH | Nguyễn Thị Ánh | — |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi có `--reference`, báo họ tên trùng với họ tên trong CSDL dân cư sau khi bỏ
+dấu, và được viết hoàn toàn không dấu. Hoa thường, khoảng trắng thừa và Unicode
+tổ hợp không bao giờ bị tính là khác biệt.
+
+## Vì sao cần sửa
+Các chữ cái đúng nhưng họ tên không phải là họ tên đã đăng ký: `Nguyen Thi Anh`
+khớp với `Nguyễn Thị Ánh`, `Nguyễn Thị Anh`, `Nguyễn Thị Ảnh`… Mức độ thấp: gõ
+lại họ tên có dấu (thông báo nêu cách viết đúng).
+
+## Ví dụ
+| Họ và tên | CSDL dân cư | kết quả |
+|---|---|---|
+| Nguyen Thi Anh | Nguyễn Thị Ánh | REF002 |
+| NGUYỄN THỊ ÁNH | Nguyễn Thị Ánh | — |
+"#,
     check: Check::Reference(check),
 };
 

@@ -24,6 +24,20 @@ The person is right; the name must be written family name first.
 |---|---|---|
 | Ánh Nguyễn Thị | Nguyễn Thị Ánh | REF004 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi có `--reference`, báo họ tên có cùng các chữ với họ tên trong CSDL dân cư
+(so sánh không phân biệt hoa thường hay dấu) nhưng theo thứ tự khác.
+
+## Vì sao cần sửa
+Thường là tên bị đặt lên trước (`Ánh Nguyễn Thị`) như biểu mẫu nước ngoài yêu
+cầu, hoặc họ và tên bị gõ vào nhầm cột rồi ghép lại. Người thì đúng; họ tên
+phải được viết họ trước.
+
+## Ví dụ
+| Họ và tên | CSDL dân cư | kết quả |
+|---|---|---|
+| Ánh Nguyễn Thị | Nguyễn Thị Ánh | REF004 |
+"#,
     check: Check::Reference(check),
 };
 

@@ -23,6 +23,19 @@ value) or the ID belongs to another person, a relative of the other sex.
 |---|---|---|
 | Nam | Nữ | REF012 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Khi có `--reference`, báo các dòng có giới tính (`Nam`/`Nữ` và các giá trị khác
+trong `[person]` của `rules/settings.toml`) khác với CSDL dân cư.
+
+## Vì sao cần sửa
+Hoặc giới tính bị nhập sai (thường do lệch cột hoặc giá trị mặc định), hoặc số
+định danh là của người khác, một người thân khác giới.
+
+## Ví dụ
+| Giới tính | CSDL dân cư | kết quả |
+|---|---|---|
+| Nam | Nữ | REF012 |
+"#,
     check: Check::Reference(check),
 };
 

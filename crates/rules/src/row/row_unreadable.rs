@@ -25,6 +25,23 @@ delimiter inside an unquoted value, or a line break inside a name.
 |---|---|---|
 | 14 | `Nguyễn Văn A,01/02/1990` (2 of 9 columns) | ROW001 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo một dòng vật lý không đọc được thành bản ghi, kèm lý do: số cột khác với
+dòng tiêu đề, dấu nháy kép mở mà không đóng, hoặc bản ghi lớn hơn
+`[limits] max_record_bytes`. Dòng đó được tính là không đọc được trong phần
+tổng hợp (đã đọc = sạch + có lỗi + không đọc được) và việc kiểm tra tiếp tục
+với dòng sau.
+
+## Vì sao cần sửa
+Không thể kiểm tra hay báo cáo gì trong dòng cho đến khi dòng được sửa; thường
+là do dấu phân cách nằm trong một giá trị không có dấu nháy, hoặc có dấu xuống
+dòng trong họ tên.
+
+## Ví dụ
+| dòng | nội dung | kết quả |
+|---|---|---|
+| 14 | `Nguyễn Văn A,01/02/1990` (2 trên 9 cột) | ROW001 |
+"#,
     check: Check::Reading,
 };
 

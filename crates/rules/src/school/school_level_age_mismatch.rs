@@ -25,6 +25,22 @@ birth or the level is wrong; education reports count verified pupils per level.
 |---|---|---|
 | 01/01/1996 | Tiểu học | EDU001 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+So sánh tuổi của học sinh (năm bắt đầu năm học hiện tại trừ năm sinh; năm học
+bắt đầu vào tháng `school_year_starts`, tháng 9, nên tệp kiểm tra lại vào tháng
+1 vẫn cho cùng số tuổi) với khoảng tuổi của cấp học trong `[[school_levels]]`
+của `rules/settings.toml` (Mầm non 0–7, Tiểu học 5–14, THCS 10–18, THPT 14–22,
+GDTX 14+; cố ý để rộng, cho học sinh lưu ban và đi học muộn).
+
+## Vì sao cần sửa
+Người 30 tuổi học tiểu học hay trẻ 3 tuổi học THPT nghĩa là ngày sinh hoặc cấp
+học bị sai; báo cáo ngành giáo dục đếm số học sinh đã xác thực theo từng cấp học.
+
+## Ví dụ
+| Ngày sinh | Cấp học | kết quả |
+|---|---|---|
+| 01/01/1996 | Tiểu học | EDU001 |
+"#,
     check: Check::Row(check),
 };
 

@@ -23,6 +23,21 @@ of the report.
 | `Đại học` | EDU002 |
 | `tieu hoc` | — |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo các giá trị cấp học không khớp với cấp học nào trong `[[school_levels]]`
+của `rules/settings.toml` (Mầm non, Tiểu học, THCS, THPT, GDTX và các cách viết
+khác của chúng, so sánh không phân biệt hoa thường hay dấu).
+
+## Vì sao cần sửa
+Báo cáo ngành giáo dục đếm học sinh theo cấp học; cấp học không xác định thì bị
+rơi khỏi mọi dòng của báo cáo.
+
+## Ví dụ
+| Cấp học | kết quả |
+|---|---|
+| `Đại học` | EDU002 |
+| `tieu hoc` | — |
+"#,
     check: Check::Row(check),
 };
 

@@ -20,6 +20,19 @@ century/sex digit. Reports count these under "Thiếu trường thông tin".
 |---|---|
 | (empty) | SEX001 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo các dòng có ô giới tính để trống, khi hồ sơ mẫu yêu cầu trường này.
+
+## Vì sao cần sửa
+Giới tính là trường dùng chung với CSDL dân cư và cần để kiểm tra chữ số thế
+kỷ/giới tính của số định danh. Báo cáo tính các trường hợp này vào mục "Thiếu
+trường thông tin".
+
+## Ví dụ
+| Giới tính | kết quả |
+|---|---|
+| (trống) | SEX001 |
+"#,
     check: Check::Row(check),
 };
 

@@ -23,6 +23,21 @@ ID's sex digit.
 | `Khác` | SEX002 |
 | `NỮ` | — |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo các giá trị giới tính không phải nam cũng không phải nữ theo danh sách
+`[person] male` / `female` trong `rules/settings.toml` (`Nam`, `Nữ`, `nu`, `M`,
+`F`, `1`, `2`, … so sánh không phân biệt hoa thường hay dấu).
+
+## Vì sao cần sửa
+Giá trị không nhận ra được thì không so sánh được với CSDL dân cư hay với chữ
+số giới tính của số định danh.
+
+## Ví dụ
+| Giới tính | kết quả |
+|---|---|
+| `Khác` | SEX002 |
+| `NỮ` | — |
+"#,
     check: Check::Row(check),
 };
 

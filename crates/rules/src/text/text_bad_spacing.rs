@@ -25,6 +25,22 @@ string: matching and duplicate detection need one form.
 |---|---|
 | `Nguyễn  Văn An` | khoảng trắng không chuẩn; sửa thành «Nguyễn Văn An» |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm các ô chữ có khoảng trắng kép giữa các từ, hoặc có khoảng trắng không ngắt
+và các loại khoảng trắng không phải ASCII khác (thường do dán từ Word hoặc
+trang web). Cách sửa là dùng một dấu cách ASCII và cắt khoảng trắng ở hai đầu.
+Khoảng trắng chỉ ở hai đầu thì không bị báo (tệp xuất từ Excel có rất nhiều)
+nhưng `lamsach fix` vẫn cắt bỏ.
+
+## Vì sao cần sửa
+`Nguyễn  Văn An` và `Nguyễn Văn An` là cùng một người nhưng không phải cùng một
+chuỗi: việc đối chiếu và phát hiện trùng cần một dạng viết duy nhất.
+
+## Ví dụ
+| Họ và tên | thông báo |
+|---|---|
+| `Nguyễn  Văn An` | khoảng trắng không chuẩn; sửa thành «Nguyễn Văn An» |
+"#,
     check: Check::Row(check),
 };
 

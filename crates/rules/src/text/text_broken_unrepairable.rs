@@ -25,6 +25,21 @@ The name matches nobody; it must be typed again from the source document.
 |---|---|
 | `Ngá» Thá»‹ Lan` | lỗi font không tự sửa được, cần nhập lại |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm các ô chữ rõ ràng bị lỗi font nhưng không có cách sửa nào chắc chắn: UTF-8
+bị mã hóa hai lần và mất một byte (`Ngá» ` có thể là Ngề, Ngọ, Ngỏ…), ký tự
+không có trong từ tiếng Việt nào (`ª`, `µ`, `Þ`…) mà cả bảng TCVN3 lẫn bảng VNI
+đều không chuyển được thành tiếng Việt, hoặc giá trị mà hai bảng giải mã ra khác
+nhau. `lamsach fix` giữ nguyên giá trị này.
+
+## Vì sao cần sửa
+Họ tên không khớp với ai; phải gõ lại từ giấy tờ gốc.
+
+## Ví dụ
+| Họ và tên | thông báo |
+|---|---|
+| `Ngá» Thá»‹ Lan` | lỗi font không tự sửa được, cần nhập lại |
+"#,
     check: Check::Row(check),
 };
 

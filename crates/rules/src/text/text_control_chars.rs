@@ -25,6 +25,21 @@ to other systems.
 | `Nguyễn\u200BLan` | ký tự ẩn; sửa thành «NguyễnLan» |
 | `Lê⇥Hoa` (tab) | ký tự điều khiển; sửa thành «Lê Hoa» |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm ký tự điều khiển (tab, xuống dòng, ký tự điều khiển C0/C1) và ký tự định
+dạng ẩn (khoảng trắng độ rộng 0, dấu thứ tự byte BOM) trong các ô chữ. Cách sửa
+là xóa chúng (tab hoặc xuống dòng được thay bằng dấu cách).
+
+## Vì sao cần sửa
+Ký tự ẩn làm hai họ tên giống nhau bị so sánh thành khác nhau và làm hỏng việc
+xuất dữ liệu sang hệ thống khác.
+
+## Ví dụ
+| Họ và tên | thông báo |
+|---|---|
+| `Nguyễn\u200BLan` | ký tự ẩn; sửa thành «NguyễnLan» |
+| `Lê⇥Hoa` (tab) | ký tự điều khiển; sửa thành «Lê Hoa» |
+"#,
     check: Check::Row(check),
 };
 

@@ -31,6 +31,27 @@ as Vietnamese.
 When a byte was lost on the way (`Ngá» ` — ề, ọ, ỏ, Ố and ờ all lose the same
 byte) the value cannot be repaired with certainty: TXT008 reports it.
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm chữ vốn là UTF-8, bị mở như Windows-1252 (hoặc Latin-1) rồi lưu lại:
+`Nguyá»…n` thay cho `Nguyễn`, `HÃ²a` thay cho `Hòa`. Ghi các ký tự trở lại
+thành byte Windows-1252 rồi đọc chúng như UTF-8 sẽ khôi phục được chữ; việc này
+chỉ làm khi mọi byte đều giải mã được (kể cả chữ bị hỏng hai lần).
+
+## Vì sao cần sửa
+Họ tên không khớp với ai và cán bộ phải sửa cũng không đọc được.
+
+## Ví dụ
+| Họ và tên | thông báo |
+|---|---|
+| `Nguyá»…n Thá»‹ Lan` | UTF-8 bị mã hóa hai lần; sửa thành «Nguyễn Thị Lan» |
+
+Ký tự khoảng trắng không ngắt ở cuối `à`, `Ạ`, `Ơ`… trong UTF-8 thường bị đổi
+thành dấu cách thường trên đường đi (`HoÃ ng`); nó được đặt lại khi nhờ vậy mọi
+từ đều đọc được thành tiếng Việt.
+
+Khi một byte đã bị mất trên đường đi (`Ngá» ` — ề, ọ, ỏ, Ố và ờ đều mất cùng
+một byte) thì không thể sửa chắc chắn: TXT008 báo trường hợp này.
+"#,
     check: Check::Row(check),
 };
 

@@ -24,6 +24,20 @@ and matching against the population database miss them ("lỗi font").
 |---|---|
 | `Nguye\u0302\u0303n` | chữ tổ hợp; sửa thành «Nguyễn» (NFC) |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm chữ viết bằng dấu tổ hợp (Unicode NFD, "Unicode tổ hợp"): `Nguye` + `̂` +
+`̃` + `n` thay cho chữ dựng sẵn `Nguyễn`. Trên màn hình trông giống nhau nhưng
+là một chuỗi khác. Cách sửa là chuyển về dạng NFC.
+
+## Vì sao cần sửa
+Hai cách viết của cùng một họ tên không được coi là bằng nhau: tra cứu, phát
+hiện trùng và đối chiếu với CSDL dân cư đều bỏ sót ("lỗi font").
+
+## Ví dụ
+| Họ và tên (mã ký tự) | thông báo |
+|---|---|
+| `Nguye\u0302\u0303n` | chữ tổ hợp; sửa thành «Nguyễn» (NFC) |
+"#,
     check: Check::Row(check),
 };
 

@@ -23,6 +23,19 @@ Names with broken characters match nobody ("lỗi font").
 |---|---|
 | `Nguy\xC5n` | TXT001 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo các ô chứa byte không phải UTF-8 hợp lệ trong tệp được đọc như UTF-8:
+thường là ô được dán từ một tệp lưu theo bảng mã khác. Giá trị được hiển thị
+với các byte không đọc được thay bằng `�`; phần còn lại của dòng vẫn được kiểm tra.
+
+## Vì sao cần sửa
+Họ tên có ký tự hỏng thì không khớp với ai ("lỗi font").
+
+## Ví dụ
+| Họ và tên (byte) | kết quả |
+|---|---|
+| `Nguy\xC5n` | TXT001 |
+"#,
     check: Check::Reading,
 };
 

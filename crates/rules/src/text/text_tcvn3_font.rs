@@ -36,6 +36,32 @@ TCVN3 has no upper-case letters with tones (an upper-case font drew them):
 a value whose words are in capitals is restored in capitals; a lone letter
 (`N÷`) is taken as Title case.
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm các ô chữ (họ tên, địa chỉ, xã/phường, cơ sở, trường học, đơn vị sử dụng
+lao động…) được gõ bằng bảng mã font cũ TCVN3 (ABC, `.VnTime`) rồi lưu như thể
+là Unicode: `NguyÔn V¨n Hïng` thay cho `Nguyễn Văn Hùng`. Giá trị được giải mã
+theo bảng TCVN3 và chỉ được giữ khi mọi từ đều thành âm tiết tiếng Việt; thông
+báo nêu giá trị đã sửa (`lamsach fix` áp dụng giá trị này).
+
+## Vì sao cần sửa
+Họ tên không còn khớp với CSDL dân cư, sắp xếp sai, và hiện ra ký tự lạ trên
+mọi máy không cài font cũ ("lỗi font").
+
+## Ví dụ
+| Họ và tên | thông báo |
+|---|---|
+| `NguyÔn V¨n Hïng` | chữ mã TCVN3; sửa thành «Nguyễn Văn Hùng» |
+| `TrÇn ThÞ Hoa` | chữ mã TCVN3; sửa thành «Trần Thị Hoa» |
+
+Giá trị mà tự nó có thể là chữ thật (`S¬n La` giải mã được, nhưng một số từ
+TCVN3 trông giống từ thật) sẽ được giải mã khi một ô khác trong cùng dòng chắc
+chắn là TCVN3: cả dòng do một hệ thống ghi ra. Tên cột ở dòng tiêu đề cũng được
+sửa theo cách đó trước khi ghép cột.
+
+TCVN3 không có chữ hoa có dấu thanh (khi đó dùng một font chữ hoa riêng): giá
+trị có các từ viết hoa được khôi phục thành chữ hoa; một chữ cái đứng riêng
+(`N÷`) được hiểu là viết hoa chữ đầu.
+"#,
     check: Check::Row(check),
 };
 

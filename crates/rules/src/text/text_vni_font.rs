@@ -31,6 +31,28 @@ any machine without the old fonts ("lỗi font").
 row is certainly VNI it is decoded too (`Sơn La`). When TCVN3 and VNI both
 give Vietnamese and the row does not tell, TXT008 reports the value instead.
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Tìm các ô chữ được gõ bằng bảng mã font cũ VNI (`VNI-Times`), trong đó một chữ
+có dấu là một chữ cái thường đi kèm một ký tự dấu: `Nguyeãn Thò Lan` thay cho
+`Nguyễn Thị Lan`. Giá trị được giải mã theo bảng VNI và chỉ được giữ khi mọi từ
+đều thành âm tiết tiếng Việt; thông báo nêu giá trị đã sửa (`lamsach fix` áp
+dụng giá trị này).
+
+## Vì sao cần sửa
+Họ tên không còn khớp với CSDL dân cư và hiện ra ký tự lạ trên mọi máy không
+cài font cũ ("lỗi font").
+
+## Ví dụ
+| Họ và tên | thông báo |
+|---|---|
+| `Nguyeãn Thò Lan` | chữ mã VNI; sửa thành «Nguyễn Thị Lan» |
+| `NGUYEÃN VAÊN HUØNG` | chữ mã VNI; sửa thành «NGUYỄN VĂN HÙNG» |
+
+Tự nó `Sôn La` có thể là một cách viết hợp lệ; khi một ô khác trong cùng dòng
+chắc chắn là VNI thì giá trị này cũng được giải mã (`Sơn La`). Khi cả TCVN3 lẫn
+VNI đều cho ra tiếng Việt mà dòng không cho biết là bảng mã nào, TXT008 báo giá
+trị đó thay vì sửa.
+"#,
     check: Check::Row(check),
 };
 

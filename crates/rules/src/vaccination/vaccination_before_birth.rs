@@ -21,6 +21,18 @@ month swapped).
 |---|---|---|
 | 12/05/2021 | 15/08/2020 | VAC002 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo các dòng có ngày tiêm trước ngày sinh.
+
+## Vì sao cần sửa
+Điều này không thể xảy ra: một trong hai ngày bị sai (thường là năm sinh, hoặc
+ngày và tháng bị đảo).
+
+## Ví dụ
+| Ngày sinh | Ngày tiêm | kết quả |
+|---|---|---|
+| 12/05/2021 | 15/08/2020 | VAC002 |
+"#,
     check: Check::Row(check),
 };
 

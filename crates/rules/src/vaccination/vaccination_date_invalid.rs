@@ -22,6 +22,20 @@ the date of birth.
 |---|---|
 | `31/04/2021` | VAC001 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo ngày tiêm không phải là một ngày đầy đủ và có thật: không đọc được, không
+có ngày đó (`31/04/2021`), hoặc chỉ có năm hay tháng. Các định dạng đọc được
+giống như với ngày sinh. Ngày tiêm để trống thuộc FLD001.
+
+## Vì sao cần sửa
+Mũi tiêm không có ngày thì không tính được vào lịch tiêm, cũng không so sánh
+được với ngày sinh.
+
+## Ví dụ
+| Ngày tiêm | kết quả |
+|---|---|
+| `31/04/2021` | VAC001 |
+"#,
     check: Check::Row(check),
 };
 

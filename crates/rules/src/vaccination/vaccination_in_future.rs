@@ -20,6 +20,17 @@ A dose cannot be recorded before it is given: the year was mistyped.
 |---|---|
 | `15/08/2031` | VAC003 |
 "#,
+    doc_vi: r#"## Quy tắc kiểm tra gì
+Báo ngày tiêm sau ngày chạy kiểm tra (`--today`, mặc định là ngày của máy).
+
+## Vì sao cần sửa
+Không thể ghi nhận mũi tiêm trước khi tiêm: năm đã bị gõ nhầm.
+
+## Ví dụ
+| Ngày tiêm | kết quả |
+|---|---|
+| `15/08/2031` | VAC003 |
+"#,
     check: Check::Row(check),
 };
 
