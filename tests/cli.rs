@@ -418,3 +418,49 @@ fn explain_in_report_language() {
     assert!(s.contains("## What it does"), "{s}");
     assert!(!s.contains("## Quy tắc kiểm tra gì"), "{s}");
 }
+
+/// One district written four ways is one group in the tally, named by its
+/// first spelling, the others listed; the counts add up to the rows read.
+#[test]
+fn spellings_of_one_unit_are_one_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Huyện,Vắc xin,Mũi,Ngày tiêm",
+        "Lê Văn An,01/02/1990,Nam,051090015678,Huyện Sơn Tịnh,Pfizer,1,15/08/2021",
+        "Trần Thị Bình,02/03/1991,Nữ,051191015679,Sơn Tịnh,Pfizer,1,15/08/2021",
+        "Phạm Văn Cường,03/04/1992,Nam,051092015680,H. Sơn Tịnh,Pfizer,1,15/08/2021",
+        "Võ Thị Dung,04/05/1993,Nữ,051193015681,SON  TINH,Pfizer,1,15/08/2021",
+        "Huỳnh Văn Em,05/06/1994,Nam,051094015682,TP Quảng Ngãi,Pfizer,1,15/08/2021",
+    ];
+    let f = dir.path().join("x.csv");
+    std::fs::write(&f, rows.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out");
+    let o = lamsach(&[
+        "check",
+        f.to_str().unwrap(),
+        "--today",
+        "2026-11-23",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert!(o.status.code().unwrap() <= 1, "{}", text(&o.stderr));
+    let t: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("tally.json")).unwrap()).unwrap();
+    let groups = t["groups"].as_array().unwrap();
+    let names: Vec<&str> = groups.iter().map(|g| g["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Huyện Sơn Tịnh", "TP Quảng Ngãi"], "{t}");
+    assert_eq!(groups[0]["rows_read"], 4);
+    assert_eq!(
+        groups[0]["spellings"],
+        serde_json::json!(["Sơn Tịnh", "H. Sơn Tịnh", "SON TINH"])
+    );
+    assert!(groups[1].get("spellings").is_none());
+    let sum: u64 = groups
+        .iter()
+        .map(|g| g["rows_read"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, t["total"]["rows_read"].as_u64().unwrap());
+}

@@ -501,7 +501,11 @@ pub fn check_file(
                 for (code, n) in &out.sex_codes_unread {
                     *sex_codes_unread.entry(code.clone()).or_default() += n;
                 }
-                let gids: Vec<usize> = out.groups.iter().map(|g| tally.group_id(g)).collect();
+                let gids: Vec<usize> = out
+                    .groups
+                    .iter()
+                    .map(|g| tally.group_id_of(g, &data.group_prefixes))
+                    .collect();
                 let mut found = out.findings.into_iter();
                 let mut indexed = indexed.into_iter().peekable();
                 for row in out.rows {

@@ -76,6 +76,26 @@ pub struct Tally {
     names: Vec<String>,
     index: rustc_hash::FxHashMap<String, usize>,
     groups: Vec<Counts>,
+    /// Groups by [`group_key`]: one unit written several ways is one group.
+    keys: rustc_hash::FxHashMap<String, usize>,
+    /// The other spellings of each group, in the order first seen.
+    spellings: Vec<Vec<String>>,
+}
+
+/// The key that tells two spellings of one unit apart from two units: case,
+/// diacritics, dots and spacing ignored, and a leading administrative word
+/// of `prefixes` (folded: "huyen", "tp", "h" …) dropped — "Huyện Sơn Tịnh",
+/// "H. Sơn Tịnh" and "SON TINH" are one district.
+pub fn group_key(name: &str, prefixes: &[String]) -> String {
+    let folded = lamsach_text::fold(name).replace(['.', ',', '-', '_'], " ");
+    let words: Vec<&str> = folded.split_whitespace().collect();
+    for p in prefixes {
+        let n = p.split_whitespace().count();
+        if n > 0 && words.len() > n && words[..n].join(" ") == *p {
+            return words[n..].join(" ");
+        }
+    }
+    words.join(" ")
 }
 
 /// Group name used for rows that could not be read (their group is unknown).
@@ -91,8 +111,37 @@ impl Tally {
         }
         self.names.push(name.to_string());
         self.groups.push(Counts::new());
+        self.spellings.push(Vec::new());
         self.index.insert(name.to_string(), self.groups.len() - 1);
         self.groups.len() - 1
+    }
+
+    /// The group of a value of the group column: an earlier group with the
+    /// same [`group_key`] (its first spelling names it; this one is listed
+    /// among its spellings), or a new one.
+    pub fn group_id_of(&mut self, name: &str, prefixes: &[String]) -> usize {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let key = group_key(name, prefixes);
+        if let Some(&i) = self.keys.get(&key) {
+            self.index.insert(name.to_string(), i);
+            if let Some(s) = self.spellings.get_mut(i) {
+                s.push(name.to_string());
+            }
+            return i;
+        }
+        let i = self.group_id(name);
+        self.keys.insert(key, i);
+        i
+    }
+
+    /// The other spellings of group `name` met in the file (empty for most).
+    pub fn spellings(&self, name: &str) -> &[String] {
+        self.index
+            .get(name)
+            .and_then(|&i| self.spellings.get(i))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Adds counts to a group (used to merge shard tallies).
@@ -160,5 +209,31 @@ impl Tally {
             t.add(g);
         }
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_keys_join_spellings_of_one_unit_only() {
+        let p: Vec<String> = ["thanh pho", "huyen", "tp", "h"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let k = |s: &str| group_key(s, &p);
+        assert_eq!(k("Huyện Sơn Tịnh"), "son tinh");
+        assert_eq!(k("H. Sơn Tịnh"), k("Sơn  Tịnh"));
+        assert_eq!(k("Thành phố Quảng Ngãi"), k("TP. Quảng Ngãi"));
+        // a name that is only the prefix word keeps it; other units differ
+        assert_eq!(k("Huyện"), "huyen");
+        assert_ne!(k("Huyện Sơn Hà"), k("Huyện Sơn Tịnh"));
+        let mut t = Tally::default();
+        let a = t.group_id_of("Huyện Sơn Tịnh", &p);
+        assert_eq!(t.group_id_of("SƠN TỊNH", &p), a);
+        assert_ne!(t.group_id_of("Sơn Hà", &p), a);
+        assert_eq!(t.spellings("Huyện Sơn Tịnh"), ["SƠN TỊNH".to_string()]);
+        assert_eq!(t.groups().len(), 2);
     }
 }

@@ -203,6 +203,18 @@ struct SettingsFile {
     #[serde(default = "september")]
     school_year_starts: u32,
     school_levels: Vec<SchoolLevel>,
+    #[serde(default)]
+    groups: GroupSettings,
+}
+
+/// `[groups]`: how values of the group column are told apart.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupSettings {
+    /// Administrative words a unit's name may start with or not
+    /// ("Huyện", "TP", "H.").
+    #[serde(default)]
+    prefixes: Vec<String>,
 }
 
 fn september() -> u32 {
@@ -235,6 +247,9 @@ pub struct RuleData {
     pub school_levels: Vec<SchoolLevel>,
     /// The month a school year starts (`school_year_starts`, 1–12).
     pub school_year_starts: u32,
+    /// `[groups] prefixes`, folded, longest first: dropped from the start
+    /// of a group value to tell spellings of one unit together.
+    pub group_prefixes: Vec<String>,
     school_level_keys: HashMap<String, usize>,
     /// `reference.toml`: the population reference's columns and matching thresholds.
     pub reference: ReferenceSettings,
@@ -457,6 +472,23 @@ impl RuleData {
             female: folded(&settings.person.female),
             school_levels: settings.school_levels,
             school_year_starts: settings.school_year_starts.clamp(1, 12),
+            group_prefixes: {
+                let mut p: Vec<String> = settings
+                    .groups
+                    .prefixes
+                    .iter()
+                    .map(|s| {
+                        lamsach_text::fold(s)
+                            .replace('.', " ")
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                p.sort_by_key(|s| std::cmp::Reverse(s.split(' ').count()));
+                p
+            },
             school_level_keys,
             provinces: table,
             profiles,

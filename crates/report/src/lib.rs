@@ -389,7 +389,14 @@ pub fn tally_json_for(meta: &TallyMeta, tally: &Tally, lang: Lang) -> Value {
         .into_iter()
         .map(|(n, c)| {
             let mut v = counts_json(c);
-            v.as_object_mut().map(|m| m.insert("name".into(), n.into()));
+            if let Some(m) = v.as_object_mut() {
+                m.insert("name".into(), n.into());
+                // the other ways the file writes this unit, when there are some
+                let other = tally.spellings(n);
+                if !other.is_empty() {
+                    m.insert("spellings".into(), other.into());
+                }
+            }
             v
         })
         .collect();
