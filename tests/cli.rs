@@ -464,3 +464,44 @@ fn spellings_of_one_unit_are_one_group() {
         .sum();
     assert_eq!(sum, t["total"]["rows_read"].as_u64().unwrap());
 }
+
+/// Grouped by school level, the level's spellings ("Trung học phổ thông",
+/// "Cấp 3", "thpt") are the one group of the rules' name, THPT.
+#[test]
+fn school_level_spellings_are_one_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        "Họ tên học sinh,Ngày sinh,Giới tính,Mã định danh,Trường,Cấp học,Lớp,Phòng GD&ĐT",
+        "Lê Văn An,01/02/2010,Nam,051210015678,Trường THPT Số 1,Trung học phổ thông,10A,Sơn Tịnh",
+        "Trần Thị Bình,02/03/2010,Nữ,051310015679,Trường THPT Số 1,Cấp 3,10A,Sơn Tịnh",
+        "Phạm Văn Cường,03/04/2010,Nam,051210015680,Trường THPT Số 1,thpt,10A,Sơn Tịnh",
+        "Võ Thị Dung,04/05/2015,Nữ,051315015681,Trường TH Số 2,Tiểu học,5A,Sơn Tịnh",
+    ];
+    let f = dir.path().join("hs.csv");
+    std::fs::write(&f, rows.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out");
+    let o = lamsach(&[
+        "check",
+        f.to_str().unwrap(),
+        "--today",
+        "2026-11-23",
+        "--group-by",
+        "Cấp học",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert!(o.status.code().unwrap() <= 1, "{}", text(&o.stderr));
+    let t: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("tally.json")).unwrap()).unwrap();
+    let groups = t["groups"].as_array().unwrap();
+    let names: Vec<&str> = groups.iter().map(|g| g["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["THPT", "Tiểu học"], "{t}");
+    assert_eq!(groups[0]["rows_read"], 3);
+    assert_eq!(
+        groups[0]["spellings"],
+        serde_json::json!(["Trung học phổ thông", "Cấp 3", "thpt"])
+    );
+}

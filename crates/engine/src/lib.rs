@@ -383,6 +383,8 @@ pub fn check_file(
 ) -> Result<Outcome> {
     let path = opened.source.path();
     let (mapping, group_col) = (&opened.mapping, opened.group_col);
+    // grouped by school level: "THPT", "Trung học phổ thông" and "Cấp 3" are one
+    let level_groups = group_col.is_some() && group_col == mapping.column(Field::SchoolLevel);
     let delim = opened.source.delim();
     let encoding = opened.source.encoding().to_string();
     let mut reader = opened.source.records()?;
@@ -504,7 +506,14 @@ pub fn check_file(
                 let gids: Vec<usize> = out
                     .groups
                     .iter()
-                    .map(|g| tally.group_id_of(g, &data.group_prefixes))
+                    .map(
+                        |g| match level_groups.then(|| data.school_level(g)).flatten() {
+                            Some(level) => {
+                                tally.group_id_named(&level.name, g, &data.group_prefixes)
+                            }
+                            None => tally.group_id_of(g, &data.group_prefixes),
+                        },
+                    )
                     .collect();
                 let mut found = out.findings.into_iter();
                 let mut indexed = indexed.into_iter().peekable();

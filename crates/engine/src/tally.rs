@@ -136,6 +136,21 @@ impl Tally {
         i
     }
 
+    /// [`Tally::group_id_of`] for a value the rules name canonically (a
+    /// school level: "Trung học phổ thông" is THPT): the group is `name`,
+    /// and `raw`, when written otherwise, is listed among its spellings.
+    pub fn group_id_named(&mut self, name: &str, raw: &str, prefixes: &[String]) -> usize {
+        let i = self.group_id_of(name, prefixes);
+        if raw != name {
+            if let Some(s) = self.spellings.get_mut(i) {
+                if !s.iter().any(|x| x == raw) {
+                    s.push(raw.to_string());
+                }
+            }
+        }
+        i
+    }
+
     /// The other spellings of group `name` met in the file (empty for most).
     pub fn spellings(&self, name: &str) -> &[String] {
         self.index
