@@ -23,6 +23,11 @@ fn text(b: &[u8]) -> String {
 /// Writes `content` to a temp file, runs `check --out`, returns
 /// (exit code, stdout, stderr, issues.csv).
 fn check_bytes(content: &[u8], extra: &[&str]) -> (i32, String, String, String) {
+    check_output(content, extra, "issues.csv")
+}
+
+/// [`check_bytes`] returning the output file `name` instead of issues.csv.
+fn check_output(content: &[u8], extra: &[&str], name: &str) -> (i32, String, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.csv");
     std::fs::write(&input, content).unwrap();
@@ -37,13 +42,22 @@ fn check_bytes(content: &[u8], extra: &[&str]) -> (i32, String, String, String) 
     ];
     args.extend_from_slice(extra);
     let o = lamsach(&args);
-    let issues = std::fs::read_to_string(out.join("issues.csv")).unwrap_or_default();
+    let file = std::fs::read_to_string(out.join(name)).unwrap_or_default();
     (
         o.status.code().unwrap_or(-1),
         text(&o.stdout),
         text(&o.stderr),
-        issues,
+        file,
     )
+}
+
+/// The tally.json of `check` on `lines`, after asserting the run succeeded.
+fn tally_of(lines: &[&str], extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["--format", "json", "-q"];
+    args.extend_from_slice(extra);
+    let (code, _, stderr, tally) = check_output(&rows(lines), &args, "tally.json");
+    assert!(code <= 1, "{stderr}");
+    serde_json::from_str(&tally).unwrap()
 }
 
 fn issue_lines(issues: &str) -> Vec<(u64, String)> {
@@ -423,7 +437,6 @@ fn explain_in_report_language() {
 /// first spelling, the others listed; the counts add up to the rows read.
 #[test]
 fn spellings_of_one_unit_are_one_group() {
-    let dir = tempfile::tempdir().unwrap();
     let rows = [
         "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Huyện,Vắc xin,Mũi,Ngày tiêm",
         "Lê Văn An,01/02/1990,Nam,051090015678,Huyện Sơn Tịnh,Pfizer,1,15/08/2021",
@@ -432,23 +445,7 @@ fn spellings_of_one_unit_are_one_group() {
         "Võ Thị Dung,04/05/1993,Nữ,051193015681,SON  TINH,Pfizer,1,15/08/2021",
         "Huỳnh Văn Em,05/06/1994,Nam,051094015682,TP Quảng Ngãi,Pfizer,1,15/08/2021",
     ];
-    let f = dir.path().join("x.csv");
-    std::fs::write(&f, rows.join("\n") + "\n").unwrap();
-    let out = dir.path().join("out");
-    let o = lamsach(&[
-        "check",
-        f.to_str().unwrap(),
-        "--today",
-        "2026-11-23",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "json",
-        "-q",
-    ]);
-    assert!(o.status.code().unwrap() <= 1, "{}", text(&o.stderr));
-    let t: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("tally.json")).unwrap()).unwrap();
+    let t = tally_of(&rows, &[]);
     let groups = t["groups"].as_array().unwrap();
     let names: Vec<&str> = groups.iter().map(|g| g["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Huyện Sơn Tịnh", "TP Quảng Ngãi"], "{t}");
@@ -469,7 +466,6 @@ fn spellings_of_one_unit_are_one_group() {
 /// "Cấp 3", "thpt") are the one group of the rules' name, THPT.
 #[test]
 fn school_level_spellings_are_one_group() {
-    let dir = tempfile::tempdir().unwrap();
     let rows = [
         "Họ tên học sinh,Ngày sinh,Giới tính,Mã định danh,Trường,Cấp học,Lớp,Phòng GD&ĐT",
         "Lê Văn An,01/02/2010,Nam,051210015678,Trường THPT Số 1,Trung học phổ thông,10A,Sơn Tịnh",
@@ -477,25 +473,7 @@ fn school_level_spellings_are_one_group() {
         "Phạm Văn Cường,03/04/2010,Nam,051210015680,Trường THPT Số 1,thpt,10A,Sơn Tịnh",
         "Võ Thị Dung,04/05/2015,Nữ,051315015681,Trường TH Số 2,Tiểu học,5A,Sơn Tịnh",
     ];
-    let f = dir.path().join("hs.csv");
-    std::fs::write(&f, rows.join("\n") + "\n").unwrap();
-    let out = dir.path().join("out");
-    let o = lamsach(&[
-        "check",
-        f.to_str().unwrap(),
-        "--today",
-        "2026-11-23",
-        "--group-by",
-        "Cấp học",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "json",
-        "-q",
-    ]);
-    assert!(o.status.code().unwrap() <= 1, "{}", text(&o.stderr));
-    let t: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("tally.json")).unwrap()).unwrap();
+    let t = tally_of(&rows, &["--group-by", "Cấp học"]);
     let groups = t["groups"].as_array().unwrap();
     let names: Vec<&str> = groups.iter().map(|g| g["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["THPT", "Tiểu học"], "{t}");

@@ -403,6 +403,86 @@ pub(crate) const FIELDS: [&str; 11] = [
     "event",
 ];
 
+/// Each field's level in a comparison (the levels whose weights count).
+pub(crate) fn levels(c: &Comparison) -> [u8; FIELDS.len()] {
+    let agree = |a: Agree| match a {
+        Agree::Missing => 0,
+        Agree::Agree => 1,
+        Agree::Close => 2,
+        Agree::Differ => 3,
+    };
+    [
+        match c.name_counted {
+            NameLevel::Missing => 0,
+            NameLevel::Exact => 1,
+            NameLevel::Folded => 2,
+            NameLevel::AccentDiffers => 3,
+            NameLevel::Partial => 4,
+            NameLevel::Typo => 5,
+            NameLevel::GivenDiffers => 6,
+            NameLevel::Similar => 7,
+            NameLevel::Differ => 8,
+        },
+        match c.dob_counted {
+            DobLevel::Missing => 0,
+            DobLevel::Exact => 1,
+            DobLevel::Swapped => 2,
+            DobLevel::Near => 3,
+            DobLevel::YearOff => 4,
+            DobLevel::YearOnly => 5,
+            DobLevel::Differ => 6,
+        },
+        agree(c.sex),
+        match c.id {
+            IdLevel::Missing => 0,
+            IdLevel::Same => 1,
+            IdLevel::Near => 2,
+            IdLevel::Differ => 3,
+        },
+        agree(c.phone),
+        agree(c.commune),
+        agree(c.address),
+        agree(c.vaccine),
+        agree(c.postcode),
+        agree(c.email),
+        match c.events {
+            EventsLevel::Missing => 0,
+            EventsLevel::Same => 1,
+            EventsLevel::Conflict => 2,
+            EventsLevel::Disjoint => 3,
+        },
+    ]
+}
+
+/// The name of level `l` of field `f`, as in clusters.csv's `weights`.
+pub(crate) fn level_name(f: usize, l: usize) -> &'static str {
+    const NAME: [&str; 9] = [
+        "missing",
+        "exact",
+        "folded",
+        "accentdiffers",
+        "partial",
+        "typo",
+        "givendiffers",
+        "similar",
+        "differ",
+    ];
+    const DOB: [&str; 7] = [
+        "missing", "exact", "swapped", "near", "yearoff", "yearonly", "differ",
+    ];
+    const AGREE: [&str; 4] = ["missing", "agree", "close", "differ"];
+    const ID: [&str; 4] = ["missing", "same", "near", "differ"];
+    const EVENT: [&str; 4] = ["missing", "same", "conflict", "disjoint"];
+    let names: &[&'static str] = match f {
+        0 => &NAME,
+        1 => &DOB,
+        3 => &ID,
+        10 => &EVENT,
+        _ => &AGREE,
+    };
+    names.get(l).copied().unwrap_or("?")
+}
+
 /// One substitution or one swap of adjacent characters, same length.
 pub(crate) fn near_digits(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
@@ -496,14 +576,9 @@ fn given_close(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
 
 pub(crate) fn osa(a: &str, b: &str) -> usize {
     let mut bc = ['\0'; OSA_MAX];
-    let mut n = 0;
-    for c in b.chars() {
-        match bc.get_mut(n) {
-            Some(slot) => *slot = c,
-            None => return strsim::osa_distance(a, b),
-        }
-        n += 1;
-    }
+    let Some(n) = chars_into(b.chars(), &mut bc) else {
+        return strsim::osa_distance(a, b);
+    };
     let bc = &bc[..n];
     // Rows i - 1, i and i + 1 of the distance table, rotated by index.
     let mut rows = [[0u32; OSA_MAX + 1]; 3];
@@ -746,7 +821,10 @@ fn agree_text(a: u32, b: u32, values: &Strings, w: &super::config::AgreeW) -> Ag
 /// apart, or alike by Jaro–Winkler (long texts).
 pub(crate) fn close_text(x: &str, y: &str) -> bool {
     let (mut xc, mut yc) = (['\0'; OSA_MAX], ['\0'; OSA_MAX]);
-    let (Some(lx), Some(ly)) = (letters_into(x, &mut xc), letters_into(y, &mut yc)) else {
+    let (Some(lx), Some(ly)) = (
+        chars_into(letters(x), &mut xc),
+        chars_into(letters(y), &mut yc),
+    ) else {
         return close_long_text(x, y);
     };
     let (x, y) = (&xc[..lx], &yc[..ly]);
@@ -767,10 +845,15 @@ fn jaro_winkler_of(x: &[char], y: &[char]) -> f64 {
     strsim::jaro_winkler(&x, &y)
 }
 
-/// The letters and digits of `s` into `buf`; None when they do not fit.
-fn letters_into(s: &str, buf: &mut [char; OSA_MAX]) -> Option<usize> {
+/// The letters and digits of `s`.
+fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().filter(|c| c.is_alphanumeric())
+}
+
+/// `chars` into `buf`, how many; None when they do not fit.
+fn chars_into(chars: impl Iterator<Item = char>, buf: &mut [char; OSA_MAX]) -> Option<usize> {
     let mut n = 0;
-    for c in s.chars().filter(|c| c.is_alphanumeric()) {
+    for c in chars {
         *buf.get_mut(n)? = c;
         n += 1;
     }
@@ -779,8 +862,7 @@ fn letters_into(s: &str, buf: &mut [char; OSA_MAX]) -> Option<usize> {
 
 /// [`close_text`] for texts of more than [`OSA_MAX`] letters.
 fn close_long_text(x: &str, y: &str) -> bool {
-    let letters = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
-    let (x, y) = (letters(x), letters(y));
+    let (x, y): (String, String) = (letters(x).collect(), letters(y).collect());
     x == y || osa(&x, &y) <= 2 || strsim::jaro_winkler(&x, &y) >= 0.9
 }
 
@@ -788,15 +870,10 @@ fn close_long_text(x: &str, y: &str) -> bool {
 /// length by at most one): most pairs compared are strangers.
 pub(crate) fn osa_within(a: &str, b: &str, k: usize) -> bool {
     let (mut ac, mut bc) = (['\0'; OSA_MAX], ['\0'; OSA_MAX]);
-    let fill = |s: &str, buf: &mut [char; OSA_MAX]| {
-        let mut n = 0;
-        for c in s.chars() {
-            *buf.get_mut(n)? = c;
-            n += 1;
-        }
-        Some(n)
-    };
-    match (fill(a, &mut ac), fill(b, &mut bc)) {
+    match (
+        chars_into(a.chars(), &mut ac),
+        chars_into(b.chars(), &mut bc),
+    ) {
         (Some(la), Some(lb)) => osa_chars_within(&ac[..la], &bc[..lb], k),
         _ => osa(a, b) <= k,
     }
@@ -1264,22 +1341,7 @@ impl Comparison {
     /// `full_name:typo +9.8; dob:exact +11.2; address:differ -2.1`: why a
     /// pair matched (clusters.csv).
     pub fn explained(&self) -> String {
-        let level = |f: usize| -> String {
-            let l = match f {
-                0 => format!("{:?}", self.name_counted),
-                1 => format!("{:?}", self.dob_counted),
-                2 => format!("{:?}", self.sex),
-                3 => format!("{:?}", self.id),
-                4 => format!("{:?}", self.phone),
-                5 => format!("{:?}", self.commune),
-                6 => format!("{:?}", self.address),
-                7 => format!("{:?}", self.vaccine),
-                8 => format!("{:?}", self.postcode),
-                9 => format!("{:?}", self.email),
-                _ => format!("{:?}", self.events),
-            };
-            l.to_lowercase()
-        };
+        let levels = levels(self);
         let mut out = String::new();
         for (f, &bits) in self.parts.iter().enumerate() {
             if bits == 0.0 {
@@ -1288,7 +1350,8 @@ impl Comparison {
             if !out.is_empty() {
                 out.push_str("; ");
             }
-            out.push_str(&format!("{}:{} {:+.1}", FIELDS[f], level(f), bits));
+            let level = level_name(f, usize::from(levels[f]));
+            out.push_str(&format!("{}:{} {:+.1}", FIELDS[f], level, bits));
         }
         out
     }

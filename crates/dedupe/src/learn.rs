@@ -17,10 +17,7 @@
 //! The hand-set weights of `rules/dedupe.toml` start the estimation and stay
 //! the weights of a file too small to learn from.
 
-use crate::compare::{
-    compare_events, Agree, Comparison, DobLevel, EventsLevel, IdLevel, NameLevel, PersonRecord,
-    Pool,
-};
+use crate::compare::{compare_events, level_name, levels, Comparison, PersonRecord, Pool};
 use crate::config::{AgreeW, DedupeSettings, KeyPart, Weights};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -39,57 +36,6 @@ const MIN_SESSION_PAIRS: u64 = 100;
 const ITERATIONS: usize = 40;
 /// No learned weight goes beyond ± this many bits.
 const MAX_BITS: f64 = 20.0;
-
-/// Each field's level in a comparison (the levels whose weights count).
-pub(crate) fn levels(c: &Comparison) -> [u8; F] {
-    let agree = |a: Agree| match a {
-        Agree::Missing => 0,
-        Agree::Agree => 1,
-        Agree::Close => 2,
-        Agree::Differ => 3,
-    };
-    [
-        match c.name_counted {
-            NameLevel::Missing => 0,
-            NameLevel::Exact => 1,
-            NameLevel::Folded => 2,
-            NameLevel::AccentDiffers => 3,
-            NameLevel::Partial => 4,
-            NameLevel::Typo => 5,
-            NameLevel::GivenDiffers => 6,
-            NameLevel::Similar => 7,
-            NameLevel::Differ => 8,
-        },
-        match c.dob_counted {
-            DobLevel::Missing => 0,
-            DobLevel::Exact => 1,
-            DobLevel::Swapped => 2,
-            DobLevel::Near => 3,
-            DobLevel::YearOff => 4,
-            DobLevel::YearOnly => 5,
-            DobLevel::Differ => 6,
-        },
-        agree(c.sex),
-        match c.id {
-            IdLevel::Missing => 0,
-            IdLevel::Same => 1,
-            IdLevel::Near => 2,
-            IdLevel::Differ => 3,
-        },
-        agree(c.phone),
-        agree(c.commune),
-        agree(c.address),
-        agree(c.vaccine),
-        agree(c.postcode),
-        agree(c.email),
-        match c.events {
-            EventsLevel::Missing => 0,
-            EventsLevel::Same => 1,
-            EventsLevel::Conflict => 2,
-            EventsLevel::Disjoint => 3,
-        },
-    ]
-}
 
 /// The levels of a comparison in one number, 4 bits a field.
 pub(crate) fn pattern(c: &Comparison) -> u64 {
@@ -246,35 +192,6 @@ pub struct LearnedWeight {
     pub u: f64,
     /// log2(m / u), clamped to ±20.
     pub bits: f32,
-}
-
-/// The name of level `l` of field `f`, as in clusters.csv's `weights`.
-pub(crate) fn level_name(f: usize, l: usize) -> &'static str {
-    const NAME: [&str; L] = [
-        "missing",
-        "exact",
-        "folded",
-        "accentdiffers",
-        "partial",
-        "typo",
-        "givendiffers",
-        "similar",
-        "differ",
-    ];
-    const DOB: [&str; 7] = [
-        "missing", "exact", "swapped", "near", "yearoff", "yearonly", "differ",
-    ];
-    const AGREE: [&str; 4] = ["missing", "agree", "close", "differ"];
-    const ID: [&str; 4] = ["missing", "same", "near", "differ"];
-    const EVENT: [&str; 4] = ["missing", "same", "conflict", "disjoint"];
-    let names: &[&'static str] = match f {
-        0 => &NAME,
-        1 => &DOB,
-        3 => &ID,
-        10 => &EVENT,
-        _ => &AGREE,
-    };
-    names.get(l).copied().unwrap_or("?")
 }
 
 /// Per (field, level) probabilities.
@@ -523,6 +440,7 @@ pub(crate) fn learn(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compare::{Agree, DobLevel, EventsLevel, IdLevel, NameLevel};
 
     #[test]
     fn patterns_round_trip() {

@@ -1779,9 +1779,11 @@ pub fn run(
     // tell apart: two records with one ID are the same person recorded
     // twice, and so are two rows of one record.
     let person_list = event_fields.is_empty();
+    // An edge joins persons unless it is one ID's two events (doses).
+    let joins_persons = |e: &Edge| e.cmp.id != IdLevel::Same || person_list;
     for e in &edges {
         event_uf.union(e.a, e.b);
-        if e.cmp.id != IdLevel::Same || person_list {
+        if joins_persons(e) {
             person_uf.union(e.a, e.b);
             for x in [e.a, e.b] {
                 let s = best.entry(x).or_insert(f32::MIN);
@@ -1808,13 +1810,11 @@ pub fn run(
     }
     // A chain A–B–C where A and C clearly disagree is two people: split it.
     let mut comp_edges: FxHashMap<u32, Vec<(u32, u32, f32)>> = FxHashMap::default();
-    for e in &edges {
-        if e.cmp.id != IdLevel::Same || person_list {
-            comp_edges
-                .entry(person_uf.find(e.a))
-                .or_default()
-                .push((e.a, e.b, e.cmp.score));
-        }
+    for e in edges.iter().filter(|e| joins_persons(e)) {
+        comp_edges
+            .entry(person_uf.find(e.a))
+            .or_default()
+            .push((e.a, e.b, e.cmp.score));
     }
     let mut split: Vec<Vec<u32>> = Vec::new();
     for (root, ps) in comps {

@@ -111,12 +111,18 @@ pub fn date_format_named(name: &str) -> Option<&'static str> {
 
 /// The start of a CSV copy of `opened`: a UTF-8 BOM, then its header as one
 /// line, or — when the file has titles or a header of several rows — those
-/// lines as the file has them; and how many non-record lines that head
-/// holds (counted apart from the records).
+/// lines as the file has them; how many non-record lines that head holds
+/// (counted apart from the records); and the line end of the copy, the
+/// file's own (`\r\n` when its first bytes, `first`, have one).
 pub(crate) fn head_bytes(
     opened: &lamsach_model::layout::Opened,
-    eol: &[u8],
-) -> Result<(Vec<u8>, u64)> {
+    first: &[u8],
+) -> Result<(Vec<u8>, u64, &'static [u8])> {
+    let eol: &'static [u8] = if memchr::memmem::find(first, b"\r\n").is_some() {
+        b"\r\n"
+    } else {
+        b"\n"
+    };
     let (mapping, delim) = (&opened.mapping, opened.source.delim());
     let mut head = b"\xEF\xBB\xBF".to_vec();
     let mut set_aside = 0u64;
@@ -136,7 +142,7 @@ pub(crate) fn head_bytes(
         }
         set_aside += opened.source.non_records().len() as u64;
     }
-    Ok((head, set_aside))
+    Ok((head, set_aside, eol))
 }
 
 fn same_path(a: &Path, b: &Path) -> bool {
@@ -194,11 +200,6 @@ pub fn fix_file(
             source,
         }
     };
-    let eol: &[u8] = if memchr::memmem::find(reader.head(), b"\r\n").is_some() {
-        b"\r\n"
-    } else {
-        b"\n"
-    };
     let expected = mapping.headers.len();
     let mut kinds = vec![CellKind::Other; expected];
     for f in TEXT_FIELDS {
@@ -224,7 +225,7 @@ pub fn fix_file(
     }
 
     let mut w = AtomicFile::create(out)?;
-    let (head, set_aside) = head_bytes(&opened, eol)?;
+    let (head, set_aside, eol) = head_bytes(&opened, reader.head())?;
     w.write_all(&head).map_err(write_err(out))?;
 
     let mut sum = FixSummary {

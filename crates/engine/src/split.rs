@@ -102,12 +102,7 @@ pub fn split_file(
     };
     let mut reader = opened.source.records()?;
     reader.keep_skipped = true;
-    let eol: &[u8] = if memchr::memmem::find(reader.head(), b"\r\n").is_some() {
-        b"\r\n"
-    } else {
-        b"\n"
-    };
-    let (head, head_set_aside) = head_bytes(&opened, eol)?;
+    let (head, head_set_aside, eol) = head_bytes(&opened, reader.head())?;
     let read_err = Error::read(input);
     let expected = mapping.headers.len();
     let mut sum = SplitSummary {
