@@ -7,7 +7,7 @@
 #   bash scripts/build-windows.sh [OUT_DIR]
 #
 # Writes OUT_DIR/lamsach.exe (default dist/windows), a static build with no
-# DLL beside it, to copy onto an officer's PC (see README, "On Windows").
+# DLL beside it, to copy onto an officer's PC (docs/windows.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-dist/windows}
