@@ -483,3 +483,66 @@ fn school_level_spellings_are_one_group() {
         serde_json::json!(["Trung học phổ thông", "Cấp 3", "thpt"])
     );
 }
+
+/// `--group-by "Huyện,Cơ sở tiêm"`: groups are district › facility pairs,
+/// each level's spellings joined, and the first level's totals add the
+/// pairs up (tally.json `level1`), both summing to the file's total.
+#[test]
+fn two_grouping_levels_add_up_per_level() {
+    let rows = [
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Huyện,Cơ sở tiêm,Vắc xin,Mũi,Ngày tiêm",
+        "Lê Văn An,01/02/1990,Nam,051090015678,Huyện Sơn Tịnh,TYT Tịnh Hà,Pfizer,1,15/08/2021",
+        "Trần Thị Bình,02/03/1991,Nữ,05119101567,Sơn Tịnh,TYT  Tịnh Hà,Pfizer,1,15/08/2021",
+        "Phạm Văn Cường,03/04/1992,Nam,051092015680,H. Sơn Tịnh,TYT Tịnh Bắc,Pfizer,1,15/08/2021",
+        "Võ Thị Dung,04/05/1993,Nữ,,TP Quảng Ngãi,TYT Nghĩa Lộ,Pfizer,1,15/08/2021",
+        "Huỳnh Văn Em,05/06/1994,Nam,051094015682,TP Quảng Ngãi,,Pfizer,1,15/08/2021",
+    ];
+    let t = tally_of(&rows, &["--group-by", "Huyện,Cơ sở tiêm"]);
+    assert_eq!(t["group_by"], "Huyện › Cơ sở tiêm", "{t}");
+    let names = |v: &serde_json::Value| -> Vec<(String, u64, u64)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|g| {
+                (
+                    g["name"].as_str().unwrap().to_string(),
+                    g["rows_read"].as_u64().unwrap(),
+                    g["with_problems"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let pairs = names(&t["groups"]);
+    assert_eq!(
+        pairs,
+        [
+            ("Huyện Sơn Tịnh › TYT Tịnh Bắc".to_string(), 1, 0),
+            ("Huyện Sơn Tịnh › TYT Tịnh Hà".to_string(), 2, 1),
+            ("TP Quảng Ngãi › (trống)".to_string(), 1, 0),
+            ("TP Quảng Ngãi › TYT Nghĩa Lộ".to_string(), 1, 1),
+        ],
+        "{t}"
+    );
+    assert_eq!(t["level1"]["group_by"], "Huyện");
+    let level1 = names(&t["level1"]["groups"]);
+    assert_eq!(
+        level1,
+        [
+            ("Huyện Sơn Tịnh".to_string(), 3, 1),
+            ("TP Quảng Ngãi".to_string(), 2, 1),
+        ]
+    );
+    let sum = |v: &[(String, u64, u64)]| v.iter().map(|g| g.1).sum::<u64>();
+    assert_eq!(sum(&pairs), t["total"]["rows_read"].as_u64().unwrap());
+    assert_eq!(sum(&level1), t["total"]["rows_read"].as_u64().unwrap());
+    // three levels are refused with a message naming the limit
+    let (code, _, err, _) = check_bytes(
+        &rows.join("\n").into_bytes(),
+        &["--group-by", "Huyện,Cơ sở tiêm,Vắc xin"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("hai cấp") && err.contains("two levels"),
+        "{err}"
+    );
+}

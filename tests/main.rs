@@ -5,6 +5,7 @@ mod batch_run;
 mod cli;
 mod dedupe_cli;
 mod docs_current;
+mod frames;
 mod fuzz_regressions;
 mod hostile;
 mod layers;

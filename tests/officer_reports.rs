@@ -310,3 +310,51 @@ fn today_in_dd_mm_yyyy_and_a_bilingual_error() {
         "{err}"
     );
 }
+
+/// Two grouping levels: report.xlsx has the pairs' table and, on its own
+/// sheet, the first level's totals, whose total row equals the pairs'.
+#[test]
+fn two_levels_give_a_sheet_per_level_with_equal_totals() {
+    let d = tempfile::tempdir().unwrap();
+    let o = check(
+        d.path(),
+        &["--format", "xlsx,html", "--group-by", "Huyện,Cơ sở tiêm"],
+    );
+    assert!(
+        o.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let p = d.path().join("report.xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&p).unwrap();
+    let names = wb.sheet_names();
+    assert!(names.iter().any(|n| n == "Theo Huyện"), "{names:?}");
+    let total_of = |wb: &mut Xlsx<_>, sheet: &str| {
+        let r = wb.worksheet_range(sheet).unwrap();
+        let row = (0..r.height() as u32)
+            .find(|i| r.get_value((*i, 1)) == Some(&Data::String("Tổng cộng".into())))
+            .unwrap();
+        let cells: Vec<String> = (0..r.width() as u32)
+            .map(|c| {
+                r.get_value((row, c))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let groups: Vec<String> = (0..row)
+            .filter_map(|i| r.get_value((i, 1)).map(|v| v.to_string()))
+            .collect();
+        (cells, groups)
+    };
+    let (pairs_total, pairs) = total_of(&mut wb, &names[1]);
+    let (level_total, level) = total_of(&mut wb, "Theo Huyện");
+    assert_eq!(pairs_total, level_total);
+    assert!(
+        pairs.iter().any(|g| g == "Chiêm Hóa › TYT Vĩnh Lộc"),
+        "{pairs:?}"
+    );
+    assert!(level.iter().any(|g| g == "Chiêm Hóa"), "{level:?}");
+    assert!(!level.iter().any(|g| g.contains('›')), "{level:?}");
+    let html = std::fs::read_to_string(d.path().join("report.html")).unwrap();
+    assert!(html.contains("Số bản ghi có lỗi theo Huyện"));
+}

@@ -18,7 +18,7 @@ use lamsach_io::input::{split_fields, Batch, Item};
 use lamsach_io::source::SourceOptions;
 use lamsach_io::source::{NonRecord, NonRecordLine};
 use lamsach_model::layout::non_record_cells;
-pub use lamsach_model::layout::Opened;
+pub use lamsach_model::layout::{Opened, LEVEL_SEP};
 use lamsach_model::profile::SexCodesFrom;
 use lamsach_model::profile::{Field, Mapping, Profile, RuleData};
 use lamsach_rules::dup::duplicate_event;
@@ -309,7 +309,12 @@ pub struct Outcome {
     pub profile: Profile,
     pub mapping: Mapping,
     pub delimiter: u8,
+    /// The grouping column's header; with two levels both, joined by
+    /// [`LEVEL_SEP`] ("Huyện › Cơ sở tiêm chủng").
     pub group_header: Option<String>,
+    /// With two grouping levels, the first level's header: the tally's
+    /// groups are pairs, [`Tally::parents`] adds them up per first level.
+    pub parent_header: Option<String>,
     pub tally: Tally,
     /// Lines with no content (all cells empty), skipped.
     pub blank_lines: u64,
@@ -365,13 +370,29 @@ struct BatchOut {
 /// Opens `path` as [`Options`] say: its source and layout, resolved once
 /// for every pass of the run.
 pub fn open(path: &Path, data: &RuleData, opts: &Options) -> Result<Opened> {
-    let layout = lamsach_model::layout::LayoutOptions {
+    Opened::open(path, data, &opts.source, &layout_options(opts), opts.lang)
+}
+
+/// [`open`] for UTF-8 CSV bytes in memory (a DataFrame handed over by the
+/// Python package); `name` names them in messages.
+pub fn open_bytes(name: &Path, csv: Vec<u8>, data: &RuleData, opts: &Options) -> Result<Opened> {
+    Opened::open_bytes(
+        name,
+        csv,
+        data,
+        &opts.source,
+        &layout_options(opts),
+        opts.lang,
+    )
+}
+
+fn layout_options(opts: &Options) -> lamsach_model::layout::LayoutOptions {
+    lamsach_model::layout::LayoutOptions {
         profile: opts.profile.clone(),
         group_by: opts.group_by.clone(),
         columns: opts.columns.clone(),
         sex_codes: opts.sex_codes.clone(),
-    };
-    Opened::open(path, data, &opts.source, &layout, opts.lang)
+    }
 }
 
 /// Checks one file. Findings go to `sink` in order; the tally is returned.
@@ -414,6 +435,7 @@ pub fn check_file(
         lang: opts.lang,
         delim,
         group_col,
+        subgroup_col: opened.subgroup_col,
         person_keys: opts.person_keys,
         record_keys: opts.record_keys.then(|| {
             (
@@ -593,7 +615,14 @@ pub fn check_file(
         path: path.to_path_buf(),
         profile: mapping.profile.clone(),
         delimiter: delim,
-        group_header: group_col.map(|c| mapping.headers[c].clone()),
+        group_header: group_col.map(|c| match opened.subgroup_col {
+            Some(sc) => format!("{}{LEVEL_SEP}{}", mapping.headers[c], mapping.headers[sc]),
+            None => mapping.headers[c].clone(),
+        }),
+        parent_header: opened
+            .subgroup_col
+            .and(group_col)
+            .map(|c| mapping.headers[c].clone()),
         mapping: mapping.clone(),
         tally,
         blank_lines,
@@ -714,6 +743,7 @@ struct WorkerCtx<'a> {
     lang: Lang,
     delim: u8,
     group_col: Option<usize>,
+    subgroup_col: Option<usize>,
     person_keys: bool,
     /// With `Options::record_keys`: the STT column and the facility column.
     record_keys: Option<(Option<usize>, Option<usize>)>,
@@ -913,19 +943,34 @@ impl WorkerCtx<'_> {
                             &mut out.findings,
                         )
                     });
-                    let group = self
-                        .group_col
-                        .map(|c| lamsach_text::trim(values[c]))
-                        .filter(|g| !g.is_empty())
-                        .map(|g| match group_index.get(g) {
-                            Some(&i) => i,
-                            None => {
-                                let i = out.groups.len() as u32;
-                                out.groups.push(g.to_string());
-                                group_index.insert(g.to_string(), i);
-                                i
+                    let cell = |c: usize| lamsach_text::trim(values[c]);
+                    let group = match (self.group_col, self.subgroup_col) {
+                        (Some(p), Some(c)) if !(cell(p).is_empty() && cell(c).is_empty()) => {
+                            fn part(s: &str) -> &str {
+                                if s.is_empty() {
+                                    EMPTY_GROUP_VI
+                                } else {
+                                    s
+                                }
                             }
-                        });
+                            Some(Cow::Owned(format!(
+                                "{}{LEVEL_SEP}{}",
+                                part(cell(p)),
+                                part(cell(c))
+                            )))
+                        }
+                        (Some(_), Some(_)) => None,
+                        (g, _) => g.map(|c| Cow::Borrowed(cell(c))).filter(|g| !g.is_empty()),
+                    };
+                    let group = group.map(|g| match group_index.get(g.as_ref()) {
+                        Some(&i) => i,
+                        None => {
+                            let i = out.groups.len() as u32;
+                            out.groups.push(g.to_string());
+                            group_index.insert(g.to_string(), i);
+                            i
+                        }
+                    });
                     out.rows.push(RowOut {
                         line,
                         kind: RowKind::Checked,

@@ -80,6 +80,10 @@ pub struct Tally {
     keys: rustc_hash::FxHashMap<String, usize>,
     /// The other spellings of each group, in the order first seen.
     spellings: Vec<Vec<String>>,
+    /// With two grouping levels: each level's parts by (level, key), named
+    /// by their first spelling, so "H. Sơn Tịnh" under another facility is
+    /// still the district first written "Huyện Sơn Tịnh".
+    parts: rustc_hash::FxHashMap<(usize, String), String>,
 }
 
 /// The key that tells two spellings of one unit apart from two units: case,
@@ -87,6 +91,13 @@ pub struct Tally {
 /// of `prefixes` (folded: "huyen", "tp", "h" …) dropped — "Huyện Sơn Tịnh",
 /// "H. Sơn Tịnh" and "SON TINH" are one district.
 pub fn group_key(name: &str, prefixes: &[String]) -> String {
+    if name.contains(crate::LEVEL_SEP) {
+        return name
+            .split(crate::LEVEL_SEP)
+            .map(|part| group_key(part, prefixes))
+            .collect::<Vec<_>>()
+            .join(crate::LEVEL_SEP);
+    }
     let folded = lamsach_text::fold(name).replace(['.', ',', '-', '_'], " ");
     let words: Vec<&str> = folded.split_whitespace().collect();
     for p in prefixes {
@@ -123,6 +134,25 @@ impl Tally {
         if let Some(&i) = self.index.get(name) {
             return i;
         }
+        if name.contains(crate::LEVEL_SEP) {
+            let named: Vec<String> = name
+                .split(crate::LEVEL_SEP)
+                .enumerate()
+                .map(|(level, part)| {
+                    self.parts
+                        .entry((level, group_key(part, prefixes)))
+                        .or_insert_with(|| part.to_string())
+                        .clone()
+                })
+                .collect();
+            let named = named.join(crate::LEVEL_SEP);
+            if named != name {
+                let i = self.group_id_of(&named, prefixes);
+                self.index.insert(name.to_string(), i);
+                self.add_spelling(&named, name);
+                return i;
+            }
+        }
         let key = group_key(name, prefixes);
         if let Some(&i) = self.keys.get(&key) {
             self.index.insert(name.to_string(), i);
@@ -141,13 +171,7 @@ impl Tally {
     /// and `raw`, when written otherwise, is listed among its spellings.
     pub fn group_id_named(&mut self, name: &str, raw: &str, prefixes: &[String]) -> usize {
         let i = self.group_id_of(name, prefixes);
-        if raw != name {
-            if let Some(s) = self.spellings.get_mut(i) {
-                if !s.iter().any(|x| x == raw) {
-                    s.push(raw.to_string());
-                }
-            }
-        }
+        self.add_spelling(name, raw);
         i
     }
 
@@ -157,6 +181,19 @@ impl Tally {
             .get(name)
             .and_then(|&i| self.spellings.get(i))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// Lists `other` among the spellings of group `name` (merging shard
+    /// tallies: each shard names the spellings it met).
+    pub fn add_spelling(&mut self, name: &str, other: &str) {
+        let g = self.group_id(name);
+        if other != name {
+            if let Some(s) = self.spellings.get_mut(g) {
+                if !s.iter().any(|x| x == other) {
+                    s.push(other.to_string());
+                }
+            }
+        }
     }
 
     /// Adds counts to a group (used to merge shard tallies).
@@ -215,6 +252,25 @@ impl Tally {
                 .cmp(&lamsach_text::fold(b.0))
                 .then(a.0.cmp(b.0))
         });
+        v
+    }
+
+    /// With two grouping levels ("district › facility" groups), the first
+    /// level's groups, each adding up its pairs, sorted as [`Tally::groups`];
+    /// a group without a second level (the unreadable rows) stays itself.
+    pub fn parents(&self) -> Vec<(String, Counts)> {
+        let mut v: Vec<(String, Counts)> = Vec::new();
+        let mut at: rustc_hash::FxHashMap<&str, usize> = Default::default();
+        for (name, c) in self.groups() {
+            let parent = name.split(crate::LEVEL_SEP).next().unwrap_or(name);
+            match at.get(parent) {
+                Some(&i) => v[i].1.add(c),
+                None => {
+                    at.insert(parent, v.len());
+                    v.push((parent.to_string(), c.clone()));
+                }
+            }
+        }
         v
     }
 

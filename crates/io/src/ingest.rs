@@ -388,7 +388,7 @@ fn pad(digits: String, width: Option<usize>) -> String {
     }
 }
 
-fn write_csv_cell(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn write_csv_cell(out: &mut Vec<u8>, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
         out.push(b'"');
         out.extend(s.replace('"', "\"\"").into_bytes());
@@ -398,6 +398,7 @@ fn write_csv_cell(out: &mut Vec<u8>, s: &str) {
     }
 }
 
+pub mod frame;
 pub mod xlsx_formats;
 
 #[cfg(test)]

@@ -184,8 +184,9 @@ enum Content {
         file: Arc<File>,
         encoding: &'static Encoding,
     },
-    /// A workbook sheet converted to comma-separated CSV.
-    Workbook(Arc<[u8]>),
+    /// Comma-separated UTF-8 CSV in memory: a workbook sheet or a
+    /// Parquet/Arrow table converted, or bytes handed over by a caller.
+    Memory(Arc<[u8]>),
 }
 
 /// An opened source. Cheap to share between threads (`&Source`).
@@ -276,21 +277,17 @@ impl Source {
         .take(ingest::HEAD as u64)
         .read_to_end(&mut head)
         .map_err(&read_err)?;
-        let new = |content: Content, encoding: String, sheet: Option<String>| Source {
-            path: path.to_path_buf(),
-            content,
-            encoding,
-            delim: b',',
-            header: Vec::new(),
-            header_groups: Vec::new(),
-            header_line: 0,
-            header_end_line: 0,
-            body_after: 0,
-            non_records: Vec::new(),
-            sample: Vec::new(),
-            sheet,
-            limits,
-        };
+        let new = |content, encoding, sheet| Source::blank(path, content, encoding, sheet, limits);
+        if let Some(kind) = ingest::frame::FrameKind::of(path, &head) {
+            let mut bytes = Vec::new();
+            FileAt { file, pos: 0 }
+                .read_to_end(&mut bytes)
+                .map_err(&read_err)?;
+            let csv = ingest::frame::frame_to_csv(path, bytes, kind)?;
+            let mut src = new(Content::Memory(csv.into()), kind.name().into(), None);
+            src.find_header(opts, choose, lang)?;
+            return Ok(src);
+        }
         // Some systems name a CSV, TSV or HTML export `.xls`: a file that is
         // not a workbook (no zip or OLE signature) is read as text.
         if !(ingest::is_workbook(path) && ingest::has_workbook_signature(&head)) {
@@ -317,7 +314,7 @@ impl Source {
         let mut fallback: Option<Result<Source>> = None;
         for (i, sheet) in sheets.iter().enumerate() {
             let csv = workbook_to_csv(path, &bytes, sheet.as_deref())?;
-            let mut src = new(Content::Workbook(csv.into()), "xlsx".into(), sheet.clone());
+            let mut src = new(Content::Memory(csv.into()), "xlsx".into(), sheet.clone());
             match src.find_header(opts, choose, lang) {
                 Ok(true) => return Ok(src),
                 Ok(false) if sheets.len() == 1 => return Ok(src),
@@ -337,6 +334,53 @@ impl Source {
                 path: path.to_path_buf(),
             }),
         }
+    }
+
+    /// A source of `content` whose header is not searched yet.
+    fn blank(
+        path: &Path,
+        content: Content,
+        encoding: String,
+        sheet: Option<String>,
+        limits: Limits,
+    ) -> Source {
+        Source {
+            path: path.to_path_buf(),
+            content,
+            encoding,
+            delim: b',',
+            header: Vec::new(),
+            header_groups: Vec::new(),
+            header_line: 0,
+            header_end_line: 0,
+            body_after: 0,
+            non_records: Vec::new(),
+            sample: Vec::new(),
+            sheet,
+            limits,
+        }
+    }
+
+    /// Opens UTF-8 CSV bytes held in memory (a table handed over by a
+    /// caller, as the Python package does with a DataFrame); `name` names
+    /// it in messages. Read like a file of these bytes.
+    pub fn from_csv_bytes(
+        name: &Path,
+        csv: Vec<u8>,
+        opts: &SourceOptions,
+        limits: Limits,
+        lang: Lang,
+        choose: Option<ChooseHeader>,
+    ) -> Result<Source> {
+        let mut src = Source::blank(
+            name,
+            Content::Memory(csv.into()),
+            "UTF-8".into(),
+            None,
+            limits,
+        );
+        src.find_header(opts, choose, lang)?;
+        Ok(src)
     }
 
     /// Finds the delimiter and the header; true when `choose` (or
@@ -491,7 +535,7 @@ impl Source {
                 }),
                 encoding,
             ),
-            Content::Workbook(csv) => Box::new(Cursor::new(csv.clone())),
+            Content::Memory(csv) => Box::new(Cursor::new(csv.clone())),
         }
     }
 
@@ -596,9 +640,10 @@ impl Source {
         self.sheet.as_deref()
     }
 
-    /// True for a workbook sheet (read as comma-separated CSV).
+    /// True for a source read from a converted copy in memory (a workbook
+    /// sheet, a Parquet/Arrow table, CSV bytes), not from the file's bytes.
     pub fn is_workbook(&self) -> bool {
-        matches!(self.content, Content::Workbook(_))
+        matches!(self.content, Content::Memory(_))
     }
 }
 

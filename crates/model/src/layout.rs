@@ -83,6 +83,31 @@ fn resolve_profile<'a>(
     }
 }
 
+/// The grouping columns: one, or two levels (`--group-by "Huyện,Cơ sở
+/// tiêm chủng"`: the first column, then the second within it). A header
+/// that itself holds a comma is one column.
+fn resolve_groups(opt: Option<&str>, mapping: &Mapping) -> Result<(Option<usize>, Option<usize>)> {
+    let Some(g) = opt else {
+        return Ok((resolve_group(None, mapping)?, None));
+    };
+    let parts: Vec<&str> = g
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() < 2 || resolve_group(Some(g), mapping).is_ok() {
+        return Ok((resolve_group(Some(g), mapping)?, None));
+    }
+    if parts.len() > 2 {
+        return Err(Error::Usage(format!(
+            "--group-by '{g}': nhiều nhất hai cấp, ví dụ \"Huyện,Cơ sở tiêm chủng\" / at most two levels, e.g. \"District,Facility\""
+        )));
+    }
+    let parent = resolve_group(Some(parts[0]), mapping)?;
+    let child = resolve_group(Some(parts[1]), mapping)?;
+    Ok((parent, child.filter(|c| Some(*c) != parent)))
+}
+
 fn resolve_group(opt: Option<&str>, mapping: &Mapping) -> Result<Option<usize>> {
     match opt {
         Some(g) => {
@@ -356,6 +381,9 @@ impl Notice {
     }
 }
 
+/// Joins the two levels of a group name: "Huyện Sơn Tịnh › TYT xã Tịnh Hà".
+pub const LEVEL_SEP: &str = " › ";
+
 /// A source opened for checking, with its header mapped.
 #[derive(Debug)]
 pub struct Opened {
@@ -363,6 +391,9 @@ pub struct Opened {
     pub mapping: Mapping,
     /// The column the tally groups by; None = one group for all rows.
     pub group_col: Option<usize>,
+    /// The second grouping level, within `group_col`: groups are then
+    /// "district › facility" pairs (joined by [`LEVEL_SEP`]).
+    pub subgroup_col: Option<usize>,
     pub notices: Vec<Notice>,
 }
 
@@ -382,6 +413,33 @@ impl Opened {
     ) -> Result<Opened> {
         let choose = |rows: &[HeadRow]| choose_header(data, rows);
         let source = Source::open(path, opts, data.reader_limits(), lang, Some(&choose))?;
+        Opened::of_source(source, data, layout, lang)
+    }
+
+    /// [`Opened::open`] for UTF-8 CSV bytes in memory (a DataFrame handed
+    /// over by the Python package); `name` names them in messages.
+    pub fn open_bytes(
+        name: &Path,
+        csv: Vec<u8>,
+        data: &RuleData,
+        opts: &SourceOptions,
+        layout: &LayoutOptions,
+        lang: Lang,
+    ) -> Result<Opened> {
+        let choose = |rows: &[HeadRow]| choose_header(data, rows);
+        let source =
+            Source::from_csv_bytes(name, csv, opts, data.reader_limits(), lang, Some(&choose))?;
+        Opened::of_source(source, data, layout, lang)
+    }
+
+    fn of_source(
+        source: Source,
+        data: &RuleData,
+        layout: &LayoutOptions,
+        lang: Lang,
+    ) -> Result<Opened> {
+        let path = source.path().to_path_buf();
+        let path = path.as_path();
         let profile = resolve_profile(data, layout.profile.as_deref(), &source)?;
         let mut mapping = Mapping::new(&profile, source.header(), &data.headers);
         for (field, header) in &layout.columns {
@@ -407,7 +465,7 @@ impl Opened {
                 None => {}
             }
         }
-        let group_col = resolve_group(layout.group_by.as_deref(), &mapping)?;
+        let (group_col, subgroup_col) = resolve_groups(layout.group_by.as_deref(), &mapping)?;
         let mut notices = Vec::new();
         let not_checked = mapping.missing_required();
         if !not_checked.is_empty() {
@@ -439,6 +497,7 @@ impl Opened {
             source,
             mapping,
             group_col,
+            subgroup_col,
             notices,
         })
     }

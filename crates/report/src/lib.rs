@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 pub mod cells;
 pub mod clusters;
 pub mod export;
+pub mod findings_table;
 pub mod merge;
 pub mod progress;
 pub mod workbook_copy;
@@ -345,6 +346,8 @@ pub struct TallyMeta {
     pub file: Option<String>,
     pub profile: String,
     pub group_by: Option<String>,
+    /// With two grouping levels, the first level's header.
+    pub parent_header: Option<String>,
     pub blank_lines: u64,
     /// Rows that are not records (titles, sections, footers …); empty for
     /// tallies merged from shards.
@@ -361,6 +364,7 @@ impl TallyMeta {
             file: o.path.file_name().map(|n| n.to_string_lossy().to_string()),
             profile: o.profile.name.clone(),
             group_by: o.group_header.clone(),
+            parent_header: o.parent_header.clone(),
             blank_lines: o.blank_lines,
             non_records: o.non_records.clone(),
             notices: Vec::new(),
@@ -423,6 +427,24 @@ pub fn tally_json_for(meta: &TallyMeta, tally: &Tally, lang: Lang) -> Value {
         }
         if !meta.notices.is_empty() {
             m.insert("notices".into(), meta.notices.clone().into());
+        }
+        // two grouping levels: the first level's totals beside the pairs
+        if let Some(parent) = &meta.parent_header {
+            let parents: Vec<Value> = tally
+                .parents()
+                .iter()
+                .map(|(n, c)| {
+                    let mut v = counts_json(c);
+                    if let Some(m) = v.as_object_mut() {
+                        m.insert("name".into(), n.as_str().into());
+                    }
+                    v
+                })
+                .collect();
+            m.insert(
+                "level1".into(),
+                json!({"group_by": parent, "groups": parents}),
+            );
         }
     }
     v

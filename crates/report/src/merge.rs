@@ -58,11 +58,17 @@ pub(crate) fn read_tally(path: &Path, into: &mut Tally) -> Result<TallyMeta> {
     for g in v["groups"].as_array().ok_or_else(|| bad(path, "groups"))? {
         let name = g["name"].as_str().ok_or_else(|| bad(path, "name"))?;
         into.add_counts(name, &counts_of(g, path)?);
+        for other in g["spellings"].as_array().into_iter().flatten() {
+            if let Some(o) = other.as_str() {
+                into.add_spelling(name, o);
+            }
+        }
     }
     Ok(TallyMeta {
         file: v["file"].as_str().map(str::to_string),
         profile: v["profile"].as_str().unwrap_or("").to_string(),
         group_by: v["group_by"].as_str().map(str::to_string),
+        parent_header: v["level1"]["group_by"].as_str().map(str::to_string),
         blank_lines: v["blank_lines"].as_u64().unwrap_or(0),
         non_records: Vec::new(),
         notices: Vec::new(),

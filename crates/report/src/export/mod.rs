@@ -9,6 +9,8 @@
 
 pub mod html;
 pub mod markdown;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod run;
 pub mod xlsx;
 
@@ -33,6 +35,8 @@ pub enum Format {
     Md,
     Json,
     Html,
+    /// issues.parquet and tally.parquet (with `--features polars`).
+    Parquet,
 }
 
 impl Format {
@@ -51,6 +55,7 @@ impl Format {
             Format::Md => "md",
             Format::Json => "json",
             Format::Html => "html",
+            Format::Parquet => "parquet",
         }
     }
 
@@ -63,11 +68,20 @@ impl Format {
                 out.extend(Format::ALL);
                 continue;
             }
+            if p == "parquet" {
+                if !cfg!(feature = "parquet") {
+                    return Err(Error::Usage(
+                        "--format parquet: bản lamsach này không có tính năng polars; cài bằng: cargo install --path . --features polars / this build lacks the polars feature; install with: cargo install --path . --features polars".into(),
+                    ));
+                }
+                out.push(Format::Parquet);
+                continue;
+            }
             match Format::ALL.iter().find(|f| f.name() == p || (p == "markdown" && **f == Format::Md)) {
                 Some(f) => out.push(*f),
                 None => {
                     return Err(Error::Usage(format!(
-                        "--format '{part}': không có định dạng này / unknown format; có / known: xlsx, csv, md, json, html, all"
+                        "--format '{part}': không có định dạng này / unknown format; có / known: xlsx, csv, md, json, html, parquet, all"
                     )))
                 }
             }
@@ -528,13 +542,39 @@ impl ReportTables {
                 "Một bản ghi có thể có nhiều loại lỗi; cột Tổng đếm mỗi bản ghi đọc được có lỗi một lần; dòng không đọc được đếm riêng. Số bản ghi đọc = sạch + có lỗi + không đọc được.",
                 "A record may have problems of several categories; Total counts each readable record with problems once; unreadable rows are counted apart. Rows read = clean + with problems + unreadable.",
             )),
-            columns: cols,
+            columns: cols.clone(),
             rows: groups
                 .iter()
                 .map(|(n, c)| row(&group_name(n, mask_groups), c))
                 .collect(),
             total: Some(row(total_row_label(lang), &total)),
         });
+        // 2b. with two grouping levels, the same per first-level group
+        if let Some(parent) = &o.parent_header {
+            let mut cols = cols;
+            cols[0] = TableColumn::text("group", parent);
+            let mut parents = o.tally.parents();
+            parents.sort_by_key(|(n, _)| is_placeholder_group(n));
+            tables.push(Table {
+                id: "records_level1",
+                title: format!(
+                    "{} {parent}",
+                    t(lang, "Số bản ghi có lỗi theo", "Records with problems by")
+                ),
+                sheet: format!("{} {parent}", t(lang, "Theo", "By")),
+                note: Some(t(
+                    lang,
+                    "Cộng các dòng của bảng trên theo cấp thứ nhất.",
+                    "The rows of the table above added up by the first level.",
+                )),
+                columns: cols,
+                rows: parents
+                    .iter()
+                    .map(|(n, c)| row(&group_name(n, mask_groups), c))
+                    .collect(),
+                total: Some(row(total_row_label(lang), &total)),
+            });
+        }
         // 3. the four pillars: findings and records per group
         let mut cols = vec![TableColumn::text("group", &group_label)];
         for p in Pillar::ALL {
@@ -1103,6 +1143,8 @@ pub fn write_all(
                 write_text(&p, &html::render(r))?;
                 written.push(p);
             }
+            // written by the run, from the findings it collected
+            Format::Parquet => {}
         }
     }
     Ok(written)

@@ -44,11 +44,13 @@ pub struct RunResult {
 /// The names lamsach writes into an output folder (reference-issues.csv
 /// is written beside the run, after the manifest).
 fn is_report_name(name: &str) -> bool {
-    matches!(name, "issues.csv" | "tally.csv" | "tally.json")
-        || (name.starts_with("report")
-            && [".csv", ".json", ".xlsx", ".html", ".md"]
-                .iter()
-                .any(|e| name.ends_with(e)))
+    matches!(
+        name,
+        "issues.csv" | "tally.csv" | "tally.json" | "issues.parquet" | "tally.parquet"
+    ) || (name.starts_with("report")
+        && [".csv", ".json", ".xlsx", ".html", ".md"]
+            .iter()
+            .any(|e| name.ends_with(e)))
 }
 
 /// `manifest.json` of an output folder: what was read, with which options
@@ -184,6 +186,7 @@ pub fn check_with_reports(
             Some(super::xlsx::XlsxBook::new(
                 &dir.join("report.xlsx"),
                 super::CHECK_TABLES
+                    + usize::from(spec.opened.subgroup_col.is_some())
                     + if before.is_some() {
                         super::PROGRESS_TABLES
                     } else {
@@ -197,8 +200,13 @@ pub fn check_with_reports(
         _ => None,
     };
     let mut builder = want_state.then(|| StateBuilder::new(salt));
+    let mut table = (spec.out.is_some() && formats.contains(&Format::Parquet))
+        .then(|| crate::findings_table::FindingsTable::new(lang, spec.mask_ids, mapping));
     let outcome = {
         let mut sinks: Vec<&mut dyn Sink> = vec![extra];
+        if let Some(t) = table.as_mut() {
+            sinks.push(t);
+        }
         if let Some(i) = issues.as_mut() {
             sinks.push(i);
         }
@@ -240,6 +248,17 @@ pub fn check_with_reports(
             crate::write_tally_json(&p, &outcome, lang)?;
             written.push(p);
         }
+        #[cfg(feature = "parquet")]
+        if let Some(t) = &table {
+            written.extend(super::parquet::write_parquet(
+                dir,
+                t,
+                &outcome.tally,
+                outcome.parent_header.is_some(),
+            )?);
+        }
+        #[cfg(not(feature = "parquet"))]
+        drop(table);
         if tables_wanted || progress.is_some() {
             let mut tables = ReportTables::from_outcome(
                 &outcome,

@@ -1,0 +1,175 @@
+"""lamsach for Python: check an export and get its findings as a polars
+DataFrame.
+
+    >>> import lamsach
+    >>> result = lamsach.check("tiem-chung.csv", group_by="Huyện")
+    >>> result.findings.filter(pl.col("rule") == "ID003")
+    >>> result.tally["total"]["with_problems"]
+
+The same engine as the ``lamsach`` command: the same rules, findings and
+counts. A file is read by lamsach's own reader (CSV in any encoding,
+workbooks); a polars (or pandas) DataFrame is handed over as CSV in memory,
+its header counting as line 1, so ``line`` is the row number plus one, as
+in a CSV written from the frame. Nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Dict, List, Optional, Union
+
+import polars as pl
+
+from ._lamsach import LamsachError, __version__
+from ._lamsach import check as _check
+from ._lamsach import rules as _rules
+
+__all__ = ["check", "rules", "Result", "LamsachError", "FINDINGS_SCHEMA", "__version__"]
+
+#: The columns of :attr:`Result.findings` (and of ``issues.parquet``).
+FINDINGS_SCHEMA: Dict[str, pl.DataType] = {
+    "line": pl.UInt64,
+    "rule": pl.String,
+    "stt": pl.String,
+    "full_name": pl.String,
+    "id": pl.String,
+    "dob": pl.Date,
+    "dob_text": pl.String,
+    "group": pl.String,
+    "unit": pl.String,
+    "pillar": pl.String,
+    "category": pl.String,
+    "severity": pl.String,
+    "label": pl.String,
+    "column": pl.String,
+    "value": pl.String,
+    "message": pl.String,
+    "related_lines": pl.List(pl.UInt64),
+}
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a check found.
+
+    Attributes:
+        findings: one row per finding, columns as :data:`FINDINGS_SCHEMA`;
+            labels and messages in the language asked for.
+        tally: the counts per group, as ``tally.json`` of the command
+            (schema ``lamsach.tally/1``): ``total``, ``groups`` …
+        exit_code: the command's exit code: 0 when every record is clean,
+            1 when some record has a problem or could not be read.
+    """
+
+    findings: pl.DataFrame
+    tally: Dict[str, Any]
+    exit_code: int
+
+    @property
+    def clean(self) -> bool:
+        """True when every record is clean (exit code 0)."""
+        return self.exit_code == 0
+
+
+Source = Union[str, "os.PathLike[str]", pl.DataFrame, Any]
+
+
+def check(
+    source: Source,
+    profile: Optional[str] = None,
+    reference: Optional[Union[str, "os.PathLike[str]"]] = None,
+    group_by: Optional[str] = None,
+    lang: str = "vi",
+    mask_ids: bool = False,
+    today: Optional[Union[str, date]] = None,
+    dedupe: bool = True,
+) -> Result:
+    """Checks an export and returns its findings and tally.
+
+    Args:
+        source: a path (CSV, TSV, Excel workbook; Parquet/Arrow when the
+            command was built with the polars feature — else read them with
+            ``pl.read_parquet`` and pass the frame), or a polars DataFrame
+            (a pandas DataFrame is converted with ``pl.from_pandas``).
+            Keep identifiers as text: a number column has lost its
+            leading zeros, which the check reports (ID003).
+        profile: ``vaccination``, ``bhxh``, ``education``, or a profile
+            ``.toml``; None detects it from the header.
+        reference: a population extract to verify the rows against.
+        group_by: the header (or field) to group the tally by; two levels as
+            ``"Huyện,Cơ sở tiêm chủng"``.
+        lang: ``"vi"`` (default) or ``"en"`` for labels and messages.
+        mask_ids: mask identifiers in the findings (``0010****2345``).
+        today: the date ages and future dates are judged on
+            (``"2026-12-05"`` or a ``date``); None is today.
+        dedupe: also look for the same person written differently (the
+            fuzzy duplicate pass of the command).
+
+    Returns:
+        A :class:`Result`.
+
+    Raises:
+        LamsachError: the check could not run (unreadable file, no header,
+            unknown profile …), as the command's exit code 2.
+    """
+    if isinstance(today, date):
+        today = today.isoformat()
+    ref = os.fspath(reference) if reference is not None else None
+    kwargs = dict(
+        profile=profile,
+        reference=ref,
+        group_by=group_by,
+        lang=lang,
+        mask_ids=mask_ids,
+        today=today,
+        dedupe=dedupe,
+    )
+    if isinstance(source, (str, os.PathLike)) and not _is_frame_file(source):
+        cols, tally, code = _check(path=os.fspath(source), **kwargs)
+    else:
+        frame = _as_frame(source)
+        csv = frame.write_csv().encode("utf-8")
+        cols, tally, code = _check(csv=csv, name="<DataFrame>", **kwargs)
+    findings = pl.DataFrame(
+        {k: pl.Series(k, cols[k], dtype=_input_type(t)) for k, t in FINDINGS_SCHEMA.items()}
+    ).with_columns(pl.col("dob").cast(pl.Date))
+    return Result(findings=findings, tally=json.loads(tally), exit_code=int(code))
+
+
+def rules(lang: str = "vi") -> List[Dict[str, str]]:
+    """The rules lamsach checks: ``code``, ``name``, ``label``, ``pillar``,
+    ``category``, ``severity`` (labels in ``lang``)."""
+    return list(_rules(lang))
+
+
+def _is_frame_file(path: Union[str, "os.PathLike[str]"]) -> bool:
+    return os.fspath(path).lower().endswith((".parquet", ".pq", ".arrow", ".ipc", ".feather"))
+
+
+def _as_frame(source: Any) -> pl.DataFrame:
+    if isinstance(source, (str, os.PathLike)):
+        # Parquet and Arrow files are read by polars, every column as text
+        path = os.fspath(source)
+        if path.lower().endswith((".parquet", ".pq")):
+            frame = pl.read_parquet(path)
+        else:
+            frame = pl.read_ipc(path)
+        return frame
+    if isinstance(source, pl.DataFrame):
+        return source
+    if isinstance(source, pl.LazyFrame):
+        return source.collect()
+    if type(source).__module__.startswith("pandas"):
+        return pl.from_pandas(source)
+    raise TypeError(
+        "source: cần đường dẫn tệp hoặc DataFrame / expected a file path or a DataFrame, "
+        f"got {type(source).__name__}"
+    )
+
+
+def _input_type(t: pl.DataType) -> pl.DataType:
+    # dates arrive as days since 1970-01-01
+    return pl.Int32 if t == pl.Date else t
