@@ -219,7 +219,7 @@ fn parse_header_row(s: &str) -> Result<(u64, u64)> {
 pub struct CheckArgs {
     /// Tệp CSV cần kiểm tra / the CSV export to check
     pub file: PathBuf,
-    /// Cột để nhóm số liệu (tên cột hoặc trường) / column to group counts by (header or field name)
+    /// Cột để nhóm số liệu (tên cột hoặc trường); hai cấp: "Huyện,Cơ sở tiêm" / column to group counts by (header or field name); two levels: "District,Facility"
     #[arg(long, value_name = "COLUMN")]
     pub group_by: Option<String>,
     /// Thư mục ghi issues.csv, tally.csv, tally.json / write issues.csv, tally.csv, tally.json here
@@ -246,7 +246,7 @@ pub struct CheckArgs {
     /// Không tìm bản ghi trùng gần đúng (DUP003–DUP005) / skip fuzzy duplicate detection
     #[arg(long)]
     pub no_dedupe: bool,
-    /// Bảng báo cáo ghi vào --out: xlsx,csv,md,json,html (hoặc all); mặc định chỉ issues.csv, tally.csv, tally.json / report formats written to --out; default: only issues.csv, tally.csv, tally.json
+    /// Bảng báo cáo ghi vào --out: xlsx,csv,md,json,html (hoặc all), parquet (bản có tính năng polars); mặc định chỉ issues.csv, tally.csv, tally.json / report formats written to --out; parquet with the polars feature; default: only issues.csv, tally.csv, tally.json
     #[arg(long, value_name = "LIST")]
     pub format: Option<String>,
     /// Lưu trạng thái (lỗi theo người, đã băm) để so sánh kỳ sau / save a state file for the next --since
