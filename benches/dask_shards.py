@@ -105,15 +105,18 @@ def main():
     # fuzzy duplicates (DUP003-DUP005) cross provinces: a second split, by
     # birth year, deduplicated shard by shard
     t4 = time.perf_counter()
-    run([binary, "split", a.export, "--by", "birth-year", "--out", str(work / "years"), "-q"])
-    years = sorted(str(p) for p in (work / "years").glob("*.csv"))
+    run([binary, "split", a.export, "--by", "birth-year", "--line-map", "--out",
+         str(work / "years"), "-q"])
+    years = sorted(str(p) for p in (work / "years").glob("*.csv")
+                   if not p.name.endswith(".lines.csv"))
     dd = client.gather([
         client.submit(dedupe_shard, binary, y, str(work / "dedupe" / Path(y).stem), a.profile,
                       key=f"dedupe-{Path(y).stem}", retries=2)
         for y in years
     ])
-    # one clusters.csv of the whole: each shard's rows, the shard named and
-    # its cluster numbers made unique (lines are the shard's own)
+    # one clusters.csv of the whole: each shard's rows, the shard named, its
+    # cluster numbers made unique and its lines mapped back to the export's
+    # own (the shard's .lines.csv), so clusters join the province findings
     with open(work / "clusters.csv", "w", newline="", encoding="utf-8-sig") as out:
         w = None
         for y in years:
@@ -129,8 +132,13 @@ def main():
                     w = csv.writer(out)
                     w.writerow(["shard"] + head)
                 ci = head.index("cluster")
+                lines = [i for i, h in enumerate(head) if h in ("line", "survivor_line")]
+                with open(Path(y).with_suffix(".lines.csv"), encoding="utf-8") as m:
+                    back = dict(l.strip().split(",") for l in list(m)[1:])
                 for row in r:
                     row[ci] = f"{Path(y).stem}/{row[ci]}"
+                    for i in lines:
+                        row[i] = back.get(row[i], row[i])
                     w.writerow([Path(y).name] + row)
     t_dedupe = time.perf_counter() - t4
     client.close()
@@ -174,7 +182,29 @@ def main():
     same_state = total.get("fixed") == 0 and total.get("new") == 0
     print(f"tally.csv byte-identical: {same_csv}; tally.json totals and groups equal: "
           f"{same_json}; merged state vs whole: fixed {total.get('fixed')}, new {total.get('new')}")
+    # the birth-year shards' clusters, in the export's lines, against the
+    # whole file's: the pairs both find, and those only the whole finds
+    # (one person whose two records differ in birth year)
+    run([binary, "dedupe", a.export, "--profile", a.profile, "--out", str(work / "whole-dedupe"),
+         "-q"])
+    merged_pairs = cluster_pairs(work / "clusters.csv")
+    whole_pairs = cluster_pairs(work / "whole-dedupe" / "clusters.csv")
+    both = len(merged_pairs & whole_pairs)
+    print(f"duplicate pairs: whole file {len(whole_pairs)}, birth-year shards {len(merged_pairs)}, "
+          f"both {both} (shards find {both / max(1, len(whole_pairs)):.4f} of the whole's; "
+          f"{len(merged_pairs - whole_pairs)} only in shards)")
     return 0 if same_csv and same_json and same_state else 1
+
+
+def cluster_pairs(path):
+    """The pairs of lines put in one cluster by a clusters.csv."""
+    by = {}
+    if not path.exists():
+        return set()
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            by.setdefault(row["cluster"], []).append(int(row["line"]))
+    return {(a, b) for lines in by.values() for a in lines for b in lines if a < b}
 
 
 if __name__ == "__main__":

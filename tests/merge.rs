@@ -298,3 +298,83 @@ fn split_keeps_the_head_of_real_layouts() {
         assert!(non_records > 0, "{name}: the fixture has titles or footers");
     }
 }
+
+/// `split --line-map` writes beside each shard the original line of each of
+/// its records: every finding of a shard, mapped back, is a finding of the
+/// whole file on the same line (titles above the header and a name with a
+/// line break inside quotes shift the lines).
+#[test]
+fn shard_lines_map_back_to_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.csv");
+    std::fs::write(
+        &file,
+        "SỞ Y TẾ TỈNH QUẢNG NGÃI\nDANH SÁCH TIÊM CHỦNG\n\n\
+         Họ và tên,Ngày sinh,Giới tính,Số CCCD,Vắc xin,Mũi,Ngày tiêm\n\
+         Lê Văn An,01/02/1990,Nam,05109001567,Pfizer,1,15/08/2021\n\
+         \"Trần Thị\nBình\",02/03/1991,Nữ,051191015679,Pfizer,1,15/08/2021\n\
+         Phạm Văn Cường,31/02/1990,Nam,051090015680,Pfizer,1,15/08/2021\n\
+         Võ Thị Dung,04/05/1991,Nữ,,Pfizer,1,15/08/2031\n\
+         Huỳnh Văn Em,,Nam,051094015682,Pfizer,1,15/08/2021\n",
+    )
+    .unwrap();
+    let shards = dir.path().join("shards");
+    let o = lamsach(&[
+        "split",
+        file.to_str().unwrap(),
+        "--by",
+        "birth-year",
+        "--line-map",
+        "--out",
+        shards.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let findings = |f: &Path, out: &Path| -> Vec<(u64, String)> {
+        lamsach(&[
+            "check",
+            f.to_str().unwrap(),
+            "--today",
+            "2026-11-23",
+            "--lang",
+            "en",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
+        let text = std::fs::read_to_string(out.join("issues.csv")).unwrap();
+        let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        r.records()
+            .map(|x| {
+                let x = x.unwrap();
+                (x[0].parse().unwrap(), x[1].to_string())
+            })
+            .collect()
+    };
+    let mut whole = findings(&file, &dir.path().join("whole"));
+    let mut mapped = Vec::new();
+    let mut shard_files: Vec<_> = std::fs::read_dir(&shards)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.to_string_lossy().ends_with(".lines.csv"))
+        .collect();
+    shard_files.sort();
+    for (i, shard) in shard_files.iter().enumerate() {
+        let map_text = std::fs::read_to_string(shard.with_extension("lines.csv")).unwrap();
+        let map: std::collections::HashMap<u64, u64> = map_text
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let (a, b) = l.split_once(',').unwrap();
+                (a.parse().unwrap(), b.parse().unwrap())
+            })
+            .collect();
+        for (line, rule) in findings(shard, &dir.path().join(format!("o{i}"))) {
+            mapped.push((map[&line], rule));
+        }
+    }
+    whole.sort();
+    mapped.sort();
+    assert!(whole.len() >= 4, "{whole:?}");
+    assert_eq!(mapped, whole);
+}

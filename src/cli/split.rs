@@ -25,6 +25,9 @@ pub struct SplitArgs {
     /// Thư mục ghi các phần / the folder for the shards
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Ghi bên mỗi phần tệp .lines.csv: dòng trong phần → dòng trong tệp gốc / write beside each shard a .lines.csv: its line → the line in the original file
+    #[arg(long)]
+    pub line_map: bool,
     /// Không in bảng các phần / no table of shards on the terminal
     #[arg(long, short)]
     pub quiet: bool,
@@ -45,7 +48,7 @@ pub fn run_split(a: &SplitArgs) -> Result<ExitCode> {
         By::Province => SplitBy::Province,
         By::BirthYear => SplitBy::BirthYear,
     };
-    let s = split_file(&a.file, &a.out, by, &data, &opts)?;
+    let s = split_file(&a.file, &a.out, by, a.line_map, &data, &opts)?;
     if a.quiet {
         return Ok(ExitCode::SUCCESS);
     }

@@ -73,6 +73,19 @@ struct Open {
     file: AtomicFile,
     path: PathBuf,
     records: u64,
+    /// The shard's next line (its head's lines come first).
+    next_line: u64,
+    /// `shard_line,line` per record, with `--line-map`.
+    map: Option<AtomicFile>,
+}
+
+/// Where each record goes and what is written beside it.
+struct Dest<'a> {
+    out_dir: &'a Path,
+    by: SplitBy,
+    head: &'a [u8],
+    eol: &'a [u8],
+    line_map: bool,
 }
 
 /// Splits `input` into `out_dir/<by>-<key>.csv` shards (UTF-8 with BOM).
@@ -80,6 +93,7 @@ pub fn split_file(
     input: &Path,
     out_dir: &Path,
     by: SplitBy,
+    line_map: bool,
     data: &RuleData,
     opts: &Options,
 ) -> Result<SplitSummary> {
@@ -110,6 +124,13 @@ pub fn split_file(
         ..SplitSummary::default()
     };
     let mut shards: BTreeMap<String, Open> = BTreeMap::new();
+    let dest = Dest {
+        out_dir,
+        by,
+        head: &head,
+        eol,
+        line_map,
+    };
     let mut n = 0u64;
     loop {
         n += 1;
@@ -120,11 +141,10 @@ pub fn split_file(
         let rec = reader.next_rec().map_err(&read_err)?;
         match rec {
             None => break,
-            Some(Rec::Unreadable { .. }) => {
-                let ctx = (out_dir, by, &head[..], eol);
-                write_row(&mut shards, NO_KEY, &reader.skipped, ctx)?;
+            Some(Rec::Unreadable { line, .. }) => {
+                write_row(&mut shards, NO_KEY, &reader.skipped, line, &dest)?;
             }
-            Some(Rec::Ok { bytes, .. }) => {
+            Some(Rec::Ok { bytes, line }) => {
                 let mut raw: Vec<Cow<[u8]>> = Vec::with_capacity(expected);
                 split_fields(bytes, delim, &mut raw);
                 if raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
@@ -140,7 +160,7 @@ pub fn split_file(
                     .and_then(|c| std::str::from_utf8(c).ok())
                     .map_or("", lamsach_text::trim);
                 let key = key_of(cell, by, data);
-                write_row(&mut shards, &key, bytes, (out_dir, by, &head[..], eol))?;
+                write_row(&mut shards, &key, bytes, line, &dest)?;
             }
         }
         sum.records += 1;
@@ -152,6 +172,9 @@ pub fn split_file(
         .chain(no_key.map(|s| (NO_KEY.to_string(), s)))
     {
         s.file.commit()?;
+        if let Some(m) = s.map {
+            m.commit()?;
+        }
         sum.shards.push(Shard {
             key,
             path: s.path,
@@ -167,18 +190,31 @@ fn write_row(
     shards: &mut BTreeMap<String, Open>,
     key: &str,
     bytes: &[u8],
-    (out_dir, by, head, eol): (&Path, SplitBy, &[u8], &[u8]),
+    line: u64,
+    d: &Dest,
 ) -> Result<()> {
     if !shards.contains_key(key) {
-        let path = out_dir.join(format!("{}-{key}.csv", by.prefix()));
+        let path = d.out_dir.join(format!("{}-{key}.csv", d.by.prefix()));
         let mut file = AtomicFile::create(&path)?;
-        file.write_all(head).map_err(Error::write(&path))?;
+        file.write_all(d.head).map_err(Error::write(&path))?;
+        let map = match d.line_map {
+            true => {
+                let p = line_map_path(&path);
+                let mut m = AtomicFile::create(&p)?;
+                m.write_all(b"shard_line,line\n")
+                    .map_err(Error::write(&p))?;
+                Some(m)
+            }
+            false => None,
+        };
         shards.insert(
             key.to_string(),
             Open {
                 file,
                 path,
                 records: 0,
+                next_line: 1 + lines_in(d.head),
+                map,
             },
         );
     }
@@ -187,12 +223,35 @@ fn write_row(
     };
     shard.records += 1;
     let werr = Error::write(&shard.path);
+    if let Some(m) = shard.map.as_mut() {
+        writeln!(m, "{},{line}", shard.next_line).map_err(&werr)?;
+    }
+    shard.next_line += 1 + lines_in(bytes);
     shard.file.write_all(bytes).map_err(&werr)?;
-    shard.file.write_all(eol).map_err(&werr)
+    shard.file.write_all(d.eol).map_err(&werr)
 }
 
-/// The shard key of a cell: the province code of a well-formed ID, or the
-/// year of a readable birth date; [`NO_KEY`] otherwise.
+/// Line ends in `b` (a record with line breaks inside quotes spans several
+/// lines; a lone CR ends a line as the reader counts them).
+fn lines_in(b: &[u8]) -> u64 {
+    let mut n = 0;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\n' => n += 1,
+            b'\r' if b.get(i + 1) != Some(&b'\n') => n += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    n
+}
+
+/// The line map beside a shard: `province-001.csv` → `province-001.lines.csv`.
+pub fn line_map_path(shard: &Path) -> PathBuf {
+    shard.with_extension("lines.csv")
+}
+
 fn key_of(cell: &str, by: SplitBy, data: &RuleData) -> String {
     match by {
         SplitBy::Province => {
