@@ -62,13 +62,19 @@ fn check<'py>(
         })?,
         None => chrono::Local::now().date_naive(),
     };
-    let (table, outcome) = py
-        .detach(|| {
-            run(
-                path, csv, name, profile, reference, group_by, lang, mask_ids, today, dedupe,
-            )
-        })
-        .map_err(err)?;
+    let req = Request {
+        path,
+        csv,
+        name,
+        profile,
+        reference,
+        group_by,
+        lang,
+        mask_ids,
+        today,
+        dedupe,
+    };
+    let (table, outcome) = py.detach(|| run(req)).map_err(err)?;
     let cols = PyDict::new(py);
     cols.set_item("line", PyList::new(py, &table.lines)?)?;
     for (key, values) in FindingsTable::keys().skip(1).zip(&table.text) {
@@ -89,8 +95,8 @@ fn check<'py>(
     Ok((cols, tally, code))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run(
+/// What to check and how, as `check` was called.
+struct Request {
     path: Option<PathBuf>,
     csv: Option<Vec<u8>>,
     name: Option<String>,
@@ -101,7 +107,21 @@ fn run(
     mask_ids: bool,
     today: chrono::NaiveDate,
     dedupe: bool,
-) -> Result<(FindingsTable, Outcome), Error> {
+}
+
+fn run(req: Request) -> Result<(FindingsTable, Outcome), Error> {
+    let Request {
+        path,
+        csv,
+        name,
+        profile,
+        reference,
+        group_by,
+        lang,
+        mask_ids,
+        today,
+        dedupe,
+    } = req;
     let data = RuleData::embedded()?;
     let reference = match reference {
         Some(p) => Some(std::sync::Arc::new(lamsach_reference::load(

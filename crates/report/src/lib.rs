@@ -383,6 +383,19 @@ pub(crate) fn tally_json(o: &Outcome, lang: Lang) -> Value {
     tally_json_for(&meta, &o.tally, lang)
 }
 
+/// One group of `tally.json`: its counts, its name and, when the file
+/// writes it several ways, its other spellings.
+fn named_counts_json(name: &str, c: &Counts, spellings: &[String]) -> Value {
+    let mut v = counts_json(c);
+    if let Some(m) = v.as_object_mut() {
+        m.insert("name".into(), name.into());
+        if !spellings.is_empty() {
+            m.insert("spellings".into(), spellings.into());
+        }
+    }
+    v
+}
+
 pub fn tally_json_for(meta: &TallyMeta, tally: &Tally, lang: Lang) -> Value {
     let categories: Vec<Value> = Category::ALL
         .iter()
@@ -391,18 +404,8 @@ pub fn tally_json_for(meta: &TallyMeta, tally: &Tally, lang: Lang) -> Value {
     let groups: Vec<Value> = tally
         .groups()
         .into_iter()
-        .map(|(n, c)| {
-            let mut v = counts_json(c);
-            if let Some(m) = v.as_object_mut() {
-                m.insert("name".into(), n.into());
-                // the other ways the file writes this unit, when there are some
-                let other = tally.spellings(n);
-                if !other.is_empty() {
-                    m.insert("spellings".into(), other.into());
-                }
-            }
-            v
-        })
+        // the other ways the file writes each unit, when there are some
+        .map(|(n, c)| named_counts_json(n, c, tally.spellings(n)))
         .collect();
     let mut v = json!({
         "schema": "lamsach.tally/1",
@@ -433,13 +436,7 @@ pub fn tally_json_for(meta: &TallyMeta, tally: &Tally, lang: Lang) -> Value {
             let parents: Vec<Value> = tally
                 .parents()
                 .iter()
-                .map(|(n, c)| {
-                    let mut v = counts_json(c);
-                    if let Some(m) = v.as_object_mut() {
-                        m.insert("name".into(), n.as_str().into());
-                    }
-                    v
-                })
+                .map(|(n, c)| named_counts_json(n, c, &[]))
                 .collect();
             m.insert(
                 "level1".into(),
