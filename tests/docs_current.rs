@@ -1,4 +1,4 @@
-//! The README's rule table and `docs/rules/CODE.md` are generated from the
+//! The rules' index `docs/rules/README.md` and `docs/rules/CODE.md` are generated from the
 //! rule registry (`cargo xtask docs`): they cannot drift from the code.
 
 #[test]
@@ -16,8 +16,8 @@ fn generated_docs_are_current() {
 }
 
 #[test]
-fn readme_table_lists_every_rule_by_code() {
-    let table = xtask::docs::readme_table();
+fn rules_table_lists_every_rule_by_code() {
+    let table = xtask::docs::rules_table();
     let mut lines = table.lines();
     assert_eq!(lines.next(), Some("| code | pillar | name | label |"));
     assert_eq!(lines.next(), Some("|---|---|---|---|"));
@@ -52,27 +52,17 @@ fn readme_table_lists_every_rule_by_code() {
 fn check_finds_what_write_fixes() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    std::fs::write(
-        root.join("README.md"),
-        "# x\n\n<!-- rules:begin -->\n| old |\n<!-- rules:end -->\n\nafter\n",
-    )
-    .unwrap();
     std::fs::create_dir_all(root.join("docs/rules")).unwrap();
     std::fs::write(root.join("docs/rules/XYZ999.md"), "gone").unwrap();
     let stale = xtask::docs::check_in(root);
     let n = lamsach_rules::REGISTRY.len();
-    // the README, every page, the page of no rule
+    // the index, every page, the page of no rule
     assert_eq!(stale.len(), 1 + n + 1, "{stale:?}");
     let written = xtask::docs::write_in(root).unwrap();
     assert_eq!(written, stale);
     assert!(xtask::docs::check_in(root).is_empty());
     assert!(!root.join("docs/rules/XYZ999.md").exists());
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    assert_eq!(
-        readme,
-        format!(
-            "# x\n\n<!-- rules:begin -->\n{}<!-- rules:end -->\n\nafter\n",
-            xtask::docs::readme_table()
-        )
-    );
+    let index = std::fs::read_to_string(root.join("docs/rules/README.md")).unwrap();
+    assert!(index.ends_with(&xtask::docs::rules_table()));
+    assert!(index.starts_with("# Rules\n"));
 }

@@ -20,7 +20,7 @@ pub enum Command {
     SynthDupes(crate::dedupe_synth::SynthArgs),
     /// Đo precision/recall/F1 của clusters.csv / score clusters.csv against a truth file
     ScoreDupes(crate::dedupe_score::ScoreArgs),
-    /// Write the README's rule table and docs/rules/CODE.md from the rule registry
+    /// Write docs/rules/README.md (the index) and docs/rules/CODE.md from the rule registry
     Docs {
         /// Write nothing; exit with 1 when a generated file is stale
         #[arg(long)]
