@@ -165,4 +165,54 @@ mod with_polars {
         let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
         assert!(manifest.contains("issues.parquet") && manifest.contains("tally.parquet"));
     }
+
+    /// Typed columns as a data platform stores them: an ID kept as an
+    /// integer has lost its leading zeros (ID003 says so), a date column
+    /// reads as a date, a null is an empty cell (a missing value).
+    #[test]
+    fn typed_columns_read_as_their_text() {
+        let d = tempfile::tempdir().unwrap();
+        let dob = Column::new("Ngày sinh".into(), [Some(7071i32), Some(7437), None])
+            .cast(&DataType::Date)
+            .unwrap();
+        let mut df = DataFrame::new_infer_height(vec![
+            Column::new(
+                "Họ và tên".into(),
+                ["Nguyễn Thị Lan", "Lê Văn An", "Trần Văn Bình"],
+            ),
+            dob,
+            Column::new("Giới tính".into(), ["Nữ", "Nam", "Nam"]),
+            Column::new(
+                "Số CCCD".into(),
+                [8_190_012_345i64, 51_090_015_678, 51_090_015_679],
+            ),
+            Column::new("Vắc xin".into(), ["Pfizer", "Pfizer", "Pfizer"]),
+            Column::new("Mũi".into(), [1.0f64, 2.0, 1.0]),
+            Column::new("Ngày tiêm".into(), ["15/08/2021", "15/09/2021", "15/08/2021"]),
+        ])
+        .unwrap();
+        let pq = d.path().join("typed.parquet");
+        ParquetWriter::new(std::fs::File::create(&pq).unwrap())
+            .finish(&mut df)
+            .unwrap();
+        let out = d.path().join("out");
+        let o = check(&pq, &out, &["--lang", "en"]);
+        assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = std::fs::read_to_string(out.join("issues.csv")).unwrap();
+        let rows: Vec<(String, String, String)> = csv::Reader::from_reader(
+            text.trim_start_matches('\u{feff}').as_bytes(),
+        )
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[1].to_string(), r[13].to_string())
+        })
+        .collect();
+        // 1989-05-12 (day 7071) read as a date: no DOB002 on line 2
+        assert!(rows.contains(&("2".into(), "ID003".into(), "8190012345".into())), "{rows:?}");
+        assert!(!rows.iter().any(|r| r.1 == "DOB002"), "{rows:?}");
+        assert!(rows.iter().any(|r| r.0 == "4" && r.1 == "DOB001"), "{rows:?}");
+        // whole floats carry no fraction: no finding on the dose column
+        assert!(!rows.iter().any(|r| r.2 == "1.0" || r.2 == "2.0"), "{rows:?}");
+    }
 }

@@ -130,8 +130,7 @@ def check(
     if isinstance(source, (str, os.PathLike)) and not _is_frame_file(source):
         cols, tally, code = _check(path=os.fspath(source), **kwargs)
     else:
-        frame = _as_frame(source)
-        csv = frame.write_csv().encode("utf-8")
+        csv = _csv_of(_as_frame(source)).encode("utf-8")
         cols, tally, code = _check(csv=csv, name="<DataFrame>", **kwargs)
     findings = pl.DataFrame(
         {k: pl.Series(k, cols[k], dtype=_input_type(t)) for k, t in FINDINGS_SCHEMA.items()}
@@ -168,6 +167,21 @@ def _as_frame(source: Any) -> pl.DataFrame:
         "source: cần đường dẫn tệp hoặc DataFrame / expected a file path or a DataFrame, "
         f"got {type(source).__name__}"
     )
+
+
+def _csv_of(frame: pl.DataFrame) -> str:
+    # cells as the command renders a Parquet table's: dates dd/mm/yyyy,
+    # whole floats without a fraction, nulls empty
+    cols = []
+    for name, dtype in frame.schema.items():
+        c = pl.col(name)
+        if dtype == pl.Date:
+            c = c.dt.strftime("%d/%m/%Y")
+        elif dtype.is_float():
+            whole = (c == c.round(0)) & (c.abs() < 1e17)
+            c = pl.when(whole).then(c.cast(pl.Int64).cast(pl.String)).otherwise(c.cast(pl.String))
+        cols.append(c.alias(name))
+    return frame.select(cols).write_csv()
 
 
 def _input_type(t: pl.DataType) -> pl.DataType:

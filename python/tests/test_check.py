@@ -92,6 +92,37 @@ def test_the_commands_parquet_reads_back_with_the_schema(tmp_path, padded):
     assert tally["rows_read"].sum() == 30
 
 
+def test_typed_columns_read_as_the_command_reads_them(tmp_path):
+    frame = pl.DataFrame(
+        {
+            "Họ và tên": ["Nguyễn Thị Lan", "Lê Văn An", "Trần Văn Bình"],
+            "Ngày sinh": [date(1989, 5, 12), date(1990, 5, 12), None],
+            "Giới tính": ["Nữ", "Nam", "Nam"],
+            "Số CCCD": [8190012345, 51090015678, 51090015679],
+            "Vắc xin": ["Pfizer", "Pfizer", "Pfizer"],
+            "Mũi": [1.0, 2.0, 1.0],
+            "Ngày tiêm": ["15/08/2021", "15/09/2021", "15/08/2021"],
+        }
+    )
+    r = lamsach.check(frame, today=TODAY, lang="en")
+    rules = list(zip(r.findings["line"].to_list(), r.findings["rule"].to_list()))
+    assert (2, "ID003") in rules  # the integer ID lost its leading zero
+    assert (4, "DOB001") in rules  # the null birth date is missing
+    assert not any(rule == "DOB002" for _, rule in rules)  # dates read as dates
+    cli = _cli()
+    if cli is None or os.environ.get("LAMSACH_POLARS") != "1":
+        return
+    pq = tmp_path / "typed.parquet"
+    frame.write_parquet(pq)
+    out = tmp_path / "out"
+    subprocess.run(
+        [cli, "check", str(pq), "--today", TODAY, "--lang", "en", "--out", str(out),
+         "--format", "parquet"],
+        check=False,
+    )
+    assert pl.read_parquet(out / "issues.parquet").equals(r.findings)
+
+
 def test_the_tally_adds_up_and_groups_two_levels():
     r = lamsach.check(SAMPLE, today=TODAY, group_by="Huyện,Cơ sở tiêm")
     t = r.tally
