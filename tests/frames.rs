@@ -188,7 +188,10 @@ mod with_polars {
             ),
             Column::new("Vắc xin".into(), ["Pfizer", "Pfizer", "Pfizer"]),
             Column::new("Mũi".into(), [1.0f64, 2.0, 1.0]),
-            Column::new("Ngày tiêm".into(), ["15/08/2021", "15/09/2021", "15/08/2021"]),
+            Column::new(
+                "Ngày tiêm".into(),
+                ["15/08/2021", "15/09/2021", "15/08/2021"],
+            ),
         ])
         .unwrap();
         let pq = d.path().join("typed.parquet");
@@ -197,22 +200,35 @@ mod with_polars {
             .unwrap();
         let out = d.path().join("out");
         let o = check(&pq, &out, &["--lang", "en"]);
-        assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let text = std::fs::read_to_string(out.join("issues.csv")).unwrap();
-        let rows: Vec<(String, String, String)> = csv::Reader::from_reader(
-            text.trim_start_matches('\u{feff}').as_bytes(),
-        )
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            (r[0].to_string(), r[1].to_string(), r[13].to_string())
-        })
-        .collect();
+        let rows: Vec<(String, String, String)> =
+            csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+                .records()
+                .map(|r| {
+                    let r = r.unwrap();
+                    (r[0].to_string(), r[1].to_string(), r[13].to_string())
+                })
+                .collect();
         // 1989-05-12 (day 7071) read as a date: no DOB002 on line 2
-        assert!(rows.contains(&("2".into(), "ID003".into(), "8190012345".into())), "{rows:?}");
+        assert!(
+            rows.contains(&("2".into(), "ID003".into(), "8190012345".into())),
+            "{rows:?}"
+        );
         assert!(!rows.iter().any(|r| r.1 == "DOB002"), "{rows:?}");
-        assert!(rows.iter().any(|r| r.0 == "4" && r.1 == "DOB001"), "{rows:?}");
+        assert!(
+            rows.iter().any(|r| r.0 == "4" && r.1 == "DOB001"),
+            "{rows:?}"
+        );
         // whole floats carry no fraction: no finding on the dose column
-        assert!(!rows.iter().any(|r| r.2 == "1.0" || r.2 == "2.0"), "{rows:?}");
+        assert!(
+            !rows.iter().any(|r| r.2 == "1.0" || r.2 == "2.0"),
+            "{rows:?}"
+        );
     }
 }
