@@ -55,7 +55,7 @@ def check_shard(binary, shard, out, salt, profile):
 
 
 def dedupe_shard(binary, shard, out, profile):
-    """The fuzzy duplicates of one birth-year shard: its clusters.csv."""
+    """The fuzzy duplicates of one shard: its clusters.csv."""
     t = time.perf_counter()
     run([binary, "dedupe", shard, "--profile", profile, "--out", out, "-q"])
     clusters = Path(out) / "clusters.csv"
@@ -78,8 +78,10 @@ def main():
     work.mkdir(parents=True)
 
     t0 = time.perf_counter()
-    run([binary, "split", a.export, "--by", "province", "--out", str(work / "shards"), "-q"])
-    shards = sorted(str(p) for p in (work / "shards").glob("*.csv"))
+    run([binary, "split", a.export, "--by", "province", "--line-map", "--out",
+         str(work / "shards"), "-q"])
+    shards = sorted(str(p) for p in (work / "shards").glob("*.csv")
+                    if not p.name.endswith(".lines.csv"))
     t_split = time.perf_counter() - t0
     # one salt for every shard's state: a state of the smallest shard
     salt = work / "salt.state"
@@ -102,44 +104,21 @@ def main():
     ]
     results = client.gather(futures)
     t_check = time.perf_counter() - t1
-    # fuzzy duplicates (DUP003-DUP005) cross provinces: a second split, by
-    # birth year, deduplicated shard by shard
+    # fuzzy duplicates (DUP003-DUP005): within each province shard, and
+    # across provinces through a second split, by birth year; every shard
+    # deduplicated on a worker
     t4 = time.perf_counter()
     run([binary, "split", a.export, "--by", "birth-year", "--line-map", "--out",
          str(work / "years"), "-q"])
     years = sorted(str(p) for p in (work / "years").glob("*.csv")
                    if not p.name.endswith(".lines.csv"))
+    both_splits = shards + years
     dd = client.gather([
-        client.submit(dedupe_shard, binary, y, str(work / "dedupe" / Path(y).stem), a.profile,
-                      key=f"dedupe-{Path(y).stem}", retries=2)
-        for y in years
+        client.submit(dedupe_shard, binary, s, str(work / "dedupe" / Path(s).stem), a.profile,
+                      key=f"dedupe-{Path(s).stem}", retries=2)
+        for s in both_splits
     ])
-    # one clusters.csv of the whole: each shard's rows, the shard named, its
-    # cluster numbers made unique and its lines mapped back to the export's
-    # own (the shard's .lines.csv), so clusters join the province findings
-    with open(work / "clusters.csv", "w", newline="", encoding="utf-8-sig") as out:
-        w = None
-        for y in years:
-            f = work / "dedupe" / Path(y).stem / "clusters.csv"
-            if not f.exists():
-                continue
-            with open(f, encoding="utf-8-sig", newline="") as src:
-                r = csv.reader(src)
-                head = next(r, None)
-                if head is None:
-                    continue
-                if w is None:
-                    w = csv.writer(out)
-                    w.writerow(["shard"] + head)
-                ci = head.index("cluster")
-                lines = [i for i, h in enumerate(head) if h in ("line", "survivor_line")]
-                with open(Path(y).with_suffix(".lines.csv"), encoding="utf-8") as m:
-                    back = dict(l.strip().split(",") for l in list(m)[1:])
-                for row in r:
-                    row[ci] = f"{Path(y).stem}/{row[ci]}"
-                    for i in lines:
-                        row[i] = back.get(row[i], row[i])
-                    w.writerow([Path(y).name] + row)
+    merge_clusters(work, both_splits)
     t_dedupe = time.perf_counter() - t4
     client.close()
     if cluster:
@@ -155,8 +134,9 @@ def main():
         print(f"| {Path(shard).name} | {rows} | {secs:.2f} s |")
     print(f"\nsplit {t_split:.2f} s, checks on {a.workers if not a.scheduler else 'the'} "
           f"workers {t_check:.2f} s, merge {t_merge:.2f} s; birth-year split and dedupe of "
-          f"{len(years)} shards {t_dedupe:.2f} s ({sum(r[1] for r in dd)} rows in clusters, "
-          f"all in {work / 'clusters.csv'}); total {time.perf_counter() - t0:.2f} s")
+          f"{len(shards)} province and {len(years)} birth-year shards {t_dedupe:.2f} s "
+          f"({sum(r[1] for r in dd)} rows in the shards' clusters, merged in "
+          f"{work / 'clusters.csv'}); total {time.perf_counter() - t0:.2f} s")
 
     if not a.compare:
         return 0
@@ -187,13 +167,86 @@ def main():
     # (one person whose two records differ in birth year)
     run([binary, "dedupe", a.export, "--profile", a.profile, "--out", str(work / "whole-dedupe"),
          "-q"])
-    merged_pairs = cluster_pairs(work / "clusters.csv")
     whole_pairs = cluster_pairs(work / "whole-dedupe" / "clusters.csv")
-    both = len(merged_pairs & whole_pairs)
-    print(f"duplicate pairs: whole file {len(whole_pairs)}, birth-year shards {len(merged_pairs)}, "
-          f"both {both} (shards find {both / max(1, len(whole_pairs)):.4f} of the whole's; "
-          f"{len(merged_pairs - whole_pairs)} only in shards)")
+    for name, f in [("province shards", work / "clusters-province.csv"),
+                    ("birth-year shards", work / "clusters-birth-year.csv"),
+                    ("both, merged", work / "clusters.csv")]:
+        pairs = cluster_pairs(f)
+        both = len(pairs & whole_pairs)
+        print(f"duplicate pairs, {name}: {len(pairs)}, of the whole file's {len(whole_pairs)} "
+              f"{both} ({both / max(1, len(whole_pairs)):.4f}); {len(pairs - whole_pairs)} "
+              f"not in the whole's")
     return 0 if same_csv and same_json and same_state else 1
+
+
+def merge_clusters(work, shards):
+    """The shards' clusters.csv files, their lines mapped back to the
+    export's (each shard's .lines.csv), merged: records one cluster puts
+    together stay together, clusters that share a record become one.
+    Writes clusters.csv (both splits) and clusters-province.csv and
+    clusters-birth-year.csv (each split alone), a `shard` column first."""
+    def read(shard_list):
+        rows, head = [], None
+        for s in shard_list:
+            f = work / "dedupe" / Path(s).stem / "clusters.csv"
+            if not f.exists():
+                continue
+            with open(Path(s).with_suffix(".lines.csv"), encoding="utf-8") as m:
+                back = dict(l.strip().split(",") for l in list(m)[1:])
+            with open(f, encoding="utf-8-sig", newline="") as src:
+                r = csv.reader(src)
+                h = next(r, None)
+                if h is None:
+                    continue
+                head = head or h
+                li, si, ci = h.index("line"), h.index("survivor_line"), h.index("cluster")
+                for row in r:
+                    row[li], row[si] = back.get(row[li], row[li]), back.get(row[si], row[si])
+                    row[ci] = f"{Path(s).stem}/{row[ci]}"
+                    rows.append([Path(s).name] + row)
+        return head, rows
+
+    def write(path, head, rows):
+        # union-find over the export's lines
+        parent = {}
+
+        def find(x):
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        first = {}
+        for row in rows:
+            line, cl = row[1 + head.index("line")], row[1 + head.index("cluster")]
+            if cl in first:
+                parent[find(line)] = find(first[cl])
+            else:
+                first[cl] = line
+        seen, ids = set(), {}
+        with open(path, "w", newline="", encoding="utf-8-sig") as out:
+            w = csv.writer(out)
+            if head is None:
+                return
+            w.writerow(["shard"] + head)
+            ci = 1 + head.index("cluster")
+            for row in sorted(rows, key=lambda r: (find(r[1 + head.index("line")]),
+                                                   int(r[1 + head.index("line")]))):
+                line = row[1 + head.index("line")]
+                if line in seen:
+                    continue
+                seen.add(line)
+                row = list(row)
+                row[ci] = str(ids.setdefault(find(line), len(ids) + 1))
+                w.writerow(row)
+
+    years = [s for s in shards if Path(s).name.startswith("birth-year")]
+    provinces = [s for s in shards if not Path(s).name.startswith("birth-year")]
+    h1, r1 = read(provinces)
+    h2, r2 = read(years)
+    write(work / "clusters-province.csv", h1 or h2, list(r1))
+    write(work / "clusters-birth-year.csv", h2 or h1, list(r2))
+    write(work / "clusters.csv", h1 or h2, r1 + r2)
 
 
 def cluster_pairs(path):
