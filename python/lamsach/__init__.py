@@ -90,10 +90,10 @@ def check(
     """Checks an export and returns its findings and tally.
 
     Args:
-        source: a path (CSV, TSV, Excel workbook; Parquet/Arrow when the
-            command was built with the polars feature — else read them with
-            ``pl.read_parquet`` and pass the frame), or a polars DataFrame
-            (a pandas DataFrame is converted with ``pl.from_pandas``).
+        source: a path (CSV, TSV, Excel workbook read by lamsach; Parquet
+            or Arrow read by polars and handed over as a frame), or a polars
+            DataFrame or LazyFrame (a pandas DataFrame is converted with
+            ``pl.from_pandas``).
             Keep identifiers as text: a number column has lost its
             leading zeros, which the check reports (ID003).
         profile: ``vaccination``, ``bhxh``, ``education``, or a profile
@@ -144,19 +144,19 @@ def rules(lang: str = "vi") -> List[Dict[str, str]]:
     return list(_rules(lang))
 
 
+_PARQUET = (".parquet", ".pq")
+_ARROW = (".arrow", ".ipc", ".feather")
+
+
 def _is_frame_file(path: Union[str, "os.PathLike[str]"]) -> bool:
-    return os.fspath(path).lower().endswith((".parquet", ".pq", ".arrow", ".ipc", ".feather"))
+    return os.fspath(path).lower().endswith(_PARQUET + _ARROW)
 
 
 def _as_frame(source: Any) -> pl.DataFrame:
     if isinstance(source, (str, os.PathLike)):
-        # Parquet and Arrow files are read by polars, every column as text
+        # Parquet and Arrow files are read by polars; _csv_of renders their cells
         path = os.fspath(source)
-        if path.lower().endswith((".parquet", ".pq")):
-            frame = pl.read_parquet(path)
-        else:
-            frame = pl.read_ipc(path)
-        return frame
+        return pl.read_parquet(path) if path.lower().endswith(_PARQUET) else pl.read_ipc(path)
     if isinstance(source, pl.DataFrame):
         return source
     if isinstance(source, pl.LazyFrame):

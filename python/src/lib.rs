@@ -110,38 +110,26 @@ struct Request {
 }
 
 fn run(req: Request) -> Result<(FindingsTable, Outcome), Error> {
-    let Request {
-        path,
-        csv,
-        name,
-        profile,
-        reference,
-        group_by,
-        lang,
-        mask_ids,
-        today,
-        dedupe,
-    } = req;
     let data = RuleData::embedded()?;
-    let reference = match reference {
+    let reference = match req.reference {
         Some(p) => Some(std::sync::Arc::new(lamsach_reference::load(
-            &p, &data, lang,
+            &p, &data, req.lang,
         )?)),
         None => None,
     };
     let opts = Options {
-        profile,
-        group_by,
-        today,
-        lang,
+        profile: req.profile,
+        group_by: req.group_by,
+        today: req.today,
+        lang: req.lang,
         reference,
         record_keys: true,
         ..Options::default()
     };
-    let opened = match (path, csv) {
+    let opened = match (req.path, req.csv) {
         (Some(p), None) => lamsach_engine::open(&p, &data, &opts)?,
         (None, Some(bytes)) => {
-            let name = name.unwrap_or_else(|| "<DataFrame>".into());
+            let name = req.name.unwrap_or_else(|| "<DataFrame>".into());
             lamsach_engine::open_bytes(Path::new(&name), bytes, &data, &opts)?
         }
         _ => {
@@ -150,11 +138,15 @@ fn run(req: Request) -> Result<(FindingsTable, Outcome), Error> {
             ))
         }
     };
-    let mut table = FindingsTable::new(lang, mask_ids, &opened.mapping);
-    let outcome =
-        lamsach_engine::prepass::check_beside_prepass(dedupe, &opened, &data, None, opts, |o| {
-            lamsach_engine::check_file(&opened, &data, &o, &mut table)
-        })?;
+    let mut table = FindingsTable::new(req.lang, req.mask_ids, &opened.mapping);
+    let outcome = lamsach_engine::prepass::check_beside_prepass(
+        req.dedupe,
+        &opened,
+        &data,
+        None,
+        opts,
+        |o| lamsach_engine::check_file(&opened, &data, &o, &mut table),
+    )?;
     Ok((table, outcome))
 }
 

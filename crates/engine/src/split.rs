@@ -252,6 +252,8 @@ pub fn line_map_path(shard: &Path) -> PathBuf {
     shard.with_extension("lines.csv")
 }
 
+/// The shard key of a cell: the province code of a well-formed ID, or the
+/// year of a readable birth date; [`NO_KEY`] otherwise.
 fn key_of(cell: &str, by: SplitBy, data: &RuleData) -> String {
     match by {
         SplitBy::Province => {

@@ -71,58 +71,44 @@ pub fn frame_to_csv(path: &Path, bytes: Vec<u8>, kind: FrameKind) -> Result<Vec<
         .iter()
         .map(|c| c.as_materialized_series().rechunk())
         .collect();
-    let mut cell = String::new();
     for row in 0..df.height() {
         for (i, s) in series.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            cell.clear();
             let v = s.get(row).map_err(bad)?;
-            any_text(&v, &mut cell);
-            super::write_csv_cell(&mut out, &cell);
+            super::write_csv_cell(&mut out, &any_text(&v));
         }
         out.push(b'\n');
     }
     Ok(out)
 }
 
+/// A table cell's text: as [`super::cell_text`] renders the same value in a
+/// workbook (line breaks in text become spaces, whole floats lose their
+/// fraction), dates as dd/mm/yyyy, other values as polars prints them.
 #[cfg(feature = "polars")]
-fn any_text(v: &polars::prelude::AnyValue, out: &mut String) {
+fn any_text(v: &polars::prelude::AnyValue) -> String {
+    use calamine::Data;
     use polars::prelude::AnyValue;
-    use std::fmt::Write;
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    let _ = match v {
-        AnyValue::Null => Ok(()),
-        AnyValue::String(s) => {
-            out.push_str(&s.replace("\r\n", " ").replace(['\n', '\r'], " "));
-            Ok(())
-        }
-        AnyValue::StringOwned(s) => {
-            out.push_str(&s.replace("\r\n", " ").replace(['\n', '\r'], " "));
-            Ok(())
-        }
-        AnyValue::Boolean(b) => write!(out, "{}", if *b { "TRUE" } else { "FALSE" }),
-        AnyValue::Float64(f) => float_text(*f, out),
-        AnyValue::Float32(f) => float_text(f64::from(*f), out),
+    let data = match v {
+        AnyValue::Null => Data::Empty,
+        AnyValue::String(s) => Data::String(s.to_string()),
+        AnyValue::StringOwned(s) => Data::String(s.to_string()),
+        AnyValue::Boolean(b) => Data::Bool(*b),
+        AnyValue::Int64(i) => Data::Int(*i),
+        AnyValue::Float64(f) => Data::Float(*f),
+        AnyValue::Float32(f) => Data::Float(f64::from(*f)),
         AnyValue::Date(days) => {
-            match epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(*days))) {
-                Some(d) => write!(out, "{}", d.format("%d/%m/%Y")),
-                None => write!(out, "{days}"),
-            }
+            let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+            return match epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(*days))) {
+                Some(d) => d.format("%d/%m/%Y").to_string(),
+                None => days.to_string(),
+            };
         }
-        other => write!(out, "{other}"),
+        other => return other.to_string(),
     };
-}
-
-#[cfg(feature = "polars")]
-fn float_text(f: f64, out: &mut String) -> std::fmt::Result {
-    use std::fmt::Write;
-    if f.fract() == 0.0 && f.abs() < 1e17 {
-        write!(out, "{f:.0}")
-    } else {
-        write!(out, "{f}")
-    }
+    super::cell_text(&data, None)
 }
 
 /// Without the `polars` feature: an error that says how to read the file.

@@ -257,8 +257,6 @@ pub fn check_with_reports(
                 outcome.parent_header.is_some(),
             )?);
         }
-        #[cfg(not(feature = "parquet"))]
-        drop(table);
         if tables_wanted || progress.is_some() {
             let mut tables = ReportTables::from_outcome(
                 &outcome,
