@@ -19,7 +19,9 @@ a time (`--since` one salt state, so the shards' states merge), and
 `lamsach merge` adds the tallies and the states up: every rule but the fuzzy
 duplicates stays inside a province shard. The fuzzy duplicates (DUP003-005)
 of one person under IDs of two provinces need the second split, by birth
-year, each shard deduplicated by `lamsach dedupe` on a worker. Dask only places the shard runs on
+year, each shard deduplicated by `lamsach dedupe` on a worker with the
+whole file's name counts (each birth-year shard's `dedupe --count-names`,
+read by every shard with `--name-counts`). Dask only places the shard runs on
 workers and retries a shard whose worker is lost. Prints per-shard wall
 times, the whole run's, and the comparison.
 """
@@ -54,10 +56,19 @@ def check_shard(binary, shard, out, salt, profile):
     return shard, str(Path(out) / "tally.json"), str(state), time.perf_counter() - t
 
 
-def dedupe_shard(binary, shard, out, profile):
-    """The fuzzy duplicates of one shard: its clusters.csv."""
+def count_shard(binary, shard, out, profile):
+    """The name counts of one shard (`dedupe --count-names`)."""
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    run([binary, "dedupe", shard, "--profile", profile, "--count-names", out, "-q"])
+    return out
+
+
+def dedupe_shard(binary, shard, out, profile, counts):
+    """The fuzzy duplicates of one shard, names weighed by the whole file's
+    counts (`counts`: every shard's of one split): its clusters.csv."""
     t = time.perf_counter()
-    run([binary, "dedupe", shard, "--profile", profile, "--out", out, "-q"])
+    run([binary, "dedupe", shard, "--profile", profile, "--out", out, "-q",
+         "--name-counts", *counts])
     clusters = Path(out) / "clusters.csv"
     rows = max(0, sum(1 for _ in open(clusters, encoding="utf-8-sig")) - 1) if clusters.exists() else 0
     return shard, rows, time.perf_counter() - t
@@ -112,13 +123,24 @@ def main():
          str(work / "years"), "-q"])
     years = sorted(str(p) for p in (work / "years").glob("*.csv")
                    if not p.name.endswith(".lines.csv"))
-    both_splits = shards + years
+    run([binary, "split", a.export, "--by", "given-name", "--line-map", "--out",
+         str(work / "given"), "-q"])
+    given = sorted(str(p) for p in (work / "given").glob("*.csv")
+                   if not p.name.endswith(".lines.csv"))
+    all_splits = shards + years + given
+    # names weigh by the whole file's counts: each birth-year shard counts
+    # its names on a worker, every shard of the three splits reads all the counts
+    counts = client.gather([
+        client.submit(count_shard, binary, s, str(work / "counts" / f"{Path(s).stem}.csv"),
+                      a.profile, key=f"count-{Path(s).stem}", retries=2)
+        for s in years
+    ])
     dd = client.gather([
         client.submit(dedupe_shard, binary, s, str(work / "dedupe" / Path(s).stem), a.profile,
-                      key=f"dedupe-{Path(s).stem}", retries=2)
-        for s in both_splits
+                      counts, key=f"dedupe-{Path(s).stem}", retries=2)
+        for s in all_splits
     ])
-    merge_clusters(work, both_splits)
+    merge_clusters(work, all_splits)
     t_dedupe = time.perf_counter() - t4
     client.close()
     if cluster:
@@ -133,8 +155,9 @@ def main():
         rows = json.load(open(tally, encoding="utf-8"))["total"]["rows_read"]
         print(f"| {Path(shard).name} | {rows} | {secs:.2f} s |")
     print(f"\nsplit {t_split:.2f} s, checks on {a.workers if not a.scheduler else 'the'} "
-          f"workers {t_check:.2f} s, merge {t_merge:.2f} s; birth-year split and dedupe of "
-          f"{len(shards)} province and {len(years)} birth-year shards {t_dedupe:.2f} s "
+          f"workers {t_check:.2f} s, merge {t_merge:.2f} s; birth-year and given-name splits, "
+          f"name counts and dedupe of {len(shards)} province, {len(years)} birth-year and "
+          f"{len(given)} given-name shards {t_dedupe:.2f} s "
           f"({sum(r[1] for r in dd)} rows in the shards' clusters, merged in "
           f"{work / 'clusters.csv'}); total {time.perf_counter() - t0:.2f} s")
 
@@ -170,7 +193,8 @@ def main():
     whole_pairs = cluster_pairs(work / "whole-dedupe" / "clusters.csv")
     for name, f in [("province shards", work / "clusters-province.csv"),
                     ("birth-year shards", work / "clusters-birth-year.csv"),
-                    ("both, merged", work / "clusters.csv")]:
+                    ("given-name shards", work / "clusters-given-name.csv"),
+                    ("the three, merged", work / "clusters.csv")]:
         pairs = cluster_pairs(f)
         both = len(pairs & whole_pairs)
         print(f"duplicate pairs, {name}: {len(pairs)}, of the whole file's {len(whole_pairs)} "
@@ -182,9 +206,11 @@ def main():
 def merge_clusters(work, shards):
     """The shards' clusters.csv files, their lines mapped back to the
     export's (each shard's .lines.csv), merged: records one cluster puts
-    together stay together, clusters that share a record become one.
-    Writes clusters.csv (both splits) and clusters-province.csv and
-    clusters-birth-year.csv (each split alone), a `shard` column first."""
+    together stay together, clusters of one kind (person, event) that share
+    a record become one.
+    Writes clusters.csv (the three splits) and clusters-province.csv,
+    clusters-birth-year.csv and clusters-given-name.csv (each split alone),
+    a `shard` column first."""
     def read(shard_list):
         rows, head = [], None
         for s in shard_list:
@@ -207,7 +233,9 @@ def merge_clusters(work, shards):
         return head, rows
 
     def write(path, head, rows):
-        # union-find over the export's lines
+        # union-find over (kind, line): a line can be in a person cluster
+        # and an event cluster (a dose recorded twice by a duplicated
+        # person); clusters of one kind sharing a line become one
         parent = {}
 
         def find(x):
@@ -216,37 +244,40 @@ def merge_clusters(work, shards):
                 x = parent[x]
             return x
 
+        if head is None:
+            open(path, "w", encoding="utf-8-sig").close()
+            return
+        li, ci, ki = (1 + head.index(c) for c in ("line", "cluster", "kind"))
         first = {}
         for row in rows:
-            line, cl = row[1 + head.index("line")], row[1 + head.index("cluster")]
+            node, cl = (row[ki], row[li]), row[ci]
             if cl in first:
-                parent[find(line)] = find(first[cl])
+                parent[find(node)] = find(first[cl])
             else:
-                first[cl] = line
+                first[cl] = node
         seen, ids = set(), {}
         with open(path, "w", newline="", encoding="utf-8-sig") as out:
             w = csv.writer(out)
-            if head is None:
-                return
             w.writerow(["shard"] + head)
-            ci = 1 + head.index("cluster")
-            for row in sorted(rows, key=lambda r: (find(r[1 + head.index("line")]),
-                                                   int(r[1 + head.index("line")]))):
-                line = row[1 + head.index("line")]
-                if line in seen:
+            for row in sorted(rows, key=lambda r: (find((r[ki], r[li])), int(r[li]))):
+                node = (row[ki], row[li])
+                if node in seen:
                     continue
-                seen.add(line)
+                seen.add(node)
                 row = list(row)
-                row[ci] = str(ids.setdefault(find(line), len(ids) + 1))
+                row[ci] = str(ids.setdefault(find(node), len(ids) + 1))
                 w.writerow(row)
 
-    years = [s for s in shards if Path(s).name.startswith("birth-year")]
-    provinces = [s for s in shards if not Path(s).name.startswith("birth-year")]
-    h1, r1 = read(provinces)
-    h2, r2 = read(years)
-    write(work / "clusters-province.csv", h1 or h2, list(r1))
-    write(work / "clusters-birth-year.csv", h2 or h1, list(r2))
-    write(work / "clusters.csv", h1 or h2, r1 + r2)
+    def of(prefix):
+        return [s for s in shards if Path(s).name.startswith(prefix)]
+    h1, r1 = read(of("province"))
+    h2, r2 = read(of("birth-year"))
+    h3, r3 = read(of("given-name"))
+    head = h1 or h2 or h3
+    write(work / "clusters-province.csv", head, list(r1))
+    write(work / "clusters-birth-year.csv", head, list(r2))
+    write(work / "clusters-given-name.csv", head, list(r3))
+    write(work / "clusters.csv", head, r1 + r2 + r3)
 
 
 def cluster_pairs(path):

@@ -638,7 +638,11 @@ fn weights_learned_from_the_file_when_the_profile_asks() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("rules/profiles/vaccination.toml")).unwrap();
     let profile = dir.path().join("learn.toml");
-    std::fs::write(&profile, format!("{text}\n[dedupe]\nlearn = true\n")).unwrap();
+    assert!(
+        text.contains("learn = false"),
+        "the Vietnamese profile turns learning off"
+    );
+    std::fs::write(&profile, text.replace("learn = false", "learn = true")).unwrap();
     let export = dir.path().join("export.csv");
     let p = profile.to_str().unwrap();
     let out = run(&[
@@ -795,4 +799,79 @@ fn weights_learned_on_a_list_of_another_country_are_used() {
     );
     let (f, score) = scores(&truth_path, dir.path(), "person");
     assert!(f[0] >= 0.95 && f[1] >= 0.9, "{score}");
+}
+
+/// A list of people of any kind (a user's profile maps name, birth date,
+/// city and e-mail): rows with neither an ID nor a birth date are one record
+/// only when their places and contacts agree too (two "John Smith" of two
+/// cities are two people); one e-mail tells a typo from a sibling; `--pairs`
+/// gives each compared pair its score and the weight of each field.
+#[test]
+fn a_list_of_people_without_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("people.csv");
+    std::fs::write(
+        &input,
+        "name,dob,city,email\n\
+         John Smith,,London,js@a.com\n\
+         John Smith,,Leeds,jsmith@b.org\n\
+         John Smith,,London,js@a.com\n\
+         Arthur Booth,2007-09-13,Leeds,arthurbooth25@romero.com\n\
+         Arthur Both,2007-09-13,,arthurbooth25@romero.com\n",
+    )
+    .unwrap();
+    let profile = dir.path().join("people.toml");
+    std::fs::write(
+        &profile,
+        "name = \"people\"\nlabel_vi = \"Danh sách\"\nlabel_en = \"People\"\ngroup_by = \"commune\"\n\
+         needed = [\"full_name\"]\nrequired = [\"full_name\"]\nevent_key = [\"full_name\", \"dob\"]\n\
+         signature = []\n[fields]\nfull_name = [\"name\"]\ndob = [\"dob\"]\n\
+         commune = [\"city\"]\nemail = [\"email\"]\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let pairs = dir.path().join("pairs.csv");
+    let o = run(&[
+        "dedupe",
+        input.to_str().unwrap(),
+        "--profile",
+        profile.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--pairs",
+        pairs.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let rows = read_csv(&pairs);
+    assert_eq!(rows[0], ["line_a", "line_b", "how", "score", "weights"]);
+    let pair = |a: &str, b: &str| {
+        rows[1..]
+            .iter()
+            .find(|r| r[0] == a && r[1] == b)
+            .cloned()
+            .unwrap_or_else(|| panic!("{a},{b} not in {rows:?}"))
+    };
+    // one John Smith of London twice: one record; the one of Leeds another
+    assert_eq!(pair("2", "4")[2], "same-record");
+    let leeds = pair("2", "3");
+    assert_eq!(leeds[2], "compared");
+    assert!(leeds[3].parse::<f32>().unwrap() < 9.0, "{leeds:?}");
+    assert!(leeds[4].contains("commune:differ"), "{leeds:?}");
+    // Booth / Both under one e-mail: a typo, one person
+    let booth = pair("5", "6");
+    assert!(
+        booth[4].contains("full_name:typo") && booth[4].contains("email:agree"),
+        "{booth:?}"
+    );
+    let clusters = read_csv(&out.join("clusters.csv"));
+    let l = col(&clusters, "line");
+    let lines: Vec<&str> = clusters[1..].iter().map(|r| r[l].as_str()).collect();
+    // the London rows are one row written twice; Leeds is nobody's duplicate
+    assert_eq!(lines, ["2", "4", "5", "6"], "{clusters:?}");
 }

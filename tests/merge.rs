@@ -378,3 +378,188 @@ fn shard_lines_map_back_to_the_file() {
     assert!(whole.len() >= 4, "{whole:?}");
     assert_eq!(mapped, whole);
 }
+
+/// Person-cluster rows of a clusters.csv: line (mapped through `map` when
+/// given) → its score.
+fn person_scores(
+    clusters: &Path,
+    map: Option<&std::collections::HashMap<u64, u64>>,
+) -> std::collections::BTreeMap<u64, String> {
+    let text = std::fs::read_to_string(clusters).unwrap_or_default();
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (cl, ck, cs, cr) = (col("line"), col("kind"), col("score"), col("role"));
+    r.records()
+        .map(|x| x.unwrap())
+        .filter(|x| &x[ck] == "person" && &x[cr] != "keep")
+        .map(|x| {
+            let line: u64 = x[cl].parse().unwrap();
+            (map.map_or(line, |m| m[&line]), x[cs].to_string())
+        })
+        .collect()
+}
+
+/// A shard deduplicated with the name counts of every shard of its split
+/// (`dedupe --count-names`, then `--name-counts`) scores each pair it finds
+/// as the whole file does; with its own counts a common name looks rare in
+/// a one-year shard and some pairs score higher.
+#[test]
+fn shards_weigh_names_by_the_whole_files_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = dir.path().join("gen");
+    xtask::dedupe_synth::run(&xtask::dedupe_synth::SynthArgs {
+        rows: 20_000,
+        seed: 7,
+        ..xtask::dedupe_synth::SynthArgs::new(&gen)
+    })
+    .unwrap();
+    let file = gen.join("export.csv");
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let run = |args: &[String]| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = lamsach(&args);
+        assert!(
+            o.status.code().is_some_and(|c| c < 2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let whole = dir.path().join("whole");
+    run(&[
+        "dedupe".into(),
+        s(&file),
+        "--out".into(),
+        s(&whole),
+        "-q".into(),
+    ]);
+    let whole = person_scores(&whole.join("clusters.csv"), None);
+    let years = dir.path().join("years");
+    run(&[
+        "split".into(),
+        s(&file),
+        "--by".into(),
+        "birth-year".into(),
+        "--line-map".into(),
+        "--out".into(),
+        s(&years),
+        "-q".into(),
+    ]);
+    let mut shards: Vec<_> = std::fs::read_dir(&years)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.to_string_lossy().ends_with(".lines.csv"))
+        .collect();
+    shards.sort();
+    let counts: Vec<String> = shards
+        .iter()
+        .enumerate()
+        .map(|(i, shard)| {
+            let c = dir.path().join(format!("counts-{i}.csv"));
+            run(&[
+                "dedupe".into(),
+                s(shard),
+                "--count-names".into(),
+                s(&c),
+                "-q".into(),
+            ]);
+            s(&c)
+        })
+        .collect();
+    let (mut equal, mut own_differs, mut with_differs) = (0, 0, 0);
+    for (i, shard) in shards.iter().enumerate() {
+        let map_text = std::fs::read_to_string(shard.with_extension("lines.csv")).unwrap();
+        let map: std::collections::HashMap<u64, u64> = map_text
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let (a, b) = l.split_once(',').unwrap();
+                (a.parse().unwrap(), b.parse().unwrap())
+            })
+            .collect();
+        let own = dir.path().join(format!("own-{i}"));
+        run(&[
+            "dedupe".into(),
+            s(shard),
+            "--out".into(),
+            s(&own),
+            "-q".into(),
+        ]);
+        let with = dir.path().join(format!("with-{i}"));
+        let mut args = vec![
+            "dedupe".into(),
+            s(shard),
+            "--out".into(),
+            s(&with),
+            "-q".into(),
+        ];
+        args.push("--name-counts".into());
+        args.extend(counts.iter().cloned());
+        run(&args);
+        for (line, score) in person_scores(&own.join("clusters.csv"), Some(&map)) {
+            if whole.get(&line).is_some_and(|w| *w != score) {
+                own_differs += 1;
+            }
+        }
+        for (line, score) in person_scores(&with.join("clusters.csv"), Some(&map)) {
+            match whole.get(&line) {
+                Some(w) if *w == score => equal += 1,
+                Some(_) => with_differs += 1,
+                None => {}
+            }
+        }
+    }
+    assert!(equal > 50, "{equal} rows scored as in the whole file");
+    assert!(own_differs > 0, "the shard's own counts change some scores");
+    assert_eq!(
+        with_differs, 0,
+        "with the whole file's counts no score differs"
+    );
+}
+
+/// `split --by given-name`: the third split, by the first two letters of
+/// the given name with diacritics folded; every record in one shard, a row
+/// without a name in the no-key shard.
+#[test]
+fn split_by_given_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.csv");
+    std::fs::write(
+        &file,
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Vắc xin,Mũi,Ngày tiêm\n\
+         Lê Văn Thành,01/02/1990,Nam,051090015671,Pfizer,1,15/08/2021\n\
+         LE VAN THANH,01/02/1991,Nam,,Pfizer,1,16/08/2021\n\
+         Trần Thị Thảo,02/03/1991,Nữ,051191015679,Pfizer,1,15/08/2021\n\
+         Phạm Văn Đức,31/01/1990,Nam,051090015680,Pfizer,1,15/08/2021\n\
+         ,04/05/1991,Nữ,,Pfizer,1,15/08/2021\n",
+    )
+    .unwrap();
+    let shards = dir.path().join("shards");
+    let o = lamsach(&[
+        "split",
+        file.to_str().unwrap(),
+        "--by",
+        "given-name",
+        "--out",
+        shards.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut got: Vec<(String, usize)> = std::fs::read_dir(&shards)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            let rows = std::fs::read_to_string(&p).unwrap().lines().count() - 1;
+            (p.file_name().unwrap().to_string_lossy().into_owned(), rows)
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("given-name-du.csv".to_string(), 1),
+            ("given-name-no-key.csv".to_string(), 1),
+            ("given-name-th.csv".to_string(), 3),
+        ]
+    );
+}

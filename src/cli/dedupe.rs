@@ -21,6 +21,12 @@ pub struct DedupeArgs {
     /// Ghi mọi cặp dòng đã gặp nhau (so sánh, hoặc cùng một hồ sơ) để đo khối / write every pair of rows that met (compared, or rows of one record), to measure the blocks
     #[arg(long, value_name = "FILE")]
     pub pairs: Option<PathBuf>,
+    /// Chỉ đếm tên (mỗi họ tên, mỗi tên gọi: số hồ sơ) vào tệp này rồi dừng; dùng cho từng phần của một tệp đã chia / only count the names (records per full name and per given name) into this file, then stop; for each shard of a split file
+    #[arg(long, value_name = "FILE")]
+    pub count_names: Option<PathBuf>,
+    /// Tệp đếm tên của mọi phần (từ --count-names): chấm điểm tên theo số đếm của cả tệp / name-count files of every shard (from --count-names): names are weighed by the whole file's counts
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub name_counts: Vec<PathBuf>,
     /// Che số định danh và số điện thoại (0010****2345) / mask IDs and phones
     #[arg(long)]
     pub mask_ids: bool,
@@ -49,6 +55,7 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
     let data = load_rules(&a.common)?;
     let mut cfg = DedupeSettings::load(a.common.rules.as_deref())?;
     cfg.keep_pairs = a.pairs.is_some();
+    cfg.name_counts = a.name_counts.clone();
     let lang = lamsach_text::Lang::from(a.common.lang);
     let opts = Options {
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
@@ -56,6 +63,26 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
     };
     let t0 = std::time::Instant::now();
     let opened = lamsach_engine::open(&a.file, &data, &opts)?;
+    if let Some(path) = &a.count_names {
+        let (rows, persons) = lamsach_dedupe::count_names(&opened, &data, path)?;
+        if !a.quiet {
+            eprintln!(
+                "{}",
+                if lang.is_en() {
+                    format!(
+                        "Rows read: {rows}; person records: {persons}; name counts: {}",
+                        path.display()
+                    )
+                } else {
+                    format!(
+                        "Số dòng đã đọc: {rows}; số hồ sơ người: {persons}; số đếm tên: {}",
+                        path.display()
+                    )
+                }
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let reference = a
         .reference
         .as_deref()
@@ -80,10 +107,15 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
     if let Some(path) = &a.pairs {
         let mut f = lamsach_io::out::AtomicFile::create_csv(path)?;
         let werr = Error::write(path);
-        let mut text = String::from("line_a,line_b,how\n");
-        for (x, y, compared) in &o.met {
-            let how = if *compared { "compared" } else { "same-record" };
-            text.push_str(&format!("{x},{y},{how}\n"));
+        let mut text = String::from("line_a,line_b,how,score,weights\n");
+        for m in &o.met {
+            let (a, b) = (m.line_a, m.line_b);
+            match &m.compared {
+                Some((score, why)) => {
+                    text.push_str(&format!("{a},{b},compared,{score:.1},{why}\n"))
+                }
+                None => text.push_str(&format!("{a},{b},same-record,,\n")),
+            }
         }
         f.writer().write_all(text.as_bytes()).map_err(&werr)?;
         f.commit()?;
@@ -211,10 +243,10 @@ fn cluster_line(c: &Cluster, lang: Lang) -> String {
 fn learned_line(o: &lamsach_dedupe::Detection, lang: lamsach_text::Lang) -> String {
     match (&o.learned, o.learn_asked) {
         (Some(l), _) if l.rejected && lang.is_en() => {
-            "Weights not learned: in the pairs the learned model calls one person, names or birth dates mostly differ (households, not duplicates); the weights of rules/dedupe.toml are used (weights.csv shows the model)\n".to_string()
+            "Weights not learned: in the pairs the learned model calls one person, name and birth date mostly both differ, or the IDs do (households, not duplicates); the weights of rules/dedupe.toml are used (weights.csv shows the model)\n".to_string()
         }
         (Some(l), _) if l.rejected => {
-            "Không dùng trọng số học được: trong các cặp mô hình coi là một người, họ tên hoặc ngày sinh phần lớn khác nhau (cùng hộ, không phải trùng); dùng trọng số trong rules/dedupe.toml (mô hình ở weights.csv)\n".to_string()
+            "Không dùng trọng số học được: trong các cặp mô hình coi là một người, phần lớn khác cả họ tên lẫn ngày sinh, hoặc khác số định danh (cùng hộ, không phải trùng); dùng trọng số trong rules/dedupe.toml (mô hình ở weights.csv)\n".to_string()
         }
         (Some(l), _) if lang.is_en() => format!(
             "Weights learned from this file: {} random pairs, {} blocks, {:.6} of all pairs expected to match, threshold {:.1} bits\n",

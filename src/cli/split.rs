@@ -13,6 +13,8 @@ pub enum By {
     Province,
     /// Năm sinh / year of birth
     BirthYear,
+    /// Hai chữ cái đầu của tên (bỏ dấu) / the given name's first two letters (diacritics folded)
+    GivenName,
 }
 
 #[derive(clap::Args, Debug)]
@@ -47,6 +49,7 @@ pub fn run_split(a: &SplitArgs) -> Result<ExitCode> {
     let by = match a.by {
         By::Province => SplitBy::Province,
         By::BirthYear => SplitBy::BirthYear,
+        By::GivenName => SplitBy::GivenName,
     };
     let s = split_file(&a.file, &a.out, by, a.line_map, &data, &opts)?;
     if a.quiet {

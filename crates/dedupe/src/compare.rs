@@ -111,6 +111,14 @@ impl Strings {
             }
         }
     }
+    /// The id of `s` when it is in the table.
+    pub fn find(&self, s: &str) -> Option<u32> {
+        match self.by_hash.get(&xxh3_64(s.as_bytes())) {
+            Some(&id) if slice(&self.text, &self.ends, id) == s => Some(id),
+            Some(_) => self.spill.get(s).copied(),
+            None => None,
+        }
+    }
     /// True when a string with xxh3 `h` is in the table.
     pub(crate) fn has_hash(&self, h: u64) -> bool {
         self.by_hash.contains_key(&h)
@@ -281,6 +289,11 @@ pub struct Pool {
     pub rows: Vec<Row>,
     /// Row numbers grouped by record (see [`PersonRecord::rows_at`]).
     pub row_ids: Vec<u32>,
+    /// Person records by id of `values` (communes, addresses, postcodes,
+    /// e-mails): how common a value is, for learned weights.
+    pub value_count: Vec<u32>,
+    /// Person records by full birth date (day number).
+    pub dob_count: FxHashMap<i32, u32>,
 }
 
 /// Events compared per record: a few are enough; a record with thousands
@@ -288,6 +301,30 @@ pub struct Pool {
 pub(crate) const MAX_EVENTS: usize = 16;
 
 impl Pool {
+    /// Counts the records per commune, address, postcode and e-mail.
+    pub fn count_values(&mut self, persons: &[PersonRecord]) {
+        self.value_count = vec![0; self.values.len()];
+        self.dob_count = FxHashMap::default();
+        for p in persons {
+            if let DateValue::Full(d) = p.dob {
+                *self.dob_count.entry(d.num_days_from_ce()).or_insert(0) += 1;
+            }
+            let mut seen = [0u32; 4];
+            for (i, v) in [p.commune, p.address, p.postcode, p.email]
+                .into_iter()
+                .enumerate()
+            {
+                // one record counts once per value, whatever field holds it
+                if v == 0 || seen[..i].contains(&v) {
+                    continue;
+                }
+                seen[i] = v;
+                if let Some(c) = self.value_count.get_mut(v as usize) {
+                    *c = c.saturating_add(1);
+                }
+            }
+        }
+    }
     /// Indexes of the rows of a record, in line order.
     pub fn rows_of(&self, p: &PersonRecord) -> &[u32] {
         let at = p.rows_at as usize;
@@ -326,6 +363,9 @@ pub enum NameLevel {
     /// words in any order): several typos in a list not written here.
     Similar,
     Differ,
+    /// No word of one name is a word of the other, even misspelt: two
+    /// people, more surely than names sharing a word ([`NameLevel::Differ`]).
+    Unrelated,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -422,6 +462,7 @@ pub(crate) fn levels(c: &Comparison) -> [u8; FIELDS.len()] {
             NameLevel::GivenDiffers => 6,
             NameLevel::Similar => 7,
             NameLevel::Differ => 8,
+            NameLevel::Unrelated => 9,
         },
         match c.dob_counted {
             DobLevel::Missing => 0,
@@ -456,7 +497,7 @@ pub(crate) fn levels(c: &Comparison) -> [u8; FIELDS.len()] {
 
 /// The name of level `l` of field `f`, as in clusters.csv's `weights`.
 pub(crate) fn level_name(f: usize, l: usize) -> &'static str {
-    const NAME: [&str; 9] = [
+    const NAME: [&str; 10] = [
         "missing",
         "exact",
         "folded",
@@ -466,6 +507,7 @@ pub(crate) fn level_name(f: usize, l: usize) -> &'static str {
         "givendiffers",
         "similar",
         "differ",
+        "unrelated",
     ];
     const DOB: [&str; 7] = [
         "missing", "exact", "swapped", "near", "yearoff", "yearonly", "differ",
@@ -797,6 +839,64 @@ fn agree<T: PartialEq + ?Sized>(a: Option<&T>, b: Option<&T>) -> Agree {
     }
 }
 
+/// [`aw`] of a text field, an agreeing value weighed by how common it is
+/// when the weights were learned: log2(m / u) less log2(c / (n·u)), c the
+/// records with the value (a city half the list lives in says little).
+fn aw_text(level: Agree, value: u32, pool: &Pool, w: &super::config::AgreeW) -> f32 {
+    match (level, w.learned_count) {
+        (Agree::Agree, Some(at)) => {
+            let c = pool
+                .value_count
+                .get(value as usize)
+                .copied()
+                .unwrap_or(1)
+                .max(1) as f32;
+            w.agree - (c / at.max(1.0)).log2().clamp(-TF_MAX_BITS, TF_MAX_BITS)
+        }
+        _ => aw(level, w),
+    }
+}
+
+/// The weights of the commune, address and postcode, of which only the
+/// largest agreement counts: one place, said three ways (one postcode is one
+/// commune for strangers as much as for one person), is evidence once.
+/// Disagreements all count.
+fn places_w(commune: f32, address: f32, postcode: f32) -> (f32, f32, f32) {
+    let top = commune.max(address).max(postcode);
+    let mut kept = false;
+    let mut keep = |w: f32| {
+        if w <= 0.0 {
+            w
+        } else if w == top && !kept {
+            kept = true;
+            w
+        } else {
+            0.0
+        }
+    };
+    (keep(commune), keep(address), keep(postcode))
+}
+
+/// The weight of a birth-date level; an exact date less (or more) by how
+/// common it is, when the weights were learned.
+fn dob_weight_of(level: DobLevel, a: &PersonRecord, pool: &Pool, d: &super::config::DobW) -> f32 {
+    match (level, a.dob, d.learned_count) {
+        (DobLevel::Exact, DateValue::Full(x), Some(at)) => {
+            let c = pool
+                .dob_count
+                .get(&x.num_days_from_ce())
+                .copied()
+                .unwrap_or(1)
+                .max(1) as f32;
+            d.exact - (c / at.max(1.0)).log2().clamp(-TF_MAX_BITS, TF_MAX_BITS)
+        }
+        _ => dob_w(level, d),
+    }
+}
+
+/// The most a value's frequency moves a learned agreement weight, in bits.
+const TF_MAX_BITS: f32 = 8.0;
+
 fn aw(level: Agree, w: &super::config::AgreeW) -> f32 {
     match level {
         Agree::Agree => w.agree,
@@ -1116,23 +1216,30 @@ fn compare_inner(
     let dob_bound = if dob == DobLevel::Differ && id == IdLevel::Same {
         w.dob.near.max(w.dob.differ)
     } else {
-        dob_w(dob, &w.dob)
+        dob_weight_of(dob, a, pool, &w.dob)
     };
+    let (commune_w, address_w, postcode_w) = places_w(
+        aw_text(commune, a.commune, pool, &w.commune),
+        aw_text(address, a.address, pool, &w.address),
+        aw_text(postcode, a.postcode, pool, &w.postcode),
+    );
+    let email_w = aw_text(email, a.email, pool, &w.email);
     let rest = id_w(id, &w.id)
         + aw(sex, &w.sex)
         + aw(phone, &w.phone)
-        + aw(commune, &w.commune)
-        + aw(address, &w.address)
+        + commune_w
+        + address_w
         + aw(vaccine, &w.vaccine)
-        + aw(postcode, &w.postcode)
-        + aw(email, &w.email);
+        + postcode_w
+        + email_w;
     if let Some((bd, min)) = bound {
         if dob_bound + rest + bd.name + bd.events < min - MARGIN {
             return None;
         }
     }
     let name = cmp_name(a, b, &pool.names);
-    let name_counted = name_read_with(name, id, dob, a, b, &pool.names, w);
+    let one_id = id == IdLevel::Same || matches!(email, Agree::Agree | Agree::Close);
+    let name_counted = name_read_with(name, one_id, dob, a, b, &pool.names, w);
     let name_w = name_weight(name_counted, a, b, pool, w);
     // Under one ID and one name, a birth date that differs is a typo in the
     // date, not another person (a father and son share a name, never an ID).
@@ -1146,7 +1253,7 @@ fn compare_inner(
     } else {
         dob
     };
-    let dob_weight = dob_w(dob_counted, &w.dob);
+    let dob_weight = dob_weight_of(dob_counted, a, pool, &w.dob);
     if let Some((bd, min)) = bound {
         if dob_weight + rest + name_w + bd.events < min - MARGIN {
             return None;
@@ -1183,11 +1290,11 @@ fn compare_inner(
         aw(c.sex, &w.sex),
         id_w(c.id, &w.id),
         aw(c.phone, &w.phone),
-        aw(c.commune, &w.commune),
-        aw(c.address, &w.address),
+        commune_w,
+        address_w,
         aw(c.vaccine, &w.vaccine),
-        aw(c.postcode, &w.postcode),
-        aw(c.email, &w.email),
+        postcode_w,
+        email_w,
         events_w(c.events, w),
     ];
     let [name_p, dob_p, sex_p, id_p, phone_p, commune_p, address_p, vaccine_p, postcode_p, email_p, event_p] =
@@ -1219,16 +1326,18 @@ pub(crate) fn events_w(level: EventsLevel, w: &Weights) -> f32 {
 /// The names' level read with the other fields: evidence that tells a typo
 /// from a sibling. Siblings and twins share a family name, a phone, an
 /// address, a commune — never an ID.
+///
+/// `one_id`: one person's own identifier agrees, the ID or the e-mail
+/// address (a household shares a phone and an address, rarely a mailbox).
 fn name_read_with(
     name: NameLevel,
-    id: IdLevel,
+    one_id: bool,
     dob: DobLevel,
     a: &PersonRecord,
     b: &PersonRecord,
     names: &Names,
     w: &Weights,
 ) -> NameLevel {
-    let one_id = id == IdLevel::Same;
     match name {
         // a given name one or two edits away is a typo when the ID agrees too
         NameLevel::GivenDiffers if one_id && given_close(a, b, names) => NameLevel::Typo,
@@ -1244,14 +1353,39 @@ fn name_read_with(
         {
             NameLevel::Partial
         }
+        // alike letter by letter, as many words on both sides (a one-word
+        // name is alike the start of any name that begins with it)
         NameLevel::Differ
             if w.name.similar.is_some()
+                && names.info(a.name).words == names.info(b.name).words
                 && names_similar(names.strings.get(a.name), names.strings.get(b.name)) =>
         {
             NameLevel::Similar
         }
+        NameLevel::Differ if w.name.unrelated.is_some() && !names_related(a, b, names) => {
+            NameLevel::Unrelated
+        }
         level => level,
     }
+}
+
+/// True when a word of one name is a word of the other, one the start of
+/// the other ("fred" / "frederick"), or alike letter by letter (Jaro–Winkler
+/// at least 0.8: "imgeen" / "imogen", "dviis" / "davis").
+fn names_related(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
+    let related = |x: &str, y: &str| {
+        x == y
+            || x.len().min(y.len()) >= 3
+                && (x.starts_with(y)
+                    || y.starts_with(x)
+                    || jaro_winkler_may_reach(x.chars(), y.chars(), 0.8)
+                        && strsim::jaro_winkler(x, y) >= 0.8)
+    };
+    with_words(names.strings.get(a.name), |wa| {
+        with_words(names.strings.get(b.name), |wb| {
+            wa.iter().any(|x| wb.iter().any(|y| related(x, y)))
+        })
+    })
 }
 
 /// The weight of a name level; an exact name less (or, with learned
@@ -1291,6 +1425,7 @@ fn name_weight(
         NameLevel::GivenDiffers => n.given_differs,
         NameLevel::Similar => n.similar.unwrap_or(n.differ),
         NameLevel::Differ => n.differ,
+        NameLevel::Unrelated => n.unrelated.unwrap_or(n.differ),
     }
 }
 
@@ -1374,14 +1509,18 @@ impl Comparison {
             NameLevel::Partial => yes.push("full_name~middle"),
             NameLevel::Typo => yes.push("full_name~typo"),
             NameLevel::AccentDiffers => yes.push("full_name~accents"),
-            NameLevel::GivenDiffers | NameLevel::Differ | NameLevel::Similar
+            NameLevel::GivenDiffers
+            | NameLevel::Differ
+            | NameLevel::Similar
+            | NameLevel::Unrelated
                 if self.name_counted == NameLevel::Similar =>
             {
                 yes.push("full_name~similar")
             }
-            NameLevel::GivenDiffers | NameLevel::Differ | NameLevel::Similar => {
-                no.push("full_name")
-            }
+            NameLevel::GivenDiffers
+            | NameLevel::Differ
+            | NameLevel::Similar
+            | NameLevel::Unrelated => no.push("full_name"),
             NameLevel::Missing => {}
         }
         match self.dob {
@@ -1504,6 +1643,79 @@ pub(crate) mod tests {
         }
         pool.names.finish(&all);
         compare(&pa, &pb, &pool, &w)
+    }
+
+    /// With the levels learning tells apart, names with no word related
+    /// ("Trần Văn Hùng" / "Lê Thị Mai") are `Unrelated`, apart from names
+    /// sharing a word or with words alike letter by letter (`Differ`). The
+    /// hand-set weights leave `unrelated` unset: such names weigh `differ`.
+    #[test]
+    fn unrelated_names_are_told_from_names_sharing_a_word() {
+        let hand = DedupeSettings::embedded().unwrap().weights;
+        let tell = crate::learn::telling_levels(&hand);
+        let level = |a: &str, b: &str, w: &Weights| {
+            let mut pool = Pool::default();
+            let pa = p(&mut pool, a, (1990, 5, 12), Sex::Male, "");
+            let pb = p(&mut pool, b, (1990, 5, 12), Sex::Male, "");
+            pool.names.finish(&[pa, pb]);
+            compare(&pa, &pb, &pool, w).name_counted
+        };
+        assert_eq!(
+            level("Trần Văn Hùng", "Lê Thị Mai", &tell),
+            NameLevel::Unrelated
+        );
+        assert_eq!(
+            level("Trần Văn Hùng", "Lê Thị Mai", &hand),
+            NameLevel::Differ
+        );
+        // a word in common, the start of another, or alike letter by letter
+        assert_eq!(
+            level("Henry Gladstone", "Henry Hawarden Wood", &tell),
+            NameLevel::Differ
+        );
+        assert_eq!(
+            level("Fred Hoyle Smith", "Frederick Jones", &tell),
+            NameLevel::Differ
+        );
+        assert_eq!(
+            level("Imgeen", "Imogen Wilkinson", &tell),
+            NameLevel::Differ
+        );
+    }
+
+    /// An e-mail address is one person's: under one e-mail a given name one
+    /// or two letters off is a typo, not a sibling; without it, a sibling.
+    #[test]
+    fn one_email_tells_a_typo_from_a_sibling() {
+        let cfg = DedupeSettings::embedded().unwrap();
+        let level = |email_b: &str| {
+            let mut pool = Pool::default();
+            let mut pa = p(&mut pool, "Arthur Booth", (2007, 9, 13), Sex::Male, "");
+            let mut pb = p(&mut pool, "Arthur Both", (2007, 9, 13), Sex::Male, "");
+            pa.email = pool.values.intern("arthurbooth25@romero.com");
+            pb.email = pool.values.intern(email_b);
+            pool.names.finish(&[pa, pb]);
+            compare(&pa, &pb, &pool, &cfg.weights)
+        };
+        let same = level("arthurbooth25@romero.com");
+        assert_eq!(same.name_counted, NameLevel::Typo);
+        assert!(same.score >= cfg.threshold, "{}", same.score);
+        assert_eq!(
+            level("a.both@other.org").name_counted,
+            NameLevel::GivenDiffers
+        );
+    }
+
+    /// Commune, address and postcode name one place: of their agreements
+    /// only the largest counts (strangers of one postcode share its commune
+    /// too); disagreements all count.
+    #[test]
+    fn one_place_counts_once() {
+        assert_eq!(places_w(1.0, 1.5, 2.0), (0.0, 0.0, 2.0));
+        assert_eq!(places_w(1.0, -0.5, 0.0), (1.0, -0.5, 0.0));
+        assert_eq!(places_w(-2.0, -0.5, -1.0), (-2.0, -0.5, -1.0));
+        // two equal agreements: one counts
+        assert_eq!(places_w(1.5, 1.5, 0.0), (1.5, 0.0, 0.0));
     }
 
     /// Under one ID, a name a few edits off or missing a part is one person;

@@ -34,6 +34,10 @@ pub struct DedupeSettings {
     /// blocks let meet; not a setting of the file.
     #[serde(skip)]
     pub keep_pairs: bool,
+    /// Name-count files of the whole file this one is a shard of
+    /// (`dedupe --name-counts`, see `counts.rs`); not a setting of the file.
+    #[serde(skip)]
+    pub name_counts: Vec<std::path::PathBuf>,
     /// The file as read, for [`DedupeSettings::for_profile`].
     #[serde(skip)]
     source: toml::Table,
@@ -95,6 +99,10 @@ pub struct NameW {
     /// another order); unset, such names are not told apart from `differ`.
     #[serde(default)]
     pub similar: Option<f32>,
+    /// No word of one name related to a word of the other; unset, such
+    /// names weigh `differ`.
+    #[serde(default)]
+    pub unrelated: Option<f32>,
     /// Set by learning, not in the file: how many records share the average
     /// agreeing name. An exact name weighs `exact - log2(count / this)`.
     #[serde(skip)]
@@ -110,6 +118,11 @@ pub struct DobW {
     pub year_off: f32,
     pub year_only: f32,
     pub differ: f32,
+    /// Set by learning, not in the file: how many records share the average
+    /// agreeing birth date. An exact date weighs `exact - log2(count / this)`
+    /// (1 January of a year, a placeholder, is shared by many).
+    #[serde(skip)]
+    pub learned_count: Option<f32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -128,6 +141,11 @@ pub struct AgreeW {
     /// Weight of two texts a typo or a space apart; unset, they `differ`.
     #[serde(default)]
     pub close: Option<f32>,
+    /// With learned weights: the records sharing the average agreeing value
+    /// (n·u); an agreeing value's weight is moved by how much commoner or
+    /// rarer it is. Not a setting of the file.
+    #[serde(skip)]
+    pub learned_count: Option<f32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -326,6 +344,25 @@ impl DedupeSettings {
                         blocks.extend(more.iter().cloned());
                     }
                 }
+                ("without_blocks", toml::Value::Array(names), _) => {
+                    let unknown: Vec<String> = names
+                        .iter()
+                        .map(|n| n.as_str().unwrap_or_default().to_string())
+                        .filter(|n| !self.blocks.iter().any(|b| &b.name == n))
+                        .collect();
+                    if !unknown.is_empty() {
+                        return Err(Error::Config(format!(
+                            "profile '{profile}' [dedupe] without_blocks: không có khối / no block named {}",
+                            unknown.join(", ")
+                        )));
+                    }
+                    if let Some(toml::Value::Array(blocks)) = merged.get_mut("blocks") {
+                        blocks.retain(|b| {
+                            let name = b.get("name").and_then(toml::Value::as_str);
+                            !names.iter().any(|n| n.as_str() == name)
+                        });
+                    }
+                }
                 _ => {
                     merged.insert(key.clone(), value.clone());
                 }
@@ -335,6 +372,7 @@ impl DedupeSettings {
         let text = toml::to_string(&merged).map_err(|e| Error::Config(format!("{path}: {e}")))?;
         let mut c = Self::parse(&path, &text)?;
         c.keep_pairs = self.keep_pairs;
+        c.name_counts = self.name_counts.clone();
         Ok(c)
     }
 }
@@ -348,7 +386,7 @@ mod tests {
         let base = DedupeSettings::embedded().unwrap();
         let table: toml::Table = toml::from_str(
             r#"
-learn = true
+learn = false
 threshold = 12.5
 [weights.name]
 exact = 9.0
@@ -359,7 +397,7 @@ keys = ["postcode", "birth_year"]
         )
         .unwrap();
         let c = base.for_profile("p", Some(&table)).unwrap();
-        assert!(c.learn && !base.learn);
+        assert!(!c.learn && base.learn);
         assert_eq!(c.threshold, 12.5);
         assert_eq!(c.weights.name.exact, 9.0);
         // the other name weights are the file's
@@ -374,6 +412,18 @@ keys = ["postcode", "birth_year"]
             base.for_profile("p", None).unwrap().blocks.len(),
             base.blocks.len()
         );
+        // blocks of the file left out by name; an unknown name is an error
+        let without: toml::Table =
+            toml::from_str(r#"without_blocks = ["email", "postcode"]"#).unwrap();
+        let c = base.for_profile("p", Some(&without)).unwrap();
+        assert_eq!(c.blocks.len(), base.blocks.len() - 2);
+        assert!(c
+            .blocks
+            .iter()
+            .all(|b| b.name != "email" && b.name != "postcode"));
+        let typo: toml::Table = toml::from_str(r#"without_blocks = ["emial"]"#).unwrap();
+        let e = base.for_profile("p", Some(&typo)).unwrap_err().to_string();
+        assert!(e.contains("emial"), "{e}");
         // a wrong key is an error naming the profile
         let bad: toml::Table = toml::from_str("lern = true").unwrap();
         let e = base.for_profile("p", Some(&bad)).unwrap_err().to_string();

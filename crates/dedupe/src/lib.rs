@@ -22,6 +22,7 @@
 
 pub mod compare;
 pub mod config;
+pub mod counts;
 pub mod learn;
 
 use chrono::NaiveDate;
@@ -161,9 +162,8 @@ pub struct Detection {
     pub clusters: Vec<Cluster>,
     pub oversized: Vec<Oversized>,
     pub stats: Stats,
-    /// With `keep_pairs`: every pair of rows that met — by a comparison of
-    /// their records (true), or as rows of one record (false) — by line.
-    pub met: Vec<(u64, u64, bool)>,
+    /// With `keep_pairs`: every pair of rows that met, by line.
+    pub met: Vec<MetPair>,
     /// What learning the weights found, when they were learned.
     pub learned: Option<learn::LearnReport>,
     /// The settings asked to learn the weights (`learn = true`), learned or
@@ -557,6 +557,23 @@ impl<'a> Parser<'a> {
             _ => {
                 s.fold.clear();
                 fold_into(dob_raw.unwrap_or(""), &mut s.fold);
+                h.update(s.fold.as_bytes());
+            }
+        }
+        // With neither an ID nor a full birth date, a name alone does not
+        // make rows one record (a list of people has many a "John Smith"
+        // without a date): their places and contacts must agree too.
+        if person.id.digits().is_none() && !matches!(person.dob, DateValue::Full(_)) {
+            for f in [
+                Field::Commune,
+                Field::Address,
+                Field::Postcode,
+                Field::Email,
+                Field::Phone,
+            ] {
+                h.update(&[0x1f]);
+                s.fold.clear();
+                fold_into(get(f).unwrap_or(""), &mut s.fold);
                 h.update(s.fold.as_bytes());
             }
         }
@@ -1126,6 +1143,7 @@ fn read_rows(opened: &Opened, data: &RuleData) -> Result<Loaded> {
     rec.index = FxHashMap::default();
     rec.finish_rows();
     rec.pool.names.finish(&rec.persons);
+    rec.pool.count_values(&rec.persons);
     Ok(Loaded {
         mapping: mapping.clone(),
         delim,
@@ -1489,10 +1507,14 @@ fn candidate_edges(
                             let to = reach(x);
                             for (y, &(_, b)) in order.iter().enumerate().take(to).skip(x + 1) {
                                 // Scored already in an earlier block they share (unless that one was skipped).
-                                let earlier = ga
-                                    .iter()
-                                    .zip(earlier_of(y))
-                                    .any(|(&g, &h)| g != 0 && g == h);
+                                // Learning sees every pair of the block: a block's
+                                // pairs less those of earlier blocks are a biased
+                                // sample (the earlier blocks took the alike ones).
+                                let earlier = !learning
+                                    && ga
+                                        .iter()
+                                        .zip(earlier_of(y))
+                                        .any(|(&g, &h)| g != 0 && g == h);
                                 if earlier || a == b {
                                     continue;
                                 }
@@ -1715,6 +1737,29 @@ fn verified_by(
     })
 }
 
+/// Reads the file's person records and writes their name counts to `path`
+/// (see [`counts`]); returns the rows and person records read.
+pub fn count_names(
+    opened: &Opened,
+    data: &RuleData,
+    path: &std::path::Path,
+) -> Result<(u64, usize)> {
+    let loaded = read_rows(opened, data)?;
+    counts::write(&loaded.pool.names, path)?;
+    Ok((loaded.pool.rows.len() as u64, loaded.persons.len()))
+}
+
+/// A pair of rows that met (`dedupe --pairs`): by a comparison of their
+/// records, with its score and each field's weight, or as rows of one record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetPair {
+    pub line_a: u64,
+    pub line_b: u64,
+    /// The score and its parts ([`Comparison::explained`]); None for two
+    /// rows of one record.
+    pub compared: Option<(f32, String)>,
+}
+
 /// Runs the whole detection on one file; `reference` (the population
 /// extract, when given) helps choose the record kept.
 pub fn run(
@@ -1727,9 +1772,10 @@ pub fn run(
         mapping,
         delim,
         persons,
-        pool,
+        mut pool,
         event_fields,
     } = read_rows(opened, data)?;
+    counts::apply(&mut pool.names, &cfg.name_counts)?;
     let mut stats = Stats {
         rows: pool.rows.len() as u64,
         persons: persons.len(),
@@ -1948,17 +1994,30 @@ pub fn run(
                 .collect()
         };
         for &(a, b) in &met_pairs {
+            let (Some(pa), Some(pb)) = (persons.get(a as usize), persons.get(b as usize)) else {
+                continue;
+            };
+            let cmp = compare_events(pa, pb, &pool, &cfg.weights, cfg.event.max_days);
+            let why = (cmp.score, cmp.explained());
             for x in lines(a) {
-                met.extend(lines(b).into_iter().map(|y| (x.min(y), x.max(y), true)));
+                met.extend(lines(b).into_iter().map(|y| MetPair {
+                    line_a: x.min(y),
+                    line_b: x.max(y),
+                    compared: Some(why.clone()),
+                }));
             }
         }
         for p in 0..persons.len() as u32 {
             let ls = lines(p);
             for (i, &x) in ls.iter().enumerate() {
-                met.extend(ls[i + 1..].iter().map(|&y| (x, y, false)));
+                met.extend(ls[i + 1..].iter().map(|&y| MetPair {
+                    line_a: x,
+                    line_b: y,
+                    compared: None,
+                }));
             }
         }
-        met.sort_unstable();
+        met.sort_unstable_by_key(|m| (m.line_a, m.line_b, m.compared.is_none()));
     }
     Ok(Detection {
         mapping,

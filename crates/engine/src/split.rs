@@ -32,6 +32,11 @@ pub enum SplitBy {
     /// The year of the date of birth: the second split, for duplicates of
     /// one person under IDs of two provinces (`dedupe`).
     BirthYear,
+    /// The first two letters of the given name (the name's last word, case
+    /// and diacritics folded): the third split, for a dose recorded twice
+    /// with the birth year mistyped and no ID, which the first two splits
+    /// put in different shards.
+    GivenName,
 }
 
 impl SplitBy {
@@ -39,6 +44,7 @@ impl SplitBy {
         match self {
             SplitBy::Province => "province",
             SplitBy::BirthYear => "birth-year",
+            SplitBy::GivenName => "given-name",
         }
     }
 }
@@ -103,11 +109,13 @@ pub fn split_file(
     let column = match by {
         SplitBy::Province => mapping.column(Field::Id),
         SplitBy::BirthYear => mapping.column(Field::Dob),
+        SplitBy::GivenName => mapping.column(Field::FullName),
     };
     let Some(column) = column else {
         let (vi, en) = match by {
             SplitBy::Province => ("số định danh", "ID"),
             SplitBy::BirthYear => ("ngày sinh", "date of birth"),
+            SplitBy::GivenName => ("họ và tên", "name"),
         };
         return Err(Error::Usage(format!(
             "{}: không có cột {vi} để chia theo / no {en} column to split by",
@@ -271,5 +279,19 @@ fn key_of(cell: &str, by: SplitBy, data: &RuleData) -> String {
         SplitBy::BirthYear => date::parse(cell)
             .year()
             .map_or_else(|| NO_KEY.to_string(), |y| format!("{y:04}")),
+        SplitBy::GivenName => {
+            let folded = lamsach_text::fold(cell);
+            let given = folded.split_whitespace().last().unwrap_or("");
+            let key: String = given
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(2)
+                .collect();
+            if key.is_empty() {
+                NO_KEY.to_string()
+            } else {
+                key
+            }
+        }
     }
 }
