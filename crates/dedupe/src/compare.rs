@@ -941,8 +941,78 @@ pub(crate) fn close_text(x: &str, y: &str) -> bool {
 }
 
 fn jaro_winkler_of(x: &[char], y: &[char]) -> f64 {
+    if let Some(j) = jaro_winkler_small(x, y) {
+        return j;
+    }
     let (x, y): (String, String) = (x.iter().collect(), y.iter().collect());
     strsim::jaro_winkler(&x, &y)
+}
+
+/// Jaro–Winkler of two strings (as `strsim::jaro_winkler`), on the stack.
+fn jaro_winkler_str(a: &str, b: &str) -> f64 {
+    let (mut ac, mut bc) = (['\0'; OSA_MAX], ['\0'; OSA_MAX]);
+    match (
+        chars_into(a.chars(), &mut ac),
+        chars_into(b.chars(), &mut bc),
+    ) {
+        (Some(la), Some(lb)) => jaro_winkler_of(&ac[..la], &bc[..lb]),
+        _ => strsim::jaro_winkler(a, b),
+    }
+}
+
+/// Jaro–Winkler of two short strings without allocating (the comparisons
+/// of a list run it millions of times); None when one is longer than 64.
+fn jaro_winkler_small(a: &[char], b: &[char]) -> Option<f64> {
+    const MAX: usize = 64;
+    let (la, lb) = (a.len(), b.len());
+    if la > MAX || lb > MAX {
+        return None;
+    }
+    if la == 0 && lb == 0 {
+        return Some(1.0);
+    }
+    if la == 0 || lb == 0 {
+        return Some(0.0);
+    }
+    let window = (la.max(lb) / 2).saturating_sub(1);
+    let (mut a_hit, mut b_hit) = ([false; MAX], [false; MAX]);
+    let mut matches = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(window);
+        let hi = (i + window + 1).min(lb);
+        for j in lo..hi {
+            if !b_hit[j] && b[j] == ca {
+                a_hit[i] = true;
+                b_hit[j] = true;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return Some(0.0);
+    }
+    let mut transpositions = 0usize;
+    let mut j = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        if !a_hit[i] {
+            continue;
+        }
+        while !b_hit[j] {
+            j += 1;
+        }
+        if ca != b[j] {
+            transpositions += 1;
+        }
+        j += 1;
+    }
+    let m = matches as f64;
+    let jaro = (m / la as f64 + m / lb as f64 + (m - (transpositions / 2) as f64) / m) / 3.0;
+    if jaro <= 0.7 {
+        return Some(jaro);
+    }
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f64;
+    Some(jaro + 0.1 * prefix * (1.0 - jaro))
 }
 
 /// The letters and digits of `s`.
@@ -963,7 +1033,7 @@ fn chars_into(chars: impl Iterator<Item = char>, buf: &mut [char; OSA_MAX]) -> O
 /// [`close_text`] for texts of more than [`OSA_MAX`] letters.
 fn close_long_text(x: &str, y: &str) -> bool {
     let (x, y): (String, String) = (letters(x).collect(), letters(y).collect());
-    x == y || osa(&x, &y) <= 2 || strsim::jaro_winkler(&x, &y) >= 0.9
+    x == y || osa(&x, &y) <= 2 || jaro_winkler_str(&x, &y) >= 0.9
 }
 
 /// `osa(a, b) <= k`, ruled out first by the lengths (an edit changes the
@@ -1068,8 +1138,7 @@ fn names_similar(a: &str, b: &str) -> bool {
         w.join(" ")
     }
     jaro_winkler_may_reach(a.chars(), b.chars(), 0.88)
-        && (strsim::jaro_winkler(a, b) >= 0.88
-            || strsim::jaro_winkler(&sorted(a), &sorted(b)) >= 0.88)
+        && (jaro_winkler_str(a, b) >= 0.88 || jaro_winkler_str(&sorted(a), &sorted(b)) >= 0.88)
 }
 
 fn cmp_events(a: &[(u64, i32)], b: &[(u64, i32)], max_days: i64) -> EventsLevel {
@@ -1379,7 +1448,7 @@ fn names_related(a: &PersonRecord, b: &PersonRecord, names: &Names) -> bool {
                 && (x.starts_with(y)
                     || y.starts_with(x)
                     || jaro_winkler_may_reach(x.chars(), y.chars(), 0.8)
-                        && strsim::jaro_winkler(x, y) >= 0.8)
+                        && jaro_winkler_str(x, y) >= 0.8)
     };
     with_words(names.strings.get(a.name), |wa| {
         with_words(names.strings.get(b.name), |wb| {
@@ -1704,6 +1773,36 @@ pub(crate) mod tests {
             level("a.both@other.org").name_counted,
             NameLevel::GivenDiffers
         );
+    }
+
+    /// The allocation-free Jaro–Winkler equals strsim's.
+    #[test]
+    fn jaro_winkler_on_the_stack_equals_strsim() {
+        let words = [
+            "",
+            "a",
+            "martha",
+            "marhta",
+            "dixon",
+            "dicksonx",
+            "nguyễn",
+            "nguyen",
+            "imogen",
+            "imgeen",
+            "thành",
+            "thanh",
+            "abcdefghijklmnopqrstuvwxyz",
+            "zyxwvutsrqponmlkjihgfedcba",
+        ];
+        for x in words {
+            for y in words {
+                let (ours, theirs) = (jaro_winkler_str(x, y), strsim::jaro_winkler(x, y));
+                assert!(
+                    (ours - theirs).abs() < 1e-12,
+                    "{x} / {y}: {ours} vs {theirs}"
+                );
+            }
+        }
     }
 
     /// Commune, address and postcode name one place: of their agreements
