@@ -13,17 +13,21 @@ the scheduler's address: a Slurm or PBS cluster started with dask-jobqueue
 the `lamsach` binary and the shard folder must then be on a shared file
 system at the same paths (LAMSACH_BIN names the binary).
 
-lamsach itself does the work: `lamsach split` cuts the export by the ID's
-province code, each worker runs `lamsach check --no-dedupe` on one shard at
-a time (`--since` one salt state, so the shards' states merge), and
-`lamsach merge` adds the tallies and the states up: every rule but the fuzzy
-duplicates stays inside a province shard. The fuzzy duplicates (DUP003-005)
-of one person under IDs of two provinces need the second split, by birth
-year, each shard deduplicated by `lamsach dedupe` on a worker with the
-whole file's name counts (each birth-year shard's `dedupe --count-names`,
-read by every shard with `--name-counts`). Dask only places the shard runs on
-workers and retries a shard whose worker is lost. Prints per-shard wall
-times, the whole run's, and the comparison.
+lamsach itself does the work. The fuzzy duplicates (DUP003-005) come
+first: the export is split three ways — by the ID's province code, by birth
+year, by the given name's first two letters (`lamsach split --line-map`) —
+each birth-year shard counts its names (`dedupe --count-names`), every shard
+of the three splits is deduplicated on a worker with the whole file's name
+counts (`dedupe --name-counts`), and the clusters, mapped back to the
+export's lines, are merged into one clusters.csv. Then each worker runs
+`lamsach check` on one province shard, its DUP003-005 read from the merged
+clusters through its line map (`--duplicates --line-map`) and `--since` one
+salt state (so the shards' states merge), and `lamsach merge` adds the
+tallies and the states up: every other rule stays inside a province shard.
+Dask only places the shard runs on workers and retries a shard whose worker
+is lost. Prints per-shard wall times, the whole run's, and the comparison:
+the whole file checked on one machine with the same clusters, and the
+pairs the shards' clusters share with the whole file's own `dedupe`.
 """
 import argparse
 import csv
@@ -47,12 +51,15 @@ def run(args, check=True):
     return p
 
 
-def check_shard(binary, shard, out, salt, profile):
-    """One shard on a worker: its tally, its state and the seconds it took."""
+def check_shard(binary, shard, out, salt, profile, clusters):
+    """One shard on a worker, its fuzzy duplicates read from the merged
+    clusters through its line map: its tally, its state and the seconds it
+    took."""
     t = time.perf_counter()
     state = Path(out) / "shard.state"
     run([binary, "check", shard, "--today", TODAY, "--profile", profile, "--out", out,
-         "-q", "--no-dedupe", "--since", salt, "--save-state", str(state)])
+         "-q", "--duplicates", clusters, "--line-map", str(Path(shard).with_suffix(".lines.csv")),
+         "--since", salt, "--save-state", str(state)])
     return shard, str(Path(out) / "tally.json"), str(state), time.perf_counter() - t
 
 
@@ -107,17 +114,9 @@ def main():
         cluster = LocalCluster(n_workers=a.workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)
         client = Client(cluster)
-    t1 = time.perf_counter()
-    futures = [
-        client.submit(check_shard, binary, s, str(work / "out" / Path(s).stem), str(salt),
-                      a.profile, key=f"check-{Path(s).stem}", retries=2)
-        for s in shards
-    ]
-    results = client.gather(futures)
-    t_check = time.perf_counter() - t1
     # fuzzy duplicates (DUP003-DUP005): within each province shard, and
-    # across provinces through a second split, by birth year; every shard
-    # deduplicated on a worker
+    # across provinces through two more splits, by birth year and by given
+    # name; every shard deduplicated on a worker
     t4 = time.perf_counter()
     run([binary, "split", a.export, "--by", "birth-year", "--line-map", "--out",
          str(work / "years"), "-q"])
@@ -142,6 +141,17 @@ def main():
     ])
     merge_clusters(work, all_splits)
     t_dedupe = time.perf_counter() - t4
+    # the checks of the province shards, their fuzzy duplicates from the
+    # merged clusters
+    t1 = time.perf_counter()
+    futures = [
+        client.submit(check_shard, binary, s, str(work / "out" / Path(s).stem), str(salt),
+                      a.profile, str(work / "clusters.csv"), key=f"check-{Path(s).stem}",
+                      retries=2)
+        for s in shards
+    ]
+    results = client.gather(futures)
+    t_check = time.perf_counter() - t1
     client.close()
     if cluster:
         cluster.close()
@@ -166,8 +176,8 @@ def main():
     t3 = time.perf_counter()
     whole = work / "whole"
     run([binary, "check", a.export, "--today", TODAY, "--profile", a.profile, "--out",
-         str(whole), "-q", "--no-dedupe", "--since", str(salt), "--save-state",
-         str(whole / "whole.state")])
+         str(whole), "-q", "--duplicates", str(work / "clusters.csv"), "--since", str(salt),
+         "--save-state", str(whole / "whole.state")])
     print(f"whole file on one machine: {time.perf_counter() - t3:.2f} s")
     same_csv = (whole / "tally.csv").read_bytes() == (work / "merged" / "tally.csv").read_bytes()
     tw = json.load(open(whole / "tally.json", encoding="utf-8"))

@@ -563,3 +563,110 @@ fn split_by_given_name() {
         ]
     );
 }
+
+/// `check --duplicates CLUSTERS.csv`: the fuzzy duplicates read from the
+/// clusters `lamsach dedupe` wrote are the pre-pass's own findings (the same
+/// issues.csv and tally); and shards of the file, each checked with the
+/// whole file's clusters through its line map (`split --line-map`), merge
+/// into the whole file's tally, DUP003–DUP005 included.
+#[test]
+fn duplicates_from_clusters_reach_every_shards_tally() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = dir.path().join("gen");
+    xtask::dedupe_synth::run(&xtask::dedupe_synth::SynthArgs {
+        rows: 8_000,
+        seed: 11,
+        ..xtask::dedupe_synth::SynthArgs::new(&gen)
+    })
+    .unwrap();
+    let file = gen.join("export.csv");
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let run = |args: &[String]| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = lamsach(&args);
+        assert!(
+            o.status.code().is_some_and(|c| c < 2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let check = |input: &Path, out: &Path, extra: &[String]| {
+        let mut args = vec![
+            "check".to_string(),
+            s(input),
+            "--today".into(),
+            "2026-11-23".into(),
+            "--out".into(),
+            s(out),
+            "-q".into(),
+        ];
+        args.extend_from_slice(extra);
+        run(&args);
+    };
+    let d = |n: &str| dir.path().join(n);
+    run(&[
+        "dedupe".into(),
+        s(&file),
+        "--out".into(),
+        s(&d("dedupe")),
+        "-q".into(),
+    ]);
+    let clusters = d("dedupe").join("clusters.csv");
+    check(&file, &d("searched"), &[]);
+    check(&file, &d("read"), &["--duplicates".into(), s(&clusters)]);
+    let issues = |o: &Path| std::fs::read_to_string(o.join("issues.csv")).unwrap();
+    let searched = issues(&d("searched"));
+    for rule in ["DUP003", "DUP004", "DUP005"] {
+        assert!(searched.contains(rule), "the generated file has {rule}");
+    }
+    assert_eq!(issues(&d("read")), searched);
+    assert_eq!(
+        std::fs::read_to_string(d("read").join("tally.csv")).unwrap(),
+        std::fs::read_to_string(d("searched").join("tally.csv")).unwrap()
+    );
+
+    run(&[
+        "split".into(),
+        s(&file),
+        "--by".into(),
+        "birth-year".into(),
+        "--line-map".into(),
+        "--out".into(),
+        s(&d("years")),
+        "-q".into(),
+    ]);
+    let mut shards: Vec<_> = std::fs::read_dir(d("years"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.to_string_lossy().ends_with(".lines.csv"))
+        .collect();
+    shards.sort();
+    let mut tallies = Vec::new();
+    for (i, shard) in shards.iter().enumerate() {
+        let out = d(&format!("shard-{i}"));
+        let map = shard.with_extension("lines.csv");
+        check(
+            shard,
+            &out,
+            &[
+                "--duplicates".into(),
+                s(&clusters),
+                "--line-map".into(),
+                s(&map),
+            ],
+        );
+        tallies.push(s(&out.join("tally.json")));
+    }
+    let mut args = vec!["merge".to_string()];
+    args.extend(tallies);
+    args.extend(["--out".into(), s(&d("merged"))]);
+    run(&args);
+    let (merged, whole) = (tally(&d("merged")), tally(&d("searched")));
+    assert_eq!(merged["total"], whole["total"]);
+    for rule in ["DUP003", "DUP004", "DUP005"] {
+        assert!(
+            whole["total"]["rules"][rule].as_u64().unwrap_or(0) > 0,
+            "{rule}"
+        );
+    }
+}

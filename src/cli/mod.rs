@@ -246,6 +246,12 @@ pub struct CheckArgs {
     /// Không tìm bản ghi trùng gần đúng (DUP003–DUP005) / skip fuzzy duplicate detection
     #[arg(long)]
     pub no_dedupe: bool,
+    /// Lấy DUP003–DUP005 từ clusters.csv của `lamsach dedupe` (của cả tệp, hoặc các phần đã gộp) thay vì tìm / take DUP003–DUP005 from a clusters.csv of `lamsach dedupe` (the whole file's, or the shards' merged) instead of searching
+    #[arg(long, value_name = "CLUSTERS.csv", conflicts_with = "no_dedupe")]
+    pub duplicates: Option<PathBuf>,
+    /// Với --duplicates, khi tệp là một phần của tệp đã chia: bản đồ dòng .lines.csv của `split --line-map` / with --duplicates, when the file is a shard: its .lines.csv from `split --line-map`
+    #[arg(long, value_name = "FILE", requires = "duplicates")]
+    pub line_map: Option<PathBuf>,
     /// Bảng báo cáo ghi vào --out: xlsx,csv,md,json,html (hoặc all), parquet (bản có tính năng polars); mặc định chỉ issues.csv, tally.csv, tally.json / report formats written to --out; parquet with the polars feature; default: only issues.csv, tally.csv, tally.json
     #[arg(long, value_name = "LIST")]
     pub format: Option<String>,
@@ -349,6 +355,13 @@ fn run_check(a: &CheckArgs) -> Result<ExitCode> {
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
         progress: !a.quiet,
         reference: reference.clone(),
+        duplicates_from: a
+            .duplicates
+            .clone()
+            .map(|clusters| lamsach_engine::DuplicatesFrom {
+                clusters,
+                line_map: a.line_map.clone(),
+            }),
         ..a.input.options(&data, lang)?
     };
     let formats = a

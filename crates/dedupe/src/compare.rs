@@ -1500,7 +1500,7 @@ fn name_weight(
 
 /// A field key of [`Comparison::fields`] in words (`dob~swapped` →
 /// "ngày sinh (đảo ngày/tháng)").
-pub(crate) fn field_label(key: &str, lang: Lang) -> String {
+pub fn field_label(key: &str, lang: Lang) -> String {
     let (field, how) = key.split_once('~').unwrap_or((key, ""));
     let f = match (field, lang.is_en()) {
         ("full_name", false) => "họ tên",

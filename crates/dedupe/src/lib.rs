@@ -20,6 +20,7 @@
 //!    with those of person clusters, are searched for the same event recorded
 //!    twice with dates a few days apart (DUP005).
 
+pub mod clusters_file;
 pub mod compare;
 pub mod config;
 pub mod counts;

@@ -60,6 +60,18 @@ pub struct Options {
     pub columns: Vec<(lamsach_model::profile::Field, String)>,
     /// `--sex-codes 1=nam,0=nu`.
     pub sex_codes: Option<String>,
+    /// `--duplicates FILE [--line-map FILE]`: DUP003–DUP005 from a
+    /// clusters.csv instead of the search.
+    pub duplicates_from: Option<DuplicatesFrom>,
+}
+
+/// Where `check --duplicates` takes the fuzzy duplicates from: a
+/// clusters.csv of `lamsach dedupe` (the whole file's, or the shards'
+/// merged) and, for a shard, its line map (`split --line-map`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicatesFrom {
+    pub clusters: std::path::PathBuf,
+    pub line_map: Option<std::path::PathBuf>,
 }
 
 /// Who a row is about, for progress between runs: the 12-digit ID when it

@@ -13,14 +13,22 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Runs the detection before `check` and returns its findings by line.
-/// Warnings about skipped blocks go to stderr.
+/// Runs the detection before `check` (or reads its findings from a
+/// clusters.csv, `Options::duplicates_from`) and returns its findings by
+/// line. Warnings about skipped blocks go to stderr.
 pub fn prepass(
     opened: &Opened,
     data: &RuleData,
     rules_dir: Option<&Path>,
     opts: &Options,
 ) -> Result<Arc<ExtraFindings>> {
+    if let Some(from) = &opts.duplicates_from {
+        return Ok(Arc::new(lamsach_dedupe::clusters_file::findings(
+            &from.clusters,
+            from.line_map.as_deref(),
+            opts.lang,
+        )?));
+    }
     let file = opened.source.path();
     let cfg = DedupeSettings::load(rules_dir)?;
     let size = std::fs::metadata(file).map_or(0, |m| m.len());

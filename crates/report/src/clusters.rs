@@ -1,7 +1,8 @@
 //! `clusters.csv`: one line per row of every cluster (singletons are not
 //! listed), with the cluster, its kind, the score, the role (kept, another
 //! record of the same person, or a duplicate event), the fields that agreed and disagreed,
-//! each field's level and weight in bits (`weights`), and the row's own values
+//! each field's level and weight in bits (`weights`), the first line of the
+//! row's record and a duplicate dose's days apart, and the row's own values
 //! of the compared columns for review. UTF-8 with BOM, formula-safe, written
 //! atomically.
 
@@ -16,18 +17,7 @@ use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::path::Path;
 
-pub const HEADER: [&str; 10] = [
-    "line",
-    "cluster",
-    "kind",
-    "score",
-    "role",
-    "survivor_line",
-    "rule",
-    "agreed",
-    "disagreed",
-    "weights",
-];
+pub use lamsach_dedupe::clusters_file::HEADER;
 
 /// Fields shown beside each row, when the file has them.
 const SHOWN: [Field; 9] = [
@@ -110,6 +100,12 @@ pub fn write_clusters(o: &Detection, dest: &Path, src: &Opened, mask_ids: bool) 
         .map_err(&csv_err)?;
     let masked = |f: Field| mask_ids && matches!(f, Field::Id | Field::Phone);
     for c in &o.clusters {
+        // the first line of each record in the cluster
+        let mut record_line: FxHashMap<u32, u64> = FxHashMap::default();
+        for m in &c.members {
+            let l = record_line.entry(m.record).or_insert(m.line);
+            *l = (*l).min(m.line);
+        }
         for m in &c.members {
             let (yes, no) = m.cmp.fields();
             let rule = match m.flag {
@@ -148,6 +144,15 @@ pub fn write_clusters(o: &Detection, dest: &Path, src: &Opened, mask_ids: bool) 
                     String::new()
                 } else {
                     m.cmp.explained()
+                },
+                record_line
+                    .get(&m.record)
+                    .copied()
+                    .unwrap_or(m.line)
+                    .to_string(),
+                match m.flag {
+                    Some(Flag::Event { days }) => days.to_string(),
+                    _ => String::new(),
                 },
             ];
             let vals = want.get(&m.line).and_then(|&s| values.get(s));
