@@ -31,6 +31,9 @@ const L: usize = 10;
 const MIN_RECORDS: usize = 200;
 /// Random pairs drawn for u.
 const U_PAIRS: usize = 150_000;
+/// Pairs of a block learning compares at most (about): a larger block is
+/// sampled.
+pub(crate) const BLOCK_PAIRS: u64 = 20_000;
 /// A block with fewer compared pairs than this teaches nothing reliable.
 const MIN_SESSION_PAIRS: u64 = 100;
 const ITERATIONS: usize = 40;

@@ -1455,6 +1455,25 @@ fn candidate_edges(
             i = j;
         }
         let groups = &groups;
+        // Learning needs a sample of a block's pairs, not all of them: one
+        // pair in `step`, chosen by the pair (the same file learns the same
+        // model), each counted `step` times.
+        let step = if learning {
+            let pairs: u64 = runs
+                .iter()
+                .map(|&(i, j)| {
+                    let n = (j - i) as u64;
+                    if windowed(j - i) {
+                        n * (window as u64 - 1)
+                    } else {
+                        n * (n - 1) / 2
+                    }
+                })
+                .sum();
+            (pairs / learn::BLOCK_PAIRS).max(1)
+        } else {
+            1
+        };
         let compare = || -> Vec<BlockOut> {
             runs.par_iter()
                 .map_init(
@@ -1533,6 +1552,12 @@ fn candidate_edges(
                                     (pb, pa, b, a)
                                 };
                                 if learning {
+                                    let mix = (u64::from(a) << 32 | u64::from(b))
+                                        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                                        >> 17;
+                                    if mix % step != 0 {
+                                        continue;
+                                    }
                                     let cmp = compare_events(
                                         pa,
                                         pb,
@@ -1571,7 +1596,7 @@ fn candidate_edges(
             met_pairs.extend(m);
             if let Some(t) = patterns.as_deref_mut().and_then(|p| p.get_mut(kind)) {
                 for x in seen {
-                    *t.entry(x).or_insert(0) += 1;
+                    *t.entry(x).or_insert(0) += step;
                 }
             }
         }
@@ -1863,17 +1888,25 @@ pub fn run(
             .or_default()
             .push((e.a, e.b, e.cmp.score));
     }
-    let mut split: Vec<Vec<u32>> = Vec::new();
-    for (root, ps) in comps {
-        let es = comp_edges.get(&root).map_or(&[][..], Vec::as_slice);
-        let parts = split_chains(&ps, es, cfg.threshold, |a, b| {
-            match (persons.get(a as usize), persons.get(b as usize)) {
-                (Some(x), Some(y)) => {
-                    compare_events(x, y, &pool, &cfg.weights, cfg.event.max_days).score
+    // Each component on its own, in parallel (a component of k records
+    // compares up to k² pairs), then in component order.
+    let comps: Vec<(u32, Vec<u32>)> = comps.into_iter().collect();
+    let split_parts: Vec<Vec<Vec<u32>>> = comps
+        .par_iter()
+        .map(|(root, ps)| {
+            let es = comp_edges.get(root).map_or(&[][..], Vec::as_slice);
+            split_chains(ps, es, cfg.threshold, |a, b| {
+                match (persons.get(a as usize), persons.get(b as usize)) {
+                    (Some(x), Some(y)) => {
+                        compare_events(x, y, &pool, &cfg.weights, cfg.event.max_days).score
+                    }
+                    _ => 0.0,
                 }
-                _ => 0.0,
-            }
-        });
+            })
+        })
+        .collect();
+    let mut split: Vec<Vec<u32>> = Vec::new();
+    for parts in split_parts {
         stats.chains_split += parts.len().saturating_sub(1);
         split.extend(parts);
     }
