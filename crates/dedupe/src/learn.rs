@@ -30,10 +30,10 @@ const L: usize = 10;
 /// Fewer person records than this: the hand-set weights.
 const MIN_RECORDS: usize = 200;
 /// Random pairs drawn for u.
-const U_PAIRS: usize = 150_000;
+const U_PAIRS: usize = 100_000;
 /// Pairs of a block learning compares at most (about): a larger block is
 /// sampled.
-pub(crate) const BLOCK_PAIRS: u64 = 20_000;
+pub(crate) const BLOCK_PAIRS: u64 = 10_000;
 /// A block with fewer compared pairs than this teaches nothing reliable.
 const MIN_SESSION_PAIRS: u64 = 100;
 const ITERATIONS: usize = 40;
