@@ -688,11 +688,17 @@ pub struct Mapping {
 
 impl Mapping {
     pub fn new(profile: &Profile, headers: &[String], words: &HeaderWords) -> Mapping {
-        let mut alias_to_field: HashMap<String, Field> = HashMap::new();
+        // a header the profile lists (confidence 100), else a header that
+        // is a field's own name ("full_name": 98): a profile mapping
+        // full_name = ["first_and_surname"] means that column, even beside
+        // one headed "full_name"
+        let mut alias_to_field: HashMap<String, (Field, u8)> = HashMap::new();
+        for f in profile.fields.keys() {
+            alias_to_field.insert(header_key(f.name()), (*f, 98));
+        }
         for (f, aliases) in &profile.fields {
-            alias_to_field.insert(header_key(f.name()), *f);
             for a in aliases {
-                alias_to_field.insert(header_key(a), *f);
+                alias_to_field.insert(header_key(a), (*f, 100));
             }
         }
         let mut columns: Vec<Column> = headers
@@ -700,7 +706,7 @@ impl Mapping {
             .map(|h| {
                 let read = words.read(h);
                 let reading = match alias_to_field.get(&header_key(h)) {
-                    Some(f) => {
+                    Some(&(f, confidence)) => {
                         let year_only = matches!(
                             read,
                             Reading::Field {
@@ -709,9 +715,13 @@ impl Mapping {
                             }
                         );
                         Reading::Field {
-                            field: *f,
+                            field: f,
                             // a date column wins over a year column beside it
-                            confidence: if year_only { 99 } else { 100 },
+                            confidence: if year_only {
+                                confidence - 1
+                            } else {
+                                confidence
+                            },
                             year_only,
                         }
                     }
@@ -1251,6 +1261,26 @@ mod tests {
         assert_eq!(m.column(Field::FullName), Some(0));
         assert_eq!(m.unknown, vec!["ghi chú".to_string()]);
         assert!(m.missing_required().contains(&Field::Id));
+    }
+
+    /// A header the profile lists beats a header that is only the field's
+    /// own name, even to its left; without the listed one, the name maps.
+    #[test]
+    fn a_listed_header_beats_the_fields_own_name() {
+        let d = RuleData::embedded().unwrap();
+        let mut p = d.profile("vaccination").unwrap().clone();
+        p.fields
+            .insert(Field::FullName, vec!["first_and_surname".to_string()]);
+        let both = h(&["full_name", "first_and_surname", "dob"]);
+        assert_eq!(
+            Mapping::new(&p, &both, &d.headers).column(Field::FullName),
+            Some(1)
+        );
+        let name_only = h(&["full_name", "dob"]);
+        assert_eq!(
+            Mapping::new(&p, &name_only, &d.headers).column(Field::FullName),
+            Some(0)
+        );
     }
 
     #[test]
