@@ -1582,6 +1582,18 @@ fn candidate_edges(
                         (out, compared, met, seen)
                     },
                 )
+                // One output per rayon split, not per block: a large file
+                // has millions of blocks, mostly with nothing to report.
+                .fold(
+                    || (Vec::new(), 0, Vec::new(), Vec::new()),
+                    |mut acc: BlockOut, (out, n, m, seen)| {
+                        acc.0.extend(out);
+                        acc.1 += n;
+                        acc.2.extend(m);
+                        acc.3.extend(seen);
+                        acc
+                    },
+                )
                 .collect()
         };
         let free = std::mem::take(&mut spare);
