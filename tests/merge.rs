@@ -29,6 +29,73 @@ fn synth(rows: usize, seed: u64, out: &Path) {
     assert_eq!(code, std::process::ExitCode::SUCCESS);
 }
 
+/// A path as an argument.
+fn arg(p: &Path) -> String {
+    p.to_str().unwrap().to_string()
+}
+
+/// Runs lamsach, asserting it ran (exit 0 or 1: findings are not failures).
+fn run_ok(args: &[String]) {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = lamsach(&args);
+    assert!(
+        o.status.code().is_some_and(|c| c < 2),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// A generated export with duplicates (`cargo xtask synth-dupes`) in `dir`.
+fn dupes_export(dir: &Path, rows: usize, seed: u64) -> std::path::PathBuf {
+    let gen = dir.join("gen");
+    xtask::dedupe_synth::run(&xtask::dedupe_synth::SynthArgs {
+        rows,
+        seed,
+        ..xtask::dedupe_synth::SynthArgs::new(&gen)
+    })
+    .unwrap();
+    gen.join("export.csv")
+}
+
+/// `lamsach split FILE --by BY --line-map --out DIR`.
+fn split(file: &Path, by: &str, out: &Path) {
+    let o = lamsach(&[
+        "split",
+        file.to_str().unwrap(),
+        "--by",
+        by,
+        "--line-map",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The shards `split` wrote to `dir`, without their line maps, in order.
+fn shard_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut shards: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.to_string_lossy().ends_with(".lines.csv"))
+        .collect();
+    shards.sort();
+    shards
+}
+
+/// A shard's line map: its line → the export's.
+fn line_map(shard: &Path) -> std::collections::HashMap<u64, u64> {
+    std::fs::read_to_string(shard.with_extension("lines.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (a, b) = l.split_once(',').unwrap();
+            (a.parse().unwrap(), b.parse().unwrap())
+        })
+        .collect()
+}
+
 #[test]
 fn merged_shards_equal_the_whole() {
     let dir = tempfile::tempdir().unwrap();
@@ -319,17 +386,7 @@ fn shard_lines_map_back_to_the_file() {
     )
     .unwrap();
     let shards = dir.path().join("shards");
-    let o = lamsach(&[
-        "split",
-        file.to_str().unwrap(),
-        "--by",
-        "birth-year",
-        "--line-map",
-        "--out",
-        shards.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    split(&file, "birth-year", &shards);
     let findings = |f: &Path, out: &Path| -> Vec<(u64, String)> {
         lamsach(&[
             "check",
@@ -353,22 +410,8 @@ fn shard_lines_map_back_to_the_file() {
     };
     let mut whole = findings(&file, &dir.path().join("whole"));
     let mut mapped = Vec::new();
-    let mut shard_files: Vec<_> = std::fs::read_dir(&shards)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| !p.to_string_lossy().ends_with(".lines.csv"))
-        .collect();
-    shard_files.sort();
-    for (i, shard) in shard_files.iter().enumerate() {
-        let map_text = std::fs::read_to_string(shard.with_extension("lines.csv")).unwrap();
-        let map: std::collections::HashMap<u64, u64> = map_text
-            .lines()
-            .skip(1)
-            .map(|l| {
-                let (a, b) = l.split_once(',').unwrap();
-                (a.parse().unwrap(), b.parse().unwrap())
-            })
-            .collect();
+    for (i, shard) in shard_files(&shards).iter().enumerate() {
+        let map = line_map(shard);
         for (line, rule) in findings(shard, &dir.path().join(format!("o{i}"))) {
             mapped.push((map[&line], rule));
         }
@@ -407,24 +450,8 @@ fn person_scores(
 #[test]
 fn shards_weigh_names_by_the_whole_files_counts() {
     let dir = tempfile::tempdir().unwrap();
-    let gen = dir.path().join("gen");
-    xtask::dedupe_synth::run(&xtask::dedupe_synth::SynthArgs {
-        rows: 20_000,
-        seed: 7,
-        ..xtask::dedupe_synth::SynthArgs::new(&gen)
-    })
-    .unwrap();
-    let file = gen.join("export.csv");
-    let s = |p: &Path| p.to_str().unwrap().to_string();
-    let run = |args: &[String]| {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let o = lamsach(&args);
-        assert!(
-            o.status.code().is_some_and(|c| c < 2),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    };
+    let file = dupes_export(dir.path(), 20_000, 7);
+    let (s, run) = (arg, run_ok);
     let whole = dir.path().join("whole");
     run(&[
         "dedupe".into(),
@@ -435,22 +462,8 @@ fn shards_weigh_names_by_the_whole_files_counts() {
     ]);
     let whole = person_scores(&whole.join("clusters.csv"), None);
     let years = dir.path().join("years");
-    run(&[
-        "split".into(),
-        s(&file),
-        "--by".into(),
-        "birth-year".into(),
-        "--line-map".into(),
-        "--out".into(),
-        s(&years),
-        "-q".into(),
-    ]);
-    let mut shards: Vec<_> = std::fs::read_dir(&years)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| !p.to_string_lossy().ends_with(".lines.csv"))
-        .collect();
-    shards.sort();
+    split(&file, "birth-year", &years);
+    let shards = shard_files(&years);
     let counts: Vec<String> = shards
         .iter()
         .enumerate()
@@ -468,15 +481,7 @@ fn shards_weigh_names_by_the_whole_files_counts() {
         .collect();
     let (mut equal, mut own_differs, mut with_differs) = (0, 0, 0);
     for (i, shard) in shards.iter().enumerate() {
-        let map_text = std::fs::read_to_string(shard.with_extension("lines.csv")).unwrap();
-        let map: std::collections::HashMap<u64, u64> = map_text
-            .lines()
-            .skip(1)
-            .map(|l| {
-                let (a, b) = l.split_once(',').unwrap();
-                (a.parse().unwrap(), b.parse().unwrap())
-            })
-            .collect();
+        let map = line_map(shard);
         let own = dir.path().join(format!("own-{i}"));
         run(&[
             "dedupe".into(),
@@ -535,20 +540,10 @@ fn split_by_given_name() {
     )
     .unwrap();
     let shards = dir.path().join("shards");
-    let o = lamsach(&[
-        "split",
-        file.to_str().unwrap(),
-        "--by",
-        "given-name",
-        "--out",
-        shards.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mut got: Vec<(String, usize)> = std::fs::read_dir(&shards)
-        .unwrap()
-        .map(|e| {
-            let p = e.unwrap().path();
+    split(&file, "given-name", &shards);
+    let mut got: Vec<(String, usize)> = shard_files(&shards)
+        .into_iter()
+        .map(|p| {
             let rows = std::fs::read_to_string(&p).unwrap().lines().count() - 1;
             (p.file_name().unwrap().to_string_lossy().into_owned(), rows)
         })
@@ -572,24 +567,8 @@ fn split_by_given_name() {
 #[test]
 fn duplicates_from_clusters_reach_every_shards_tally() {
     let dir = tempfile::tempdir().unwrap();
-    let gen = dir.path().join("gen");
-    xtask::dedupe_synth::run(&xtask::dedupe_synth::SynthArgs {
-        rows: 8_000,
-        seed: 11,
-        ..xtask::dedupe_synth::SynthArgs::new(&gen)
-    })
-    .unwrap();
-    let file = gen.join("export.csv");
-    let s = |p: &Path| p.to_str().unwrap().to_string();
-    let run = |args: &[String]| {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let o = lamsach(&args);
-        assert!(
-            o.status.code().is_some_and(|c| c < 2),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    };
+    let file = dupes_export(dir.path(), 8_000, 11);
+    let (s, run) = (arg, run_ok);
     let check = |input: &Path, out: &Path, extra: &[String]| {
         let mut args = vec![
             "check".to_string(),
@@ -625,22 +604,8 @@ fn duplicates_from_clusters_reach_every_shards_tally() {
         std::fs::read_to_string(d("searched").join("tally.csv")).unwrap()
     );
 
-    run(&[
-        "split".into(),
-        s(&file),
-        "--by".into(),
-        "birth-year".into(),
-        "--line-map".into(),
-        "--out".into(),
-        s(&d("years")),
-        "-q".into(),
-    ]);
-    let mut shards: Vec<_> = std::fs::read_dir(d("years"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| !p.to_string_lossy().ends_with(".lines.csv"))
-        .collect();
-    shards.sort();
+    split(&file, "birth-year", &d("years"));
+    let shards = shard_files(&d("years"));
     let mut tallies = Vec::new();
     for (i, shard) in shards.iter().enumerate() {
         let out = d(&format!("shard-{i}"));

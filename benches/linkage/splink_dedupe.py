@@ -54,14 +54,27 @@ def main():
     )
     pred = linker.inference.predict(threshold_match_probability=0.5)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, 0.9)
+    write_clusters(clusters, dst)
+
+
+def write_clusters(clusters, dst, lines_of=None):
+    """Splink's clusters of more than one record, in the columns `cargo
+    xtask score-dupes` reads (line, cluster, kind); `lines_of` maps a record
+    id to its lines when a record stands for several rows."""
     out = clusters.as_pandas_dataframe()
     sizes = out.groupby("cluster_id")["unique_id"].transform("count")
     out = out[sizes > 1]
+    lines_of = lines_of or {}
+    rows = sorted(
+        (line, cid)
+        for rec, cid in zip(out["unique_id"], out["cluster_id"])
+        for line in lines_of.get(rec, [rec])
+    )
     with open(dst, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["line", "cluster", "kind"])
         ids = {}
-        for line, cid in sorted(zip(out["unique_id"], out["cluster_id"])):
+        for line, cid in rows:
             w.writerow([line, ids.setdefault(cid, len(ids) + 1), "person"])
 
 

@@ -8,12 +8,13 @@ cluster, kind).
 
 Reads LIST.csv.orig.csv (written by benches/linkage/splink_lists.py).
 """
-import csv
 import sys
 
 import pandas as pd
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+from splink_dedupe import write_clusters
 
 
 def fake_1000(df):
@@ -99,16 +100,7 @@ def main():
     df["unique_id"] = df["unique_id"].astype(int)
     df = df.where(df.notna(), None)
     clusters = {"fake_1000": fake_1000, "historical_50k": historical_50k}[which](df)
-    out = clusters.as_pandas_dataframe()
-    sizes = out.groupby("cluster_id")["unique_id"].transform("count")
-    out = out[sizes > 1]
-    with open(dst, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["line", "cluster", "kind"])
-        ids = {}
-        for line, cid in sorted(zip(out["unique_id"], out["cluster_id"])):
-            w.writerow([line, ids.setdefault(cid, len(ids) + 1), "person"])
-
+    write_clusters(clusters, dst)
 
 if __name__ == "__main__":
     main()

@@ -30,6 +30,7 @@ import unicodedata
 
 import pandas as pd
 import splink.comparison_library as cl
+from splink_dedupe import write_clusters
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 COLUMNS = {
@@ -158,20 +159,7 @@ def main():
     )
     pred = linker.inference.predict(threshold_match_probability=0.5)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, 0.9)
-    out = clusters.as_pandas_dataframe()
-    sizes = out.groupby("cluster_id")["unique_id"].transform("count")
-    out = out[sizes > 1]
-    with open(dst, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["line", "cluster", "kind"])
-        ids = {}
-        rows = sorted(
-            (line, cid)
-            for rec, cid in zip(out["unique_id"], out["cluster_id"])
-            for line in lines_of[rec]
-        )
-        for line, cid in rows:
-            w.writerow([line, ids.setdefault(cid, len(ids) + 1), "person"])
+    write_clusters(clusters, dst, lines_of)
 
 
 if __name__ == "__main__":
