@@ -266,6 +266,8 @@ pub struct PersonRecord {
     /// Folded postcode and e-mail (lists that have them): ids in [`Pool::values`].
     pub postcode: u32,
     pub email: u32,
+    /// Folded free text (an occupation, a title): id in [`Pool::values`].
+    pub text: u32,
     /// The record's rows, `Pool::row_ids[rows_at..rows_at + rows_n]`.
     pub rows_at: u32,
     pub rows_n: u32,
@@ -301,7 +303,7 @@ pub struct Pool {
 pub(crate) const MAX_EVENTS: usize = 16;
 
 impl Pool {
-    /// Counts the records per commune, address, postcode and e-mail.
+    /// Counts the records per commune, address, postcode, e-mail and text.
     pub fn count_values(&mut self, persons: &[PersonRecord]) {
         self.value_count = vec![0; self.values.len()];
         self.dob_count = FxHashMap::default();
@@ -309,8 +311,8 @@ impl Pool {
             if let DateValue::Full(d) = p.dob {
                 *self.dob_count.entry(d.num_days_from_ce()).or_insert(0) += 1;
             }
-            let mut seen = [0u32; 4];
-            for (i, v) in [p.commune, p.address, p.postcode, p.email]
+            let mut seen = [0u32; 5];
+            for (i, v) in [p.commune, p.address, p.postcode, p.email, p.text]
                 .into_iter()
                 .enumerate()
             {
@@ -419,6 +421,7 @@ pub struct Comparison {
     pub vaccine: Agree,
     pub postcode: Agree,
     pub email: Agree,
+    pub text: Agree,
     pub events: EventsLevel,
     /// The birth date's level whose weight counts (under one ID and one
     /// name a differing date is a typo).
@@ -429,7 +432,7 @@ pub struct Comparison {
 }
 
 /// Compared fields, in the order of [`Comparison::parts`].
-pub(crate) const FIELDS: [&str; 11] = [
+pub(crate) const FIELDS: [&str; 12] = [
     "full_name",
     "dob",
     "sex",
@@ -441,6 +444,7 @@ pub(crate) const FIELDS: [&str; 11] = [
     "postcode",
     "email",
     "event",
+    "text",
 ];
 
 /// Each field's level in a comparison (the levels whose weights count).
@@ -492,6 +496,7 @@ pub(crate) fn levels(c: &Comparison) -> [u8; FIELDS.len()] {
             EventsLevel::Conflict => 2,
             EventsLevel::Disjoint => 3,
         },
+        agree(c.text),
     ]
 }
 
@@ -1279,6 +1284,7 @@ fn compare_inner(
     let address = agree_text(a.address, b.address, values, &w.address);
     let postcode = agree_text(a.postcode, b.postcode, values, &w.postcode);
     let email = agree_text(a.email, b.email, values, &w.email);
+    let text = agree_text(a.text, b.text, values, &w.text);
     let vaccine = agree_id(a.vaccine, b.vaccine);
     // Only to bound the score (the score itself is summed below). Under one
     // ID a differing birth date may count as a typo (below): bound it so.
@@ -1293,6 +1299,7 @@ fn compare_inner(
         aw_text(postcode, a.postcode, pool, &w.postcode),
     );
     let email_w = aw_text(email, a.email, pool, &w.email);
+    let text_w = aw_text(text, a.text, pool, &w.text);
     let rest = id_w(id, &w.id)
         + aw(sex, &w.sex)
         + aw(phone, &w.phone)
@@ -1300,7 +1307,8 @@ fn compare_inner(
         + address_w
         + aw(vaccine, &w.vaccine)
         + postcode_w
-        + email_w;
+        + email_w
+        + text_w;
     if let Some((bd, min)) = bound {
         if dob_bound + rest + bd.name + bd.events < min - MARGIN {
             return None;
@@ -1340,6 +1348,7 @@ fn compare_inner(
         vaccine,
         postcode,
         email,
+        text,
         events: {
             let (mut ea, mut eb) = ([(0, 0); MAX_EVENTS], [(0, 0); MAX_EVENTS]);
             let (na, nb) = (pool.events(a, &mut ea), pool.events(b, &mut eb));
@@ -1365,8 +1374,9 @@ fn compare_inner(
         postcode_w,
         email_w,
         events_w(c.events, w),
+        text_w,
     ];
-    let [name_p, dob_p, sex_p, id_p, phone_p, commune_p, address_p, vaccine_p, postcode_p, email_p, event_p] =
+    let [name_p, dob_p, sex_p, id_p, phone_p, commune_p, address_p, vaccine_p, postcode_p, email_p, event_p, text_p] =
         c.parts;
     // Summed in the same order as always: the same rounding.
     c.score = name_p
@@ -1379,7 +1389,8 @@ fn compare_inner(
         + vaccine_p
         + event_p
         + postcode_p
-        + email_p;
+        + email_p
+        + text_p;
     Some(c)
 }
 
@@ -1513,6 +1524,7 @@ pub fn field_label(key: &str, lang: Lang) -> String {
         ("vaccine", false) => "vắc xin",
         ("event", false) => "mũi tiêm",
         ("postcode", false) => "mã bưu chính",
+        ("text", false) => "mô tả",
         ("full_name", true) => "name",
         ("dob", true) => "date of birth",
         ("id", true) => "ID",
@@ -1615,6 +1627,7 @@ impl Comparison {
             ("vaccine", self.vaccine),
             ("postcode", self.postcode),
             ("email", self.email),
+            ("text", self.text),
         ] {
             match a {
                 Agree::Agree => yes.push(name),
@@ -1641,6 +1654,7 @@ fn close_key(field: &str) -> &'static str {
         "address" => "address~typo",
         "postcode" => "postcode~typo",
         "email" => "email~typo",
+        "text" => "text~typo",
         _ => "typo",
     }
 }
@@ -1803,6 +1817,40 @@ pub(crate) mod tests {
                 );
             }
         }
+    }
+
+    /// Free text (`text`: an occupation) counts when the weights give it
+    /// a weight, as agreeing, a typo apart or differing.
+    #[test]
+    fn free_text_is_compared_when_weighed() {
+        let mut w = DedupeSettings::embedded().unwrap().weights;
+        let cmp = |w: &Weights, text_b: &str| {
+            let mut pool = Pool::default();
+            let mut pa = p(&mut pool, "Thomas Hassell", (1819, 12, 21), Sex::Male, "");
+            let mut pb = p(&mut pool, "Thomas Hassell", (1819, 12, 21), Sex::Male, "");
+            pa.text = pool.values.intern("painter");
+            pb.text = pool.values.intern(text_b);
+            pool.names.finish(&[pa, pb]);
+            compare(&pa, &pb, &pool, w)
+        };
+        // the hand-set weights leave it out
+        assert_eq!(cmp(&w, "painter").parts[11], 0.0);
+        w.text = crate::config::AgreeW {
+            agree: 3.0,
+            differ: -2.0,
+            close: Some(1.0),
+            learned_count: None,
+        };
+        let same = cmp(&w, "painter");
+        assert_eq!(same.text, Agree::Agree);
+        assert!(
+            same.explained().contains("text:agree +3.0"),
+            "{}",
+            same.explained()
+        );
+        assert_eq!(cmp(&w, "paintre").text, Agree::Close);
+        let other = cmp(&w, "politician");
+        assert_eq!((other.text, other.parts[11]), (Agree::Differ, -2.0));
     }
 
     /// Commune, address and postcode name one place: of their agreements

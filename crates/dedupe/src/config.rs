@@ -73,6 +73,9 @@ pub struct Weights {
     pub postcode: AgreeW,
     #[serde(default)]
     pub email: AgreeW,
+    /// Free text (`text`: an occupation, a title); unset, it weighs nothing.
+    #[serde(default)]
+    pub text: AgreeW,
 }
 
 #[derive(Debug, Clone, Deserialize)]

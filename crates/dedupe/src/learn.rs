@@ -91,6 +91,7 @@ fn slot(w: &mut Weights, f: usize, l: usize) -> Option<&mut f32> {
         (7, l) => agree_slot(&mut w.vaccine, l),
         (8, l) => agree_slot(&mut w.postcode, l),
         (9, l) => agree_slot(&mut w.email, l),
+        (11, l) => agree_slot(&mut w.text, l),
         (10, 1) => Some(&mut w.events.same),
         (10, 2) => Some(&mut w.events.conflict),
         (10, 3) => Some(&mut w.events.disjoint),
@@ -108,6 +109,7 @@ fn weight_of(w: &Weights, f: usize, l: usize) -> Option<f32> {
         (6, 2) => Some(w.address.close.unwrap_or(w.address.differ)),
         (8, 2) => Some(w.postcode.close.unwrap_or(w.postcode.differ)),
         (9, 2) => Some(w.email.close.unwrap_or(w.email.differ)),
+        (11, 2) => Some(w.text.close.unwrap_or(w.text.differ)),
         _ => slot(&mut w, f, l).map(|x| *x),
     }
 }
@@ -120,6 +122,7 @@ fn set_weight(w: &mut Weights, f: usize, l: usize, value: f32) {
         (6, 2) => w.address.close = Some(value),
         (8, 2) => w.postcode.close = Some(value),
         (9, 2) => w.email.close = Some(value),
+        (11, 2) => w.text.close = Some(value),
         _ => {
             if let Some(s) = slot(w, f, l) {
                 *s = value;
@@ -168,6 +171,7 @@ pub(crate) fn telling_levels(w: &Weights) -> Weights {
         &mut w.address,
         &mut w.postcode,
         &mut w.email,
+        &mut w.text,
     ] {
         a.close.get_or_insert(a.differ);
     }
@@ -447,6 +451,7 @@ pub(crate) fn learn(
         (6, &mut out.weights.address),
         (8, &mut out.weights.postcode),
         (9, &mut out.weights.email),
+        (11, &mut out.weights.text),
     ] {
         let u_agree = u.get(f).and_then(|r| r.get(1)).copied().unwrap_or(0.0);
         if u_agree > 0.0 && observed[f][1] {
@@ -493,13 +498,13 @@ mod tests {
             ..Comparison::default()
         };
         assert_eq!(unpack(pattern(&c)), levels(&c));
-        assert_eq!(levels(&c), [7, 3, 0, 1, 0, 0, 0, 0, 2, 0, 3]);
+        assert_eq!(levels(&c), [7, 3, 0, 1, 0, 0, 0, 0, 2, 0, 3, 0]);
     }
 
     #[test]
     fn every_level_has_a_weight_slot() {
         let w = telling_levels(&DedupeSettings::embedded().expect("embedded").weights);
-        let expected = [9, 6, 2, 3, 2, 3, 3, 2, 3, 3, 3];
+        let expected = [9, 6, 2, 3, 2, 3, 3, 2, 3, 3, 3, 3];
         for (f, &n) in expected.iter().enumerate() {
             let got = (1..L).filter(|&l| weight_of(&w, f, l).is_some()).count();
             assert_eq!(got, n, "field {}", FIELDS[f]);

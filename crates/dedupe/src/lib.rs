@@ -269,6 +269,7 @@ struct RawPerson {
     vaccine: u32,
     postcode: u32,
     email: u32,
+    text: u32,
 }
 
 struct Parsed {
@@ -485,6 +486,7 @@ impl<'a> Parser<'a> {
         let vaccine = fold_value(3, get(Field::Vaccine));
         let postcode = fold_value(5, get(Field::Postcode));
         let email = fold_value(6, get(Field::Email));
+        let text_value = fold_value(7, get(Field::Text));
         let sex = get(Field::Sex).map(|v| fold_value(4, Some(v)));
         let sex = sex.and_then(|id| self.data.sex_of(value_span(folded, id).get(text)));
         let phone_raw = get(Field::Phone).unwrap_or("");
@@ -533,6 +535,7 @@ impl<'a> Parser<'a> {
             vaccine,
             postcode,
             email,
+            text: text_value,
         };
         let name_fold = name_span.get(text);
         let vaccine = value_span(folded, vaccine).get(text);
@@ -728,7 +731,7 @@ struct Scratch<'b> {
     key: HashBuf,
     event: HashBuf,
     /// Folded commune, district, address, vaccine, sex, postcode, email.
-    caches: [FoldCache; 7],
+    caches: [FoldCache; 8],
     /// Number of the batch being parsed (see [`Scratch::start_batch`]).
     batch: u64,
     /// The last name parsed.
@@ -1007,6 +1010,7 @@ impl Records {
                     vaccine: self.value(&out, ids, q.vaccine),
                     postcode: self.value(&out, ids, q.postcode),
                     email: self.value(&out, ids, q.email),
+                    text: self.value(&out, ids, q.text),
                     rows_at: 0,
                     rows_n: 0,
                 };
@@ -1034,6 +1038,9 @@ impl Records {
                 }
                 if m.email == 0 {
                     m.email = self.value(&out, ids, q.email);
+                }
+                if m.text == 0 {
+                    m.text = self.value(&out, ids, q.text);
                 }
                 if let Some(slot) = self.persons.get_mut(id as usize) {
                     *slot = m;
@@ -1304,6 +1311,7 @@ const EMPTY_PERSON: PersonRecord = PersonRecord {
     vaccine: 0,
     postcode: 0,
     email: 0,
+    text: 0,
     rows_at: 0,
     rows_n: 0,
 };

@@ -42,10 +42,13 @@ pub enum Field {
     HeadId,
     Postcode,
     Email,
+    /// Free text describing the person (an occupation, a title), compared
+    /// by the duplicate search only.
+    Text,
 }
 
 impl Field {
-    pub const ALL: [Field; 28] = [
+    pub const ALL: [Field; 29] = [
         Field::Id,
         Field::FullName,
         Field::Dob,
@@ -74,6 +77,7 @@ impl Field {
         Field::HeadId,
         Field::Postcode,
         Field::Email,
+        Field::Text,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -112,6 +116,7 @@ impl Field {
             Field::HeadId => "head_id",
             Field::Postcode => "postcode",
             Field::Email => "email",
+            Field::Text => "text",
         }
     }
 
