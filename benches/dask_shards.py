@@ -18,8 +18,9 @@ first: the export is split three ways — by the ID's province code, by birth
 year, by the given name's first two letters (`lamsach split --line-map`) —
 each birth-year shard counts its names (`dedupe --count-names`), every shard
 of the three splits is deduplicated on a worker with the whole file's name
-counts (`dedupe --name-counts`), and the clusters, mapped back to the
-export's lines, are merged into one clusters.csv. Then each worker runs
+counts (`dedupe --name-counts`) and its line map (`--line-map`: clusters on
+the export's lines), and `lamsach merge` merges the clusters into one
+clusters.csv. Then each worker runs
 `lamsach check` on one province shard, its DUP003-005 read from the merged
 clusters through its line map (`--duplicates --line-map`) and `--since` one
 salt state (so the shards' states merge), and `lamsach merge` adds the
@@ -72,10 +73,11 @@ def count_shard(binary, shard, out, profile):
 
 def dedupe_shard(binary, shard, out, profile, counts):
     """The fuzzy duplicates of one shard, names weighed by the whole file's
-    counts (`counts`: every shard's of one split): its clusters.csv."""
+    counts (`counts`: every shard's of one split): its clusters.csv, on the
+    export's lines (`--line-map`)."""
     t = time.perf_counter()
     run([binary, "dedupe", shard, "--profile", profile, "--out", out, "-q",
-         "--name-counts", *counts])
+         "--line-map", str(Path(shard).with_suffix(".lines.csv")), "--name-counts", *counts])
     clusters = Path(out) / "clusters.csv"
     rows = max(0, sum(1 for _ in open(clusters, encoding="utf-8-sig")) - 1) if clusters.exists() else 0
     return shard, rows, time.perf_counter() - t
@@ -139,7 +141,7 @@ def main():
                       counts, key=f"dedupe-{Path(s).stem}", retries=2)
         for s in all_splits
     ])
-    merge_clusters(work, all_splits)
+    merge_clusters(binary, work, all_splits)
     t_dedupe = time.perf_counter() - t4
     # the checks of the province shards, their fuzzy duplicates from the
     # merged clusters
@@ -213,81 +215,22 @@ def main():
     return 0 if same_csv and same_json and same_state else 1
 
 
-def merge_clusters(work, shards):
-    """The shards' clusters.csv files, their lines mapped back to the
-    export's (each shard's .lines.csv), merged: records one cluster puts
-    together stay together, clusters of one kind (person, event) that share
-    a record become one.
-    Writes clusters.csv (the three splits) and clusters-province.csv,
-    clusters-birth-year.csv and clusters-given-name.csv (each split alone),
-    a `shard` column first."""
-    def read(shard_list):
-        rows, head = [], None
-        for s in shard_list:
-            f = work / "dedupe" / Path(s).stem / "clusters.csv"
-            if not f.exists():
-                continue
-            with open(Path(s).with_suffix(".lines.csv"), encoding="utf-8") as m:
-                back = dict(l.strip().split(",") for l in list(m)[1:])
-            with open(f, encoding="utf-8-sig", newline="") as src:
-                r = csv.reader(src)
-                h = next(r, None)
-                if h is None:
-                    continue
-                head = head or h
-                li, si, ci = h.index("line"), h.index("survivor_line"), h.index("cluster")
-                for row in r:
-                    row[li], row[si] = back.get(row[li], row[li]), back.get(row[si], row[si])
-                    row[ci] = f"{Path(s).stem}/{row[ci]}"
-                    rows.append([Path(s).name] + row)
-        return head, rows
+def merge_clusters(binary, work, shards):
+    """The shards' clusters.csv files (on the export's lines) merged by
+    `lamsach merge`: clusters of one kind sharing a line become one. Writes
+    clusters.csv (the three splits) and clusters-province.csv,
+    clusters-birth-year.csv and clusters-given-name.csv (each split alone)."""
+    def merge(prefix, dest):
+        parts = [str(work / "dedupe" / Path(s).stem / "clusters.csv") for s in shards
+                 if Path(s).name.startswith(prefix)]
+        parts = [p for p in parts if Path(p).exists()]
+        out = work / f"merge-{dest}"
+        run([binary, "merge", *parts, "--out", str(out)])
+        shutil.move(str(out / "clusters.csv"), str(work / f"{dest}.csv"))
 
-    def write(path, head, rows):
-        # union-find over (kind, line): a line can be in a person cluster
-        # and an event cluster (a dose recorded twice by a duplicated
-        # person); clusters of one kind sharing a line become one
-        parent = {}
-
-        def find(x):
-            while parent.setdefault(x, x) != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        if head is None:
-            open(path, "w", encoding="utf-8-sig").close()
-            return
-        li, ci, ki = (1 + head.index(c) for c in ("line", "cluster", "kind"))
-        first = {}
-        for row in rows:
-            node, cl = (row[ki], row[li]), row[ci]
-            if cl in first:
-                parent[find(node)] = find(first[cl])
-            else:
-                first[cl] = node
-        seen, ids = set(), {}
-        with open(path, "w", newline="", encoding="utf-8-sig") as out:
-            w = csv.writer(out)
-            w.writerow(["shard"] + head)
-            for row in sorted(rows, key=lambda r: (find((r[ki], r[li])), int(r[li]))):
-                node = (row[ki], row[li])
-                if node in seen:
-                    continue
-                seen.add(node)
-                row = list(row)
-                row[ci] = str(ids.setdefault(find(node), len(ids) + 1))
-                w.writerow(row)
-
-    def of(prefix):
-        return [s for s in shards if Path(s).name.startswith(prefix)]
-    h1, r1 = read(of("province"))
-    h2, r2 = read(of("birth-year"))
-    h3, r3 = read(of("given-name"))
-    head = h1 or h2 or h3
-    write(work / "clusters-province.csv", head, list(r1))
-    write(work / "clusters-birth-year.csv", head, list(r2))
-    write(work / "clusters-given-name.csv", head, list(r3))
-    write(work / "clusters.csv", head, r1 + r2 + r3)
+    merge("", "clusters")
+    for prefix in ("province", "birth-year", "given-name"):
+        merge(prefix, f"clusters-{prefix}")
 
 
 def cluster_pairs(path):

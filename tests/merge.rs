@@ -635,3 +635,128 @@ fn duplicates_from_clusters_reach_every_shards_tally() {
         );
     }
 }
+
+/// The pairs of lines of each kind put in one cluster by a clusters.csv.
+fn cluster_pairs(path: &Path) -> std::collections::BTreeSet<(String, u64, u64)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut by: std::collections::BTreeMap<(String, String), Vec<u64>> = Default::default();
+    for x in r.records() {
+        let x = x.unwrap();
+        by.entry((x[2].to_string(), x[1].to_string()))
+            .or_default()
+            .push(x[0].parse().unwrap());
+    }
+    let mut out = std::collections::BTreeSet::new();
+    for ((kind, _), lines) in by {
+        for (i, a) in lines.iter().enumerate() {
+            for b in &lines[i + 1..] {
+                out.insert((kind.clone(), *a.min(b), *a.max(b)));
+            }
+        }
+    }
+    out
+}
+
+/// `lamsach merge A/clusters.csv B/clusters.csv --out DIR`: clusters of one
+/// kind sharing a line become one, a line listed twice is written once, and
+/// shards deduplicated with `--line-map` merge into clusters on the
+/// export's lines that `check --duplicates` reads.
+#[test]
+fn clusters_of_shards_merge_into_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |n: &str| dir.path().join(n);
+    let head = "line,cluster,kind,score,role,survivor_line,rule,agreed,disagreed,weights,record_line,days,Họ và tên\n";
+    std::fs::create_dir_all(d("a")).unwrap();
+    std::fs::create_dir_all(d("b")).unwrap();
+    std::fs::write(
+        d("a/clusters.csv"),
+        format!("{head}2,1,person,12.0,keep,2,,,,,2,,An\n5,1,person,12.0,same-person,2,DUP004,,,,5,,An\n9,2,event,0.0,keep,9,,,,,9,,Bình\n10,2,event,0.0,duplicate,9,DUP005,,,,10,2,Bình\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        d("b/clusters.csv"),
+        format!("{head}5,7,person,11.0,keep,5,,,,,5,,An\n8,7,person,11.0,same-person,5,DUP003,,,,8,,An\n10,3,person,10.0,keep,10,,,,,10,,Bình\n12,3,person,10.0,same-person,10,DUP004,,,,12,,Bình\n"),
+    )
+    .unwrap();
+    run_ok(&[
+        "merge".into(),
+        arg(&d("a/clusters.csv")),
+        arg(&d("b/clusters.csv")),
+        "--out".into(),
+        arg(&d("m")),
+    ]);
+    let pairs = cluster_pairs(&d("m/clusters.csv"));
+    let want: std::collections::BTreeSet<(String, u64, u64)> = [
+        // 2–5 in a, 5–8 in b: one person cluster
+        ("person", 2, 5),
+        ("person", 2, 8),
+        ("person", 5, 8),
+        // line 10 is in an event cluster of a and a person cluster of b:
+        // kinds stay apart
+        ("event", 9, 10),
+        ("person", 10, 12),
+    ]
+    .iter()
+    .map(|(k, a, b)| (k.to_string(), *a, *b))
+    .collect();
+    assert_eq!(pairs, want);
+    let text = std::fs::read_to_string(d("m/clusters.csv")).unwrap();
+    assert_eq!(text.lines().count(), 1 + 7, "line 5 once: {text}");
+
+    // shards of a generated export, deduplicated with their line maps
+    let file = dupes_export(dir.path(), 8_000, 13);
+    split(&file, "birth-year", &d("years"));
+    let mut parts = Vec::new();
+    for (i, shard) in shard_files(&d("years")).iter().enumerate() {
+        let out = d(&format!("dd-{i}"));
+        run_ok(&[
+            "dedupe".into(),
+            arg(shard),
+            "--line-map".into(),
+            arg(&shard.with_extension("lines.csv")),
+            "--out".into(),
+            arg(&out),
+            "-q".into(),
+        ]);
+        if out.join("clusters.csv").exists() {
+            parts.push(arg(&out.join("clusters.csv")));
+        }
+    }
+    let mut args = vec!["merge".to_string()];
+    args.extend(parts);
+    args.extend(["--out".into(), arg(&d("merged"))]);
+    run_ok(&args);
+    run_ok(&[
+        "dedupe".into(),
+        arg(&file),
+        "--out".into(),
+        arg(&d("whole")),
+        "-q".into(),
+    ]);
+    let (merged, whole) = (
+        cluster_pairs(&d("merged/clusters.csv")),
+        cluster_pairs(&d("whole/clusters.csv")),
+    );
+    let shared = merged.intersection(&whole).count();
+    assert!(
+        shared * 10 >= whole.len() * 8,
+        "the birth-year shards find most of the whole file's pairs on its lines: {shared} of {}",
+        whole.len()
+    );
+    run_ok(&[
+        "check".into(),
+        arg(&file),
+        "--duplicates".into(),
+        arg(&d("merged/clusters.csv")),
+        "--out".into(),
+        arg(&d("checked")),
+        "-q".into(),
+    ]);
+    let t = tally(&d("checked"));
+    assert!(
+        t["total"]["rules"]["DUP004"].as_u64().unwrap_or(0) > 0,
+        "{}",
+        t["total"]
+    );
+}

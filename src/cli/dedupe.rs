@@ -27,6 +27,9 @@ pub struct DedupeArgs {
     /// Tệp đếm tên của mọi phần (từ --count-names): chấm điểm tên theo số đếm của cả tệp / name-count files of every shard (from --count-names): names are weighed by the whole file's counts
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub name_counts: Vec<PathBuf>,
+    /// Bản đồ dòng của phần (`split --line-map`): clusters.csv ghi dòng của tệp gốc / the shard's line map (`split --line-map`): clusters.csv gives the export's lines
+    #[arg(long, value_name = "FILE")]
+    pub line_map: Option<PathBuf>,
     /// Che số định danh và số điện thoại (0010****2345) / mask IDs and phones
     #[arg(long)]
     pub mask_ids: bool,
@@ -94,11 +97,17 @@ pub fn run_dedupe(a: &DedupeArgs) -> Result<ExitCode> {
     }
     if let Some(dir) = &a.out {
         std::fs::create_dir_all(dir).map_err(Error::write(&dir))?;
+        let export_line = a
+            .line_map
+            .as_deref()
+            .map(lamsach_dedupe::clusters_file::export_lines)
+            .transpose()?;
         lamsach_report::clusters::write_clusters(
             &o,
             &dir.join("clusters.csv"),
             &opened,
             a.mask_ids,
+            export_line.as_ref(),
         )?;
         if let Some(l) = &o.learned {
             write_learned(l, &dir.join("weights.csv"))?;

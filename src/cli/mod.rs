@@ -88,9 +88,9 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Cộng số liệu của nhiều lần chạy (phân mảnh) / add up the tally.json (or .state) files of shards
+    /// Cộng số liệu của nhiều lần chạy (phân mảnh) / add up the tally.json (or .state, or clusters.csv) files of shards
     Merge {
-        /// Các tệp tally.json, hoặc các tệp .state / tally.json files, or .state files, of the shards
+        /// Các tệp tally.json, hoặc .state, hoặc clusters.csv (từ `dedupe --line-map`) / tally.json files, or .state files, or clusters.csv files (from `dedupe --line-map`), of the shards
         #[arg(required = true)]
         tallies: Vec<PathBuf>,
         /// Thư mục ghi tally.csv, tally.json / where to write the merged tally
@@ -673,6 +673,34 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 } else {
                     "bản ghi có lỗi"
                 }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Merge {
+            tallies,
+            out,
+            common,
+        } if tallies
+            .iter()
+            .all(|p| p.extension().is_some_and(|e| e == "csv")) =>
+        {
+            std::fs::create_dir_all(out).map_err(Error::write(&out))?;
+            let dest = out.join("clusters.csv");
+            let (rows, clusters) = lamsach_report::clusters::merge_clusters(tallies, &dest)?;
+            println!(
+                "{} → {}: {clusters} {}, {rows} {}",
+                tallies.len(),
+                dest.display(),
+                if common.lang == LangArg::En {
+                    "clusters"
+                } else {
+                    "cụm"
+                },
+                if common.lang == LangArg::En {
+                    "rows"
+                } else {
+                    "dòng"
+                },
             );
             Ok(ExitCode::SUCCESS)
         }

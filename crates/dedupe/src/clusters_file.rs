@@ -54,6 +54,11 @@ fn bad(path: &Path, line: u64, vi: &str, en: &str) -> Error {
     ))
 }
 
+/// A shard's line map (`shard_line,line`): the shard's line → the export's.
+pub fn export_lines(path: &Path) -> Result<FxHashMap<u64, u64>> {
+    Ok(line_map(path)?.into_iter().map(|(e, s)| (s, e)).collect())
+}
+
 /// A shard's line map (`shard_line,line`): the export's line → the shard's.
 fn line_map(path: &Path) -> Result<FxHashMap<u64, u64>> {
     let mut r = read_csv(path)?;

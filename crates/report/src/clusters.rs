@@ -68,8 +68,16 @@ fn shown_values(
     Ok(out)
 }
 
-/// Writes `clusters.csv` into `dir`.
-pub fn write_clusters(o: &Detection, dest: &Path, src: &Opened, mask_ids: bool) -> Result<()> {
+/// Writes `clusters.csv` to `dest`. With `export_line` (a shard's line
+/// map, `split --line-map`), its lines are the export's.
+pub fn write_clusters(
+    o: &Detection,
+    dest: &Path,
+    src: &Opened,
+    mask_ids: bool,
+    export_line: Option<&FxHashMap<u64, u64>>,
+) -> Result<()> {
+    let at = |l: u64| export_line.and_then(|m| m.get(&l).copied()).unwrap_or(l);
     let fields: Vec<(Field, usize)> = SHOWN
         .iter()
         .filter_map(|&f| o.mapping.column(f).map(|c| (f, c)))
@@ -130,12 +138,12 @@ pub fn write_clusters(o: &Detection, dest: &Path, src: &Opened, mask_ids: bool) 
                 "duplicate-exact"
             };
             let mut rec: Vec<String> = vec![
-                m.line.to_string(),
+                at(m.line).to_string(),
                 c.id.to_string(),
                 c.kind.key().to_string(),
                 format!("{:.1}", m.score),
                 role.to_string(),
-                c.survivor_line.to_string(),
+                at(c.survivor_line).to_string(),
                 rule.to_string(),
                 yes.join(" "),
                 no.join(" "),
@@ -145,11 +153,7 @@ pub fn write_clusters(o: &Detection, dest: &Path, src: &Opened, mask_ids: bool) 
                 } else {
                     m.cmp.explained()
                 },
-                record_line
-                    .get(&m.record)
-                    .copied()
-                    .unwrap_or(m.line)
-                    .to_string(),
+                at(record_line.get(&m.record).copied().unwrap_or(m.line)).to_string(),
                 match m.flag {
                     Some(Flag::Event { days }) => days.to_string(),
                     _ => String::new(),
@@ -171,4 +175,142 @@ pub fn write_clusters(o: &Detection, dest: &Path, src: &Opened, mask_ids: bool) 
         source: e.into_error(),
     })?;
     file.commit()
+}
+
+/// One clusters.csv read for [`merge_clusters`]: its header and rows.
+fn read_clusters(path: &Path) -> Result<(csv::StringRecord, Vec<csv::StringRecord>)> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(body);
+    let bad = |line: u64, vi: &str, en: &str| {
+        Error::Usage(format!(
+            "{}, dòng {line}: {vi} / line {line}: {en}",
+            path.display()
+        ))
+    };
+    let header = r
+        .headers()
+        .map_err(|_| bad(1, "CSV hỏng", "broken CSV"))?
+        .clone();
+    if !HEADER.iter().all(|h| header.iter().any(|x| x == *h)) {
+        return Err(bad(
+            1,
+            "không phải clusters.csv của `lamsach dedupe --out`",
+            "not a clusters.csv of `lamsach dedupe --out`",
+        ));
+    }
+    let rows = r
+        .records()
+        .enumerate()
+        .map(|(i, rec)| rec.map_err(|_| bad(i as u64 + 2, "CSV hỏng", "broken CSV")))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((header, rows))
+}
+
+/// `lamsach merge A/clusters.csv B/clusters.csv … --out DIR`: the clusters of
+/// shards of one export (each written with `dedupe --line-map`, so in the
+/// export's lines) as one clusters.csv: records one cluster puts together
+/// stay together, and clusters of one kind (person, event) that share a
+/// line become one. A line listed by several files is written once (its
+/// first row); clusters are renumbered in line order. Returns the rows and
+/// clusters written.
+pub fn merge_clusters(parts: &[std::path::PathBuf], dest: &Path) -> Result<(usize, usize)> {
+    let mut header: Option<csv::StringRecord> = None;
+    let mut rows: Vec<csv::StringRecord> = Vec::new();
+    // (file, cluster) of each row, for the union
+    let mut from: Vec<(usize, String)> = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        let (h, rs) = read_clusters(p)?;
+        match &header {
+            Some(first) if *first != h => {
+                return Err(Error::Usage(format!(
+                    "{}: cột khác tệp đầu tiên / columns differ from the first file's",
+                    p.display()
+                )))
+            }
+            Some(_) => {}
+            None => header = Some(h),
+        }
+        for r in rs {
+            from.push((i, r.get(1).unwrap_or("").to_string()));
+            rows.push(r);
+        }
+    }
+    let Some(header) = header else {
+        return Ok((0, 0));
+    };
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
+    let (cl, ck, cc) = (col("line"), col("kind"), col("cluster"));
+    let line_of =
+        |r: &csv::StringRecord| -> u64 { r.get(cl).and_then(|v| v.parse().ok()).unwrap_or(0) };
+    // nodes: (kind, line)
+    let mut node_of: FxHashMap<(String, u64), usize> = FxHashMap::default();
+    let mut nodes: Vec<usize> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let key = (r.get(ck).unwrap_or("").to_string(), line_of(r));
+        let n = node_of.len();
+        nodes.push(*node_of.entry(key).or_insert(n));
+    }
+    let mut parent: Vec<usize> = (0..node_of.len()).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut first: FxHashMap<(usize, &str), usize> = FxHashMap::default();
+    for (r, (file, cluster)) in from.iter().enumerate() {
+        match first.get(&(*file, cluster.as_str())) {
+            Some(&n) => {
+                let (a, b) = (find(&mut parent, n), find(&mut parent, nodes[r]));
+                if a != b {
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+            None => {
+                first.insert((*file, cluster.as_str()), nodes[r]);
+            }
+        }
+    }
+    // each component's first line orders the clusters
+    let mut comp_line: FxHashMap<usize, u64> = FxHashMap::default();
+    let roots: Vec<usize> = (0..rows.len())
+        .map(|r| find(&mut parent, nodes[r]))
+        .collect();
+    for (r, row) in rows.iter().enumerate() {
+        let l = comp_line.entry(roots[r]).or_insert(u64::MAX);
+        *l = (*l).min(line_of(row));
+    }
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&r| (comp_line[&roots[r]], roots[r], line_of(&rows[r]), r));
+    let file = AtomicFile::create_csv(dest)?;
+    let mut w = csv::WriterBuilder::new().from_writer(file);
+    let werr = Error::write_other(dest);
+    w.write_record(&header).map_err(&werr)?;
+    let mut written = vec![false; node_of.len()];
+    let mut ids: FxHashMap<usize, usize> = FxHashMap::default();
+    let mut count = 0;
+    for r in order {
+        if std::mem::replace(&mut written[nodes[r]], true) {
+            continue;
+        }
+        let n = ids.len() + 1;
+        let id = *ids.entry(roots[r]).or_insert(n);
+        let mut out: Vec<String> = rows[r].iter().map(str::to_string).collect();
+        if let Some(c) = out.get_mut(cc) {
+            *c = id.to_string();
+        }
+        w.write_record(&out).map_err(&werr)?;
+        count += 1;
+    }
+    let file = w.into_inner().map_err(|e| Error::Write {
+        path: dest.to_path_buf(),
+        source: e.into_error(),
+    })?;
+    file.commit()?;
+    Ok((count, ids.len()))
 }
