@@ -671,12 +671,12 @@ fn clusters_of_shards_merge_into_one_file() {
     std::fs::create_dir_all(d("b")).unwrap();
     std::fs::write(
         d("a/clusters.csv"),
-        format!("{head}2,1,person,12.0,keep,2,,,,,2,,An\n5,1,person,12.0,same-person,2,DUP004,,,,5,,An\n9,2,event,0.0,keep,9,,,,,9,,Bình\n10,2,event,0.0,duplicate,9,DUP005,,,,10,2,Bình\n"),
+        format!("{head}2,1,person,12.0,keep,2,,,,,2,,An\n5,1,person,12.0,same-person,2,DUP004,,,,5,,An\n9,2,event,0.0,keep,9,,,,,9,,Bình\n10,2,event,0.0,duplicate,9,DUP005,,,,10,2,Bình\n30,4,person,10.0,keep,30,,,,,30,,Chi\n31,4,person,10.0,same-person,30,DUP004,,,,31,,Chi\n"),
     )
     .unwrap();
     std::fs::write(
         d("b/clusters.csv"),
-        format!("{head}5,7,person,11.0,keep,5,,,,,5,,An\n8,7,person,11.0,same-person,5,DUP003,,,,8,,An\n10,3,person,10.0,keep,10,,,,,10,,Bình\n12,3,person,10.0,same-person,10,DUP004,,,,12,,Bình\n"),
+        format!("{head}5,7,person,11.0,keep,5,,,,,5,,An\n8,7,person,11.0,same-person,5,DUP003,,,,8,,An\n10,3,person,10.0,keep,10,,,,,10,,Bình\n12,3,person,10.0,same-person,10,DUP004,,,,12,,Bình\n31,9,person,12.0,same-person,32,DUP004,,,,31,,Chi\n32,9,person,12.0,keep,32,,,,,32,,Chi\n"),
     )
     .unwrap();
     run_ok(&[
@@ -696,13 +696,52 @@ fn clusters_of_shards_merge_into_one_file() {
         // kinds stay apart
         ("event", 9, 10),
         ("person", 10, 12),
+        // 30–31 in a, 31–32 in b
+        ("person", 30, 31),
+        ("person", 30, 32),
+        ("person", 31, 32),
     ]
     .iter()
     .map(|(k, a, b)| (k.to_string(), *a, *b))
     .collect();
     assert_eq!(pairs, want);
     let text = std::fs::read_to_string(d("m/clusters.csv")).unwrap();
-    assert_eq!(text.lines().count(), 1 + 7, "line 5 once: {text}");
+    assert_eq!(text.lines().count(), 1 + 10, "lines 5 and 31 once: {text}");
+    // one kept record per merged cluster, every other row a finding against it
+    let row = |line: &str| -> Vec<String> {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{line},")))
+            .unwrap_or_else(|| panic!("line {line} in {text}"))
+            .split(',')
+            .map(str::to_string)
+            .collect()
+    };
+    // (role, survivor_line, rule, score) of a line
+    let seen = |line: &str| {
+        let r = row(line);
+        (r[4].clone(), r[5].clone(), r[6].clone(), r[3].clone())
+    };
+    let want = |role: &str, kept: &str, rule: &str, score: &str| {
+        (role.into(), kept.into(), rule.into(), score.into())
+    };
+    // line 2 is flagged by no file, line 5 is flagged by a: 2 is kept
+    assert_eq!(seen("2"), want("keep", "2", "", "12.0"));
+    assert_eq!(seen("5"), want("same-person", "2", "DUP004", "12.0"));
+    assert_eq!(seen("8"), want("same-person", "2", "DUP003", "11.0"));
+    // 30 and 32, each kept by its own file: the later is kept, and 30 takes
+    // the finding its own cluster made; line 31 the stronger of its two
+    assert_eq!(seen("32"), want("keep", "32", "", "12.0"));
+    assert_eq!(seen("30"), want("same-person", "32", "DUP004", "10.0"));
+    assert_eq!(seen("31"), want("same-person", "32", "DUP004", "12.0"));
+    // the order of the files does not matter
+    run_ok(&[
+        "merge".into(),
+        arg(&d("b/clusters.csv")),
+        arg(&d("a/clusters.csv")),
+        "--out".into(),
+        arg(&d("m2")),
+    ]);
+    assert_eq!(std::fs::read_to_string(d("m2/clusters.csv")).unwrap(), text);
 
     // shards of a generated export, deduplicated with their line maps
     let file = dupes_export(dir.path(), 8_000, 13);

@@ -214,9 +214,10 @@ fn read_clusters(path: &Path) -> Result<(csv::StringRecord, Vec<csv::StringRecor
 /// shards of one export (each written with `dedupe --line-map`, so in the
 /// export's lines) as one clusters.csv: records one cluster puts together
 /// stay together, and clusters of one kind (person, event) that share a
-/// line become one. A line listed by several files is written once (its
-/// first row); clusters are renumbered in line order. Returns the rows and
-/// clusters written.
+/// line become one, with one kept record, as a search of the whole file
+/// would give. A line listed by several files is written once; clusters are
+/// renumbered in line order. The result does not depend on the order of
+/// the files. Returns the rows and clusters written.
 pub fn merge_clusters(parts: &[std::path::PathBuf], dest: &Path) -> Result<(usize, usize)> {
     let mut header: Option<csv::StringRecord> = None;
     let mut rows: Vec<csv::StringRecord> = Vec::new();
@@ -243,14 +244,35 @@ pub fn merge_clusters(parts: &[std::path::PathBuf], dest: &Path) -> Result<(usiz
         return Ok((0, 0));
     };
     let col = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
-    let (cl, ck, cc) = (col("line"), col("kind"), col("cluster"));
-    let line_of =
-        |r: &csv::StringRecord| -> u64 { r.get(cl).and_then(|v| v.parse().ok()).unwrap_or(0) };
+    let c = Cols {
+        line: col("line"),
+        cluster: col("cluster"),
+        kind: col("kind"),
+        score: col("score"),
+        role: col("role"),
+        survivor: col("survivor_line"),
+        rule: col("rule"),
+        record: col("record_line"),
+        finding: [
+            "score",
+            "role",
+            "rule",
+            "agreed",
+            "disagreed",
+            "weights",
+            "days",
+        ]
+        .map(col),
+    };
+    let num = |r: &csv::StringRecord, i: usize| -> u64 {
+        r.get(i).and_then(|v| v.trim().parse().ok()).unwrap_or(0)
+    };
+    let is_keep = |r: &csv::StringRecord| r.get(c.role) == Some("keep");
     // nodes: (kind, line)
     let mut node_of: FxHashMap<(String, u64), usize> = FxHashMap::default();
     let mut nodes: Vec<usize> = Vec::with_capacity(rows.len());
     for r in &rows {
-        let key = (r.get(ck).unwrap_or("").to_string(), line_of(r));
+        let key = (r.get(c.kind).unwrap_or("").to_string(), num(r, c.line));
         let n = node_of.len();
         nodes.push(*node_of.entry(key).or_insert(n));
     }
@@ -262,55 +284,162 @@ pub fn merge_clusters(parts: &[std::path::PathBuf], dest: &Path) -> Result<(usiz
         }
         x
     }
-    let mut first: FxHashMap<(usize, &str), usize> = FxHashMap::default();
+    // rows of each source cluster
+    let mut members: FxHashMap<(usize, &str), Vec<usize>> = FxHashMap::default();
     for (r, (file, cluster)) in from.iter().enumerate() {
-        match first.get(&(*file, cluster.as_str())) {
-            Some(&n) => {
-                let (a, b) = (find(&mut parent, n), find(&mut parent, nodes[r]));
-                if a != b {
-                    parent[a.max(b)] = a.min(b);
-                }
-            }
-            None => {
-                first.insert((*file, cluster.as_str()), nodes[r]);
+        members
+            .entry((*file, cluster.as_str()))
+            .or_default()
+            .push(r);
+    }
+    for rs in members.values() {
+        for &r in &rs[1..] {
+            let (a, b) = (find(&mut parent, nodes[rs[0]]), find(&mut parent, nodes[r]));
+            if a != b {
+                parent[a.max(b)] = a.min(b);
             }
         }
     }
-    // each component's first line orders the clusters
-    let mut comp_line: FxHashMap<usize, u64> = FxHashMap::default();
     let roots: Vec<usize> = (0..rows.len())
         .map(|r| find(&mut parent, nodes[r]))
         .collect();
+    // a line flagged by any file is somebody's duplicate
+    let mut flagged = vec![false; node_of.len()];
+    for (r, row) in rows.iter().enumerate() {
+        if !is_keep(row) {
+            flagged[nodes[r]] = true;
+        }
+    }
+    // the kept record of each merged cluster: one no file flags, then the
+    // one kept in the largest cluster, in more files, the latest
+    let mut units: FxHashMap<(usize, u64), KeepRank> = FxHashMap::default();
+    for (r, row) in rows.iter().enumerate() {
+        if !is_keep(row) {
+            continue;
+        }
+        let u = units
+            .entry((roots[r], num(row, c.record)))
+            .or_insert((true, 0, 0, 0));
+        u.0 &= !flagged[nodes[r]];
+        u.1 = u.1.max(members[&(from[r].0, from[r].1.as_str())].len());
+        u.2 += 1;
+        u.3 = u.3.max(num(row, c.line));
+    }
+    let mut kept: FxHashMap<usize, (u64, KeepRank)> = FxHashMap::default();
+    for (&(root, record), &rank) in &units {
+        let best = kept.entry(root).or_insert((record, rank));
+        if (rank, record) > (best.1, best.0) {
+            *best = (record, rank);
+        }
+    }
+    // the row written for each line: the kept record's keep row, else the
+    // strongest finding on it, else (a record kept by its own file's
+    // cluster) its keep row turned into the finding its cluster made; ties
+    // by the rows' text, so the order of the files does not matter
+    let mut chosen: Vec<Option<usize>> = vec![None; node_of.len()];
+    let better = |a: usize, b: usize| -> bool {
+        let key = |r: usize| {
+            let row = &rows[r];
+            let score: f32 = row.get(c.score).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+            (row.get(c.rule).is_some_and(|v| !v.is_empty()), score)
+        };
+        match key(a).partial_cmp(&key(b)) {
+            Some(std::cmp::Ordering::Equal) | None => rows[a].iter().lt(rows[b].iter()),
+            Some(o) => o == std::cmp::Ordering::Greater,
+        }
+    };
+    let of_kept = |r: usize| {
+        is_keep(&rows[r]) && kept.get(&roots[r]).map(|k| k.0) == Some(num(&rows[r], c.record))
+    };
+    let rank = |r: usize| -> u8 {
+        match (of_kept(r), is_keep(&rows[r])) {
+            (true, _) => 2,
+            (false, false) => 1,
+            (false, true) => 0,
+        }
+    };
+    for (r, &n) in nodes.iter().enumerate() {
+        chosen[n] = Some(match chosen[n] {
+            Some(o) if rank(o) > rank(r) || (rank(o) == rank(r) && !better(r, o)) => o,
+            _ => r,
+        });
+    }
+    // each merged cluster's first line orders the clusters
+    let mut comp_line: FxHashMap<usize, u64> = FxHashMap::default();
     for (r, row) in rows.iter().enumerate() {
         let l = comp_line.entry(roots[r]).or_insert(u64::MAX);
-        *l = (*l).min(line_of(row));
+        *l = (*l).min(num(row, c.line));
     }
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by_key(|&r| (comp_line[&roots[r]], roots[r], line_of(&rows[r]), r));
+    let survivor_of: FxHashMap<usize, String> = (0..rows.len())
+        .filter(|&r| of_kept(r))
+        .map(|r| (roots[r], rows[r].get(c.survivor).unwrap_or("").to_string()))
+        .collect();
+    let mut order: Vec<usize> = chosen.iter().flatten().copied().collect();
+    // (first line, kind) names a merged cluster: no two share it
+    order.sort_by_key(|&r| {
+        (
+            comp_line[&roots[r]],
+            rows[r].get(c.kind).unwrap_or(""),
+            num(&rows[r], c.line),
+        )
+    });
     let file = AtomicFile::create_csv(dest)?;
     let mut w = csv::WriterBuilder::new().from_writer(file);
     let werr = Error::write_other(dest);
     w.write_record(&header).map_err(&werr)?;
-    let mut written = vec![false; node_of.len()];
     let mut ids: FxHashMap<usize, usize> = FxHashMap::default();
-    let mut count = 0;
-    for r in order {
-        if std::mem::replace(&mut written[nodes[r]], true) {
-            continue;
-        }
+    for &r in &order {
         let n = ids.len() + 1;
         let id = *ids.entry(roots[r]).or_insert(n);
-        let mut out: Vec<String> = rows[r].iter().map(str::to_string).collect();
-        if let Some(c) = out.get_mut(cc) {
-            *c = id.to_string();
+        let row = &rows[r];
+        let mut out: Vec<String> = row.iter().map(str::to_string).collect();
+        if rank(r) == 0 {
+            // the finding the record's own cluster made on another member
+            // holds for this pair too (same person, same event)
+            let peer = members[&(from[r].0, from[r].1.as_str())]
+                .iter()
+                .copied()
+                .filter(|&m| !is_keep(&rows[m]))
+                .reduce(|a, b| if better(b, a) { b } else { a });
+            if let Some(p) = peer {
+                for i in c.finding {
+                    if let (Some(o), Some(v)) = (out.get_mut(i), rows[p].get(i)) {
+                        *o = v.to_string();
+                    }
+                }
+            }
+        }
+        if let Some(o) = out.get_mut(c.cluster) {
+            *o = id.to_string();
+        }
+        if let (Some(o), Some(s)) = (out.get_mut(c.survivor), survivor_of.get(&roots[r])) {
+            *o = s.clone();
         }
         w.write_record(&out).map_err(&werr)?;
-        count += 1;
     }
     let file = w.into_inner().map_err(|e| Error::Write {
         path: dest.to_path_buf(),
         source: e.into_error(),
     })?;
     file.commit()?;
-    Ok((count, ids.len()))
+    Ok((order.len(), ids.len()))
+}
+
+/// How strongly the shards' files make a record the kept one of a merged
+/// cluster: flagged by none, the largest cluster keeping it, the files
+/// keeping it, its latest line.
+type KeepRank = (bool, usize, usize, u64);
+
+/// Positions of the columns `merge_clusters` reads.
+struct Cols {
+    line: usize,
+    cluster: usize,
+    kind: usize,
+    score: usize,
+    role: usize,
+    survivor: usize,
+    rule: usize,
+    record: usize,
+    /// the columns of a finding: score, role, rule, its evidence, days apart
+    finding: [usize; 7],
 }
