@@ -504,6 +504,55 @@ fn the_correct_record_survives_not_the_latest() {
     assert!(dup3[rel] == "2" || dup3[rel] == "3", "{dup3:?}");
 }
 
+/// Of two rows of one dose, or two records of one person, the finding
+/// lands on the row that needs fixing — an ID that lost its zeros or has
+/// spaces, an unknown province code, a birth date of a year only —
+/// whichever comes first in the file.
+#[test]
+fn the_row_to_fix_is_flagged_in_either_order() {
+    let head = "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Số điện thoại,Xã,Vắc xin,Mũi,Ngày tiêm\n";
+    let other =
+        "Phạm Văn Bình,02/03/1980,Nam,008080011111,0911000001,Vĩnh Lộc,Pfizer,1,01/09/2021\n";
+    let good =
+        "Nguyễn Thị Lan,12/05/1990,Nữ,008190012345,0912345678,Vĩnh Lộc,AstraZeneca,1,15/08/2021\n";
+    let cases = [
+        // (the row to fix, the rule expected on it)
+        ("Nguyễn Thị Lan,12/05/1990,Nữ,8190012345,0912345678,Vĩnh Lộc,AstraZeneca,1,15/08/2021\n", "DUP005"),
+        ("Nguyễn Thị Lan,12/05/1990,Nữ,008 190 012 345,0912345678,Vĩnh Lộc,AstraZeneca,1,15/08/2021\n", "DUP005"),
+        ("Nguyễn Thị Lan,1990,Nữ,008190012345,0912345678,Vĩnh Lộc,AstraZeneca,1,16/08/2021\n", "DUP005"),
+        ("Nguyễn Thị Lan,12/05/1990,Nữ,009190012345,0912345678,Vĩnh Lộc,AstraZeneca,2,20/10/2021\n", "DUP003"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (bad, rule)) in cases.iter().enumerate() {
+        for bad_first in [true, false] {
+            let (a, b) = if bad_first {
+                (bad, &good)
+            } else {
+                (&good, bad)
+            };
+            let input = dir.path().join(format!("in-{i}-{bad_first}.csv"));
+            std::fs::write(&input, format!("{head}{other}{a}{b}")).unwrap();
+            let (out, o) = check(&input, &[]);
+            assert_eq!(
+                o.status.code(),
+                Some(1),
+                "{}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let bad_line = if bad_first { 3 } else { 4 };
+            let dups: Vec<(u64, String)> = dup_findings(out.path())
+                .into_iter()
+                .map(|(l, r, _)| (l, r))
+                .collect();
+            assert_eq!(
+                dups,
+                [(bad_line, rule.to_string())],
+                "{bad} (first: {bad_first})"
+            );
+        }
+    }
+}
+
 /// Namesakes whose valid IDs differ are not the same event: no DUP005,
 /// however much else agrees.
 #[test]

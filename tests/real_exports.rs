@@ -146,6 +146,7 @@ fn every_layout_gives_the_plain_files_findings() {
         "notes-first.xlsx",
         "sections.csv",
         "sep-line.csv",
+        "signed-groups.csv",
         "machine-names.csv",
         "no-district.csv",
     ] {

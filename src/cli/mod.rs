@@ -74,7 +74,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Ghi bản đã làm sạch và changes.csv / write a cleaned copy and changes.csv
     Fix(fix::FixArgs),
-    /// Chia một tệp thành các phần theo mã tỉnh hoặc năm sinh / split an export into shards by province code or birth year
+    /// Chia một tệp thành các phần theo mã tỉnh, năm sinh hoặc tên / split an export into shards by province code, birth year or given name
     Split(split::SplitArgs),
     /// Liệt kê các quy tắc / list every rule
     Rules {

@@ -59,7 +59,30 @@ pub struct Row {
     pub person: u32,
     /// Non-empty cells among the mapped fields.
     pub filled: u16,
+    /// How little the row itself needs fixing ([`sound`]): of two rows of
+    /// one record, the sounder is kept.
+    pub sound: u8,
     pub event: Option<Event>,
+}
+
+/// How little a row's own ID and birth date need fixing: an ID written as
+/// 12 digits with a known province code (4), one a repair restores (lost
+/// zeros, separators: 2), then a full birth date (1).
+fn sound(id: &IdValue, dob: &DateValue, data: &RuleData) -> u8 {
+    let id = match id {
+        IdValue::Cccd(d) => {
+            let s = lamsach_model::parse::id::IdStructure::of(d);
+            if data.province(s.province).is_some() {
+                4
+            } else {
+                0
+            }
+        }
+        IdValue::DroppedZeros { .. }
+        | IdValue::Malformed(lamsach_model::parse::id::IdProblem::Separators { .. }) => 2,
+        _ => 0,
+    };
+    id + u8::from(matches!(dob, DateValue::Full(_)))
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -277,6 +300,7 @@ struct Parsed {
     person: RawPerson,
     key: u64,
     filled: u16,
+    sound: u8,
     event: Option<Event>,
 }
 
@@ -389,7 +413,7 @@ impl<'a> Parser<'a> {
         bytes: &'b [u8],
         text: &mut String,
         folded: &mut Vec<Span>,
-    ) -> Option<(RawPerson, u64, u16, Option<Event>)> {
+    ) -> Option<(RawPerson, u64, u16, u8, Option<Event>)> {
         split_fields(bytes, self.delim, &mut s.raw);
         if s.raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             return None;
@@ -521,6 +545,7 @@ impl<'a> Parser<'a> {
         };
         let dob_raw = get(Field::Dob);
         let dob = dob_raw.map_or(DateValue::Missing, date::parse);
+        let row_sound = sound(&id_value, &dob, self.data);
         let person = RawPerson {
             name: name_span,
             norm,
@@ -621,7 +646,7 @@ impl<'a> Parser<'a> {
             });
             Event::new(k.digest(), date, exact)
         });
-        Some((person, key, filled, event))
+        Some((person, key, filled, row_sound, event))
     }
 
     /// Parses the records of one batch.
@@ -637,7 +662,7 @@ impl<'a> Parser<'a> {
                 continue;
             };
             let bytes = b.buf.get(start..end).unwrap_or_default();
-            if let Some((person, key, filled, event)) =
+            if let Some((person, key, filled, sound, event)) =
                 self.parse(s, bytes, &mut out.text, &mut out.values)
             {
                 out.rows.push(Parsed {
@@ -645,6 +670,7 @@ impl<'a> Parser<'a> {
                     person,
                     key,
                     filled,
+                    sound,
                     event,
                 });
             }
@@ -1050,6 +1076,7 @@ impl Records {
                 line: p.line,
                 person: id,
                 filled: p.filled,
+                sound: p.sound,
                 event: p.event,
             });
         }
@@ -1736,7 +1763,8 @@ impl UnionFind {
 
 /// Survivor order, correctness first and recency last: a record the
 /// population extract agrees with (`verified`), then a valid 12-digit ID
-/// whose structure agrees with the record's sex and birth year, then a
+/// whose structure agrees with the record's sex and birth year and whose
+/// province code is known, then a
 /// valid ID, then any ID, then the record with more rows (a person's doses
 /// or years), then a name with diacritics, then completeness, then the
 /// latest row.
@@ -1746,11 +1774,14 @@ fn survivor_rank(
     verified: bool,
     filled: u16,
     line: u64,
+    data: &RuleData,
 ) -> (bool, bool, bool, bool, u32, bool, u16, u64) {
     let fits = match &p.id {
         IdKey::Cccd(d) => {
             let s = lamsach_model::parse::id::IdStructure::of(d);
-            p.dob.year() == Some(s.century + s.year2) && p.sex.is_none_or(|x| x == s.sex)
+            p.dob.year() == Some(s.century + s.year2)
+                && p.sex.is_none_or(|x| x == s.sex)
+                && data.province(s.province).is_some()
         }
         _ => false,
     };
@@ -1940,7 +1971,7 @@ pub fn run(
             let (f, l) = best_row(p);
             persons
                 .get(p as usize)
-                .map(|q| survivor_rank(q, verified_by(reference, q, &pool), f, l))
+                .map(|q| survivor_rank(q, verified_by(reference, q, &pool), f, l, data))
         }) else {
             continue;
         };
@@ -2028,6 +2059,7 @@ pub fn run(
                     &pool,
                     cfg,
                     reference,
+                    data,
                 ) {
                     clusters.push(c);
                 }
@@ -2113,6 +2145,7 @@ fn event_cluster(
     pool: &Pool,
     cfg: &DedupeSettings,
     reference: Option<&lamsach_reference::Reference>,
+    data: &RuleData,
 ) -> Option<Cluster> {
     let row = |c: &EvRow| rows.get(c.row as usize);
     let exact = |c: &EvRow| row(c).and_then(|r| r.event).and_then(|e| e.exact());
@@ -2122,18 +2155,20 @@ fn event_cluster(
     if keys.len() < 2 {
         return None; // all byte-equal on DUP001's key: DUP001 reports them
     }
-    // Kept: a correct valid ID, the most complete, then the *first* row, as
-    // DUP001 keeps the first occurrence.
+    // Kept: a correct valid ID, the row that needs no fix of its own ID or
+    // birth date, the most complete, then the *first* row, as DUP001 keeps
+    // the first occurrence.
     let rank = |c: &&EvRow| {
         let r = row(c)?;
         let p = persons.get(r.person as usize)?;
         let (verified, fits, id, any, _, accented, filled, _) =
-            survivor_rank(p, verified_by(reference, p, pool), r.filled, r.line);
+            survivor_rank(p, verified_by(reference, p, pool), r.filled, r.line, data);
         Some((
             verified,
             fits,
             id,
             any,
+            r.sound,
             accented,
             filled,
             std::cmp::Reverse(r.line),
@@ -2355,7 +2390,7 @@ mod tests {
         for (row, line) in rows.iter().zip(&lines) {
             let (mut text, mut values) = (String::new(), Vec::new());
             s.start_batch();
-            let (person, _, _, event) = parser
+            let (person, _, _, _, event) = parser
                 .parse(&mut s, line.as_bytes(), &mut text, &mut values)
                 .unwrap();
             let ctx = RowCtx::new(2, row, &mapping, d, today(), Lang::Vi);

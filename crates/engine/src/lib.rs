@@ -433,7 +433,7 @@ pub fn check_file(
     let mut tally = Tally::default();
     // DUP001/DUP002 indexes in two shards by key, checked on two threads.
     let mut shards: [Shard; 2] = Default::default();
-    let mut blank_lines = 0u64;
+    let mut blank_lines = opened.source.blank_above();
     let mut non_records: Vec<NonRecordLine> = opened.source.non_records().to_vec();
     let mut sex_codes_unread: std::collections::BTreeMap<String, u64> = Default::default();
     let mut row_findings: Vec<Finding> = Vec::new();

@@ -138,29 +138,64 @@ impl<R: Read> RecordReader<R> {
     }
 
     /// Picks the delimiter among `,` `;` tab `|` by counting them, outside
-    /// quotes, on the first line that is not blank.
+    /// quotes, on the first lines that are not blank (up to 30): the one
+    /// found the same number of times on many lines, as a table's rows have
+    /// it (the most of it on the lines that share a count) — a title line
+    /// above the header, or a comma inside a header ("Ngày, tháng, năm
+    /// sinh"), does not decide.
     pub(crate) fn sniff_delimiter(&mut self) -> u8 {
-        // the first line that is not blank
-        let mut head = self.head();
-        let mut first = &head[..memchr2(b'\n', b'\r', head).unwrap_or(head.len())];
-        while first.iter().all(u8::is_ascii_whitespace) && first.len() < head.len() {
-            head = &head[first.len() + 1..];
-            first = &head[..memchr2(b'\n', b'\r', head).unwrap_or(head.len())];
-        }
-        let mut counts = [0usize; 4];
         let cands = [b',', b';', b'\t', b'|'];
-        let mut in_q = false;
-        for &b in first {
-            if b == b'"' {
-                in_q = !in_q;
-            } else if !in_q {
-                if let Some(i) = cands.iter().position(|&c| c == b) {
-                    counts[i] += 1;
+        let mut per_line: Vec<[usize; 4]> = Vec::new();
+        for line in self.head().split(|&b| b == b'\n' || b == b'\r') {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let mut counts = [0usize; 4];
+            let mut in_q = false;
+            for &b in line {
+                if b == b'"' {
+                    in_q = !in_q;
+                } else if !in_q {
+                    if let Some(i) = cands.iter().position(|&c| c == b) {
+                        counts[i] += 1;
+                    }
                 }
             }
+            per_line.push(counts);
+            if per_line.len() == 30 {
+                break;
+            }
         }
-        let best = (0..4).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
-        self.delim = if counts[best] == 0 { b',' } else { cands[best] };
+        // per candidate, over the lines sharing a count: those lines times
+        // the count squared (many columns alike are stronger evidence than
+        // one delimiter on many lines), then those lines
+        let score = |i: usize| -> (usize, usize) {
+            let mut seen: Vec<(usize, usize)> = Vec::new();
+            for c in per_line.iter().map(|c| c[i]).filter(|&c| c > 0) {
+                match seen.iter_mut().find(|(n, _)| *n == c) {
+                    Some((_, k)) => *k += 1,
+                    None => seen.push((c, 1)),
+                }
+            }
+            // one line is no evidence of a table when there are more
+            let alike = per_line.len().min(2);
+            seen.iter()
+                .filter(|&&(_, k)| k >= alike)
+                .map(|&(n, k)| (k * n * n, k))
+                .max()
+                .unwrap_or((0, 0))
+        };
+        let best = (0..4).max_by_key(|&i| (score(i), 3 - i)).unwrap_or(0);
+        // no two lines alike: the most on the first line, as the header has
+        let first = per_line.first().copied().unwrap_or_default();
+        let on_first = (0..4).max_by_key(|&i| (first[i], 3 - i)).unwrap_or(0);
+        self.delim = if score(best).0 > 0 {
+            cands[best]
+        } else if first[on_first] > 0 {
+            cands[on_first]
+        } else {
+            b','
+        };
         self.delim
     }
 
@@ -923,6 +958,25 @@ mod tests {
             });
         }
         v
+    }
+
+    #[test]
+    fn the_delimiter_is_the_one_the_rows_share() {
+        let sniff = |input: &[u8]| RecordReader::new(input, L).unwrap().sniff_delimiter();
+        // a title line without delimiters, a comma inside a header cell
+        assert_eq!(
+            sniff(
+                "DANH SÁCH\nSTT;Ngày, tháng, năm sinh;Tên\n1;12/05/1990;Lan\n2;01/01/1990;An\n"
+                    .as_bytes()
+            ),
+            b';'
+        );
+        // a title padded with the delimiter
+        assert_eq!(sniff(b"DANH SACH,,\nSTT,Ten,Ngay\n1,Lan,x\n"), b',');
+        assert_eq!(sniff(b"a\tb\tc\n1\t2\t3\n"), b'\t');
+        assert_eq!(sniff(b"title only\n"), b',');
+        // two ragged lines: the header's
+        assert_eq!(sniff(b"a;b;c;d\n1;2\n"), b';');
     }
 
     #[test]

@@ -205,6 +205,8 @@ pub struct Source {
     body_after: u64,
     /// Rows set aside before the records: `sep=`, titles, column numbers.
     non_records: Vec<NonRecordLine>,
+    /// Blank lines (all cells empty) above the header.
+    blank_above: u64,
     /// The non-blank rows after the header among the first [`HEAD_ROWS`]:
     /// a sample of the records, read while the header was searched.
     sample: Vec<HeadRow>,
@@ -355,6 +357,7 @@ impl Source {
             header_end_line: 0,
             body_after: 0,
             non_records: Vec::new(),
+            blank_above: 0,
             sample: Vec::new(),
             sheet,
             limits,
@@ -402,6 +405,7 @@ impl Source {
         reader.delim = self.delim;
         let mut non_records = Vec::new();
         let mut rows: Vec<HeadRow> = Vec::new();
+        let mut blank: Vec<u64> = Vec::new();
         let mut first = true;
         while rows.len() < HEAD_ROWS {
             match reader.next_rec().map_err(&read_err)? {
@@ -425,6 +429,7 @@ impl Source {
                         continue;
                     }
                     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+                        blank.push(line);
                         continue;
                     }
                     let end_line = line + bytes.iter().filter(|&&b| b == b'\n').count() as u64;
@@ -438,6 +443,7 @@ impl Source {
                         .collect();
                     // a row of empty cells (as Excel pads them) is blank
                     if raw.iter().all(String::is_empty) {
+                        blank.push(line);
                         continue;
                     }
                     let cells: Vec<&str> = raw.iter().map(String::as_str).collect();
@@ -496,6 +502,7 @@ impl Source {
             vec![String::new(); choice.names.len()]
         };
         self.header_line = header_rows[0].line;
+        self.blank_above = blank.iter().filter(|&&l| l < self.header_line).count() as u64;
         self.header_end_line = last.end_line;
         self.body_after = last.line;
         for r in &rows[..choice.first] {
@@ -633,6 +640,11 @@ impl Source {
     /// Rows set aside before the records: `sep=`, titles, column numbers.
     pub fn non_records(&self) -> &[NonRecordLine] {
         &self.non_records
+    }
+
+    /// Blank lines above the header (those below are the body's).
+    pub fn blank_above(&self) -> u64 {
+        self.blank_above
     }
 
     /// The sheet read, for a workbook.

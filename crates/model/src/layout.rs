@@ -277,11 +277,59 @@ pub fn non_record(values: &[&str], mapping: &Mapping, words: &HeaderWords) -> Op
             let w = words_of(v);
             rows.section.contains(&w)
         });
-        if numeral && filled.len() == 2 || word {
+        // "I. Xã Vĩnh Lộc", "1.2 Thôn Nà Coóc", "Lớp: 6A": a title no
+        // person's name looks like
+        let title = filled.iter().any(|(_, v)| is_section_title(v));
+        if numeral && filled.len() == 2 || word || title {
             return Some(NonRecord::Section);
+        }
+        // a row naming nobody (no name, no ID, no birth date, no row
+        // number): a signature block ("CHỦ TỊCH", the signer's name in
+        // another column), "Nơi nhận:", a group label
+        let name = mapping.column(Field::FullName);
+        let numbered = filled
+            .iter()
+            .any(|(_, v)| v.bytes().all(|b| b.is_ascii_digit()));
+        if name.is_some() && !numbered && !filled.iter().any(|(c, _)| Some(*c) == name) {
+            return Some(NonRecord::Footer);
         }
     }
     None
+}
+
+/// A cell that titles a part of the table: a section number before a
+/// title ("I. Xã Vĩnh Lộc", "I.1 Lao động", "1.2. Thôn Nà Coóc", "a) Tăng"),
+/// or a label and a colon ("Lớp: 6A", "Xã: Vĩnh Lộc").
+fn is_section_title(v: &str) -> bool {
+    let (head, rest) = match v.split_once(|c: char| c.is_whitespace()) {
+        Some((h, r)) => (h, r.trim()),
+        None => (v, ""),
+    };
+    let letters = |t: &str| t.chars().any(char::is_alphabetic);
+    let numbered = !rest.is_empty() && letters(rest) && {
+        let h = head.trim_end_matches(['.', ')']);
+        let parts: Vec<&str> = h.split('.').collect();
+        let roman = |p: &str| !p.is_empty() && p.bytes().all(|b| matches!(b, b'I' | b'V' | b'X'));
+        let digits =
+            |p: &str| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit());
+        let lower = |p: &str| p.len() == 1 && p.bytes().all(|b| b.is_ascii_lowercase());
+        // "I.", "I.1", "1.2", "1.2." or "a)"; a bare "1." is a row number
+        (roman(parts[0]) && parts[1..].iter().all(|p| digits(p)) && head.len() > parts[0].len())
+            || (parts.len() >= 2 && parts.iter().all(|p| digits(p)))
+            || (lower(h) && head.ends_with(')'))
+    };
+    let labelled = match v.split_once(':') {
+        Some((label, value)) => {
+            let label = label.trim();
+            !label.is_empty()
+                && label.split_whitespace().count() <= 3
+                && letters(label)
+                && !value.trim().is_empty()
+                && !label.bytes().any(|b| b.is_ascii_digit())
+        }
+        None => false,
+    };
+    numbered || labelled
 }
 
 /// [`non_record`] of a row as split (`raw`): a row with bytes in its ID or
@@ -309,18 +357,26 @@ pub fn non_record_cells(
 
 /// "…, ngày 05 tháng 12 năm 2026" (any place name before it).
 fn is_date_line(w: &[String]) -> bool {
-    w.iter().enumerate().any(|(i, x)| {
-        // "ngày" folds to "ngai" (a final "y" is read as "i")
-        x == "ngai"
-            && w.get(i + 2).is_some_and(|t| t == "thang")
-            && w.get(i + 4).is_some_and(|n| n == "nam")
-    })
+    // "ngày" folds to "ngai" (a final "y" is read as "i"); the day, month
+    // and year may be left blank ("ngày … tháng … năm 20…")
+    let at =
+        |from: usize, word: &str| (from..from + 2).find(|&j| w.get(j).is_some_and(|t| t == word));
+    w.iter()
+        .enumerate()
+        .any(|(i, x)| x == "ngai" && at(i + 1, "thang").is_some_and(|t| at(t + 1, "nam").is_some()))
 }
 
-/// A section number: a Roman numeral (I … XX) or a capital letter A–H.
+/// A section number: a Roman numeral (I … XX), with its parts ("I.1"),
+/// or a capital letter A–H.
 fn is_section_number(v: &str) -> bool {
     let v = v.trim_end_matches('.');
-    (1..=5).contains(&v.len()) && v.bytes().all(|b| matches!(b, b'I' | b'V' | b'X'))
+    let (roman, parts) = v.split_once('.').unwrap_or((v, ""));
+    (1..=5).contains(&roman.len())
+        && roman.bytes().all(|b| matches!(b, b'I' | b'V' | b'X'))
+        && parts.split('.').all(|p| {
+            p.is_empty() && parts.is_empty()
+                || !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
+        })
         || v.len() == 1 && (b'A'..=b'H').contains(&v.as_bytes()[0])
 }
 
@@ -717,7 +773,28 @@ mod tests {
         assert_eq!(kind(&["", "Người lập biểu", "12/05/1990", "", ""]), None);
         assert_eq!(kind(&["", "", "", "001190012345", ""]), None);
         assert_eq!(kind(&["10", "Lan", "", "", "Chiêm Hóa"]), None);
-        assert_eq!(kind(&["", "", "", "", "Chiêm Hóa"]), None);
+        assert_eq!(kind(&["10", "", "", "", "Chiêm Hóa"]), None);
+        // signature blocks and group titles name nobody
+        for footer in [
+            &["Nơi nhận:", "", "", "", "TM. ỦY BAN NHÂN DÂN"][..],
+            &["- Như trên;", "", "", "", "CHỦ TỊCH"],
+            &["", "", "", "", "Hoàng Văn Tuấn"],
+            &["", "", "", "", "Chiêm Hóa, ngày … tháng … năm 20…"],
+        ] {
+            assert_eq!(kind(footer), Some(NonRecord::Footer), "{footer:?}");
+        }
+        for section in [
+            &["I. Xã Vĩnh Lộc", "", "", "", ""][..],
+            &["", "1.2. Thôn Nà Coóc", "", "", ""],
+            &["I.1", "Lao động", "", "", ""],
+            &["Lớp: 6A", "", "", "", ""],
+            &["", "Lớp: 6A", "", "", ""],
+        ] {
+            assert_eq!(kind(section), Some(NonRecord::Section), "{section:?}");
+        }
+        // a name, however alone, is a record
+        assert_eq!(kind(&["", "Hoàng Văn Tuấn", "", "", ""]), None);
+        assert_eq!(kind(&["1.", "Hoàng Văn Tuấn", "", "", ""]), None);
     }
 
     #[test]

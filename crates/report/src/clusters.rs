@@ -177,258 +177,25 @@ pub fn write_clusters(
     file.commit()
 }
 
-/// One clusters.csv read for [`merge_clusters`]: its header and rows.
-fn read_clusters(path: &Path) -> Result<(csv::StringRecord, Vec<csv::StringRecord>)> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Open {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(body);
-    let bad = |line: u64, vi: &str, en: &str| {
-        Error::Usage(format!(
-            "{}, dòng {line}: {vi} / line {line}: {en}",
-            path.display()
-        ))
-    };
-    let header = r
-        .headers()
-        .map_err(|_| bad(1, "CSV hỏng", "broken CSV"))?
-        .clone();
-    if !HEADER.iter().all(|h| header.iter().any(|x| x == *h)) {
-        return Err(bad(
-            1,
-            "không phải clusters.csv của `lamsach dedupe --out`",
-            "not a clusters.csv of `lamsach dedupe --out`",
-        ));
-    }
-    let rows = r
-        .records()
-        .enumerate()
-        .map(|(i, rec)| rec.map_err(|_| bad(i as u64 + 2, "CSV hỏng", "broken CSV")))
-        .collect::<Result<Vec<_>>>()?;
-    Ok((header, rows))
+/// One row of a clusters.csv as [`merge_clusters`] holds it: what the merge
+/// decides on, and where the row is, to read it again when writing (the
+/// rows' text is not kept: a national run merges millions).
+struct Entry {
+    file: u32,
+    /// the cluster of its own file
+    group: u32,
+    /// its (kind, line)
+    node: u32,
+    line: u64,
+    record: u64,
+    survivor: u64,
+    score: f32,
+    keep: bool,
+    rule: bool,
+    /// of the row's text, so ties fall the same whatever the order of the files
+    hash: u64,
+    at: csv::Position,
 }
-
-/// `lamsach merge A/clusters.csv B/clusters.csv … --out DIR`: the clusters of
-/// shards of one export (each written with `dedupe --line-map`, so in the
-/// export's lines) as one clusters.csv: records one cluster puts together
-/// stay together, and clusters of one kind (person, event) that share a
-/// line become one, with one kept record, as a search of the whole file
-/// would give. A line listed by several files is written once; clusters are
-/// renumbered in line order. The result does not depend on the order of
-/// the files. Returns the rows and clusters written.
-pub fn merge_clusters(parts: &[std::path::PathBuf], dest: &Path) -> Result<(usize, usize)> {
-    let mut header: Option<csv::StringRecord> = None;
-    let mut rows: Vec<csv::StringRecord> = Vec::new();
-    // (file, cluster) of each row, for the union
-    let mut from: Vec<(usize, String)> = Vec::new();
-    for (i, p) in parts.iter().enumerate() {
-        let (h, rs) = read_clusters(p)?;
-        match &header {
-            Some(first) if *first != h => {
-                return Err(Error::Usage(format!(
-                    "{}: cột khác tệp đầu tiên / columns differ from the first file's",
-                    p.display()
-                )))
-            }
-            Some(_) => {}
-            None => header = Some(h),
-        }
-        for r in rs {
-            from.push((i, r.get(1).unwrap_or("").to_string()));
-            rows.push(r);
-        }
-    }
-    let Some(header) = header else {
-        return Ok((0, 0));
-    };
-    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
-    let c = Cols {
-        line: col("line"),
-        cluster: col("cluster"),
-        kind: col("kind"),
-        score: col("score"),
-        role: col("role"),
-        survivor: col("survivor_line"),
-        rule: col("rule"),
-        record: col("record_line"),
-        finding: [
-            "score",
-            "role",
-            "rule",
-            "agreed",
-            "disagreed",
-            "weights",
-            "days",
-        ]
-        .map(col),
-    };
-    let num = |r: &csv::StringRecord, i: usize| -> u64 {
-        r.get(i).and_then(|v| v.trim().parse().ok()).unwrap_or(0)
-    };
-    let is_keep = |r: &csv::StringRecord| r.get(c.role) == Some("keep");
-    // nodes: (kind, line)
-    let mut node_of: FxHashMap<(String, u64), usize> = FxHashMap::default();
-    let mut nodes: Vec<usize> = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let key = (r.get(c.kind).unwrap_or("").to_string(), num(r, c.line));
-        let n = node_of.len();
-        nodes.push(*node_of.entry(key).or_insert(n));
-    }
-    let mut parent: Vec<usize> = (0..node_of.len()).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    // rows of each source cluster
-    let mut members: FxHashMap<(usize, &str), Vec<usize>> = FxHashMap::default();
-    for (r, (file, cluster)) in from.iter().enumerate() {
-        members
-            .entry((*file, cluster.as_str()))
-            .or_default()
-            .push(r);
-    }
-    for rs in members.values() {
-        for &r in &rs[1..] {
-            let (a, b) = (find(&mut parent, nodes[rs[0]]), find(&mut parent, nodes[r]));
-            if a != b {
-                parent[a.max(b)] = a.min(b);
-            }
-        }
-    }
-    let roots: Vec<usize> = (0..rows.len())
-        .map(|r| find(&mut parent, nodes[r]))
-        .collect();
-    // a line flagged by any file is somebody's duplicate
-    let mut flagged = vec![false; node_of.len()];
-    for (r, row) in rows.iter().enumerate() {
-        if !is_keep(row) {
-            flagged[nodes[r]] = true;
-        }
-    }
-    // the kept record of each merged cluster: one no file flags, then the
-    // one kept in the largest cluster, in more files, the latest
-    let mut units: FxHashMap<(usize, u64), KeepRank> = FxHashMap::default();
-    for (r, row) in rows.iter().enumerate() {
-        if !is_keep(row) {
-            continue;
-        }
-        let u = units
-            .entry((roots[r], num(row, c.record)))
-            .or_insert((true, 0, 0, 0));
-        u.0 &= !flagged[nodes[r]];
-        u.1 = u.1.max(members[&(from[r].0, from[r].1.as_str())].len());
-        u.2 += 1;
-        u.3 = u.3.max(num(row, c.line));
-    }
-    let mut kept: FxHashMap<usize, (u64, KeepRank)> = FxHashMap::default();
-    for (&(root, record), &rank) in &units {
-        let best = kept.entry(root).or_insert((record, rank));
-        if (rank, record) > (best.1, best.0) {
-            *best = (record, rank);
-        }
-    }
-    // the row written for each line: the kept record's keep row, else the
-    // strongest finding on it, else (a record kept by its own file's
-    // cluster) its keep row turned into the finding its cluster made; ties
-    // by the rows' text, so the order of the files does not matter
-    let mut chosen: Vec<Option<usize>> = vec![None; node_of.len()];
-    let better = |a: usize, b: usize| -> bool {
-        let key = |r: usize| {
-            let row = &rows[r];
-            let score: f32 = row.get(c.score).and_then(|v| v.parse().ok()).unwrap_or(0.0);
-            (row.get(c.rule).is_some_and(|v| !v.is_empty()), score)
-        };
-        match key(a).partial_cmp(&key(b)) {
-            Some(std::cmp::Ordering::Equal) | None => rows[a].iter().lt(rows[b].iter()),
-            Some(o) => o == std::cmp::Ordering::Greater,
-        }
-    };
-    let of_kept = |r: usize| {
-        is_keep(&rows[r]) && kept.get(&roots[r]).map(|k| k.0) == Some(num(&rows[r], c.record))
-    };
-    let rank = |r: usize| -> u8 {
-        match (of_kept(r), is_keep(&rows[r])) {
-            (true, _) => 2,
-            (false, false) => 1,
-            (false, true) => 0,
-        }
-    };
-    for (r, &n) in nodes.iter().enumerate() {
-        chosen[n] = Some(match chosen[n] {
-            Some(o) if rank(o) > rank(r) || (rank(o) == rank(r) && !better(r, o)) => o,
-            _ => r,
-        });
-    }
-    // each merged cluster's first line orders the clusters
-    let mut comp_line: FxHashMap<usize, u64> = FxHashMap::default();
-    for (r, row) in rows.iter().enumerate() {
-        let l = comp_line.entry(roots[r]).or_insert(u64::MAX);
-        *l = (*l).min(num(row, c.line));
-    }
-    let survivor_of: FxHashMap<usize, String> = (0..rows.len())
-        .filter(|&r| of_kept(r))
-        .map(|r| (roots[r], rows[r].get(c.survivor).unwrap_or("").to_string()))
-        .collect();
-    let mut order: Vec<usize> = chosen.iter().flatten().copied().collect();
-    // (first line, kind) names a merged cluster: no two share it
-    order.sort_by_key(|&r| {
-        (
-            comp_line[&roots[r]],
-            rows[r].get(c.kind).unwrap_or(""),
-            num(&rows[r], c.line),
-        )
-    });
-    let file = AtomicFile::create_csv(dest)?;
-    let mut w = csv::WriterBuilder::new().from_writer(file);
-    let werr = Error::write_other(dest);
-    w.write_record(&header).map_err(&werr)?;
-    let mut ids: FxHashMap<usize, usize> = FxHashMap::default();
-    for &r in &order {
-        let n = ids.len() + 1;
-        let id = *ids.entry(roots[r]).or_insert(n);
-        let row = &rows[r];
-        let mut out: Vec<String> = row.iter().map(str::to_string).collect();
-        if rank(r) == 0 {
-            // the finding the record's own cluster made on another member
-            // holds for this pair too (same person, same event)
-            let peer = members[&(from[r].0, from[r].1.as_str())]
-                .iter()
-                .copied()
-                .filter(|&m| !is_keep(&rows[m]))
-                .reduce(|a, b| if better(b, a) { b } else { a });
-            if let Some(p) = peer {
-                for i in c.finding {
-                    if let (Some(o), Some(v)) = (out.get_mut(i), rows[p].get(i)) {
-                        *o = v.to_string();
-                    }
-                }
-            }
-        }
-        if let Some(o) = out.get_mut(c.cluster) {
-            *o = id.to_string();
-        }
-        if let (Some(o), Some(s)) = (out.get_mut(c.survivor), survivor_of.get(&roots[r])) {
-            *o = s.clone();
-        }
-        w.write_record(&out).map_err(&werr)?;
-    }
-    let file = w.into_inner().map_err(|e| Error::Write {
-        path: dest.to_path_buf(),
-        source: e.into_error(),
-    })?;
-    file.commit()?;
-    Ok((order.len(), ids.len()))
-}
-
-/// How strongly the shards' files make a record the kept one of a merged
-/// cluster: flagged by none, the largest cluster keeping it, the files
-/// keeping it, its latest line.
-type KeepRank = (bool, usize, usize, u64);
 
 /// Positions of the columns `merge_clusters` reads.
 struct Cols {
@@ -442,4 +209,326 @@ struct Cols {
     record: usize,
     /// the columns of a finding: score, role, rule, its evidence, days apart
     finding: [usize; 7],
+}
+
+impl Cols {
+    fn of(header: &csv::StringRecord) -> Cols {
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
+        Cols {
+            line: col("line"),
+            cluster: col("cluster"),
+            kind: col("kind"),
+            score: col("score"),
+            role: col("role"),
+            survivor: col("survivor_line"),
+            rule: col("rule"),
+            record: col("record_line"),
+            finding: [
+                "score",
+                "role",
+                "rule",
+                "agreed",
+                "disagreed",
+                "weights",
+                "days",
+            ]
+            .map(col),
+        }
+    }
+}
+
+/// How strongly the shards' files make a record the kept one of a merged
+/// cluster: flagged by none, the largest cluster keeping it, the files
+/// keeping it, its latest line.
+type KeepRank = (bool, u32, u32, u64);
+
+fn bad_row(path: &Path, line: u64, vi: &str, en: &str) -> Error {
+    Error::Usage(format!(
+        "{}, dòng {line}: {vi} / line {line}: {en}",
+        path.display()
+    ))
+}
+
+fn open_clusters(path: &Path) -> Result<csv::Reader<std::fs::File>> {
+    let f = std::fs::File::open(path).map_err(|source| Error::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(csv::ReaderBuilder::new().flexible(true).from_reader(f))
+}
+
+/// `lamsach merge A/clusters.csv B/clusters.csv … --out DIR`: the clusters of
+/// shards of one export (each written with `dedupe --line-map`, so in the
+/// export's lines) as one clusters.csv: records one cluster puts together
+/// stay together, and clusters of one kind (person, event) that share a
+/// line become one, with one kept record, as a search of the whole file
+/// would give. A line listed by several files is written once; clusters are
+/// renumbered in line order. The result does not depend on the order of
+/// the files. Two passes: the first keeps some 80 bytes a row, the second
+/// reads back only the rows written. Returns the rows and clusters written.
+pub fn merge_clusters(parts: &[std::path::PathBuf], dest: &Path) -> Result<(usize, usize)> {
+    let mut header: Option<csv::StringRecord> = None;
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut kinds: Vec<Vec<u8>> = Vec::new();
+    let mut node_of: FxHashMap<(u16, u64), u32> = FxHashMap::default();
+    let mut node_kind: Vec<u16> = Vec::new();
+    let mut group_of: FxHashMap<(u32, u64), u32> = FxHashMap::default();
+    let mut group_size: Vec<u32> = Vec::new();
+    let mut group_node: Vec<u32> = Vec::new();
+    let mut c: Option<Cols> = None;
+    for (i, p) in parts.iter().enumerate() {
+        let mut r = open_clusters(p)?;
+        let h = r
+            .headers()
+            .map_err(|_| bad_row(p, 1, "CSV hỏng", "broken CSV"))?
+            .clone();
+        if !HEADER.iter().all(|x| h.iter().any(|y| y == *x)) {
+            return Err(bad_row(
+                p,
+                1,
+                "không phải clusters.csv của `lamsach dedupe --out`",
+                "not a clusters.csv of `lamsach dedupe --out`",
+            ));
+        }
+        match &header {
+            Some(first) if *first != h => {
+                return Err(Error::Usage(format!(
+                    "{}: cột khác tệp đầu tiên / columns differ from the first file's",
+                    p.display()
+                )))
+            }
+            Some(_) => {}
+            None => {
+                c = Some(Cols::of(&h));
+                header = Some(h);
+            }
+        }
+        let Some(c) = &c else { continue };
+        let mut rec = csv::ByteRecord::new();
+        loop {
+            let at = r.position().clone();
+            match r.read_byte_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(_) => return Err(bad_row(p, at.line(), "CSV hỏng", "broken CSV")),
+            }
+            let text = |i: usize| -> &str {
+                rec.get(i)
+                    .and_then(|v| std::str::from_utf8(v).ok())
+                    .unwrap_or("")
+                    .trim()
+            };
+            let number = |i: usize, name: &str| -> Result<u64> {
+                text(i).parse().map_err(|_| {
+                    bad_row(
+                        p,
+                        at.line(),
+                        &format!("ô '{name}' không phải số"),
+                        &format!("'{name}' is not a number"),
+                    )
+                })
+            };
+            let line = number(c.line, "line")?;
+            let cluster = number(c.cluster, "cluster")?;
+            let kind_text = rec.get(c.kind).unwrap_or(b"");
+            let kind = match kinds.iter().position(|k| k == kind_text) {
+                Some(k) => k,
+                None => {
+                    kinds.push(kind_text.to_vec());
+                    kinds.len() - 1
+                }
+            } as u16;
+            let n = node_of.len() as u32;
+            let node = *node_of.entry((kind, line)).or_insert(n);
+            if node == n {
+                node_kind.push(kind);
+            }
+            let g = group_of.len() as u32;
+            let group = *group_of.entry((i as u32, cluster)).or_insert(g);
+            if group == g {
+                group_size.push(0);
+                group_node.push(node);
+            }
+            group_size[group as usize] += 1;
+            let mut h = rustc_hash::FxHasher::default();
+            std::hash::Hasher::write(&mut h, rec.as_slice());
+            entries.push(Entry {
+                file: i as u32,
+                group,
+                node,
+                line,
+                record: text(c.record).parse().unwrap_or(line),
+                survivor: text(c.survivor).parse().unwrap_or(line),
+                score: text(c.score).parse().unwrap_or(0.0),
+                keep: text(c.role) == "keep",
+                rule: !text(c.rule).is_empty(),
+                hash: std::hash::Hasher::finish(&h),
+                at,
+            });
+        }
+    }
+    let (Some(header), Some(c)) = (header, c) else {
+        return Ok((0, 0));
+    };
+    let mut parent: Vec<u32> = (0..node_of.len() as u32).collect();
+    fn find(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            parent[x as usize] = parent[parent[x as usize] as usize];
+            x = parent[x as usize];
+        }
+        x
+    }
+    for e in &entries {
+        let (a, b) = (
+            find(&mut parent, group_node[e.group as usize]),
+            find(&mut parent, e.node),
+        );
+        if a != b {
+            parent[a.max(b) as usize] = a.min(b);
+        }
+    }
+    let root = |parent: &mut [u32], e: &Entry| find(parent, e.node);
+    // a line flagged by any file is somebody's duplicate
+    let mut flagged = vec![false; node_of.len()];
+    for e in entries.iter().filter(|e| !e.keep) {
+        flagged[e.node as usize] = true;
+    }
+    // the kept record of each merged cluster: one no file flags, then the
+    // one kept in the largest cluster, in more files, the latest
+    let mut units: FxHashMap<(u32, u64), KeepRank> = FxHashMap::default();
+    for e in entries.iter().filter(|e| e.keep) {
+        let u = units
+            .entry((root(&mut parent, e), e.record))
+            .or_insert((true, 0, 0, 0));
+        u.0 &= !flagged[e.node as usize];
+        u.1 = u.1.max(group_size[e.group as usize]);
+        u.2 += 1;
+        u.3 = u.3.max(e.line);
+    }
+    let mut kept: FxHashMap<u32, (u64, KeepRank)> = FxHashMap::default();
+    for (&(r, record), &rank) in &units {
+        let best = kept.entry(r).or_insert((record, rank));
+        if (rank, record) > (best.1, best.0) {
+            *best = (record, rank);
+        }
+    }
+    // the finding is stronger, then the score, then (ties) the text
+    let better = |a: &Entry, b: &Entry| -> bool {
+        match (a.rule, a.score).partial_cmp(&(b.rule, b.score)) {
+            Some(std::cmp::Ordering::Equal) | None => a.hash < b.hash,
+            Some(o) => o == std::cmp::Ordering::Greater,
+        }
+    };
+    let roots: Vec<u32> = entries.iter().map(|e| root(&mut parent, e)).collect();
+    let of_kept =
+        |x: usize| entries[x].keep && kept.get(&roots[x]).map(|k| k.0) == Some(entries[x].record);
+    // the row written for each line: the kept record's keep row, else the
+    // strongest finding on it, else (a record kept by its own file's
+    // cluster) its keep row turned into the finding its cluster made
+    let rank = |x: usize| -> u8 {
+        match (of_kept(x), entries[x].keep) {
+            (true, _) => 2,
+            (false, false) => 1,
+            (false, true) => 0,
+        }
+    };
+    let mut chosen: Vec<u32> = vec![u32::MAX; node_of.len()];
+    for (x, e) in entries.iter().enumerate() {
+        let n = e.node as usize;
+        let o = chosen[n] as usize;
+        if chosen[n] == u32::MAX
+            || rank(x) > rank(o)
+            || (rank(x) == rank(o) && better(e, &entries[o]))
+        {
+            chosen[n] = x as u32;
+        }
+    }
+    // the strongest finding of each file's cluster, for the records its
+    // own file kept
+    let mut peer: Vec<u32> = vec![u32::MAX; group_size.len()];
+    for (x, e) in entries.iter().enumerate().filter(|(_, e)| !e.keep) {
+        let g = e.group as usize;
+        if peer[g] == u32::MAX || better(e, &entries[peer[g] as usize]) {
+            peer[g] = x as u32;
+        }
+    }
+    let survivor_of: FxHashMap<u32, u64> = (0..entries.len())
+        .filter(|&x| of_kept(x))
+        .map(|x| (roots[x], entries[x].survivor))
+        .collect();
+    // each merged cluster's first line orders the clusters; (first line,
+    // kind) names a merged cluster: no two share it
+    let mut first_line: FxHashMap<u32, u64> = FxHashMap::default();
+    for (x, e) in entries.iter().enumerate() {
+        let l = first_line.entry(roots[x]).or_insert(u64::MAX);
+        *l = (*l).min(e.line);
+    }
+    let mut order: Vec<usize> = chosen.iter().map(|&x| x as usize).collect();
+    order.sort_by_key(|&x| {
+        let e = &entries[x];
+        (
+            first_line[&roots[x]],
+            &kinds[node_kind[e.node as usize] as usize],
+            e.line,
+        )
+    });
+    let mut readers: Vec<Option<csv::Reader<std::fs::File>>> =
+        (0..parts.len()).map(|_| None).collect();
+    let mut read_back = |x: usize, into: &mut csv::StringRecord| -> Result<()> {
+        let e = &entries[x];
+        let p = &parts[e.file as usize];
+        let r = match &mut readers[e.file as usize] {
+            Some(r) => r,
+            slot => slot.insert(open_clusters(p)?),
+        };
+        let gone = || {
+            bad_row(
+                p,
+                e.at.line(),
+                "tệp đã đổi trong khi gộp",
+                "the file changed while merging",
+            )
+        };
+        r.seek(e.at.clone()).map_err(|_| gone())?;
+        match r.read_record(into) {
+            Ok(true) => Ok(()),
+            _ => Err(gone()),
+        }
+    };
+    let file = AtomicFile::create_csv(dest)?;
+    let mut w = csv::WriterBuilder::new().from_writer(file);
+    let werr = Error::write_other(dest);
+    w.write_record(&header).map_err(&werr)?;
+    let mut ids: FxHashMap<u32, usize> = FxHashMap::default();
+    let (mut row, mut peer_row) = (csv::StringRecord::new(), csv::StringRecord::new());
+    for &x in &order {
+        let n = ids.len() + 1;
+        let id = *ids.entry(roots[x]).or_insert(n);
+        read_back(x, &mut row)?;
+        let mut out: Vec<String> = row.iter().map(str::to_string).collect();
+        let p = peer[entries[x].group as usize];
+        if rank(x) == 0 && p != u32::MAX {
+            // the finding the record's own cluster made on another member
+            // holds for this pair too (same person, same event)
+            read_back(p as usize, &mut peer_row)?;
+            for i in c.finding {
+                if let (Some(o), Some(v)) = (out.get_mut(i), peer_row.get(i)) {
+                    *o = v.to_string();
+                }
+            }
+        }
+        if let Some(o) = out.get_mut(c.cluster) {
+            *o = id.to_string();
+        }
+        if let (Some(o), Some(s)) = (out.get_mut(c.survivor), survivor_of.get(&roots[x])) {
+            *o = s.to_string();
+        }
+        w.write_record(&out).map_err(&werr)?;
+    }
+    let file = w.into_inner().map_err(|e| Error::Write {
+        path: dest.to_path_buf(),
+        source: e.into_error(),
+    })?;
+    file.commit()?;
+    Ok((order.len(), ids.len()))
 }

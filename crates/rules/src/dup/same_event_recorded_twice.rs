@@ -18,7 +18,10 @@ date differs by a few days, or the person is written differently (a name
 typo, the ID missing in one row). "Same person" means the same ID, or rows
 that `lamsach dedupe` joins into one person; two rows whose valid IDs
 differ are two people (namesakes) and never the same event here. The row
-kept is the one with a valid ID, the most complete, the first; the others
+kept is the one with a valid ID, then the row whose own ID and birth
+date need no fixing (12 digits as written with a known province code, a
+full birth date — not lost zeros, spaces or a year alone), the most
+complete, the first; the others
 are flagged with it in `related_lines` (a later row equal to a kept one on
 DUP001's key is left to DUP001).
 Runs only for profiles whose event has a date (vaccination).

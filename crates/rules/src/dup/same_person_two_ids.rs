@@ -22,7 +22,8 @@ compared by sorted neighbourhood, each record with its nearest few in
 birth-date, birth-year or given-name order); each field comparison adds a
 weight and pairs reaching the threshold are joined into clusters. In each
 cluster one record is kept, correctness first and recency last (a valid
-12-digit ID agreeing with its sex and birth year, more rows, diacritics,
+12-digit ID agreeing with its sex and birth year and with a known province
+code, more rows, diacritics,
 completeness, then the latest); the rows of every other record with
 another ID are flagged, with the kept line in `related_lines`. A record
 with several rows (doses) is one problem in the tallies. `lamsach dedupe`

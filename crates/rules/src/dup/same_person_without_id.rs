@@ -16,7 +16,8 @@ case, diacritics and small typos are allowed for, the date of birth agrees
 (also with day and month swapped), and sex, phone and commune do not
 contradict it. Blocking, weights and the threshold are in
 `rules/dedupe.toml`; the record kept is chosen correctness first (a valid
-ID agreeing with its sex and birth year, more rows, diacritics,
+ID agreeing with its sex and birth year and with a known province code,
+more rows, diacritics,
 completeness, then the latest), and the rows of the other records are
 flagged, with the kept line in `related_lines`; a record with several rows
 is one problem in the tallies. Rows with the same name and birth date but
