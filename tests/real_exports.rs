@@ -392,3 +392,78 @@ fn a_birth_date_split_by_sex_is_refused_clearly() {
         "{err}"
     );
 }
+
+/// A workbook with a sheet per commune: the first sheet with a header is
+/// read, and the run says which, and that the others with the same header
+/// were not checked (`--sheet` reads each).
+#[test]
+fn other_sheets_with_the_same_header_are_named() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("theo-xa.xlsx");
+    let header = [
+        "STT",
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Số CCCD",
+        "Vắc xin",
+        "Mũi",
+        "Ngày tiêm",
+    ];
+    let mut wb = Workbook::new();
+    let summary = wb.add_worksheet();
+    summary.set_name("Tổng hợp").unwrap();
+    summary.write_string(0, 0, "Tổng số người tiêm: 2").unwrap();
+    for (name, person, id) in [
+        ("Vĩnh Lộc", "Nguyễn Thị Lan", "008190012345"),
+        ("Yên Nguyên", "Trần Văn Nam", ""),
+    ] {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        let row = [
+            "1",
+            person,
+            "12/05/1990",
+            "Nữ",
+            id,
+            "Pfizer",
+            "1",
+            "10/10/2021",
+        ];
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(1, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(&path).unwrap();
+    let file = path.to_str().unwrap();
+    let out = dir.path().join("out");
+    let (code, stdout, stderr) = lamsach(&[
+        "check",
+        file,
+        "--today",
+        "2026-12-05",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let said = format!("{stdout}{stderr}");
+    assert!(
+        said.contains("Chỉ đọc trang \"Vĩnh Lộc\"") && said.contains("\"Yên Nguyên\""),
+        "{said}"
+    );
+    // the other sheet, named, is read and its missing ID found
+    let (code, stdout, stderr) = lamsach(&[
+        "check",
+        file,
+        "--sheet",
+        "Yên Nguyên",
+        "--today",
+        "2026-12-05",
+        "-q",
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+}

@@ -117,8 +117,8 @@ fn describe(opened: &Opened, set_aside: &[NonRecordLine], lang: Lang) -> String 
                 format!("same field as column {}: not checked", column_letter(kept)),
             ),
             (Reading::Field { field, .. }, Some(SetAside::NotInProfile)) => lang.pick(
-                format!("{}: hồ sơ này không kiểm tra", field.name()),
-                format!("{}: not checked by this profile", field.name()),
+                format!("{}: hồ sơ này không kiểm tra", field.label(Lang::Vi)),
+                format!("{}: not checked by this profile", field.label(Lang::En)),
             ),
             (
                 Reading::Field {
@@ -133,15 +133,15 @@ fn describe(opened: &Opened, set_aside: &[NonRecordLine], lang: Lang) -> String 
                 format!("marked X: {}", sex.label(lang)),
             ),
             (Reading::OldUnit(f), _) => lang.pick(
-                format!("đơn vị cũ ({}): không kiểm tra", f.name()),
-                format!("old unit ({}): not checked", f.name()),
+                format!("đơn vị cũ, {}: không kiểm tra", f.label(Lang::Vi)),
+                format!("old unit, {}: not checked", f.label(Lang::En)),
             ),
             (Reading::SomeoneElse, _) => lang.pick(
-                "về người khác (cha, mẹ, người giám hộ…): không kiểm tra".into(),
-                "about someone else (parent, guardian…): not checked".into(),
+                "về người khác (cha, mẹ, người giám hộ…) hoặc mã của sổ khác (mã học sinh của ngành…): không kiểm tra".into(),
+                "about someone else (parent, guardian…) or another register's code (a pupil code…): not checked".into(),
             ),
             (Reading::Ambiguous(fs), _) => {
-                let names: Vec<&str> = fs.iter().map(|f| f.name()).collect();
+                let names: Vec<String> = fs.iter().map(|f| f.label(lang)).collect();
                 lang.pick(
                     format!("không rõ: {}; chỉ ra bằng --column", names.join(" / ")),
                     format!("ambiguous: {}; say which with --column", names.join(" / ")),

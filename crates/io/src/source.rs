@@ -207,6 +207,8 @@ pub struct Source {
     non_records: Vec<NonRecordLine>,
     /// Blank lines (all cells empty) above the header.
     blank_above: u64,
+    /// Other sheets of the workbook with the same header: not read.
+    other_sheets: Vec<String>,
     /// The non-blank rows after the header among the first [`HEAD_ROWS`]:
     /// a sample of the records, read while the header was searched.
     sample: Vec<HeadRow>,
@@ -318,7 +320,25 @@ impl Source {
             let csv = workbook_to_csv(path, &bytes, sheet.as_deref())?;
             let mut src = new(Content::Memory(csv.into()), "xlsx".into(), sheet.clone());
             match src.find_header(opts, choose, lang) {
-                Ok(true) => return Ok(src),
+                Ok(true) => {
+                    // a sheet per commune or per month: say what is not read
+                    for other in sheets.iter().skip(i + 1).flatten() {
+                        let Ok(csv) = workbook_to_csv(path, &bytes, Some(other)) else {
+                            continue;
+                        };
+                        let mut o = new(
+                            Content::Memory(csv.into()),
+                            "xlsx".into(),
+                            Some(other.clone()),
+                        );
+                        if matches!(o.find_header(opts, choose, lang), Ok(true))
+                            && o.header == src.header
+                        {
+                            src.other_sheets.push(other.clone());
+                        }
+                    }
+                    return Ok(src);
+                }
                 Ok(false) if sheets.len() == 1 => return Ok(src),
                 Ok(false) => {
                     if fallback.as_ref().is_none_or(|f| f.is_err()) {
@@ -358,6 +378,7 @@ impl Source {
             body_after: 0,
             non_records: Vec::new(),
             blank_above: 0,
+            other_sheets: Vec::new(),
             sample: Vec::new(),
             sheet,
             limits,
@@ -645,6 +666,12 @@ impl Source {
     /// Blank lines above the header (those below are the body's).
     pub fn blank_above(&self) -> u64 {
         self.blank_above
+    }
+
+    /// Other sheets of the workbook with the same header, not read (only
+    /// when no sheet was named).
+    pub fn other_sheets(&self) -> &[String] {
+        &self.other_sheets
     }
 
     /// The sheet read, for a workbook.

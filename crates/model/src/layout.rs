@@ -395,13 +395,16 @@ pub enum Notice {
     },
     /// A unit before the 2025 reform, kept for reading, not checked.
     OldUnit(String),
+    /// The sheet read, and the workbook's other sheets with the same
+    /// header, not read.
+    OtherSheets { read: String, others: Vec<String> },
 }
 
 impl Notice {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             Notice::NotChecked(fields) => {
-                let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+                let names: Vec<String> = fields.iter().map(|f| f.label(lang)).collect();
                 lang.pick(
                     format!("Không có cột (không kiểm tra): {}", names.join(", ")),
                     format!("No column (not checked): {}", names.join(", ")),
@@ -426,13 +429,24 @@ impl Notice {
                 }
             },
             Notice::Duplicate { field, kept, other } => lang.pick(
-                format!("Cột \"{other}\" cũng là {}: kiểm tra cột \"{kept}\"", field.name()),
-                format!("Column \"{other}\" is also {}: \"{kept}\" is checked", field.name()),
+                format!("Cột \"{other}\" cũng là {}: kiểm tra cột \"{kept}\"", field.label(lang)),
+                format!("Column \"{other}\" is also {}: \"{kept}\" is checked", field.label(lang)),
             ),
             Notice::OldUnit(h) => lang.pick(
                 format!("Cột \"{h}\" là đơn vị cũ (trước sắp xếp 2025): không kiểm tra"),
                 format!("Column \"{h}\" is a unit before the 2025 reform: not checked"),
             ),
+            Notice::OtherSheets { read, others } => {
+                let list = others
+                    .iter()
+                    .map(|o| format!("\"{o}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                lang.pick(
+                    format!("Chỉ đọc trang \"{read}\"; các trang {list} cùng tiêu đề chưa được kiểm tra: chạy lại với --sheet TÊN cho từng trang"),
+                    format!("Only sheet \"{read}\" was read; sheets {list} have the same header and were not checked: run again with --sheet NAME for each"),
+                )
+            }
         }
     }
 }
@@ -548,6 +562,12 @@ impl Opened {
                 (Reading::OldUnit(_), _) => notices.push(Notice::OldUnit(c.header.clone())),
                 _ => {}
             }
+        }
+        if let (Some(read), false) = (source.sheet(), source.other_sheets().is_empty()) {
+            notices.push(Notice::OtherSheets {
+                read: read.to_string(),
+                others: source.other_sheets().to_vec(),
+            });
         }
         Ok(Opened {
             source,

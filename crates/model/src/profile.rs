@@ -120,6 +120,76 @@ impl Field {
         }
     }
 
+    /// The field as the summary names it: "giới tính (sex)" — the label, and
+    /// the name `--column` takes.
+    pub fn label(self, lang: Lang) -> String {
+        let label = match (self, lang.is_en()) {
+            (Field::Id, false) => "số định danh",
+            (Field::Id, true) => "ID number",
+            (Field::FullName, false) => "họ tên",
+            (Field::FullName, true) => "full name",
+            (Field::Dob, false) => "ngày sinh",
+            (Field::Dob, true) => "date of birth",
+            (Field::Sex, false) => "giới tính",
+            (Field::Sex, true) => "sex",
+            (Field::Phone, false) => "số điện thoại",
+            (Field::Phone, true) => "phone",
+            (Field::Address, false) => "địa chỉ",
+            (Field::Address, true) => "address",
+            (Field::Province, false) => "tỉnh",
+            (Field::Province, true) => "province",
+            (Field::District, false) => "huyện",
+            (Field::District, true) => "district",
+            (Field::Commune, false) => "xã",
+            (Field::Commune, true) => "commune",
+            (Field::Facility, false) => "cơ sở",
+            (Field::Facility, true) => "facility",
+            (Field::Vaccine, false) => "vắc xin",
+            (Field::Vaccine, true) => "vaccine",
+            (Field::Dose, false) => "mũi tiêm",
+            (Field::Dose, true) => "dose",
+            (Field::VaccinationDate, false) => "ngày tiêm",
+            (Field::VaccinationDate, true) => "vaccination date",
+            (Field::BhxhCode, false) => "mã số BHXH",
+            (Field::BhxhCode, true) => "social insurance code",
+            (Field::BhytCard, false) => "mã thẻ BHYT",
+            (Field::BhytCard, true) => "health insurance card",
+            (Field::BhytValidTo, false) => "hạn thẻ BHYT",
+            (Field::BhytValidTo, true) => "card valid to",
+            (Field::Employer, false) => "đơn vị",
+            (Field::Employer, true) => "employer",
+            (Field::School, false) => "trường",
+            (Field::School, true) => "school",
+            (Field::SchoolLevel, false) => "cấp học",
+            (Field::SchoolLevel, true) => "school level",
+            (Field::Class, false) => "lớp",
+            (Field::Class, true) => "class",
+            (Field::DeathDate, false) => "ngày mất",
+            (Field::DeathDate, true) => "date of death",
+            (Field::Ethnicity, false) => "dân tộc",
+            (Field::Ethnicity, true) => "ethnicity",
+            (Field::HouseholdCode, false) => "mã hộ gia đình",
+            (Field::HouseholdCode, true) => "household code",
+            (Field::RelationToHead, false) => "quan hệ với chủ hộ",
+            (Field::RelationToHead, true) => "relation to the head",
+            (Field::HeadName, false) => "họ tên chủ hộ",
+            (Field::HeadName, true) => "head's name",
+            (Field::HeadId, false) => "số định danh chủ hộ",
+            (Field::HeadId, true) => "head's ID",
+            (Field::Postcode, false) => "mã bưu chính",
+            (Field::Postcode, true) => "postcode",
+            (Field::Email, false) => "thư điện tử",
+            (Field::Email, true) => "e-mail",
+            (Field::Text, false) => "mô tả",
+            (Field::Text, true) => "description",
+        };
+        if label.replace(' ', "_") == self.name() {
+            label.to_string()
+        } else {
+            format!("{label} ({})", self.name())
+        }
+    }
+
     pub fn from_name(s: &str) -> Option<Field> {
         Field::ALL.into_iter().find(|f| f.name() == s)
     }

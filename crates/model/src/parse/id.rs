@@ -85,6 +85,30 @@ fn is_scientific(s: &str) -> bool {
     mant_ok && !exp.is_empty() && exp.iter().all(u8::is_ascii_digit)
 }
 
+/// The integer's digits of a number written as a decimal with a zero
+/// fraction ("8190012345.0") or in scientific notation that kept every
+/// digit ("8.170012347E+09" is 8170012347); None otherwise (digits lost:
+/// "1.23457E+11").
+fn float_digits(v: &str) -> Option<String> {
+    if let Some((int, frac)) = v.split_once('.') {
+        if !int.is_empty()
+            && all_digits(int)
+            && !int.starts_with('0')
+            && (1..=2).contains(&frac.len())
+            && frac.bytes().all(|b| b == b'0')
+        {
+            return Some(int.to_string());
+        }
+    }
+    if !is_scientific(v) {
+        return None;
+    }
+    let e = v.find(['e', 'E'])?;
+    let exp: usize = v[e + 1..].trim_start_matches('+').parse().ok()?;
+    let mantissa: String = v[..e].chars().filter(char::is_ascii_digit).collect();
+    (mantissa.len() == exp + 1 && !mantissa.starts_with('0')).then_some(mantissa)
+}
+
 /// Classifies a trimmed ID cell.
 pub fn parse(value: &str, data: &RuleData) -> IdValue {
     let v = lamsach_text::trim(value);
@@ -118,6 +142,15 @@ pub fn parse(value: &str, data: &RuleData) -> IdValue {
     }
     if v.bytes().all(|c| matches!(c, b'0' | b'-' | b'.' | b' ')) {
         return IdValue::Missing;
+    }
+    // a number Excel wrote as a decimal ("8190012345.0") or in scientific
+    // notation with every digit kept ("8.170012347E+09"): the digits are
+    // all there
+    if let Some(digits) = float_digits(v) {
+        return match parse(&digits, data) {
+            dropped @ IdValue::DroppedZeros { .. } => dropped,
+            _ => IdValue::Malformed(IdProblem::Separators { cleaned: digits }),
+        };
     }
     if is_scientific(v) {
         return IdValue::Malformed(IdProblem::ScientificNotation);
@@ -197,6 +230,32 @@ mod tests {
         assert_eq!(
             p("1,23457e+11"),
             IdValue::Malformed(IdProblem::ScientificNotation)
+        );
+        // a number written as a decimal, or in scientific notation with
+        // every digit: the digits are all there
+        assert_eq!(
+            p("8190012345.0"),
+            IdValue::DroppedZeros {
+                padded: "008190012345".into()
+            }
+        );
+        assert_eq!(
+            p("8.170012347E+09"),
+            IdValue::DroppedZeros {
+                padded: "008170012347".into()
+            }
+        );
+        assert_eq!(
+            p("123456789012.0"),
+            IdValue::Malformed(IdProblem::Separators {
+                cleaned: "123456789012".into()
+            })
+        );
+        assert_eq!(
+            p("'008080012350"),
+            IdValue::Malformed(IdProblem::Separators {
+                cleaned: "008080012350".into()
+            })
         );
         assert_eq!(
             p("001 089 012 345"),

@@ -11,7 +11,9 @@ pub static RULE: Rule = Rule {
     label_vi: "Một số định danh dùng cho nhiều người",
     label_en: "One ID used by different people",
     doc: r#"## What it does
-Finds 12-digit IDs held by different people in the file: rows whose names
+Finds 12-digit IDs held by different people in the file (one ID however
+Excel spelled it: "8190012345" that lost its zeros and "008 190 012 345"
+are 008190012345): rows whose names
 (compared without case, diacritics or extra spaces) or dates of birth (a
 year-only date agrees with any date in that year) disagree. The whole file is
 read first; then, for each such ID, lamsach decides which holder is right and
@@ -323,10 +325,24 @@ pub struct Holder {
     pub dob: DateValue,
 }
 
-pub fn key(ctx: &RowCtx) -> Option<Holder> {
-    let IdValue::Cccd(d) = &ctx.id else {
-        return None;
+/// The 12 digits a row's ID stands for: as written, or once the lost
+/// zeros or the characters between the digits are repaired — one ID
+/// however Excel spelled it.
+fn twelve_digits(id: &IdValue) -> Option<[u8; 12]> {
+    let digits = match id {
+        IdValue::Cccd(d) => return Some(*d),
+        IdValue::DroppedZeros { padded } => padded.as_bytes(),
+        IdValue::Malformed(lamsach_model::parse::id::IdProblem::Separators { cleaned }) => {
+            cleaned.as_bytes()
+        }
+        _ => return None,
     };
+    let d: [u8; 12] = digits.try_into().ok()?;
+    (d.iter().all(u8::is_ascii_digit) && d.iter().any(|&c| c != b'0')).then_some(d)
+}
+
+pub fn key(ctx: &RowCtx) -> Option<Holder> {
+    let d = &twelve_digits(&ctx.id)?;
     let name = ctx
         .get(Field::FullName)
         .filter(|n| !n.is_empty())
@@ -353,9 +369,7 @@ pub fn key_of(
     data: &RuleData,
     buf: &mut String,
 ) -> Option<Holder> {
-    let IdValue::Cccd(d) = lamsach_model::parse::id::parse(id, data) else {
-        return None;
-    };
+    let d = twelve_digits(&lamsach_model::parse::id::parse(id, data))?;
     let name = if name.is_empty() {
         0
     } else {
@@ -679,6 +693,22 @@ mod tests {
             v.push(DateValue::Partial { year, month: None });
         }
         v
+    }
+
+    #[test]
+    fn one_id_however_excel_spelled_it() {
+        let data = RuleData::embedded().unwrap();
+        let mut buf = String::new();
+        let mut id = |v: &str| key_of(v, "Lan", "12/05/1990", &data, &mut buf).map(|h| h.id);
+        let want = Some(8190012345);
+        assert_eq!(id("008190012345"), want);
+        assert_eq!(id("8190012345"), want);
+        assert_eq!(id("008 190 012 345"), want);
+        assert_eq!(id("8190012345.0"), want);
+        // not 12 digits once repaired, or digits lost: no holder
+        assert_eq!(id("008 190 012"), None);
+        assert_eq!(id("1.23457E+11"), None);
+        assert_eq!(id("000 000 000 000"), None);
     }
 
     #[test]

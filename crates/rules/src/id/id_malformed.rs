@@ -67,8 +67,8 @@ fn check(ctx: &RowCtx, out: &mut Vec<Finding>) {
             "ID number turned into scientific notation by Excel; digits are lost".into(),
         ),
         IdProblem::Separators { cleaned } => ctx.t(
-            format!("Số định danh có dấu cách/dấu chấm/gạch xen giữa; chỉ giữ chữ số: {cleaned}"),
-            format!("ID number has spaces, dots or dashes inside; digits only: {cleaned}"),
+            format!("Số định danh có ký tự không phải chữ số (dấu cách, chấm, gạch, dấu nháy, phần thập phân \".0\"); chỉ giữ chữ số: {cleaned}"),
+            format!("ID number has characters besides its digits (spaces, dots, dashes, an apostrophe, a decimal \".0\"); digits only: {cleaned}"),
         ),
         IdProblem::NonDigit => ctx.t(
             "Số định danh chứa chữ cái hoặc ký tự không phải chữ số".into(),
